@@ -1,0 +1,225 @@
+"""`crm-agents`: prepare data, train and evaluate the model, score the base, analyse a customer."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from crm_agents.settings import FeatureSetName, Settings
+from data.loading import CustomerData, load_customers
+from data.schema import FEATURE_LABELS
+from data.validation import DataValidationError
+from models.candidates import CANDIDATES
+from models.persistence import ModelArtifactError, load_card, load_model, save_model
+from models.scoring import score_customers
+from models.training import MissingLabelsError, evaluate, metrics_table, train
+from tools.service import CustomerNotFoundError, RetentionService
+
+app = typer.Typer(
+    help="Churn risk, reasons and retention offers for CRM teams.", no_args_is_help=True
+)
+console = Console(stderr=True)
+out = Console()
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Telco CSV (default: CRM_DATA_PATH, data/raw/*.csv, else demo)"),
+]
+EXPECTED_ERRORS = (
+    DataValidationError,
+    ModelArtifactError,
+    CustomerNotFoundError,
+    MissingLabelsError,
+    OSError,
+)
+
+
+@contextmanager
+def _clear_errors() -> Iterator[None]:
+    """Known failures end with one readable message and exit code 2, never a traceback."""
+    try:
+        yield
+    except ValidationError as err:
+        console.print(f"[red]Invalid setting:[/red] {err}")
+        raise typer.Exit(2) from None
+    except EXPECTED_ERRORS as err:
+        console.print(f"[red]Error:[/red] {err}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _settings(**overrides) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _load(data: Path | None, settings: Settings) -> CustomerData:
+    loaded = load_customers(data, settings)
+    colour = "yellow" if loaded.origin.is_synthetic or loaded.origin.simulated_signals else "green"
+    console.print(f"[{colour}]Data:[/{colour}] {loaded.origin.describe()}", highlight=False)
+    return loaded
+
+
+@app.command()
+def prepare(data: DataOption = None) -> None:
+    """Validate the data, add behaviour signals, write data/processed/churn_features.csv."""
+    with _clear_errors():
+        settings = _settings()
+        loaded = _load(data, settings)
+        target = settings.processed_dir / "churn_features.csv"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".csv.partial")
+        frame = loaded.customers.assign(
+            signals_simulated=",".join(loaded.origin.simulated_signals) or "none"
+        )
+        frame.to_csv(partial, index=False)
+        partial.replace(target)
+        console.print(f"Wrote {len(frame):,} customers to {target}")
+
+
+@app.command("train")
+def train_command(
+    data: DataOption = None,
+    features: Annotated[FeatureSetName | None, typer.Option(help="telco or enriched")] = None,
+    model: Annotated[str | None, typer.Option(help="auto or one candidate")] = None,
+    if_missing: Annotated[bool, typer.Option(help="Do nothing when a model is saved")] = False,
+) -> None:
+    """Cross-validate the candidates, save the champion and its model card."""
+    with _clear_errors():
+        settings = _settings(feature_set=features, model=model)
+        if if_missing:
+            try:
+                card = load_card(settings.artifacts_dir)
+                console.print(f"Model already trained: {card.model} ({card.created_at:%Y-%m-%d})")
+                return
+            except ModelArtifactError:
+                pass
+        loaded = _load(data, settings)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
+            task = bar.add_task("training", total=None)
+            fitted, card = train(loaded, settings, lambda s: bar.update(task, description=s))
+        card = save_model(fitted, card, settings.artifacts_dir)
+        table = Table(title="Candidates (mean of repeated stratified CV, out-of-fold)")
+        frame = metrics_table([*card.candidates, *card.feature_set_comparison.values()])
+        for column in frame.columns:
+            table.add_column(column)
+        for row in frame.drop_duplicates().itertuples(index=False):
+            table.add_row(*map(str, row))
+        console.print(table)
+        console.print(
+            f"Champion: [bold]{card.model}[/bold] ({card.selection_rule}); "
+            f"saved to {settings.artifacts_dir}"
+        )
+
+
+@app.command("evaluate")
+def evaluate_command(
+    data: DataOption = None,
+    features: Annotated[FeatureSetName, typer.Option(help="telco or enriched")] = "telco",
+    model: Annotated[str, typer.Option(help=f"One of: {', '.join(CANDIDATES)}")] = (
+        "logistic_splines"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Repeated stratified K-fold metrics of one candidate, from out-of-fold predictions."""
+    with _clear_errors():
+        if model not in CANDIDATES:
+            raise typer.BadParameter(f"{model!r}; choose one of {', '.join(CANDIDATES)}")
+        settings = _settings()
+        loaded = _load(data, settings)
+        with console.status(f"cross-validating {model} on {features} features"):
+            metrics = evaluate(loaded, model, features, settings)
+        result = metrics.model_dump()
+        result["data"] = loaded.origin.model_dump()
+        if as_json:
+            out.print_json(json.dumps(result))
+        else:
+            out.print(metrics_table([metrics]).to_string(index=False))
+
+
+@app.command()
+def score(
+    out_path: Annotated[Path, typer.Option("--out", help="CSV file to write")],
+    data: DataOption = None,
+) -> None:
+    """Score the whole base: probability, risk level, value tier and top driver per customer."""
+    with _clear_errors():
+        settings = _settings()
+        service = RetentionService(_load(data, settings), *_model(settings), settings)
+        columns = [BarColumn(), MofNCompleteColumn(), TextColumn("customers scored")]
+        with Progress(*columns, console=console) as bar:
+            task = bar.add_task("score", total=len(service.customers))
+            scored = score_customers(
+                service.model, service.customers, settings, lambda n: bar.advance(task, n)
+            )
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        partial = out_path.with_name(out_path.name + ".partial")
+        scored.to_csv(partial, index=False)
+        partial.replace(out_path)
+        counts = scored["risk_level"].value_counts().to_dict()
+        console.print(f"Wrote {len(scored):,} scores to {out_path}; risk levels: {counts}")
+
+
+def _model(settings: Settings):
+    return load_model(settings.artifacts_dir)
+
+
+@app.command()
+def analyze(
+    customer_id: Annotated[str | None, typer.Argument(help="e.g. 7590-VHVEG")] = None,
+    data: DataOption = None,
+    pick_random: Annotated[bool, typer.Option("--random", help="Pick a random customer")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    drivers: Annotated[int, typer.Option(min=1, max=22, help="Drivers to show")] = 5,
+) -> None:
+    """Risk, value and drivers of one customer."""
+    with _clear_errors():
+        if customer_id is None and not pick_random:
+            raise typer.BadParameter("give a customer ID (e.g. 7590-VHVEG) or --random")
+        settings = _settings()
+        service = RetentionService(_load(data, settings), *_model(settings), settings)
+        if customer_id is None:
+            customer_id = random.choice(service.customers.index.tolist())
+        prediction = service.predict(customer_id)
+        value = service.segment(customer_id)
+        if as_json:
+            payload = {
+                "customer_id": prediction.customer_id,
+                "risk": prediction.model_dump(mode="json"),
+                "value": value.model_dump(mode="json"),
+                "data": service.data.origin.model_dump(mode="json"),
+            }
+            out.print_json(json.dumps(payload))
+            return
+        _print_analysis(prediction, value, drivers)
+
+
+def _print_analysis(prediction, value, n: int) -> None:
+    out.print(
+        f"[bold]{prediction.customer_id}[/bold]: churn probability "
+        f"[bold]{prediction.probability:.1%}[/bold] — {prediction.risk_level} risk; "
+        f"{value.tier} value ({value.basis}); {value.clv_horizon_months}-month revenue at "
+        f"stake {value.clv_estimate:,.2f}"
+    )
+    table = Table(title=f"Drivers ({prediction.model}, log-odds vs. a reference customer)")
+    for column in ("driver", "customer's value", "log-odds", "effect"):
+        table.add_column(column)
+    shown = prediction.top_drivers(n) + prediction.top_drivers(n, raising=False)
+    for d in shown:
+        mark = " (simulated)" if d.simulated else ""
+        effect = "raises risk" if d.contribution > 0 else "lowers risk"
+        table.add_row(
+            FEATURE_LABELS[d.feature], str(d.value) + mark, f"{d.contribution:+.3f}", effect
+        )
+    out.print(table)
+    out.print(
+        "[dim]The model is correlational: drivers describe who churns, not proof of cause.[/dim]"
+    )

@@ -1,0 +1,67 @@
+"""The one typed configuration of the product.
+
+Every value can be set from the environment (`CRM_*`) or an optional `.env` file; the CLI's
+flags override them. Thresholds live here so that the model, the tools and the UI agree.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+FeatureSetName = Literal["telco", "enriched"]
+ModelChoice = Literal["auto", "logistic_baseline", "logistic_splines", "gradient_boosting", "blend"]
+Language = Literal["en", "zh-TW"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CRM_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_path: Path | None = Field(
+        default=None, description="Telco CSV to use; default: first CSV in data/raw/, else demo"
+    )
+    raw_dir: Path = PROJECT_ROOT / "data" / "raw"
+    processed_dir: Path = PROJECT_ROOT / "data" / "processed"
+    artifacts_dir: Path = PROJECT_ROOT / "models" / "artifacts"
+
+    seed: int = 42
+    synthetic_rows: int = Field(default=7043, ge=100, le=5_000_000)
+
+    risk_high: float = Field(default=0.70, gt=0, lt=1)
+    risk_medium: float = Field(default=0.40, gt=0, lt=1)
+    value_high: float = Field(default=80.0, gt=0, description="MonthlyCharges for the high tier")
+    value_mid: float = Field(default=40.0, gt=0, description="MonthlyCharges for the mid tier")
+    clv_horizon_months: int = Field(default=12, ge=1, le=120)
+
+    feature_set: FeatureSetName = "enriched"
+    model: ModelChoice = "auto"
+    cv_folds: int = Field(default=5, ge=2, le=20)
+    cv_repeats: int = Field(default=3, ge=1, le=20)
+    n_jobs: int = Field(default=2, ge=1)
+
+    language: Language = "en"
+
+    @model_validator(mode="after")
+    def _thresholds_are_ordered(self) -> Settings:
+        if not self.risk_medium < self.risk_high:
+            raise ValueError(
+                f"risk_medium ({self.risk_medium}) must be below risk_high ({self.risk_high})"
+            )
+        if not self.value_mid < self.value_high:
+            raise ValueError(
+                f"value_mid ({self.value_mid}) must be below value_high ({self.value_high})"
+            )
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,144 @@
+"""Find, read and validate the customer table; say where it came from.
+
+Source order: an explicit path (`--data`), `CRM_DATA_PATH`, the first CSV in `data/raw/`,
+else the embedded synthetic demo data. The origin travels with the table so that every
+screen, report and model card can say which data it stands on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel
+
+from crm_agents.settings import Settings, get_settings
+from data.schema import ID_COLUMN, TELCO_COLUMNS
+from data.signals import attach_signals
+from data.synthetic import generate_customers
+from data.validation import DataValidationError, validate_customers
+
+ACCEPTED_ENCODINGS = ("utf-8-sig",)
+
+
+class DataOrigin(BaseModel):
+    kind: Literal["file", "synthetic"]
+    path: str | None = None
+    sha256: str | None = None
+    seed: int | None = None
+    rows: int
+    simulated_signals: list[str]
+
+    @property
+    def is_synthetic(self) -> bool:
+        return self.kind == "synthetic"
+
+    def describe(self) -> str:
+        if self.kind == "synthetic":
+            base = f"synthetic demo data (seed {self.seed}, {self.rows:,} customers)"
+        else:
+            name = Path(self.path or "").name
+            base = f"{name} ({self.rows:,} customers, sha256 {(self.sha256 or '')[:12]}…)"
+        if self.simulated_signals:
+            base += "; behaviour signals simulated: " + ", ".join(self.simulated_signals)
+        return base
+
+
+@dataclass(frozen=True)
+class CustomerData:
+    """The validated customer table (indexed by customerID) and its origin."""
+
+    customers: pd.DataFrame
+    origin: DataOrigin
+
+    @property
+    def has_labels(self) -> bool:
+        return "Churn" in self.customers.columns
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def resolve_source(path: Path | None, settings: Settings) -> Path | None:
+    """The file to read, or None for the synthetic demo data."""
+    if path is not None:
+        return Path(path)
+    if settings.data_path is not None:
+        return Path(settings.data_path)
+    if settings.raw_dir.is_dir():
+        csvs = sorted(settings.raw_dir.glob("*.csv"))
+        if csvs:
+            return csvs[0]
+    return None
+
+
+def read_customer_file(path: Path) -> pd.DataFrame:
+    """Read a CSV as text, rejecting wrong files with a message that says what is expected."""
+    source = str(path)
+    if not path.exists():
+        raise DataValidationError(source, ["file not found; give the path of a Telco CSV file"])
+    if path.is_dir():
+        raise DataValidationError(source, ["this is a folder; give the path of a CSV file"])
+    payload = path.read_bytes()
+    if not payload.strip():
+        raise DataValidationError(source, ["the file is empty; expected a CSV with a header row"])
+    try:
+        text = payload.decode(ACCEPTED_ENCODINGS[0])
+    except UnicodeDecodeError as err:
+        raise DataValidationError(
+            source,
+            [f"not UTF-8 text (byte {err.start} cannot be decoded); save the file as UTF-8 CSV"],
+        ) from None
+    header = text.splitlines()[0]
+    if "," not in header:
+        try:
+            found = csv.Sniffer().sniff(header, delimiters=";\t|").delimiter
+            what = {";": "semicolons", "\t": "tabs", "|": "pipes"}[found]
+            problem = f"columns are separated by {what}; expected commas"
+        except csv.Error:
+            problem = "no comma-separated header found; expected a CSV with the Telco columns"
+        raise DataValidationError(source, [problem])
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as err:
+        raise DataValidationError(source, [f"not a well-formed CSV: {err}"]) from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    return raw
+
+
+def load_customers(path: Path | None = None, settings: Settings | None = None) -> CustomerData:
+    """The validated customers with behaviour signals, from a file or the synthetic demo."""
+    settings = settings or get_settings()
+    source = resolve_source(path, settings)
+    if source is None:
+        customers = generate_customers(settings.synthetic_rows, settings.seed)
+        origin_kwargs = {"kind": "synthetic", "seed": settings.seed}
+    else:
+        customers = validate_customers(read_customer_file(source), str(source))
+        origin_kwargs = {
+            "kind": "file",
+            "path": str(source.resolve()),
+            "sha256": file_sha256(source),
+        }
+    customers, simulated = attach_signals(customers, settings.seed)
+    customers = customers.set_index(ID_COLUMN, drop=False)
+    customers.index.name = None
+    origin = DataOrigin(rows=len(customers), simulated_signals=simulated, **origin_kwargs)
+    return CustomerData(customers=customers, origin=origin)
+
+
+def profile_columns(customers: pd.DataFrame) -> list[str]:
+    """The columns shown on a customer profile, in the file's order, signals last."""
+    return [c for c in customers.columns if c in TELCO_COLUMNS] + [
+        c for c in customers.columns if c not in TELCO_COLUMNS
+    ]

@@ -1,0 +1,189 @@
+"""Schema validation: turn a raw text table into a typed customer table, or say exactly why not.
+
+Every problem names the column, the first offending file lines and what is accepted. All
+problems of a file are collected first, so a user fixes them in one pass.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.schema import (
+    BINARY_INT_COLUMNS,
+    CATEGORICAL_VALUES,
+    ID_COLUMN,
+    SIGNAL_COLUMNS,
+    TARGET_COLUMN,
+    TELCO_COLUMNS,
+    YES_NO,
+)
+
+MAX_SHOWN = 5
+#: The header is line 1, so data row i is on line i + 2.
+_FIRST_DATA_LINE = 2
+
+
+class DataValidationError(ValueError):
+    """The input table does not follow the Telco schema."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        listed = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source} is not a valid Telco customer file:\n{listed}")
+
+
+def _lines(index: pd.Index) -> str:
+    shown = ", ".join(str(i + _FIRST_DATA_LINE) for i in index[:MAX_SHOWN])
+    more = f" and {len(index) - MAX_SHOWN} more" if len(index) > MAX_SHOWN else ""
+    return f"line{'s' if len(index) > 1 else ''} {shown}{more}"
+
+
+def _values(values: pd.Series) -> str:
+    unique = list(dict.fromkeys(values.tolist()))
+    shown = ", ".join(repr(v) for v in unique[:MAX_SHOWN])
+    return shown + (" …" if len(unique) > MAX_SHOWN else "")
+
+
+def _check_columns(raw: pd.DataFrame) -> list[str]:
+    problems = []
+    present = list(raw.columns)
+    required = [c for c in TELCO_COLUMNS if c != TARGET_COLUMN]
+    missing = [c for c in required if c not in present]
+    if missing:
+        problems.append(
+            f"missing column(s) {', '.join(missing)}; a Telco file has the 21 columns "
+            f"{', '.join(TELCO_COLUMNS)} (Churn may be left out when scoring only)"
+        )
+    allowed = set(TELCO_COLUMNS) | set(SIGNAL_COLUMNS)
+    extra = [c for c in present if c not in allowed]
+    if extra:
+        problems.append(
+            f"unexpected column(s) {', '.join(map(repr, extra))}; allowed besides the Telco "
+            f"columns are only the behaviour signals {', '.join(SIGNAL_COLUMNS)}"
+        )
+    duplicated = sorted({c for c in present if present.count(c) > 1})
+    if duplicated:
+        problems.append(f"column(s) {', '.join(duplicated)} appear more than once")
+    return problems
+
+
+def _parse_number(
+    raw: pd.DataFrame,
+    column: str,
+    problems: list[str],
+    *,
+    minimum: float,
+    maximum: float | None = None,
+    integer: bool = False,
+    allow_blank: pd.Series | None = None,
+) -> pd.Series:
+    text = raw[column].str.strip()
+    values = pd.to_numeric(text, errors="coerce")
+    blank = text.eq("")
+    blank_bad = blank & ~allow_blank if allow_blank is not None else blank
+    kind = "a whole number" if integer else "a number"
+    upper = f" and ≤ {maximum:g}" if maximum is not None else ""
+    not_numeric = values.isna() & ~blank
+    if not_numeric.any():
+        bad = raw.index[not_numeric]
+        problems.append(
+            f"column {column}: non-numeric value(s) {_values(text[not_numeric])} on {_lines(bad)}; "
+            f"expected {kind} ≥ {minimum:g}{upper}"
+        )
+    if blank_bad.any():
+        bad = raw.index[blank_bad]
+        why = " (blank is accepted only when tenure is 0)" if allow_blank is not None else ""
+        problems.append(f"column {column}: blank value on {_lines(bad)}; expected {kind}{why}")
+    out_of_range = values.lt(minimum) | (values.gt(maximum) if maximum is not None else False)
+    if integer:
+        out_of_range |= values.notna() & values.ne(values.round())
+    if out_of_range.any():
+        bad = raw.index[out_of_range]
+        problems.append(
+            f"column {column}: value(s) {_values(text[out_of_range])} on {_lines(bad)} out of "
+            f"range; expected {kind} ≥ {minimum:g}{upper}"
+        )
+    return values
+
+
+def validate_customers(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Check a table read as text and return it typed and cleaned.
+
+    Blank `TotalCharges` is accepted for new customers (tenure 0, the 11 such rows of the real
+    file): nothing has been billed yet, so it becomes 0.0 rather than a dropped row.
+    """
+    if raw.empty:
+        raise DataValidationError(source, ["the file has a header but no customer rows"])
+    problems = _check_columns(raw)
+    if problems:
+        raise DataValidationError(source, problems)
+
+    raw = raw.reset_index(drop=True)
+    clean = pd.DataFrame(index=raw.index)
+
+    ids = raw[ID_COLUMN].str.strip()
+    if ids.eq("").any():
+        problems.append(f"column {ID_COLUMN}: blank customer ID on {_lines(raw.index[ids.eq('')])}")
+    dup = ids.duplicated(keep=False) & ids.ne("")
+    if dup.any():
+        problems.append(
+            f"column {ID_COLUMN}: duplicate customer ID(s) {_values(ids[dup])} on "
+            f"{_lines(raw.index[dup])}; each customer must appear once"
+        )
+    clean[ID_COLUMN] = ids
+
+    for column, allowed in CATEGORICAL_VALUES.items():
+        values = raw[column].str.strip()
+        unknown = ~values.isin(allowed)
+        if unknown.any():
+            problems.append(
+                f"column {column}: unknown value(s) {_values(values[unknown])} on "
+                f"{_lines(raw.index[unknown])}; allowed: {', '.join(allowed)}"
+            )
+        clean[column] = values
+
+    for column in BINARY_INT_COLUMNS:
+        values = raw[column].str.strip()
+        unknown = ~values.isin(("0", "1"))
+        if unknown.any():
+            problems.append(
+                f"column {column}: value(s) {_values(values[unknown])} on "
+                f"{_lines(raw.index[unknown])}; allowed: 0, 1"
+            )
+        clean[column] = pd.to_numeric(values, errors="coerce").fillna(0).astype("int64")
+
+    tenure = _parse_number(raw, "tenure", problems, minimum=0, maximum=1200, integer=True)
+    monthly = _parse_number(raw, "MonthlyCharges", problems, minimum=0)
+    total = _parse_number(raw, "TotalCharges", problems, minimum=0, allow_blank=tenure.eq(0))
+    clean["tenure"] = tenure.fillna(0).astype("int64")
+    clean["MonthlyCharges"] = monthly.astype("float64")
+    clean["TotalCharges"] = total.fillna(0.0).astype("float64")
+
+    if TARGET_COLUMN in raw.columns:
+        churn = raw[TARGET_COLUMN].str.strip()
+        unknown = ~churn.isin(YES_NO)
+        if unknown.any():
+            problems.append(
+                f"column {TARGET_COLUMN}: value(s) {_values(churn[unknown])} on "
+                f"{_lines(raw.index[unknown])}; allowed: {', '.join(YES_NO)}"
+            )
+        clean[TARGET_COLUMN] = churn
+
+    signal_limits = {
+        "recent_login_count": (0, None, True),
+        "complain_count": (0, None, True),
+        "usage_drop_rate": (0, 1, False),
+    }
+    for column in SIGNAL_COLUMNS:
+        if column in raw.columns:
+            low, high, integer = signal_limits[column]
+            values = _parse_number(
+                raw, column, problems, minimum=low, maximum=high, integer=integer
+            )
+            clean[column] = values.astype("float64")
+
+    if problems:
+        raise DataValidationError(source, problems)
+    order = [c for c in TELCO_COLUMNS if c in clean.columns]
+    return clean[order + [c for c in SIGNAL_COLUMNS if c in clean.columns]]

@@ -1,0 +1,43 @@
+"""Business rules on top of the model: risk levels and value tiers (thresholds in settings)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from crm_agents.settings import Settings
+
+RiskLevel = Literal["high", "medium", "low"]
+ValueTier = Literal["high", "mid", "low"]
+RISK_LEVELS: tuple[RiskLevel, ...] = ("high", "medium", "low")
+VALUE_TIERS: tuple[ValueTier, ...] = ("high", "mid", "low")
+
+
+def risk_levels(probability: np.ndarray, settings: Settings) -> np.ndarray:
+    """high: p ≥ risk_high; medium: risk_medium ≤ p < risk_high; low: below."""
+    p = np.asarray(probability, dtype=float)
+    return np.where(
+        p >= settings.risk_high, "high", np.where(p >= settings.risk_medium, "medium", "low")
+    ).astype(object)
+
+
+def value_tiers(monthly_charges: np.ndarray, settings: Settings) -> np.ndarray:
+    """high: MonthlyCharges ≥ value_high; mid: ≥ value_mid; low: below."""
+    m = np.asarray(monthly_charges, dtype=float)
+    return np.where(
+        m >= settings.value_high, "high", np.where(m >= settings.value_mid, "mid", "low")
+    ).astype(object)
+
+
+def risk_level(probability: float, settings: Settings) -> RiskLevel:
+    return str(risk_levels(np.array([probability]), settings)[0])  # type: ignore[return-value]
+
+
+def value_tier(monthly_charges: float, settings: Settings) -> ValueTier:
+    return str(value_tiers(np.array([monthly_charges]), settings)[0])  # type: ignore[return-value]
+
+
+def clv_estimate(monthly_charges: float | np.ndarray, settings: Settings):
+    """Revenue at stake over the planning horizon: MonthlyCharges × clv_horizon_months."""
+    return np.round(np.asarray(monthly_charges, dtype=float) * settings.clv_horizon_months, 2)

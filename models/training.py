@@ -1,0 +1,122 @@
+"""Compare the candidates by repeated cross-validation, pick the champion, fit it on all rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib.metadata import version
+
+import numpy as np
+import pandas as pd
+
+from crm_agents.settings import Settings
+from data.loading import CustomerData
+from data.schema import FEATURE_SETS, TARGET_COLUMN
+from models.candidates import CANDIDATES, DESCRIPTIONS, build_candidate
+from models.churn_model import ChurnModel
+from models.evaluation import CVMetrics, cross_validate, select_champion
+from models.persistence import ModelCard
+
+SELECTION_RULE = (
+    "simplest candidate whose mean CV ROC-AUC is within one paired standard error of the best"
+)
+_LIBRARIES = ("scikit-learn", "pandas", "numpy", "scipy", "joblib")
+
+Progress = Callable[[str], None]
+
+
+class MissingLabelsError(ValueError):
+    """Training or evaluation was asked of data without a Churn column."""
+
+
+def labels(data: CustomerData) -> np.ndarray:
+    if not data.has_labels:
+        raise MissingLabelsError(
+            f"{data.origin.describe()} has no {TARGET_COLUMN} column; training and evaluation "
+            "need historical churn labels (Yes/No)"
+        )
+    return data.customers[TARGET_COLUMN].eq("Yes").to_numpy(dtype=int)
+
+
+def evaluate(data: CustomerData, name: str, feature_set: str, settings: Settings) -> CVMetrics:
+    y = labels(data)
+    X = data.customers[list(FEATURE_SETS[feature_set])].reset_index(drop=True)
+    metrics, _ = cross_validate(
+        build_candidate(name, feature_set),
+        X,
+        y,
+        name=name,
+        feature_set=feature_set,
+        folds=settings.cv_folds,
+        repeats=settings.cv_repeats,
+        seed=settings.seed,
+        n_jobs=settings.n_jobs,
+    )
+    return metrics
+
+
+def train(
+    data: CustomerData, settings: Settings, progress: Progress = lambda _: None
+) -> tuple[ChurnModel, ModelCard]:
+    """Cross-validate every candidate (or the chosen one), fit the champion on all rows."""
+    y = labels(data)
+    names = CANDIDATES if settings.model == "auto" else (settings.model,)
+    results = []
+    for name in names:
+        progress(f"cross-validating {name} on {settings.feature_set} features")
+        results.append(evaluate(data, name, settings.feature_set, settings))
+    champion = select_champion(results)
+    other = "telco" if settings.feature_set == "enriched" else "enriched"
+    progress(f"cross-validating {champion.model} on {other} features for the side-by-side report")
+    comparison = {
+        settings.feature_set: champion,
+        other: evaluate(data, champion.model, other, settings),
+    }
+    progress(f"fitting {champion.model} on all {len(y):,} customers")
+    X = data.customers[list(FEATURE_SETS[settings.feature_set])].reset_index(drop=True)
+    model = ChurnModel.fit(
+        champion.model,
+        settings.feature_set,
+        build_candidate(champion.model, settings.feature_set),
+        X,
+        y,
+    )
+    explanation = model.explain(X.head(1)).method
+    card = ModelCard(
+        model=champion.model,
+        description=DESCRIPTIONS[champion.model],
+        feature_set=settings.feature_set,
+        features=model.features,
+        metrics=champion,
+        candidates=results,
+        feature_set_comparison=dict(sorted(comparison.items())),
+        selection_rule=SELECTION_RULE if len(results) > 1 else "model fixed by settings",
+        explanation_method=explanation,
+        dataset=data.origin,
+        thresholds={
+            "risk_high": settings.risk_high,
+            "risk_medium": settings.risk_medium,
+            "value_high": settings.value_high,
+            "value_mid": settings.value_mid,
+        },
+        library_versions={lib: version(lib) for lib in _LIBRARIES},
+        created_at=datetime.now(UTC),
+    )
+    return model, card
+
+
+def metrics_table(results: list[CVMetrics]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "model": m.model,
+                "features": m.feature_set,
+                "roc_auc": round(m.roc_auc, 4),
+                "pr_auc": round(m.pr_auc, 4),
+                "brier": round(m.brier, 4),
+                "lift@10%": round(m.top_decile_lift, 3),
+                "cal. slope": round(m.calibration_slope, 3),
+            }
+            for m in results
+        ]
+    )

@@ -1,0 +1,73 @@
+"""The typed LangChain tools over the retention service. Thin: each one calls one service method.
+
+A failing tool answers with a clear message (`ToolException` + `handle_tool_error`) instead of a
+traceback, so an agent or a chat model can recover and tell the user what IDs look like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from langchain_core.tools import BaseTool, StructuredTool, ToolException
+from pydantic import BaseModel, ValidationError
+
+from tools.schemas import AtRiskArgs, CustomerIdArgs
+from tools.service import CustomerNotFoundError, RetentionService
+
+
+def _guarded(call: Callable[..., BaseModel]) -> Callable[..., dict]:
+    def run(**kwargs) -> dict:
+        try:
+            return call(**kwargs).model_dump(mode="json")
+        except CustomerNotFoundError as err:
+            raise ToolException(str(err)) from None
+
+    return run
+
+
+def _explain_bad_arguments(error: ValidationError) -> str:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}" for e in error.errors()
+    )
+    return f"Invalid arguments — {problems}"
+
+
+def build_tools(service: RetentionService) -> dict[str, BaseTool]:
+    """The tools bound to one service, by name."""
+    specs = [
+        (
+            "lookup_customer",
+            "All Telco fields and behaviour signals of one customer.",
+            CustomerIdArgs,
+            service.profile,
+        ),
+        (
+            "predict_churn",
+            "Churn probability, risk level and every driver (signed log-odds contributions).",
+            CustomerIdArgs,
+            service.predict,
+        ),
+        (
+            "segment_value",
+            "Value tier (high/mid/low by MonthlyCharges) and revenue at stake of one customer.",
+            CustomerIdArgs,
+            service.segment,
+        ),
+        (
+            "list_at_risk",
+            "Customers most likely to churn, optionally filtered by risk level and value tier.",
+            AtRiskArgs,
+            service.at_risk,
+        ),
+    ]
+    return {
+        name: StructuredTool.from_function(
+            func=_guarded(call),
+            name=name,
+            description=description,
+            args_schema=schema,
+            handle_tool_error=True,
+            handle_validation_error=_explain_bad_arguments,
+        )
+        for name, description, schema, call in specs
+    }

@@ -1,0 +1,84 @@
+"""Typed arguments and results of the tools. Every number here was computed by code."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, field_validator
+
+from data.schema import CUSTOMER_ID_EXAMPLE
+from models.segments import RiskLevel, ValueTier
+
+
+def _normalise_id(value: str) -> str:
+    return value.strip().upper()
+
+
+class CustomerIdArgs(BaseModel):
+    customer_id: str = Field(
+        description=f"Telco customer ID, four digits-five letters, e.g. {CUSTOMER_ID_EXAMPLE}",
+        min_length=1,
+        max_length=64,
+    )
+
+    @field_validator("customer_id")
+    @classmethod
+    def _normalise(cls, value: str) -> str:
+        return _normalise_id(value)
+
+
+class AtRiskArgs(BaseModel):
+    limit: int = Field(default=10, ge=1, le=500, description="How many customers to list")
+    risk_level: RiskLevel | None = Field(default=None, description="Only this risk level")
+    value_tier: ValueTier | None = Field(default=None, description="Only this value tier")
+
+
+class CustomerProfile(BaseModel):
+    customer_id: str
+    fields: dict[str, str | int | float] = Field(description="All Telco fields and the signals")
+    simulated_signals: list[str] = Field(description="Signals simulated, not observed")
+    data_source: str
+
+
+class Driver(BaseModel):
+    feature: str
+    value: str | int | float = Field(description="The customer's own value of the feature")
+    contribution: float = Field(description="Signed contribution to the churn log-odds")
+    label: str = Field(description="Plain words for a manager")
+    simulated: bool = Field(default=False, description="True for a simulated behaviour signal")
+
+
+class ChurnPrediction(BaseModel):
+    customer_id: str
+    probability: float = Field(ge=0, le=1)
+    risk_level: RiskLevel
+    drivers: list[Driver] = Field(description="All features, strongest push towards churn first")
+    base_logit: float = Field(description="Log-odds of the reference customer")
+    model: str
+    explanation_method: str
+
+    def top_drivers(self, n: int = 5, *, raising: bool = True) -> list[Driver]:
+        picked = [d for d in self.drivers if (d.contribution > 0) == raising]
+        return picked[:n] if raising else sorted(picked, key=lambda d: d.contribution)[:n]
+
+
+class ValueSegment(BaseModel):
+    customer_id: str
+    tier: ValueTier
+    basis: str
+    monthly_charges: float
+    clv_estimate: float = Field(description="MonthlyCharges × horizon months")
+    clv_horizon_months: int
+
+
+class AtRiskCustomer(BaseModel):
+    customer_id: str
+    probability: float
+    risk_level: RiskLevel
+    value_tier: ValueTier
+    monthly_charges: float
+    top_driver: str
+
+
+class AtRiskList(BaseModel):
+    customers: list[AtRiskCustomer]
+    matching: int = Field(description="How many customers match the filters in all")
+    filters: dict[str, str | None]

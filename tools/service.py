@@ -1,0 +1,168 @@
+"""The retention service the tools stand on: one customer table, one model, one set of rules."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crm_agents.settings import Settings, get_settings
+from data.loading import CustomerData, load_customers
+from data.schema import CUSTOMER_ID_EXAMPLE, CUSTOMER_ID_PATTERN, FEATURE_LABELS, SIGNAL_COLUMNS
+from models.churn_model import ChurnModel
+from models.persistence import ModelCard, load_model
+from models.scoring import score_customers
+from models.segments import clv_estimate, risk_level, value_tier
+from tools.schemas import (
+    AtRiskCustomer,
+    AtRiskList,
+    ChurnPrediction,
+    CustomerProfile,
+    Driver,
+    ValueSegment,
+)
+
+
+class CustomerNotFoundError(LookupError):
+    """The customer ID is malformed or not in the loaded data."""
+
+
+def _plain(value: object) -> str | int | float:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value  # type: ignore[return-value]
+
+
+def _driver_label(feature: str, value: object, contribution: float) -> str:
+    direction = "raises" if contribution > 0 else "lowers"
+    return f"{FEATURE_LABELS[feature]}: {value} — {direction} churn risk"
+
+
+@dataclass
+class RetentionService:
+    data: CustomerData
+    model: ChurnModel
+    card: ModelCard
+    settings: Settings
+    _scores: pd.DataFrame | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(cls, data_path: Path | None = None, settings: Settings | None = None):
+        settings = settings or get_settings()
+        model, card = load_model(settings.artifacts_dir)
+        return cls(load_customers(data_path, settings), model, card, settings)
+
+    @property
+    def customers(self) -> pd.DataFrame:
+        return self.data.customers
+
+    def resolve(self, customer_id: str) -> pd.Series:
+        """The customer's row, or an error that says what IDs look like and what is close."""
+        wanted = customer_id.strip().upper()
+        if wanted in self.customers.index:
+            return self.customers.loc[wanted]
+        close = difflib.get_close_matches(wanted, self.customers.index.tolist(), n=3, cutoff=0.6)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        if not CUSTOMER_ID_PATTERN.match(wanted):
+            raise CustomerNotFoundError(
+                f"{customer_id!r} is not a customer ID: IDs are four digits, a dash and five "
+                f"letters, e.g. {CUSTOMER_ID_EXAMPLE}.{hint}"
+            )
+        raise CustomerNotFoundError(
+            f"No customer with ID {wanted} among the {len(self.customers):,} loaded "
+            f"customers.{hint}"
+        )
+
+    def profile(self, customer_id: str) -> CustomerProfile:
+        row = self.resolve(customer_id)
+        return CustomerProfile(
+            customer_id=row.name,
+            fields={k: _plain(v) for k, v in row.items() if k != "customerID"},
+            simulated_signals=self.data.origin.simulated_signals,
+            data_source=self.data.origin.describe(),
+        )
+
+    def predict(self, customer_id: str) -> ChurnPrediction:
+        row = self.resolve(customer_id)
+        frame = self.customers.loc[[row.name]]
+        explanation = self.model.explain(frame)
+        logit = float(explanation.logit[0])
+        probability = float(1.0 / (1.0 + np.exp(-logit)))
+        contributions = explanation.contributions.iloc[0].sort_values(ascending=False)
+        simulated = set(self.data.origin.simulated_signals)
+        drivers = [
+            Driver(
+                feature=feature,
+                value=_plain(row[feature]),
+                contribution=float(contribution),
+                label=_driver_label(feature, row[feature], contribution),
+                simulated=feature in simulated and feature in SIGNAL_COLUMNS,
+            )
+            for feature, contribution in contributions.items()
+        ]
+        return ChurnPrediction(
+            customer_id=row.name,
+            probability=probability,
+            risk_level=risk_level(probability, self.settings),
+            drivers=drivers,
+            base_logit=float(explanation.base_logit[0]),
+            model=self.model.name,
+            explanation_method=explanation.method,
+        )
+
+    def segment(self, customer_id: str) -> ValueSegment:
+        row = self.resolve(customer_id)
+        monthly = float(row["MonthlyCharges"])
+        s = self.settings
+        return ValueSegment(
+            customer_id=row.name,
+            tier=value_tier(monthly, s),
+            basis=(
+                f"MonthlyCharges {monthly:.2f}: high ≥ {s.value_high:g}, "
+                f"mid ≥ {s.value_mid:g}, low below"
+            ),
+            monthly_charges=monthly,
+            clv_estimate=float(clv_estimate(monthly, s)),
+            clv_horizon_months=s.clv_horizon_months,
+        )
+
+    def scores(self) -> pd.DataFrame:
+        """The whole base scored once and kept, for listings and the portfolio."""
+        if self._scores is None:
+            scored = score_customers(self.model, self.customers, self.settings)
+            scored["monthly_charges"] = self.customers["MonthlyCharges"].to_numpy()
+            self._scores = scored.sort_values(
+                ["churn_probability", "customerID"], ascending=[False, True], ignore_index=True
+            )
+        return self._scores
+
+    def at_risk(
+        self, limit: int = 10, risk_level: str | None = None, value_tier: str | None = None
+    ) -> AtRiskList:
+        scored = self.scores()
+        mask = np.ones(len(scored), dtype=bool)
+        if risk_level:
+            mask &= scored["risk_level"].eq(risk_level).to_numpy()
+        if value_tier:
+            mask &= scored["value_tier"].eq(value_tier).to_numpy()
+        matching = scored[mask]
+        return AtRiskList(
+            customers=[
+                AtRiskCustomer(
+                    customer_id=r.customerID,
+                    probability=float(r.churn_probability),
+                    risk_level=r.risk_level,
+                    value_tier=r.value_tier,
+                    monthly_charges=float(r.monthly_charges),
+                    top_driver=r.top_driver,
+                )
+                for r in matching.head(limit).itertuples(index=False)
+            ],
+            matching=int(mask.sum()),
+            filters={"risk_level": risk_level, "value_tier": value_tier},
+        )
