@@ -1,0 +1,73 @@
+"""Shared fixtures: the real Telco file when present, small synthetic data otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crm_agents.settings import Settings
+from data.loading import CustomerData, load_customers
+from data.synthetic import generate_customers
+from models.persistence import save_model
+from models.training import train
+from tools.service import RetentionService
+
+REAL_CSV = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
+)
+
+
+@pytest.fixture(scope="session")
+def real_csv() -> Path:
+    if not REAL_CSV.exists():
+        pytest.skip(f"real Telco file not found at {REAL_CSV} (tests on it need ../shared/data)")
+    return REAL_CSV
+
+
+@pytest.fixture(scope="session")
+def real_data(real_csv: Path) -> CustomerData:
+    return load_customers(real_csv, Settings())
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings isolated from the machine: no data/raw, artifacts in a temporary folder."""
+    return Settings(
+        raw_dir=tmp_path / "raw",
+        processed_dir=tmp_path / "processed",
+        artifacts_dir=tmp_path / "artifacts",
+        synthetic_rows=1500,
+        cv_folds=3,
+        cv_repeats=1,
+        n_jobs=1,
+        model="logistic_splines",
+    )
+
+
+@pytest.fixture
+def telco_csv(tmp_path: Path):
+    """Write a small valid Telco-format CSV (synthetic rows) and return its path."""
+
+    def write(n: int = 300, seed: int = 7, **columns) -> Path:
+        frame = generate_customers(n, seed)
+        for name, values in columns.items():
+            frame[name] = values
+        path = tmp_path / f"telco_{n}_{seed}.csv"
+        frame.to_csv(path, index=False)
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def real_service(real_data: CustomerData, tmp_path_factory) -> RetentionService:
+    s = Settings(
+        artifacts_dir=tmp_path_factory.mktemp("artifacts"),
+        model="logistic_splines",
+        cv_folds=3,
+        cv_repeats=1,
+    )
+    model, card = train(real_data, s)
+    card = save_model(model, card, s.artifacts_dir)
+    return RetentionService(real_data, model, card, s)

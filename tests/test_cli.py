@@ -1,0 +1,117 @@
+"""The `crm-agents` commands, run as a user would, on small synthetic data or the real file."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from crm_agents.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_RAW_DIR", str(tmp_path / "raw"))
+    monkeypatch.setenv("CRM_PROCESSED_DIR", str(tmp_path / "processed"))
+    monkeypatch.setenv("CRM_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    monkeypatch.setenv("CRM_SYNTHETIC_ROWS", "1200")
+    monkeypatch.setenv("CRM_CV_FOLDS", "3")
+    monkeypatch.setenv("CRM_CV_REPEATS", "1")
+    monkeypatch.setenv("CRM_N_JOBS", "1")
+    return tmp_path
+
+
+def _run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_prepare_writes_the_feature_file_and_says_the_data_is_synthetic(env):
+    result = _run("prepare")
+    assert result.exit_code == 0, result.output
+    assert "synthetic demo data" in result.output
+    written = pd.read_csv(env / "processed" / "churn_features.csv")
+    assert len(written) == 1200
+    assert {"recent_login_count", "complain_count", "usage_drop_rate"} <= set(written.columns)
+    assert written["signals_simulated"].str.contains("usage_drop_rate").all()
+
+
+def test_train_then_analyze_json(env):
+    assert _run("train", "--model", "logistic_splines").exit_code == 0
+    result = _run("analyze", "--random", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert 0 <= payload["risk"]["probability"] <= 1
+    assert payload["value"]["tier"] in {"high", "mid", "low"}
+    assert payload["data"]["kind"] == "synthetic"
+
+
+def test_train_if_missing_keeps_an_existing_model(env):
+    assert _run("train", "--model", "logistic_baseline").exit_code == 0
+    result = _run("train", "--if-missing")
+    assert result.exit_code == 0
+    assert "already trained: logistic_baseline" in result.output
+
+
+def test_score_writes_every_customer(env):
+    _run("train", "--model", "logistic_splines")
+    out = env / "scores.csv"
+    result = _run("score", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(out)
+    assert len(scores) == 1200
+    assert list(scores.columns[:5]) == [
+        "customerID",
+        "churn_probability",
+        "risk_level",
+        "value_tier",
+        "top_driver",
+    ]
+    assert scores["churn_probability"].between(0, 1).all()
+
+
+def test_analyze_without_a_model_explains_how_to_train(env):
+    result = _run("analyze", "--random")
+    assert result.exit_code == 2
+    assert "crm-agents train" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_analyze_unknown_customer_is_a_clear_error(env):
+    _run("train", "--model", "logistic_baseline")
+    result = _run("analyze", "0000-XXXXX")
+    assert result.exit_code == 2
+    assert "No customer with ID 0000-XXXXX" in result.output
+
+
+def test_bad_data_file_is_a_clear_error_not_a_traceback(env):
+    bad = env / "bad.csv"
+    bad.write_text("a;b;c\n1;2;3\n")
+    result = _run("prepare", "--data", str(bad))
+    assert result.exit_code == 2
+    assert "separated by semicolons" in result.output
+    assert not (env / "processed" / "churn_features.csv").exists()
+
+
+def test_invalid_setting_is_a_clear_error(env, monkeypatch):
+    monkeypatch.setenv("CRM_RISK_MEDIUM", "0.9")
+    result = _run("prepare")
+    assert result.exit_code == 2
+    assert "Invalid setting" in result.output and "risk_medium" in result.output
+
+
+@pytest.mark.slow
+def test_evaluate_json_on_the_real_file_has_the_promised_keys(real_csv, env, monkeypatch):
+    monkeypatch.setenv("CRM_CV_REPEATS", "3")
+    monkeypatch.setenv("CRM_CV_FOLDS", "5")
+    monkeypatch.setenv("CRM_N_JOBS", "2")
+    result = _run("evaluate", "--data", str(real_csv), "--features", "telco", "--json")
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)
+    for key in ("roc_auc", "pr_auc", "brier", "top_decile_lift", "folds", "repeats", "model"):
+        assert key in metrics
+    assert (metrics["folds"], metrics["repeats"]) == (5, 3)
+    assert metrics["roc_auc"] >= 0.850

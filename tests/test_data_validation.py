@@ -1,0 +1,174 @@
+"""Every bad input gives one clear error naming the column, the lines and what is allowed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from crm_agents.settings import Settings
+from data.loading import load_customers
+from data.validation import DataValidationError
+
+
+def _load(path: Path):
+    return load_customers(path, Settings(raw_dir=path.parent / "no-raw"))
+
+
+def _rewrite(path: Path, edit) -> Path:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(frame)
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_real_file_loads_every_customer_with_blank_total_charges_set_to_zero(real_csv):
+    data = _load(real_csv)
+    assert len(data.customers) == 7043
+    new_customers = data.customers[data.customers["tenure"].eq(0)]
+    assert len(new_customers) == 11
+    assert new_customers["TotalCharges"].eq(0.0).all()
+    assert data.origin.kind == "file"
+    assert data.origin.sha256 == "16320c9c1ec72448db59aa0a26a0b95401046bef5d02fd3aeb906448e3055e91"
+
+
+def test_missing_column_is_named(telco_csv):
+    path = _rewrite(telco_csv(), lambda f: f.drop(columns=["Contract"], inplace=True))
+    with pytest.raises(DataValidationError, match=r"missing column\(s\) Contract"):
+        _load(path)
+
+
+def test_extra_column_is_named_with_what_is_allowed(telco_csv):
+    path = _rewrite(telco_csv(), lambda f: f.insert(3, "Shoe size", "42"))
+    with pytest.raises(DataValidationError, match=r"unexpected column\(s\) 'Shoe size'.*signals"):
+        _load(path)
+
+
+def test_unknown_category_names_value_line_and_allowed_values(telco_csv):
+    def edit(frame):
+        frame.loc[4, "Contract"] = "Three year"
+
+    with pytest.raises(DataValidationError) as err:
+        _load(_rewrite(telco_csv(), edit))
+    message = str(err.value)
+    assert "column Contract" in message
+    assert "'Three year'" in message
+    assert "line 6" in message
+    assert "Month-to-month, One year, Two year" in message
+
+
+def test_non_numeric_charges_are_rejected_with_lines(telco_csv):
+    def edit(frame):
+        frame.loc[[0, 9], "MonthlyCharges"] = "lots"
+
+    with pytest.raises(
+        DataValidationError, match=r"MonthlyCharges: non-numeric .*'lots'.*lines 2, 11"
+    ):
+        _load(_rewrite(telco_csv(), edit))
+
+
+def test_negative_tenure_is_out_of_range(telco_csv):
+    def edit(frame):
+        frame.loc[2, "tenure"] = "-3"
+
+    with pytest.raises(
+        DataValidationError, match=r"tenure: value\(s\) '-3' on line 4 out of range"
+    ):
+        _load(_rewrite(telco_csv(), edit))
+
+
+def test_blank_total_charges_is_accepted_only_for_new_customers(telco_csv):
+    def edit(frame):
+        frame.loc[0, "tenure"] = "0"
+        frame.loc[0, "TotalCharges"] = " "
+        frame.loc[1, "tenure"] = "5"
+        frame.loc[1, "TotalCharges"] = " "
+
+    with pytest.raises(DataValidationError) as err:
+        _load(_rewrite(telco_csv(), edit))
+    message = str(err.value)
+    assert "TotalCharges: blank value on line 3" in message
+    assert "line 2" not in message
+
+
+def test_invalid_senior_citizen_flag_lists_allowed_values(telco_csv):
+    def edit(frame):
+        frame.loc[0, "SeniorCitizen"] = "Yes"
+
+    with pytest.raises(
+        DataValidationError, match=r"SeniorCitizen: value\(s\) 'Yes' .*allowed: 0, 1"
+    ):
+        _load(_rewrite(telco_csv(), edit))
+
+
+def test_duplicate_customer_ids_are_listed(telco_csv):
+    def edit(frame):
+        frame.loc[7, "customerID"] = frame.loc[3, "customerID"]
+
+    with pytest.raises(DataValidationError, match=r"duplicate customer ID.*lines 5, 9"):
+        _load(_rewrite(telco_csv(), edit))
+
+
+def test_all_problems_of_a_file_are_reported_together(telco_csv):
+    def edit(frame):
+        frame.loc[0, "gender"] = "X"
+        frame.loc[1, "tenure"] = "abc"
+
+    with pytest.raises(DataValidationError) as err:
+        _load(_rewrite(telco_csv(), edit))
+    assert len(err.value.problems) == 2
+
+
+def test_empty_file_is_rejected(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(DataValidationError, match="the file is empty"):
+        _load(path)
+
+
+def test_header_without_rows_is_rejected(telco_csv):
+    path = telco_csv()
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    with pytest.raises(DataValidationError, match="no customer rows"):
+        _load(path)
+
+
+def test_non_utf8_file_is_rejected_with_encoding_advice(telco_csv):
+    path = _rewrite(telco_csv(), lambda f: f.loc.__setitem__((0, "PaymentMethod"), "Chèque"))
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    with pytest.raises(DataValidationError, match="not UTF-8 text.*save the file as UTF-8"):
+        _load(path)
+
+
+def test_semicolon_separated_file_is_recognised(telco_csv):
+    path = telco_csv()
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.to_csv(path, index=False, sep=";")
+    with pytest.raises(DataValidationError, match="separated by semicolons; expected commas"):
+        _load(path)
+
+
+def test_missing_file_is_reported(tmp_path):
+    with pytest.raises(DataValidationError, match="file not found"):
+        _load(tmp_path / "nope.csv")
+
+
+def test_behaviour_signals_are_taken_from_the_input_when_present(telco_csv):
+    path = telco_csv(recent_login_count=3, complain_count=1, usage_drop_rate=0.25)
+    data = _load(path)
+    assert data.origin.simulated_signals == []
+    assert data.customers["recent_login_count"].eq(3).all()
+    assert data.customers["usage_drop_rate"].eq(0.25).all()
+
+
+def test_behaviour_signal_out_of_range_is_rejected(telco_csv):
+    path = telco_csv(usage_drop_rate=1.5)
+    with pytest.raises(DataValidationError, match=r"usage_drop_rate: value\(s\) '1.5'.*≤ 1"):
+        _load(path)
+
+
+def test_churn_column_may_be_left_out_for_scoring(telco_csv):
+    path = _rewrite(telco_csv(), lambda f: f.drop(columns=["Churn"], inplace=True))
+    data = _load(path)
+    assert not data.has_labels

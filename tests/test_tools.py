@@ -1,0 +1,80 @@
+"""The typed tools answer with pydantic results, and with clear messages instead of tracebacks."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.customer_tools import build_tools
+
+
+@pytest.fixture(scope="module")
+def tools(real_service):
+    return build_tools(real_service)
+
+
+def test_lookup_customer_returns_all_fields_and_flags_simulated_signals(tools):
+    profile = tools["lookup_customer"].invoke({"customer_id": "7590-VHVEG"})
+    assert profile["customer_id"] == "7590-VHVEG"
+    assert profile["fields"]["Contract"] == "Month-to-month"
+    assert profile["fields"]["MonthlyCharges"] == 29.85
+    assert "usage_drop_rate" in profile["simulated_signals"]
+
+
+def test_customer_ids_are_accepted_in_any_case_and_spacing(tools):
+    assert tools["lookup_customer"].invoke({"customer_id": " 7590-vhveg "})["customer_id"] == (
+        "7590-VHVEG"
+    )
+
+
+def test_predict_churn_gives_probability_risk_level_and_signed_drivers(tools, real_service):
+    result = tools["predict_churn"].invoke({"customer_id": "7590-VHVEG"})
+    assert 0 < result["probability"] < 1
+    assert result["risk_level"] in {"high", "medium", "low"}
+    drivers = result["drivers"]
+    assert len(drivers) == len(real_service.model.features)
+    assert drivers[0]["contribution"] >= drivers[-1]["contribution"]
+    total = result["base_logit"] + sum(d["contribution"] for d in drivers)
+    import math
+
+    assert 1 / (1 + math.exp(-total)) == pytest.approx(result["probability"], abs=1e-12)
+
+
+def test_segment_value_uses_monthly_charges_tiers(tools):
+    result = tools["segment_value"].invoke({"customer_id": "7590-VHVEG"})
+    assert result["tier"] == "low"
+    assert result["monthly_charges"] == 29.85
+    assert result["clv_estimate"] == pytest.approx(29.85 * 12)
+
+
+def test_malformed_id_says_what_ids_look_like(tools):
+    message = tools["predict_churn"].invoke({"customer_id": "hello"})
+    assert isinstance(message, str)
+    assert "four digits, a dash and five letters, e.g. 7590-VHVEG" in message
+    assert "Traceback" not in message
+
+
+def test_unknown_id_suggests_close_matches(tools):
+    message = tools["lookup_customer"].invoke({"customer_id": "7590-VHVEX"})
+    assert "No customer with ID 7590-VHVEX" in message
+    assert "7590-VHVEG" in message
+
+
+def test_list_at_risk_is_sorted_and_filtered(tools):
+    result = tools["list_at_risk"].invoke({"limit": 5, "risk_level": "high", "value_tier": "high"})
+    rows = result["customers"]
+    assert len(rows) == 5
+    assert all(r["risk_level"] == "high" and r["value_tier"] == "high" for r in rows)
+    probabilities = [r["probability"] for r in rows]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert result["matching"] >= 5
+
+
+def test_list_at_risk_rejects_bad_filters_with_the_allowed_values(tools):
+    message = tools["list_at_risk"].invoke({"limit": 5, "risk_level": "extreme"})
+    assert isinstance(message, str)
+    assert "risk_level" in message and "'high', 'medium' or 'low'" in message
+
+
+def test_list_at_risk_rejects_a_zero_limit(tools):
+    message = tools["list_at_risk"].invoke({"limit": 0})
+    assert "limit" in message and "greater than or equal to 1" in message
