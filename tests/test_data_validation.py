@@ -137,7 +137,7 @@ def test_header_without_rows_is_rejected(telco_csv):
 def test_non_utf8_file_is_rejected_with_encoding_advice(telco_csv):
     path = _rewrite(telco_csv(), lambda f: f.loc.__setitem__((0, "PaymentMethod"), "Chèque"))
     path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
-    with pytest.raises(DataValidationError, match="not UTF-8 text.*save the file as UTF-8"):
+    with pytest.raises(DataValidationError, match=r"not UTF-8 text.*save the file as UTF-8"):
         _load(path)
 
 

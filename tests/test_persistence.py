@@ -41,7 +41,7 @@ def test_truncated_model_file_is_refused_without_unpickling(saved, monkeypatch):
         raise AssertionError("an unverified file was unpickled")
 
     monkeypatch.setattr(joblib, "load", must_not_load)
-    with pytest.raises(ModelArtifactError, match="does not match its model card.*crm-agents train"):
+    with pytest.raises(ModelArtifactError, match=r"does not match its model card.*crm-agents train"):
         load_model(saved)
 
 
@@ -56,7 +56,7 @@ def test_tampered_model_file_is_refused(saved):
 
 def test_model_file_without_its_card_is_refused(saved):
     (saved / persistence.CARD_FILE).unlink()
-    with pytest.raises(ModelArtifactError, match="missing model_card.json"):
+    with pytest.raises(ModelArtifactError, match=r"missing model_card\.json"):
         load_model(saved)
 
 

@@ -1,4 +1,4 @@
-"""The demo data has the Telco schema and realistic churn; simulated signals are stable and honest."""
+"""Demo data has the Telco schema and realistic churn; simulated signals are stable and honest."""
 
 from __future__ import annotations
 
