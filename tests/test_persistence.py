@@ -41,7 +41,9 @@ def test_truncated_model_file_is_refused_without_unpickling(saved, monkeypatch):
         raise AssertionError("an unverified file was unpickled")
 
     monkeypatch.setattr(joblib, "load", must_not_load)
-    with pytest.raises(ModelArtifactError, match=r"does not match its model card.*crm-agents train"):
+    with pytest.raises(
+        ModelArtifactError, match=r"does not match its model card.*crm-agents train"
+    ):
         load_model(saved)
 
 
