@@ -32,6 +32,15 @@ CATEGORICAL_VALUES: dict[str, tuple[str, ...]] = {
         "Mailed check",
     ),
 }
+#: The six add-on services that need an internet subscription.
+ADDON_SERVICES: tuple[str, ...] = (
+    "OnlineSecurity",
+    "OnlineBackup",
+    "DeviceProtection",
+    "TechSupport",
+    "StreamingTV",
+    "StreamingMovies",
+)
 BINARY_INT_COLUMNS = ("SeniorCitizen",)
 NUMERIC_COLUMNS = ("tenure", "MonthlyCharges", "TotalCharges")
 

@@ -24,16 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from data.schema import ID_COLUMN, SIGNAL_COLUMNS
+from data.schema import ADDON_SERVICES, ID_COLUMN, SIGNAL_COLUMNS
 
-_ADDONS = (
-    "OnlineSecurity",
-    "OnlineBackup",
-    "DeviceProtection",
-    "TechSupport",
-    "StreamingTV",
-    "StreamingMovies",
-)
 _BETA_CONCENTRATION = 12.0
 
 
@@ -48,7 +40,7 @@ def stable_uniforms(ids: pd.Series, seed: int, stream: str) -> np.ndarray:
 def simulate_signals(customers: pd.DataFrame, seed: int) -> pd.DataFrame:
     """The three signals for every customer, from their profile and a per-ID random draw."""
     ids = customers[ID_COLUMN]
-    addons = customers[list(_ADDONS)].eq("Yes").sum(axis=1).to_numpy()
+    addons = customers[list(ADDON_SERVICES)].eq("Yes").sum(axis=1).to_numpy()
     has_internet = customers["InternetService"].ne("No").to_numpy()
     fiber = customers["InternetService"].eq("Fiber optic").to_numpy()
     no_support = (customers["TechSupport"].eq("No")).to_numpy()

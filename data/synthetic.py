@@ -15,17 +15,9 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit
 
-from data.schema import ID_COLUMN, TARGET_COLUMN, TELCO_COLUMNS
+from data.schema import ADDON_SERVICES, ID_COLUMN, TARGET_COLUMN, TELCO_COLUMNS
 
 TARGET_CHURN_RATE = 0.265
-_ADDONS = (
-    "OnlineSecurity",
-    "OnlineBackup",
-    "DeviceProtection",
-    "TechSupport",
-    "StreamingTV",
-    "StreamingMovies",
-)
 _ADDON_PRICE = {
     "OnlineSecurity": 5.0,
     "OnlineBackup": 5.0,
@@ -84,7 +76,7 @@ def generate_customers(n: int = 7043, seed: int = 42) -> pd.DataFrame:
     fiber = internet == "Fiber optic"
 
     addons = {}
-    for name in _ADDONS:
+    for name in ADDON_SERVICES:
         streaming = name.startswith("Streaming")
         p_yes = 0.25 + 0.3 * (1 - short) + (0.15 if streaming else 0.0) * fiber
         taken = rng.random(n) < p_yes
@@ -111,7 +103,7 @@ def generate_customers(n: int = 7043, seed: int = 42) -> pd.DataFrame:
         19.0 * phone
         + 5.0 * (multiple == "Yes")
         + np.where(fiber, 50.0, np.where(has_internet, 25.0, 0.0))
-        + sum(_ADDON_PRICE[a] * (addons[a] == "Yes") for a in _ADDONS)
+        + sum(_ADDON_PRICE[a] * (addons[a] == "Yes") for a in ADDON_SERVICES)
         + rng.normal(0.0, 2.0, n)
     )
     monthly = np.round(np.clip(monthly, 18.25, 118.75), 2)
