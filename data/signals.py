@@ -63,8 +63,8 @@ def simulate_signals(customers: pd.DataFrame, seed: int) -> pd.DataFrame:
     )
     return pd.DataFrame(
         {
-            "recent_login_count": logins.astype("float64"),
-            "complain_count": complaints.astype("float64"),
+            "recent_login_count": logins.astype("int64"),
+            "complain_count": complaints.astype("int64"),
             "usage_drop_rate": np.round(drop, 4),
         },
         index=customers.index,

@@ -181,7 +181,7 @@ def validate_customers(raw: pd.DataFrame, source: str) -> pd.DataFrame:
             values = _parse_number(
                 raw, column, problems, minimum=low, maximum=high, integer=integer
             )
-            clean[column] = values.astype("float64")
+            clean[column] = values.fillna(0).astype("int64" if integer else "float64")
 
     if problems:
         raise DataValidationError(source, problems)
