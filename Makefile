@@ -24,9 +24,7 @@ run: $(STAMP)
 	$(BIN)/crm-agents analyze --random $(ARGS)
 
 ## Style checks and the whole test suite (slow tests included).
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)

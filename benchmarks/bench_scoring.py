@@ -63,7 +63,7 @@ def main() -> None:
     model = ChurnModel.fit(
         args.model, args.features, build_candidate(args.model, args.features), X, y
     )
-    print(f"model: {args.model} on {args.features} features ({model.explain(X.head(1)).method})")
+    print(f"model: {args.model} on {args.features} features ({model.explanation_method})")
 
     _time_scoring(model, X, settings, "whole base")
     big, _ = attach_signals(generate_customers(args.rows, seed=settings.seed), settings.seed)

@@ -15,11 +15,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from crm_agents.settings import FeatureSetName, Settings
+from crm_agents.settings import FeatureSetName, ModelChoice, Settings
 from data.loading import CustomerData, load_customers
 from data.schema import FEATURE_LABELS
 from data.validation import DataValidationError
-from models.candidates import CANDIDATES
+from models.candidates import CandidateName
 from models.persistence import ModelArtifactError, load_card, load_model, save_model
 from models.scoring import score_customers
 from models.training import MissingLabelsError, evaluate, metrics_table, train
@@ -89,7 +89,7 @@ def prepare(data: DataOption = None) -> None:
 def train_command(
     data: DataOption = None,
     features: Annotated[FeatureSetName | None, typer.Option(help="telco or enriched")] = None,
-    model: Annotated[str | None, typer.Option(help="auto or one candidate")] = None,
+    model: Annotated[ModelChoice | None, typer.Option(help="auto or one candidate")] = None,
     if_missing: Annotated[bool, typer.Option(help="Do nothing when a model is saved")] = False,
 ) -> None:
     """Cross-validate the candidates, save the champion and its model card."""
@@ -124,15 +124,13 @@ def train_command(
 def evaluate_command(
     data: DataOption = None,
     features: Annotated[FeatureSetName, typer.Option(help="telco or enriched")] = "telco",
-    model: Annotated[str, typer.Option(help=f"One of: {', '.join(CANDIDATES)}")] = (
-        "logistic_splines"
-    ),
+    model: Annotated[
+        CandidateName, typer.Option(help="Candidate to evaluate")
+    ] = "logistic_splines",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Repeated stratified K-fold metrics of one candidate, from out-of-fold predictions."""
     with _clear_errors():
-        if model not in CANDIDATES:
-            raise typer.BadParameter(f"{model!r}; choose one of {', '.join(CANDIDATES)}")
         settings = _settings()
         loaded = _load(data, settings)
         with console.status(f"cross-validating {model} on {features} features"):
@@ -153,12 +151,13 @@ def score(
     """Score the whole base: probability, risk level, value tier and top driver per customer."""
     with _clear_errors():
         settings = _settings()
-        service = RetentionService(_load(data, settings), *_model(settings), settings)
+        loaded = _load(data, settings)
+        model, _ = load_model(settings.artifacts_dir)
         columns = [BarColumn(), MofNCompleteColumn(), TextColumn("customers scored")]
         with Progress(*columns, console=console) as bar:
-            task = bar.add_task("score", total=len(service.customers))
+            task = bar.add_task("score", total=len(loaded.customers))
             scored = score_customers(
-                service.model, service.customers, settings, lambda n: bar.advance(task, n)
+                model, loaded.customers, settings, lambda n: bar.advance(task, n)
             )
         out_path.parent.mkdir(parents=True, exist_ok=True)
         partial = out_path.with_name(out_path.name + ".partial")
@@ -166,10 +165,6 @@ def score(
         partial.replace(out_path)
         counts = scored["risk_level"].value_counts().to_dict()
         console.print(f"Wrote {len(scored):,} scores to {out_path}; risk levels: {counts}")
-
-
-def _model(settings: Settings):
-    return load_model(settings.artifacts_dir)
 
 
 @app.command()
@@ -185,7 +180,9 @@ def analyze(
         if customer_id is None and not pick_random:
             raise typer.BadParameter("give a customer ID (e.g. 7590-VHVEG) or --random")
         settings = _settings()
-        service = RetentionService(_load(data, settings), *_model(settings), settings)
+        service = RetentionService(
+            _load(data, settings), *load_model(settings.artifacts_dir), settings
+        )
         if customer_id is None:
             customer_id = random.choice(service.customers.index.tolist())
         prediction = service.predict(customer_id)

@@ -18,7 +18,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from crm_agents.settings import Settings, get_settings
-from data.schema import ID_COLUMN, TELCO_COLUMNS
+from data.schema import ID_COLUMN, TARGET_COLUMN
 from data.signals import attach_signals
 from data.synthetic import generate_customers
 from data.validation import DataValidationError, validate_customers
@@ -58,7 +58,7 @@ class CustomerData:
 
     @property
     def has_labels(self) -> bool:
-        return "Churn" in self.customers.columns
+        return TARGET_COLUMN in self.customers.columns
 
 
 def file_sha256(path: Path) -> str:
@@ -135,10 +135,3 @@ def load_customers(path: Path | None = None, settings: Settings | None = None) -
     customers.index.name = None
     origin = DataOrigin(rows=len(customers), simulated_signals=simulated, **origin_kwargs)
     return CustomerData(customers=customers, origin=origin)
-
-
-def profile_columns(customers: pd.DataFrame) -> list[str]:
-    """The columns shown on a customer profile, in the file's order, signals last."""
-    return [c for c in customers.columns if c in TELCO_COLUMNS] + [
-        c for c in customers.columns if c not in TELCO_COLUMNS
-    ]

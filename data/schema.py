@@ -9,6 +9,15 @@ TARGET_COLUMN = "Churn"
 
 YES_NO = ("No", "Yes")
 INTERNET_ADDON = ("No", "No internet service", "Yes")
+#: The six add-on services that need an internet subscription, in the file's order.
+ADDON_SERVICES: tuple[str, ...] = (
+    "OnlineSecurity",
+    "OnlineBackup",
+    "DeviceProtection",
+    "TechSupport",
+    "StreamingTV",
+    "StreamingMovies",
+)
 
 CATEGORICAL_VALUES: dict[str, tuple[str, ...]] = {
     "gender": ("Female", "Male"),
@@ -17,12 +26,7 @@ CATEGORICAL_VALUES: dict[str, tuple[str, ...]] = {
     "PhoneService": YES_NO,
     "MultipleLines": ("No", "No phone service", "Yes"),
     "InternetService": ("DSL", "Fiber optic", "No"),
-    "OnlineSecurity": INTERNET_ADDON,
-    "OnlineBackup": INTERNET_ADDON,
-    "DeviceProtection": INTERNET_ADDON,
-    "TechSupport": INTERNET_ADDON,
-    "StreamingTV": INTERNET_ADDON,
-    "StreamingMovies": INTERNET_ADDON,
+    **dict.fromkeys(ADDON_SERVICES, INTERNET_ADDON),
     "Contract": ("Month-to-month", "One year", "Two year"),
     "PaperlessBilling": YES_NO,
     "PaymentMethod": (
@@ -32,15 +36,6 @@ CATEGORICAL_VALUES: dict[str, tuple[str, ...]] = {
         "Mailed check",
     ),
 }
-#: The six add-on services that need an internet subscription.
-ADDON_SERVICES: tuple[str, ...] = (
-    "OnlineSecurity",
-    "OnlineBackup",
-    "DeviceProtection",
-    "TechSupport",
-    "StreamingTV",
-    "StreamingMovies",
-)
 BINARY_INT_COLUMNS = ("SeniorCitizen",)
 NUMERIC_COLUMNS = ("tenure", "MonthlyCharges", "TotalCharges")
 
@@ -54,12 +49,7 @@ TELCO_FEATURES: tuple[str, ...] = (
     "PhoneService",
     "MultipleLines",
     "InternetService",
-    "OnlineSecurity",
-    "OnlineBackup",
-    "DeviceProtection",
-    "TechSupport",
-    "StreamingTV",
-    "StreamingMovies",
+    *ADDON_SERVICES,
     "Contract",
     "PaperlessBilling",
     "PaymentMethod",

@@ -62,9 +62,6 @@ def _check_columns(raw: pd.DataFrame) -> list[str]:
             f"unexpected column(s) {', '.join(map(repr, extra))}; allowed besides the Telco "
             f"columns are only the behaviour signals {', '.join(SIGNAL_COLUMNS)}"
         )
-    duplicated = sorted({c for c in present if present.count(c) > 1})
-    if duplicated:
-        problems.append(f"column(s) {', '.join(duplicated)} appear more than once")
     return problems
 
 

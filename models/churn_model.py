@@ -79,6 +79,15 @@ class ChurnModel:
     def is_linear(self) -> bool:
         return self.encoded_reference is not None
 
+    @property
+    def explanation_method(self) -> str:
+        if self.is_linear:
+            return "exact linear contributions: coef × (x − mean encoded training row)"
+        return (
+            f"sampled Shapley values over {SHAPLEY_PERMUTATIONS} feature orders against a "
+            "typical reference customer"
+        )
+
     def predict_proba(self, customers: pd.DataFrame) -> np.ndarray:
         return self.pipeline.predict_proba(customers[self.features])[:, 1]
 
@@ -112,7 +121,7 @@ class ChurnModel:
         return Explanation(
             base_logit=np.full(len(X), base),
             contributions=pd.DataFrame(contributions, index=X.index, columns=self.features),
-            method="exact linear contributions: coef × (x − mean encoded training row)",
+            method=self.explanation_method,
         )
 
     def _explain_shapley(self, X: pd.DataFrame, seed: int = 0) -> Explanation:
@@ -138,8 +147,5 @@ class ChurnModel:
             contributions=pd.DataFrame(
                 totals / SHAPLEY_PERMUTATIONS, index=X.index, columns=features
             ),
-            method=(
-                f"sampled Shapley values over {SHAPLEY_PERMUTATIONS} feature orders against a "
-                "typical reference customer"
-            ),
+            method=self.explanation_method,
         )

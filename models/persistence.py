@@ -16,7 +16,7 @@ from pathlib import Path
 import joblib
 from pydantic import BaseModel, ValidationError
 
-from data.loading import DataOrigin
+from data.loading import DataOrigin, file_sha256
 from models.churn_model import ChurnModel
 from models.evaluation import CVMetrics
 
@@ -44,10 +44,6 @@ class ModelCard(BaseModel):
     library_versions: dict[str, str]
     created_at: datetime
     artifact_sha256: str = ""
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _atomic_write(path: Path, payload: bytes) -> None:
@@ -95,7 +91,7 @@ def load_model(directory: Path) -> tuple[ChurnModel, ModelCard]:
     model_path = directory / MODEL_FILE
     if not model_path.exists():
         raise ModelArtifactError(f"model file {model_path} is missing; run `{RETRAIN}`")
-    actual = _sha256(model_path)
+    actual = file_sha256(model_path)
     if actual != card.artifact_sha256:
         raise ModelArtifactError(
             f"model file {model_path} does not match its model card (sha256 {actual[:12]}… "

@@ -81,7 +81,6 @@ def train(
         X,
         y,
     )
-    explanation = model.explain(X.head(1)).method
     card = ModelCard(
         model=champion.model,
         description=DESCRIPTIONS[champion.model],
@@ -91,7 +90,7 @@ def train(
         candidates=results,
         feature_set_comparison=dict(sorted(comparison.items())),
         selection_rule=SELECTION_RULE if len(results) > 1 else "model fixed by settings",
-        explanation_method=explanation,
+        explanation_method=model.explanation_method,
         dataset=data.origin,
         thresholds={
             "risk_high": settings.risk_high,

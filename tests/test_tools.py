@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from tools.customer_tools import build_tools
@@ -34,8 +36,6 @@ def test_predict_churn_gives_probability_risk_level_and_signed_drivers(tools, re
     assert len(drivers) == len(real_service.model.features)
     assert drivers[0]["contribution"] >= drivers[-1]["contribution"]
     total = result["base_logit"] + sum(d["contribution"] for d in drivers)
-    import math
-
     assert 1 / (1 + math.exp(-total)) == pytest.approx(result["probability"], abs=1e-12)
 
 

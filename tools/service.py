@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
-from crm_agents.settings import Settings, get_settings
-from data.loading import CustomerData, load_customers
+from crm_agents.settings import Settings
+from data.loading import CustomerData
 from data.schema import CUSTOMER_ID_EXAMPLE, CUSTOMER_ID_PATTERN, FEATURE_LABELS, SIGNAL_COLUMNS
 from models.churn_model import ChurnModel
-from models.persistence import ModelCard, load_model
+from models.persistence import ModelCard
 from models.scoring import score_customers
 from models.segments import clv_estimate, risk_level, value_tier
 from tools.schemas import (
@@ -51,12 +51,6 @@ class RetentionService:
     settings: Settings
     _scores: pd.DataFrame | None = field(default=None, repr=False)
 
-    @classmethod
-    def load(cls, data_path: Path | None = None, settings: Settings | None = None):
-        settings = settings or get_settings()
-        model, card = load_model(settings.artifacts_dir)
-        return cls(load_customers(data_path, settings), model, card, settings)
-
     @property
     def customers(self) -> pd.DataFrame:
         return self.data.customers
@@ -92,7 +86,7 @@ class RetentionService:
         frame = self.customers.loc[[row.name]]
         explanation = self.model.explain(frame)
         logit = float(explanation.logit[0])
-        probability = float(1.0 / (1.0 + np.exp(-logit)))
+        probability = float(expit(logit))
         contributions = explanation.contributions.iloc[0].sort_values(ascending=False)
         simulated = set(self.data.origin.simulated_signals)
         drivers = [
