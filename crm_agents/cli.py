@@ -15,10 +15,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from crm_agents.settings import FeatureSetName, ModelChoice, Settings
+from agents.context import AnalysisContext
+from crm_agents.report import print_report
+from crm_agents.settings import FeatureSetName, Language, ModelChoice, Settings
 from data.loading import CustomerData, load_customers
-from data.schema import FEATURE_LABELS
 from data.validation import DataValidationError
+from graph.analysis import AnalysisResult, stream_analysis
 from models.candidates import CandidateName
 from models.persistence import ModelArtifactError, load_card, load_model, save_model
 from models.scoring import score_customers
@@ -172,10 +174,10 @@ def analyze(
     customer_id: Annotated[str | None, typer.Argument(help="e.g. 7590-VHVEG")] = None,
     data: DataOption = None,
     pick_random: Annotated[bool, typer.Option("--random", help="Pick a random customer")] = False,
+    lang: Annotated[Language | None, typer.Option("--lang", help="en or zh-TW")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
-    drivers: Annotated[int, typer.Option(min=1, max=22, help="Drivers to show")] = 5,
 ) -> None:
-    """Risk, value and drivers of one customer."""
+    """Run the four-agent analysis of one customer: risk, reasons, offer, messages."""
     with _clear_errors():
         if customer_id is None and not pick_random:
             raise typer.BadParameter("give a customer ID (e.g. 7590-VHVEG) or --random")
@@ -183,40 +185,18 @@ def analyze(
         service = RetentionService(
             _load(data, settings), *load_model(settings.artifacts_dir), settings
         )
+        context = AnalysisContext.build(service)
         if customer_id is None:
             customer_id = random.choice(service.customers.index.tolist())
-        prediction = service.predict(customer_id)
-        value = service.segment(customer_id)
+        result = None
+        with console.status("analysing") as status:
+            for item in stream_analysis(customer_id, context, lang):
+                if isinstance(item, AnalysisResult):
+                    result = item
+                else:
+                    status.update(f"{item[0]} done")
+        assert result is not None
         if as_json:
-            payload = {
-                "customer_id": prediction.customer_id,
-                "risk": prediction.model_dump(mode="json"),
-                "value": value.model_dump(mode="json"),
-                "data": service.data.origin.model_dump(mode="json"),
-            }
-            out.print_json(json.dumps(payload))
+            out.print_json(result.model_dump_json())
             return
-        _print_analysis(prediction, value, drivers)
-
-
-def _print_analysis(prediction, value, n: int) -> None:
-    out.print(
-        f"[bold]{prediction.customer_id}[/bold]: churn probability "
-        f"[bold]{prediction.probability:.1%}[/bold] — {prediction.risk_level} risk; "
-        f"{value.tier} value ({value.basis}); {value.clv_horizon_months}-month revenue at "
-        f"stake {value.clv_estimate:,.2f}"
-    )
-    table = Table(title=f"Drivers ({prediction.model}, log-odds vs. a reference customer)")
-    for column in ("driver", "customer's value", "log-odds", "effect"):
-        table.add_column(column)
-    shown = prediction.top_drivers(n) + prediction.top_drivers(n, raising=False)
-    for d in shown:
-        mark = " (simulated)" if d.simulated else ""
-        effect = "raises risk" if d.contribution > 0 else "lowers risk"
-        table.add_row(
-            FEATURE_LABELS[d.feature], str(d.value) + mark, f"{d.contribution:+.3f}", effect
-        )
-    out.print(table)
-    out.print(
-        "[dim]The model is correlational: drivers describe who churns, not proof of cause.[/dim]"
-    )
+        print_report(result, out)

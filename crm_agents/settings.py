@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +18,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FeatureSetName = Literal["telco", "enriched"]
 ModelChoice = Literal["auto", "logistic_baseline", "logistic_splines", "gradient_boosting", "blend"]
 Language = Literal["en", "zh-TW"]
+StructuredOutputMethod = Literal["json_schema", "function_calling"]
 
 
 class Settings(BaseSettings):
@@ -48,6 +49,31 @@ class Settings(BaseSettings):
     n_jobs: int = Field(default=2, ge=1)
 
     language: Language = "en"
+
+    offer_budget_cap: float = Field(
+        default=150.0, ge=0, description="Most a retention offer may cost per customer, in total"
+    )
+
+    # The LLM backend. With no key and no endpoint the offline writer is used.
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "CRM_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "OPENAI_API_BASE", "CRM_OPENAI_BASE_URL"),
+    )
+    llm_model: str = "gpt-4o-mini"
+    llm_temperature: float = Field(default=0.2, ge=0, le=2)
+    llm_timeout: float = Field(default=30.0, gt=0, description="Seconds per LLM request")
+    llm_retries: int = Field(default=1, ge=0, le=5, description="Retries before falling back")
+    llm_structured_method: StructuredOutputMethod = Field(
+        default="json_schema",
+        description="json_schema for OpenAI; function_calling for servers that reject it",
+    )
+
+    @property
+    def llm_configured(self) -> bool:
+        return self.openai_api_key is not None or self.openai_base_url is not None
 
     @model_validator(mode="after")
     def _thresholds_are_ordered(self) -> Settings:

@@ -11,15 +11,17 @@ from collections.abc import Callable
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, ValidationError
 
-from tools.schemas import AtRiskArgs, CustomerIdArgs
-from tools.service import CustomerNotFoundError, RetentionService
+from tools.offer_desk import OfferDesk
+from tools.playbook import load_playbook
+from tools.schemas import AtRiskArgs, CustomerIdArgs, WhatIfArgs
+from tools.service import CustomerNotFoundError, InvalidChangeError, RetentionService
 
 
 def _guarded(call: Callable[..., BaseModel]) -> Callable[..., dict]:
     def run(**kwargs) -> dict:
         try:
             return call(**kwargs).model_dump(mode="json")
-        except CustomerNotFoundError as err:
+        except (CustomerNotFoundError, InvalidChangeError) as err:
             raise ToolException(str(err)) from None
 
     return run
@@ -32,8 +34,9 @@ def _explain_bad_arguments(error: ValidationError) -> str:
     return f"Invalid arguments — {problems}"
 
 
-def build_tools(service: RetentionService) -> dict[str, BaseTool]:
-    """The tools bound to one service, by name."""
+def build_tools(service: RetentionService, desk: OfferDesk | None = None) -> dict[str, BaseTool]:
+    """The tools bound to one service (and its offer desk), by name."""
+    desk = desk or OfferDesk(service, load_playbook())
     specs = [
         (
             "lookup_customer",
@@ -58,6 +61,18 @@ def build_tools(service: RetentionService) -> dict[str, BaseTool]:
             "Customers most likely to churn, optionally filtered by risk level and value tier.",
             AtRiskArgs,
             service.at_risk,
+        ),
+        (
+            "what_if",
+            "Re-score one customer with some features changed, e.g. Contract to 'One year'.",
+            WhatIfArgs,
+            service.what_if,
+        ),
+        (
+            "evaluate_offers",
+            "Every playbook offer this customer may get, re-scored, with cost and expected value.",
+            CustomerIdArgs,
+            desk.evaluate,
         ),
     ]
     return {

@@ -25,6 +25,16 @@ class CustomerIdArgs(BaseModel):
         return _normalise_id(value)
 
 
+class WhatIfArgs(CustomerIdArgs):
+    changes: dict[str, str | float] = Field(
+        description=(
+            'Features to change and their new values, e.g. {"Contract": "One year"} or '
+            '{"TechSupport": "Yes", "PaymentMethod": "Credit card (automatic)"}'
+        ),
+        min_length=1,
+    )
+
+
 class AtRiskArgs(BaseModel):
     limit: int = Field(default=10, ge=1, le=500, description="How many customers to list")
     risk_level: RiskLevel | None = Field(default=None, description="Only this risk level")
@@ -82,3 +92,38 @@ class AtRiskList(BaseModel):
     customers: list[AtRiskCustomer]
     matching: int = Field(description="How many customers match the filters in all")
     filters: dict[str, str | None]
+
+
+class WhatIfResult(BaseModel):
+    customer_id: str
+    changes: dict[str, str | float]
+    probability_before: float
+    probability_after: float
+    risk_before: RiskLevel
+    risk_after: RiskLevel
+    caveat: str = "Correlational model: the change in score is an estimate, not a promise."
+
+
+class OfferOption(BaseModel):
+    offer_id: str
+    type: str
+    title: str
+    duration_months: int
+    monthly_cost: float = Field(description="What the offer costs us per month")
+    total_cost: float
+    price_during_offer: float = Field(description="The customer's monthly bill during the offer")
+    probability_after: float = Field(description="Churn probability re-scored under the offer")
+    risk_reduction: float = Field(description="p_before − p_after")
+    expected_value: float = Field(description="risk_reduction × value_at_risk − total_cost")
+    addresses: list[str] = Field(description="The customer's churn drivers the offer targets")
+
+
+class OfferEvaluation(BaseModel):
+    customer_id: str
+    probability: float
+    risk_level: RiskLevel
+    value_tier: ValueTier
+    value_at_risk: float
+    budget_cap: float
+    options: list[OfferOption] = Field(description="Eligible offers, best expected value first")
+    ineligible: dict[str, str] = Field(description="Offer id → why this customer may not get it")

@@ -11,8 +11,14 @@ from scipy.special import expit
 
 from crm_agents.settings import Settings
 from data.loading import CustomerData
-from data.schema import CUSTOMER_ID_EXAMPLE, CUSTOMER_ID_PATTERN, FEATURE_LABELS, SIGNAL_COLUMNS
-from models.churn_model import ChurnModel
+from data.schema import (
+    CATEGORICAL_VALUES,
+    CUSTOMER_ID_EXAMPLE,
+    CUSTOMER_ID_PATTERN,
+    FEATURE_LABELS,
+    SIGNAL_COLUMNS,
+)
+from models.churn_model import ChurnModel, Explanation
 from models.persistence import ModelCard
 from models.scoring import score_customers
 from models.segments import clv_estimate, risk_level, value_tier
@@ -23,11 +29,20 @@ from tools.schemas import (
     CustomerProfile,
     Driver,
     ValueSegment,
+    WhatIfResult,
 )
+
+#: Explaining the whole base at once is one matrix product for a linear model; for sampled
+#: Shapley it is not, so non-linear models explain one customer at a time.
+_BASE_EXPLANATION_LIMIT = 2_000_000
 
 
 class CustomerNotFoundError(LookupError):
     """The customer ID is malformed or not in the loaded data."""
+
+
+class InvalidChangeError(ValueError):
+    """A what-if change names an unknown feature or a value the feature cannot take."""
 
 
 def _plain(value: object) -> str | int | float:
@@ -50,6 +65,8 @@ class RetentionService:
     card: ModelCard
     settings: Settings
     _scores: pd.DataFrame | None = field(default=None, repr=False)
+    _explanation: Explanation | None = field(default=None, repr=False)
+    _positions: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def customers(self) -> pd.DataFrame:
@@ -81,13 +98,22 @@ class RetentionService:
             data_source=self.data.origin.describe(),
         )
 
+    def _explain(self, row: pd.Series) -> tuple[float, pd.Series]:
+        """Base log-odds and per-feature contributions of one customer."""
+        if self.model.is_linear and len(self.customers) <= _BASE_EXPLANATION_LIMIT:
+            if self._explanation is None:
+                self._explanation = self.model.explain(self.customers)
+                self._positions = {c: i for i, c in enumerate(self.customers.index)}
+            i = self._positions[row.name]  # type: ignore[index]
+            return float(self._explanation.base_logit[i]), self._explanation.contributions.iloc[i]
+        explanation = self.model.explain(self.customers.loc[[row.name]])
+        return float(explanation.base_logit[0]), explanation.contributions.iloc[0]
+
     def predict(self, customer_id: str) -> ChurnPrediction:
         row = self.resolve(customer_id)
-        frame = self.customers.loc[[row.name]]
-        explanation = self.model.explain(frame)
-        logit = float(explanation.logit[0])
-        probability = float(expit(logit))
-        contributions = explanation.contributions.iloc[0].sort_values(ascending=False)
+        base_logit, contributions = self._explain(row)
+        probability = float(expit(base_logit + contributions.sum()))
+        contributions = contributions.sort_values(ascending=False)
         simulated = set(self.data.origin.simulated_signals)
         drivers = [
             Driver(
@@ -104,9 +130,55 @@ class RetentionService:
             probability=probability,
             risk_level=risk_level(probability, self.settings),
             drivers=drivers,
-            base_logit=float(explanation.base_logit[0]),
+            base_logit=base_logit,
             model=self.model.name,
-            explanation_method=explanation.method,
+            explanation_method=self.model.explanation_method,
+        )
+
+    def changed_rows(self, customer_id: str, variants: list[dict[str, object]]) -> pd.DataFrame:
+        """The customer's row once per variant, each with that variant's changes applied."""
+        row = self.resolve(customer_id)
+        frame = pd.DataFrame([row] * len(variants)).reset_index(drop=True)
+        for i, changes in enumerate(variants):
+            for feature, value in self._checked(changes).items():
+                frame.loc[i, feature] = value
+        return frame.astype(self.customers.dtypes.to_dict())
+
+    def _checked(self, changes: dict[str, object]) -> dict[str, object]:
+        checked: dict[str, object] = {}
+        for feature, value in changes.items():
+            if feature not in self.model.features:
+                raise InvalidChangeError(
+                    f"cannot change {feature!r}: the model uses {', '.join(self.model.features)}"
+                )
+            if feature in CATEGORICAL_VALUES:
+                allowed = CATEGORICAL_VALUES[feature]
+                if value not in allowed:
+                    raise InvalidChangeError(
+                        f"{feature} cannot be {value!r}; allowed: {', '.join(map(str, allowed))}"
+                    )
+                checked[feature] = value
+                continue
+            try:
+                number = float(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise InvalidChangeError(f"{feature} needs a number, got {value!r}") from None
+            if not np.isfinite(number) or number < 0:
+                raise InvalidChangeError(f"{feature} needs a number ≥ 0, got {value!r}")
+            checked[feature] = number
+        return checked
+
+    def what_if(self, customer_id: str, changes: dict[str, object]) -> WhatIfResult:
+        """The customer re-scored with some features changed (all else equal)."""
+        before = self.predict(customer_id)
+        after = float(self.model.predict_proba(self.changed_rows(customer_id, [changes]))[0])
+        return WhatIfResult(
+            customer_id=before.customer_id,
+            changes=self._checked(changes),  # type: ignore[arg-type]
+            probability_before=before.probability,
+            probability_after=after,
+            risk_before=before.risk_level,
+            risk_after=risk_level(after, self.settings),
         )
 
     def segment(self, customer_id: str) -> ValueSegment:

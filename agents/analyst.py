@@ -1,0 +1,86 @@
+"""Analyst: how likely is this customer to leave, what drives the score, what is at stake."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from agents.context import AnalysisContext, context_of
+from agents.grounding import fact_numbers, grounding_problems
+from agents.outputs import AnalystDraft, RiskAssessment
+from agents.trace import StepRecorder
+from agents.writers import offline
+from crm_agents.settings import Language
+from tools.schemas import ChurnPrediction, CustomerProfile, Driver, ValueSegment
+
+TOP_DRIVERS = 5
+PROTECTIVE_DRIVERS = 3
+#: Contributions smaller than this (in log-odds) are noise, not something holding a customer.
+NOTABLE = 0.05
+
+
+def _driver_facts(drivers: list[Driver], language: Language) -> list[dict]:
+    return [
+        {
+            "feature": d.feature,
+            "evidence": offline.evidence(d.feature, d.value, language),
+            "contribution": round(d.contribution, 2),
+            "simulated": d.simulated,
+        }
+        for d in drivers
+    ]
+
+
+def analyst_facts(prediction: ChurnPrediction, value: ValueSegment, language: Language) -> dict:
+    return {
+        "customer_id": prediction.customer_id,
+        "probability_percent": round(prediction.probability * 100, 1),
+        "risk_level": prediction.risk_level,
+        "value_tier": value.tier,
+        "monthly_charges": value.monthly_charges,
+        "value_at_risk": value.clv_estimate,
+        "horizon_months": value.clv_horizon_months,
+        "drivers_up": _driver_facts(prediction.top_drivers(3), language),
+        "drivers_down": _driver_facts(
+            [d for d in prediction.top_drivers(2, raising=False) if d.contribution <= -NOTABLE],
+            language,
+        ),
+    }
+
+
+def analyst(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
+    ctx = context_of(runtime)
+    language: Language = state.get("language") or ctx.settings.language
+    step = StepRecorder("analyst", ctx.tools)
+    customer_id = state["customer_id"]
+    profile = CustomerProfile.model_validate(step.call("lookup_customer", customer_id=customer_id))
+    prediction = ChurnPrediction.model_validate(step.call("predict_churn", customer_id=customer_id))
+    value = ValueSegment.model_validate(step.call("segment_value", customer_id=customer_id))
+    facts = analyst_facts(prediction, value, language)
+    allowed = fact_numbers(facts)
+    written = ctx.writer.write(
+        "analyst",
+        AnalystDraft,
+        facts,
+        language,
+        offline=lambda: offline.analyst(facts, language),
+        check=lambda draft: grounding_problems(draft, allowed),
+    )
+    risk = RiskAssessment(
+        customer_id=prediction.customer_id,
+        probability=prediction.probability,
+        risk_level=prediction.risk_level,
+        value_tier=value.tier,
+        monthly_charges=value.monthly_charges,
+        value_at_risk=value.clv_estimate,
+        clv_horizon_months=value.clv_horizon_months,
+        top_drivers=prediction.top_drivers(TOP_DRIVERS),
+        protective_drivers=prediction.top_drivers(PROTECTIVE_DRIVERS, raising=False),
+        model=prediction.model,
+        summary=written.draft.summary,
+        detail=written.draft.detail,
+        written_by=written.written_by,
+    )
+    trace = step.finish(
+        llm_calls=written.llm_calls, written_by=written.written_by, fallback=written.fallback
+    )
+    return {"profile": profile, "risk": risk, "trace": [trace]}

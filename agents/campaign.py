@@ -1,0 +1,113 @@
+"""Campaign designer: the offer worth its cost for this customer, chosen by expected value.
+
+The offer desk re-scores the customer under every eligible playbook offer; here the best
+expected value wins and the next ones are kept as runners-up. When none pays for itself the
+plan says so instead of pretending.
+"""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from agents.context import AnalysisContext, context_of
+from agents.grounding import fact_numbers, grounding_problems
+from agents.outputs import CampaignDraft, CampaignPlan
+from agents.trace import StepRecorder
+from agents.writers import offline
+from crm_agents.settings import Language
+from data.schema import FEATURE_LABELS
+from tools.playbook import Playbook
+from tools.schemas import OfferEvaluation, OfferOption
+
+RUNNERS_UP = 3
+CAVEAT = (
+    "The churn model is correlational: the re-scored probability shows how customers like this "
+    "one churn with the offer's features, not a guaranteed effect of the offer."
+)
+_LABELS_ZH = {
+    "Contract": "合約類型",
+    "tenure": "在網時間",
+    "TotalCharges": "累計消費",
+    "MonthlyCharges": "月費",
+    "PaymentMethod": "付款方式",
+    "PaperlessBilling": "電子帳單",
+    "TechSupport": "技術支援",
+    "OnlineSecurity": "網路安全防護",
+    "OnlineBackup": "雲端備份",
+    "DeviceProtection": "裝置保護",
+    "InternetService": "網路類型",
+    "complain_count": "客訴",
+}
+
+
+def _label(feature: str, language: Language) -> str:
+    if language == "zh-TW":
+        return _LABELS_ZH.get(feature, FEATURE_LABELS[feature])
+    return FEATURE_LABELS[feature]
+
+
+def campaign_facts(
+    evaluation: OfferEvaluation, chosen: OfferOption, playbook: Playbook, language: Language
+) -> dict:
+    offer = playbook.get(chosen.offer_id)
+    return {
+        "customer_id": evaluation.customer_id,
+        "value_at_risk": evaluation.value_at_risk,
+        "worth_its_cost": chosen.expected_value > 0,
+        "chosen": {
+            "title": offer.title_in(language),
+            "total_cost": chosen.total_cost,
+            "monthly_cost": chosen.monthly_cost,
+            "duration_months": chosen.duration_months,
+            "probability_before_percent": round(evaluation.probability * 100, 1),
+            "probability_after_percent": round(chosen.probability_after * 100, 1),
+            "expected_value": chosen.expected_value,
+            "addresses": [_label(f, language) for f in chosen.addresses],
+        },
+        "runners_up": [
+            {
+                "title": playbook.get(o.offer_id).title_in(language),
+                "expected_value": o.expected_value,
+            }
+            for o in evaluation.options[1 : 1 + RUNNERS_UP]
+        ],
+    }
+
+
+def campaign(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
+    ctx = context_of(runtime)
+    language: Language = state.get("language") or ctx.settings.language
+    step = StepRecorder("campaign", ctx.tools)
+    evaluation = OfferEvaluation.model_validate(
+        step.call("evaluate_offers", customer_id=state["customer_id"])
+    )
+    if not evaluation.options:
+        note = f"no playbook offer is eligible within the budget of {evaluation.budget_cap:.2f}"
+        return {"campaign": None, "trace": [step.finish(note=note)]}
+    chosen = evaluation.options[0]
+    facts = campaign_facts(evaluation, chosen, ctx.playbook, language)
+    allowed = fact_numbers(facts)
+    written = ctx.writer.write(
+        "campaign",
+        CampaignDraft,
+        facts,
+        language,
+        offline=lambda: offline.campaign(facts, language),
+        check=lambda draft: grounding_problems(draft, allowed),
+    )
+    plan = CampaignPlan(
+        offer=chosen,
+        offer_title=facts["chosen"]["title"],
+        runners_up=evaluation.options[1 : 1 + RUNNERS_UP],
+        worth_its_cost=chosen.expected_value > 0,
+        why_it_fits=written.draft.why_it_fits,
+        value_at_risk=evaluation.value_at_risk,
+        budget_cap=evaluation.budget_cap,
+        ineligible=evaluation.ineligible,
+        caveat=CAVEAT,
+        written_by=written.written_by,
+    )
+    trace = step.finish(
+        llm_calls=written.llm_calls, written_by=written.written_by, fallback=written.fallback
+    )
+    return {"campaign": plan, "trace": [trace]}

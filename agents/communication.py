@@ -1,0 +1,113 @@
+"""Communication writer: the email, SMS and call script that deliver the chosen offer.
+
+The customer never sees scores. The texts may quote only the chosen offer's terms and the
+customer's own bill, and may not name any other offer; the SMS must fit one segment.
+"""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+from pydantic import ValidationError
+
+from agents.context import AnalysisContext, context_of
+from agents.grounding import fact_numbers, grounding_problems
+from agents.outputs import (
+    CallScript,
+    CampaignPlan,
+    CommunicationDraft,
+    Communications,
+    Email,
+    Sms,
+)
+from agents.trace import StepRecorder
+from agents.writers import offline
+from crm_agents.settings import Language
+from tools.playbook import Playbook
+from tools.schemas import CustomerProfile
+
+
+def communication_facts(
+    plan: CampaignPlan,
+    profile: CustomerProfile,
+    reasons: list[str],
+    value_tier: str,
+    playbook: Playbook,
+    language: Language,
+) -> dict:
+    offer = playbook.get(plan.offer.offer_id)
+    return {
+        "offer": {
+            "title": offer.title_in(language),
+            "pitch": offer.pitch_in(language),
+            "type": offer.type,
+            "changes": offer.changes,
+            "duration_months": offer.duration_months,
+            "discount_percent": offer.discount_percent,
+            "bill_credit": offer.bill_credit,
+            "price_during_offer": plan.offer.price_during_offer,
+            "current_monthly_charges": float(profile.fields["MonthlyCharges"]),
+        },
+        "context": {"tenure_months": int(profile.fields["tenure"]), "reasons": reasons},
+        "value_tier": value_tier,
+    }
+
+
+def assemble(
+    draft: CommunicationDraft, offer_id: str, language: Language, written_by: str
+) -> Communications:
+    return Communications(
+        offer_id=offer_id,
+        email=Email(subject=draft.email_subject, body=draft.email_body),
+        sms=Sms(text=draft.sms, language=language),
+        call_script=CallScript(
+            greeting=draft.call_greeting,
+            reason_for_call=draft.call_reason,
+            offer=draft.call_offer,
+            objections=draft.objections,
+            close=draft.call_close,
+        ),
+        written_by=written_by,
+    )
+
+
+def _check(
+    draft: CommunicationDraft, offer_id: str, language: Language, allowed: set, others: list[str]
+) -> list[str]:
+    problems = grounding_problems(draft, allowed, forbidden_terms=others)
+    try:
+        assemble(draft, offer_id, language, "check")
+    except ValidationError as err:
+        problems += [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()]
+    return problems
+
+
+def communication(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
+    ctx = context_of(runtime)
+    language: Language = state.get("language") or ctx.settings.language
+    step = StepRecorder("communication", ctx.tools)
+    plan: CampaignPlan = state["campaign"]
+    offer_id = plan.offer.offer_id
+    reasons = [r.feature for r in state["reasons"].reasons]
+    facts = communication_facts(
+        plan, state["profile"], reasons, state["risk"].value_tier, ctx.playbook, language
+    )
+    allowed = fact_numbers(facts)
+    others = [
+        o.title_in(lang)
+        for o in ctx.playbook.offers
+        if o.id != offer_id
+        for lang in ("en", "zh-TW")
+    ]
+    written = ctx.writer.write(
+        "communication",
+        CommunicationDraft,
+        facts,
+        language,
+        offline=lambda: offline.communication(facts, language),
+        check=lambda draft: _check(draft, offer_id, language, allowed, others),
+    )
+    communications = assemble(written.draft, offer_id, language, written.written_by)
+    trace = step.finish(
+        llm_calls=written.llm_calls, written_by=written.written_by, fallback=written.fallback
+    )
+    return {"communications": communications, "trace": [trace]}

@@ -1,0 +1,90 @@
+"""What a node did, for the Trace tab, the JSON output and the batch report.
+
+Each node returns one `TraceStep` in its update; the state's reducer appends it to the run's
+trace, so the trace is the ordered record of the run.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from langchain_core.tools import BaseTool
+from pydantic import BaseModel, Field
+
+
+class ToolFailure(RuntimeError):
+    """A tool answered with an error message instead of a result."""
+
+
+class ToolCall(BaseModel):
+    tool: str
+    args: dict[str, Any]
+    result: Any = Field(description="The tool's result as the caller received it")
+    duration_ms: float
+
+
+class LLMCall(BaseModel):
+    model: str
+    attempt: int
+    outcome: str = Field(description="ok, or why the answer was not used")
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    duration_ms: float
+
+
+class TraceStep(BaseModel):
+    node: str
+    status: Literal["ran", "skipped"]
+    started_at: str | None = None
+    duration_ms: float = 0.0
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    llm_calls: list[LLMCall] = Field(default_factory=list)
+    written_by: str | None = None
+    fallback: str | None = Field(default=None, description="Why the offline writer took over")
+    note: str | None = None
+
+
+class StepRecorder:
+    """Times one node and records every tool call it makes through the tool objects."""
+
+    def __init__(self, node: str, tools: dict[str, BaseTool]) -> None:
+        self.node = node
+        self._tools = tools
+        self._started = datetime.now(UTC).isoformat(timespec="milliseconds")
+        self._t0 = time.perf_counter()
+        self.tool_calls: list[ToolCall] = []
+
+    def call(self, name: str, **args: Any) -> Any:
+        t0 = time.perf_counter()
+        result = self._tools[name].invoke(args)
+        self.tool_calls.append(
+            ToolCall(
+                tool=name, args=args, result=result, duration_ms=(time.perf_counter() - t0) * 1e3
+            )
+        )
+        if isinstance(result, str):  # handle_tool_error turns a failure into its message
+            raise ToolFailure(f"{name}: {result}")
+        return result
+
+    def finish(
+        self,
+        *,
+        llm_calls: list[LLMCall] | None = None,
+        written_by: str | None = None,
+        fallback: str | None = None,
+        note: str | None = None,
+    ) -> TraceStep:
+        return TraceStep(
+            node=self.node,
+            status="ran",
+            started_at=self._started,
+            duration_ms=(time.perf_counter() - self._t0) * 1e3,
+            tool_calls=self.tool_calls,
+            llm_calls=llm_calls or [],
+            written_by=written_by,
+            fallback=fallback,
+            note=note,
+        )

@@ -1,0 +1,105 @@
+"""Which offers a customer may get, and what each is worth: re-scored what-if, expected value.
+
+expected value = (p_before − p_after) × value at risk − total cost, where value at risk is the
+customer's revenue over the CLV horizon. The model is correlational, so p_after is an estimate of
+how customers like this one churn with the offer's features, not a causal promise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from models.segments import clv_estimate
+from tools.playbook import Offer, Playbook
+from tools.schemas import OfferEvaluation, OfferOption
+from tools.service import RetentionService
+
+
+def _apply(offer: Offer, customers: pd.DataFrame) -> pd.DataFrame:
+    changed = customers.copy()
+    for feature, value in offer.changes.items():
+        changed[feature] = value
+    monthly = customers["MonthlyCharges"].to_numpy(dtype=float)
+    reduced = monthly * (1 - offer.discount_percent / 100) - offer.bill_credit
+    changed["MonthlyCharges"] = np.round(np.maximum(reduced, 0.0), 2)
+    return changed
+
+
+@dataclass
+class OfferDesk:
+    service: RetentionService
+    playbook: Playbook
+    #: offer id → churn probability of every customer under that offer (filled by `precompute`).
+    _base: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _positions: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def precompute(self) -> None:
+        """Score the whole base under every offer at once: one vectorised pass per offer.
+
+        Worth it when many customers will be evaluated (batch runs, benchmarks); a single
+        analysis scores only its own customer.
+        """
+        customers = self.service.customers
+        self._positions = {c: i for i, c in enumerate(customers.index)}
+        for offer in self.playbook.offers:
+            self._base[offer.id] = self.service.model.predict_proba(_apply(offer, customers))
+
+    def _probabilities_after(self, customer_id: str, offers: list[Offer]) -> list[float]:
+        if offers and all(o.id in self._base for o in offers):
+            i = self._positions[customer_id]
+            return [float(self._base[o.id][i]) for o in offers]
+        row = self.service.customers.loc[[customer_id]]
+        frame = pd.concat([_apply(o, row) for o in offers]) if offers else row.iloc[:0]
+        return self.service.model.predict_proba(frame).tolist() if offers else []
+
+    def evaluate(self, customer_id: str) -> OfferEvaluation:
+        prediction = self.service.predict(customer_id)
+        segment = self.service.segment(customer_id)
+        fields = self.service.profile(prediction.customer_id).fields
+        settings = self.service.settings
+        eligible: list[Offer] = []
+        ineligible: dict[str, str] = {}
+        for offer in self.playbook.offers:
+            reason = offer.ineligibility(
+                fields, prediction.risk_level, segment.tier, settings.offer_budget_cap
+            )
+            if reason is None:
+                eligible.append(offer)
+            else:
+                ineligible[offer.id] = reason
+        value_at_risk = float(clv_estimate(segment.monthly_charges, settings))
+        raising = {d.feature for d in prediction.drivers if d.contribution > 0}
+        after = self._probabilities_after(prediction.customer_id, eligible)
+        options = []
+        for offer, p_after in zip(eligible, after, strict=True):
+            reduction = prediction.probability - p_after
+            cost = offer.total_cost(segment.monthly_charges)
+            options.append(
+                OfferOption(
+                    offer_id=offer.id,
+                    type=offer.type,
+                    title=offer.title_in("en"),
+                    duration_months=offer.duration_months,
+                    monthly_cost=offer.monthly_cost(segment.monthly_charges),
+                    total_cost=cost,
+                    price_during_offer=offer.price_during_offer(segment.monthly_charges),
+                    probability_after=p_after,
+                    risk_reduction=reduction,
+                    expected_value=round(reduction * value_at_risk - cost, 2),
+                    addresses=[f for f in offer.addresses if f in raising],
+                )
+            )
+        options.sort(key=lambda o: (-o.expected_value, o.offer_id))
+        return OfferEvaluation(
+            customer_id=prediction.customer_id,
+            probability=prediction.probability,
+            risk_level=prediction.risk_level,
+            value_tier=segment.tier,
+            value_at_risk=value_at_risk,
+            budget_cap=settings.offer_budget_cap,
+            options=options,
+            ineligible=ineligible,
+        )

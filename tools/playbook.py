@@ -1,0 +1,124 @@
+"""The retention playbook: offers as data (`offers.toml`), their eligibility and their costs.
+
+An offer's money figures come from the customer's own MonthlyCharges and the offer's terms, so
+every number a text may quote about an offer is computed here, once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from crm_agents.settings import Language
+from data.schema import CATEGORICAL_VALUES, FEATURE_LABELS
+from models.segments import RiskLevel, ValueTier
+
+PLAYBOOK_PATH = Path(__file__).with_name("offers.toml")
+OfferType = Literal["discount", "upgrade", "plan_change", "free_trial", "loyalty"]
+
+
+class Offer(BaseModel):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    type: OfferType
+    title: dict[Language, str]
+    pitch: dict[Language, str]
+    discount_percent: float = Field(default=0, ge=0, le=100)
+    bill_credit: float = Field(default=0, ge=0)
+    service_cost: float = Field(default=0, ge=0)
+    duration_months: int = Field(ge=1, le=36)
+    min_tenure: int = Field(default=0, ge=0)
+    changes: dict[str, str] = Field(default_factory=dict)
+    requires: dict[str, list[str]] = Field(default_factory=dict)
+    risk_levels: list[RiskLevel]
+    value_tiers: list[ValueTier]
+    addresses: list[str] = Field(description="Features whose churn push the offer targets")
+
+    @model_validator(mode="after")
+    def _known_features_and_values(self) -> Offer:
+        problems = []
+        for feature, value in self.changes.items():
+            if value not in CATEGORICAL_VALUES.get(feature, ()):
+                problems.append(f"changes.{feature}={value!r}")
+        for feature, values in self.requires.items():
+            allowed = CATEGORICAL_VALUES.get(feature, ())
+            problems += [f"requires.{feature}={v!r}" for v in values if v not in allowed]
+        problems += [f"addresses {f!r}" for f in self.addresses if f not in FEATURE_LABELS]
+        if problems:
+            raise ValueError(f"offer {self.id}: unknown feature or value in {', '.join(problems)}")
+        return self
+
+    def figures(self) -> dict[str, float]:
+        """The offer's own terms, as they may be quoted."""
+        return {
+            "discount_percent": self.discount_percent,
+            "bill_credit": self.bill_credit,
+            "duration_months": self.duration_months,
+        }
+
+    def _format(self, template: str) -> str:
+        return template.format(**{k: f"{v:g}" for k, v in self.figures().items()})
+
+    def title_in(self, language: Language) -> str:
+        return self._format(self.title[language])
+
+    def pitch_in(self, language: Language) -> str:
+        return self._format(self.pitch[language])
+
+    def monthly_cost(self, monthly_charges: float) -> float:
+        return round(
+            monthly_charges * self.discount_percent / 100 + self.bill_credit + self.service_cost, 2
+        )
+
+    def total_cost(self, monthly_charges: float) -> float:
+        return round(self.monthly_cost(monthly_charges) * self.duration_months, 2)
+
+    def price_during_offer(self, monthly_charges: float) -> float:
+        """What the customer's monthly bill becomes while the offer runs."""
+        reduced = monthly_charges * (1 - self.discount_percent / 100) - self.bill_credit
+        return round(max(reduced, 0.0), 2)
+
+    def ineligibility(
+        self, fields: dict, risk: RiskLevel, tier: ValueTier, budget_cap: float
+    ) -> str | None:
+        """Why this customer may not get the offer, or None when they may."""
+        if risk not in self.risk_levels:
+            return f"not for {risk}-risk customers"
+        if tier not in self.value_tiers:
+            return f"not for the {tier} value tier"
+        for feature, allowed in self.requires.items():
+            if fields[feature] not in allowed:
+                return f"needs {FEATURE_LABELS[feature]} in {allowed}, has {fields[feature]!r}"
+        if int(fields["tenure"]) < self.min_tenure:
+            return f"needs at least {self.min_tenure} months of tenure"
+        cost = self.total_cost(float(fields["MonthlyCharges"]))
+        if cost > budget_cap:
+            return f"costs {cost:.2f}, above the per-customer budget of {budget_cap:.2f}"
+        return None
+
+
+class Playbook(BaseModel):
+    offers: list[Offer] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Playbook:
+        ids = [o.id for o in self.offers]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"offer ids must be unique, got {ids}")
+        return self
+
+    def get(self, offer_id: str) -> Offer:
+        for offer in self.offers:
+            if offer.id == offer_id:
+                return offer
+        known = ", ".join(o.id for o in self.offers)
+        raise KeyError(f"no offer {offer_id!r}; the playbook has {known}")
+
+
+@lru_cache(maxsize=4)
+def load_playbook(path: Path = PLAYBOOK_PATH) -> Playbook:
+    with path.open("rb") as handle:
+        return Playbook.model_validate(tomllib.load(handle))
