@@ -76,6 +76,7 @@ def analyst(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         top_drivers=prediction.top_drivers(TOP_DRIVERS),
         protective_drivers=prediction.top_drivers(PROTECTIVE_DRIVERS, raising=False),
         model=prediction.model,
+        data_source=profile.data_source,
         summary=written.draft.summary,
         detail=written.draft.detail,
         written_by=written.written_by,

@@ -32,7 +32,9 @@ def numbers_in(text: str) -> list[tuple[float, int, str]]:
 
 
 def _matches(value: float, decimals: int, facts: Iterable[float]) -> bool:
-    return any(round(fact, decimals) == round(value, decimals) for fact in facts)
+    # Within half a unit of the last shown decimal: what rounding the fact could have produced.
+    tolerance = 0.5 * 10.0**-decimals + 1e-9
+    return any(abs(fact - value) <= tolerance for fact in facts)
 
 
 def ungrounded_numbers(text: str, facts: Iterable[float]) -> list[str]:

@@ -90,6 +90,7 @@ class RiskAssessment(BaseModel):
     top_drivers: list[Driver] = Field(description="Strongest pushes towards churn")
     protective_drivers: list[Driver] = Field(description="Strongest pulls away from churn")
     model: str
+    data_source: str = Field(description="Where the customer data came from, simulated parts named")
     summary: str
     detail: str
     written_by: str

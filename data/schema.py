@@ -60,6 +60,8 @@ TELCO_FEATURES: tuple[str, ...] = (
 TELCO_COLUMNS: tuple[str, ...] = (ID_COLUMN, *TELCO_FEATURES, TARGET_COLUMN)
 
 SIGNAL_COLUMNS: tuple[str, ...] = ("recent_login_count", "complain_count", "usage_drop_rate")
+#: The window each count signal covers, part of the signal's definition.
+SIGNAL_WINDOW_DAYS: dict[str, int] = {"recent_login_count": 30, "complain_count": 90}
 ENRICHED_FEATURES: tuple[str, ...] = (*TELCO_FEATURES, *SIGNAL_COLUMNS)
 
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
@@ -88,8 +90,8 @@ FEATURE_LABELS: dict[str, str] = {
     "PaymentMethod": "payment method",
     "MonthlyCharges": "monthly charges",
     "TotalCharges": "total charges to date",
-    "recent_login_count": "logins in the last 30 days",
-    "complain_count": "complaints in the last 90 days",
+    "recent_login_count": f"logins in the last {SIGNAL_WINDOW_DAYS['recent_login_count']} days",
+    "complain_count": f"complaints in the last {SIGNAL_WINDOW_DAYS['complain_count']} days",
     "usage_drop_rate": "drop in usage vs. previous quarter",
 }
 

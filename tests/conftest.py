@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,11 @@ from data.synthetic import generate_customers
 from models.persistence import save_model
 from models.training import train
 from tools.service import RetentionService
+
+# Tests never reach a real LLM or pick up a developer's settings: the backend is chosen per test.
+for _name in list(os.environ):
+    if _name.startswith(("CRM_", "OPENAI_", "LANGSMITH_", "LANGCHAIN_")):
+        del os.environ[_name]
 
 REAL_CSV = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
@@ -71,3 +77,32 @@ def real_service(real_data: CustomerData, tmp_path_factory) -> RetentionService:
     model, card = train(real_data, s)
     card = save_model(model, card, s.artifacts_dir)
     return RetentionService(real_data, model, card, s)
+
+
+@pytest.fixture(scope="session")
+def demo_service(tmp_path_factory) -> RetentionService:
+    """A service over 2,000 synthetic customers with its own trained model (no real file)."""
+    root = tmp_path_factory.mktemp("demo")
+    s = Settings(
+        raw_dir=root / "raw",
+        artifacts_dir=root / "artifacts",
+        synthetic_rows=2000,
+        model="logistic_splines",
+        cv_folds=3,
+        cv_repeats=1,
+        n_jobs=1,
+    )
+    data = load_customers(None, s)
+    model, card = train(data, s)
+    card = save_model(model, card, s.artifacts_dir)
+    return RetentionService(data, model, card, s)
+
+
+@pytest.fixture(scope="session")
+def fake_openai():
+    """The scripted OpenAI-protocol server, one per session; reset before each use."""
+    from fake_openai import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    yield server
+    server.stop()

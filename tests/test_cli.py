@@ -44,9 +44,42 @@ def test_train_then_analyze_json(env):
     result = _run("analyze", "--random", "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
+    assert list(payload) == [
+        "customer_id",
+        "language",
+        "backend",
+        "risk",
+        "reasons",
+        "campaign",
+        "communications",
+        "skipped",
+        "trace",
+    ]
     assert 0 <= payload["risk"]["probability"] <= 1
-    assert payload["value"]["tier"] in {"high", "mid", "low"}
-    assert payload["data"]["kind"] == "synthetic"
+    assert payload["risk"]["value_tier"] in {"high", "mid", "low"}
+    assert "synthetic" in payload["risk"]["data_source"]
+
+
+def test_analyze_in_chinese_for_an_at_risk_customer(env):
+    assert _run("train", "--model", "logistic_splines").exit_code == 0
+    listing = _run("score", "--out", str(env / "scores.csv"))
+    assert listing.exit_code == 0
+    scores = pd.read_csv(env / "scores.csv")
+    customer = scores.loc[scores.risk_level == "high", "customerID"].iloc[0]
+    result = _run("analyze", customer, "--lang", "zh-TW", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["language"] == "zh-TW"
+    assert payload["communications"]["sms"]["length"] <= 70
+    assert payload["communications"]["email"]["subject"]
+
+
+def test_analyze_prints_a_readable_report(env):
+    assert _run("train", "--model", "logistic_splines").exit_code == 0
+    result = _run("analyze", "--random")
+    assert result.exit_code == 0, result.output
+    assert "Analyst" in result.stdout and "Reasoning" in result.stdout
+    assert "offline writer" in result.stdout
 
 
 def test_train_if_missing_keeps_an_existing_model(env):

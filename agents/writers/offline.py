@@ -16,18 +16,19 @@ from agents.outputs import (
 )
 from agents.writers.phrases import EVIDENCE, EXPLANATIONS, REASON_TITLES, WORDS, YES_NO
 from crm_agents.settings import Language
-from data.schema import CATEGORICAL_VALUES, FEATURE_LABELS
+from data.schema import CATEGORICAL_VALUES, FEATURE_LABELS, SIGNAL_WINDOW_DAYS
 
 
 def evidence(feature: str, value: object, language: Language) -> str:
     """The customer's own value of a feature, in words."""
     table = EVIDENCE[language]
+    days = SIGNAL_WINDOW_DAYS.get(feature)
     keyed = table.get(f"{feature}={value}")
     if keyed is not None:
-        return keyed
+        return keyed.format(days=days)
     shown = YES_NO[language].get(str(value), value) if feature in CATEGORICAL_VALUES else value
     template = table.get(feature, "{label}: {v}")
-    return template.format(v=shown, label=FEATURE_LABELS[feature])
+    return template.format(v=shown, label=FEATURE_LABELS[feature], days=days)
 
 
 def reason_title(feature: str, language: Language) -> str:
@@ -48,7 +49,7 @@ def _join(items: list[str], language: Language) -> str:
 
 def analyst(facts: dict, language: Language) -> AnalystDraft:
     w = WORDS[language]
-    cid, pct = facts["customer_id"], f"{facts['probability_percent']:.0f}%"
+    cid, pct = facts["customer_id"], f"{facts['probability_percent']:.1f}%"
     risk, tier = w[facts["risk_level"]], w[facts["value_tier"]]
     up = [d["evidence"] for d in facts["drivers_up"][:3]]
     down = [d["evidence"] for d in facts["drivers_down"][:2]]
@@ -121,8 +122,8 @@ def reasoning(facts: dict, language: Language) -> ReasoningDraft:
 def campaign(facts: dict, language: Language) -> CampaignDraft:
     c = facts["chosen"]
     before, after = (
-        f"{c['probability_before_percent']:.0f}%",
-        f"{c['probability_after_percent']:.0f}%",
+        f"{c['probability_before_percent']:.1f}%",
+        f"{c['probability_after_percent']:.1f}%",
     )
     cost, value = f"{c['total_cost']:,.2f}", f"{abs(c['expected_value']):,.2f}"
     targets = _join(c["addresses"], language)

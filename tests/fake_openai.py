@@ -1,0 +1,242 @@
+"""A real OpenAI-protocol HTTP server on 127.0.0.1, scripted per test.
+
+It answers `POST /v1/chat/completions` like the OpenAI API: JSON-schema structured output
+(`response_format`), function/tool calls (`tools`), and usage counts. A test queues replies per
+schema name (e.g. "AnalystDraft"); anything unscripted gets `default`, which by default writes a
+grounded draft from the facts in the prompt. Faults: HTTP status codes, hangs, malformed JSON,
+schema-violating and ungrounded answers.
+
+Token counts are estimated (no tokenizer files offline): ASCII characters / 4, plus one token
+per non-ASCII character, over the messages, the schema or tools sent, and the answer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+def estimate_tokens(text: str) -> int:
+    ascii_chars = sum(1 for c in text if ord(c) < 128)
+    return math.ceil(ascii_chars / 4) + (len(text) - ascii_chars)
+
+
+@dataclass
+class Reply:
+    content: Any = None  # dict → JSON answer; str → sent verbatim as the message content
+    status: int = 200
+    hang: float = 0.0
+    tool_calls: list[dict] | None = None
+
+    @classmethod
+    def error(cls, status: int) -> Reply:
+        return cls(status=status)
+
+    @classmethod
+    def hanging(cls, seconds: float) -> Reply:
+        return cls(hang=seconds)
+
+
+Responder = Callable[[str, dict, dict], Reply]
+
+
+def schema_name(body: dict) -> str:
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") == "json_schema":
+        return fmt["json_schema"]["name"]
+    tools = body.get("tools") or []
+    forced = (body.get("tool_choice") or {}) if isinstance(body.get("tool_choice"), dict) else {}
+    if forced.get("function"):
+        return forced["function"]["name"]
+    return tools[0]["function"]["name"] if len(tools) == 1 else "chat"
+
+
+def facts_of(body: dict) -> tuple[dict, str]:
+    """The facts JSON and language line the writer put in its last human message."""
+    for message in reversed(body["messages"]):
+        content = message.get("content") or ""
+        if message["role"] == "user" and "Facts:" in content:
+            head, facts = content.split("Facts:\n", 1)
+            return json.loads(facts), head
+    return {}, ""
+
+
+def grounded_draft(name: str, facts: dict, language_line: str) -> dict:
+    """A valid answer that quotes only figures from the facts."""
+    if name == "AnalystDraft":
+        return {
+            "summary": f"Churn risk is {facts['probability_percent']:.0f}% "
+            f"({facts['risk_level']} risk).",
+            "detail": f"{facts['value_tier']} value customer; "
+            f"{facts['value_at_risk']:,.2f} at stake over {facts['horizon_months']} months.",
+        }
+    if name == "ReasoningDraft":
+        return {
+            "explanations": [f"{r['evidence']} raises the risk." for r in facts["reasons"]],
+            "warning_signs": [s["evidence"] for s in facts["signals"]],
+            "background": "A customer on our network.",
+        }
+    if name == "CampaignDraft":
+        c = facts["chosen"]
+        return {
+            "why_it_fits": f"{c['title']}: churn probability {c['probability_before_percent']:.0f}%"
+            f" to {c['probability_after_percent']:.0f}%, cost {c['total_cost']:.2f}. "
+            "The model is correlational."
+        }
+    if name == "CommunicationDraft":
+        o = facts["offer"]
+        sms = f"Offer: {o['title']}"[:60] if "Chinese" in language_line else f"Offer: {o['title']}"
+        return {
+            "email_subject": o["title"],
+            "email_body": f"Dear customer, we would like to offer you this: {o['pitch']}.",
+            "sms": sms,
+            "call_greeting": "Hello!",
+            "call_reason": "We value you.",
+            "call_offer": o["pitch"],
+            "objections": [
+                {
+                    "objection": "Too expensive",
+                    "answer": f"Your bill is {o['price_during_offer']:.2f}.",
+                },
+                {"objection": "Not now", "answer": "We can email the details."},
+                {"objection": "Why me?", "answer": "Because you matter to us."},
+            ],
+            "call_close": "Thank you!",
+        }
+    raise KeyError(f"no grounded draft for {name}")
+
+
+def grounded(name: str, body: dict, facts: dict) -> Reply:
+    _, language_line = facts_of(body)
+    return Reply(grounded_draft(name, facts, language_line))
+
+
+@dataclass
+class FakeOpenAI:
+    host: str = "127.0.0.1"
+    default: Responder = grounded
+    requests: list[dict] = field(default_factory=list)
+    _queues: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def script(self, name: str, *replies: Reply | Responder) -> None:
+        """Queue replies for requests about one schema (or "chat" for plain chat turns)."""
+        with self._lock:
+            self._queues[name].extend(replies)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._queues.clear()
+            self.requests.clear()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}/v1"
+
+    def start(self) -> FakeOpenAI:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length))
+                fake._answer(self, body)
+
+        self._server = ThreadingHTTPServer((self.host, 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next(self, name: str, body: dict) -> Reply:
+        with self._lock:
+            queued = self._queues[name].popleft() if self._queues[name] else None
+        reply = queued if queued is not None else self.default
+        if callable(reply) and not isinstance(reply, Reply):
+            facts, _ = facts_of(body)
+            reply = reply(name, body, facts)
+        return reply
+
+    def _answer(self, handler: BaseHTTPRequestHandler, body: dict) -> None:
+        name = schema_name(body)
+        reply = self._next(name, body)
+        record = {"schema": name, "status": reply.status, "body": body}
+        with self._lock:
+            self.requests.append(record)
+        if reply.hang:
+            time.sleep(reply.hang)
+        if reply.status != 200:
+            self._send(
+                handler,
+                reply.status,
+                {"error": {"message": "scripted failure", "type": "server_error"}},
+            )
+            return
+        content = reply.content
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+        message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
+        finish = "stop"
+        if reply.tool_calls is not None:
+            message = {"role": "assistant", "content": None, "tool_calls": reply.tool_calls}
+            finish = "tool_calls"
+        elif body.get("tools") and not body.get("response_format"):
+            # function-calling structured output: the answer is the arguments of a tool call
+            message = {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": name, "arguments": text},
+                    }
+                ],
+            }
+            finish = "tool_calls"
+        sent = json.dumps({k: body.get(k) for k in ("messages", "response_format", "tools")})
+        usage = {
+            "prompt_tokens": estimate_tokens(sent),
+            "completion_tokens": estimate_tokens(text or json.dumps(message)),
+        }
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        record["usage"] = usage
+        self._send(
+            handler,
+            200,
+            {
+                "id": f"chatcmpl-{len(self.requests)}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": body.get("model", "fake"),
+                "choices": [
+                    {"index": 0, "message": message, "finish_reason": finish, "logprobs": None}
+                ],
+                "usage": usage,
+            },
+        )
+
+    @staticmethod
+    def _send(handler: BaseHTTPRequestHandler, status: int, payload: dict) -> None:
+        data = json.dumps(payload).encode()
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+            pass

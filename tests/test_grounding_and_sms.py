@@ -1,0 +1,78 @@
+"""The grounding check and the SMS limits: the rules that keep generated text honest."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from agents.grounding import fact_numbers, grounding_problems, numbers_in, ungrounded_numbers
+from agents.outputs import Sms, sms_length, sms_problem
+
+
+class _Draft(BaseModel):
+    text: str
+    items: list[str] = []
+
+
+def test_numbers_are_read_with_the_decimals_they_show():
+    assert numbers_in("pay $1,209.60 or 72% now") == [(1209.6, 2, "1,209.60"), (72.0, 0, "72")]
+
+
+def test_a_rounded_percentage_matches_its_fact():
+    assert ungrounded_numbers("churn risk 72%", [72.35]) == []
+    assert ungrounded_numbers("churn risk 72.4%", [72.35]) == []
+
+
+def test_a_wrong_probability_is_caught():
+    assert ungrounded_numbers("churn risk 83%", [72.35]) == ["83"]
+
+
+def test_an_invented_discount_is_caught():
+    assert ungrounded_numbers("get 50% off", [10.0, 6.0]) == ["50"]
+
+
+def test_customer_id_digits_are_not_figures():
+    assert ungrounded_numbers("7590-VHVEG is at risk", []) == []
+
+
+def test_fact_numbers_include_figures_inside_fact_strings():
+    facts = {"title": "10% off for 6 months", "p": 0.5, "flag": True}
+    assert {10.0, 6.0, 0.5} <= fact_numbers(facts)
+
+
+def test_fact_numbers_include_magnitudes_of_negative_values():
+    assert 53.52 in fact_numbers({"expected_value": -53.52})
+
+
+def test_grounding_walks_nested_text_and_names_other_offers():
+    draft = _Draft(text="fine", items=["Try our Tech Support free for 3 months"])
+    problems = grounding_problems(draft, [], forbidden_terms=["Tech Support free for 3 months"])
+    assert any("figures not in the tool results: 3" in p for p in problems)
+    assert any("names another offer" in p for p in problems)
+
+
+def test_grounded_draft_has_no_problems():
+    assert grounding_problems(_Draft(text="Only 10% off for 6 months"), [10, 6]) == []
+
+
+def test_english_sms_counts_extension_characters_twice():
+    assert sms_length("a€", "en") == 3
+
+
+def test_english_sms_rejects_characters_outside_gsm7():
+    assert "GSM-7" in sms_problem("Smart “quotes”", "en")
+
+
+def test_english_sms_over_160_is_rejected():
+    with pytest.raises(ValidationError, match="160"):
+        Sms(text="x" * 161, language="en")
+
+
+def test_chinese_sms_over_70_is_rejected():
+    with pytest.raises(ValidationError, match="70"):
+        Sms(text="優" * 71, language="zh-TW")
+
+
+def test_sms_records_its_length_and_limit():
+    sms = Sms(text="優惠" * 35, language="zh-TW")
+    assert (sms.length, sms.limit) == (70, 70)

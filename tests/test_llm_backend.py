@@ -1,0 +1,167 @@
+"""The OpenAI-compatible backend over real HTTP against the scripted test server: structured
+output, retries, the grounding check, fallbacks to the offline writer, and token use."""
+
+from __future__ import annotations
+
+import pytest
+from fake_openai import Reply, grounded_draft
+
+from agents.context import AnalysisContext
+from agents.llm import OFFLINE, OpenAIWriter
+from graph.analysis import run_analysis
+
+TOKEN_BUDGET = 3000
+
+
+@pytest.fixture
+def server(fake_openai):
+    fake_openai.reset()
+    yield fake_openai
+    fake_openai.reset()
+
+
+def _context(demo_service, server, **overrides) -> AnalysisContext:
+    settings = demo_service.settings.model_copy(
+        update={
+            "openai_base_url": server.base_url,
+            "llm_model": "test-model",
+            "llm_timeout": 2.0,
+            "llm_retries": 1,
+            **overrides,
+        }
+    )
+    service = type(demo_service)(demo_service.data, demo_service.model, demo_service.card, settings)
+    return AnalysisContext.build(service, writer=OpenAIWriter(settings))
+
+
+def _high_risk(service) -> str:
+    scored = service.scores()
+    return scored[scored.risk_level == "high"].customerID.iloc[0]
+
+
+def _step(result, node):
+    return next(s for s in result.trace if s.node == node)
+
+
+def test_llm_writes_every_node_through_structured_output(demo_service, server):
+    context = _context(demo_service, server)
+    result = run_analysis(_high_risk(demo_service), context)
+    assert [r["schema"] for r in server.requests] == [
+        "AnalystDraft",
+        "ReasoningDraft",
+        "CampaignDraft",
+        "CommunicationDraft",
+    ]
+    assert all(r["body"]["response_format"]["type"] == "json_schema" for r in server.requests)
+    assert result.backend == f"test-model @ 127.0.0.1:{server.port}"
+    for node in ("analyst", "reasoning", "campaign", "communication"):
+        step = _step(result, node)
+        assert step.written_by == result.backend and step.fallback is None
+        assert step.llm_calls[0].outcome == "ok" and step.llm_calls[0].total_tokens > 0
+    assert result.risk.summary.startswith("Churn risk is")
+
+
+def test_function_calling_method_works_for_servers_without_json_schema(demo_service, server):
+    context = _context(demo_service, server, llm_structured_method="function_calling")
+    result = run_analysis(_high_risk(demo_service), context)
+    assert all("tools" in r["body"] for r in server.requests)
+    assert all(s.fallback is None for s in result.trace)
+    assert result.communications.written_by == result.backend
+
+
+def test_the_llm_receives_the_tool_facts(demo_service, server):
+    customer = _high_risk(demo_service)
+    run_analysis(customer, _context(demo_service, server))
+    first = server.requests[0]["body"]["messages"][-1]["content"]
+    probability = demo_service.predict(customer).probability
+    assert customer in first and f"{probability * 100:.1f}" in first
+
+
+def test_one_full_analysis_uses_at_most_four_calls_and_about_3000_tokens(demo_service, server):
+    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
+    calls = [c for s in result.trace for c in s.llm_calls]
+    total = sum(c.total_tokens for c in calls)
+    per_node = ", ".join(
+        f"{s.node}={sum(c.total_tokens for c in s.llm_calls)}" for s in result.trace
+    )
+    print(f"\nLLM calls: {len(calls)}, tokens: {total} ({per_node})")
+    assert len(calls) <= 4
+    assert total <= TOKEN_BUDGET
+
+
+def _ungrounded_probability(name, body, facts):
+    draft = grounded_draft(name, facts, "")
+    draft["summary"] = f"Churn risk is {facts['probability_percent'] + 11:.0f}%."
+    return Reply(draft)
+
+
+def _invented_discount(name, body, facts):
+    draft = grounded_draft(name, facts, "")
+    draft["sms"] = "Get 50% off everything today! Reply YES."
+    return Reply(draft)
+
+
+def _schema_violation(name, body, facts):
+    return Reply({"summary": 5})
+
+
+FAULTS = {
+    "http_500": ("AnalystDraft", lambda: Reply.error(500)),
+    "http_429": ("ReasoningDraft", lambda: Reply.error(429)),
+    "hang_past_timeout": ("CampaignDraft", lambda: Reply.hanging(3.5)),
+    "malformed_json": ("AnalystDraft", lambda: Reply('{"summary": "cut off')),
+    "schema_violation": ("AnalystDraft", lambda: _schema_violation),
+    "invented_discount": ("CommunicationDraft", lambda: _invented_discount),
+    "wrong_probability": ("AnalystDraft", lambda: _ungrounded_probability),
+}
+NODE_OF = {
+    "AnalystDraft": "analyst",
+    "ReasoningDraft": "reasoning",
+    "CampaignDraft": "campaign",
+    "CommunicationDraft": "communication",
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_a_persistent_fault_falls_back_to_the_offline_writer(demo_service, server, fault):
+    schema, make = FAULTS[fault]
+    server.script(schema, make(), make())
+    context = _context(demo_service, server, llm_timeout=1.0)
+    result = run_analysis(_high_risk(demo_service), context)
+    step = _step(result, NODE_OF[schema])
+    assert step.written_by == OFFLINE
+    assert step.fallback and "failed 2 time(s)" in step.fallback
+    assert [c.attempt for c in step.llm_calls] == [1, 2]
+    assert all(c.outcome != "ok" for c in step.llm_calls)
+    assert result.communications is not None and result.communications.sms.length <= 160
+    others = [s for s in result.trace if s.node != NODE_OF[schema]]
+    assert all(s.written_by == result.backend for s in others)
+
+
+def test_a_wrong_probability_is_named_in_the_trace(demo_service, server):
+    server.script("AnalystDraft", _ungrounded_probability, _ungrounded_probability)
+    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
+    assert "figures not in the tool results" in _step(result, "analyst").fallback
+    assert result.risk.written_by == OFFLINE
+
+
+def test_an_invented_discount_never_reaches_the_customer(demo_service, server):
+    server.script("CommunicationDraft", _invented_discount, _invented_discount)
+    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
+    assert "50%" not in result.communications.sms.text
+    assert result.communications.written_by == OFFLINE
+
+
+def test_one_failure_then_a_good_answer_keeps_the_llm_text(demo_service, server):
+    server.script("AnalystDraft", Reply.error(500))
+    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
+    step = _step(result, "analyst")
+    assert step.fallback is None and step.written_by == result.backend
+    assert [c.outcome == "ok" for c in step.llm_calls] == [False, True]
+    assert "rejected" in server.requests[1]["body"]["messages"][-1]["content"]
+
+
+def test_chinese_llm_run_keeps_the_sms_in_one_segment(demo_service, server):
+    result = run_analysis(_high_risk(demo_service), _context(demo_service, server), "zh-TW")
+    assert result.communications.sms.length <= 70
+    assert all(s.fallback is None for s in result.trace)
