@@ -56,14 +56,13 @@ def analyst(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
     prediction = ChurnPrediction.model_validate(step.call("predict_churn", customer_id=customer_id))
     value = ValueSegment.model_validate(step.call("segment_value", customer_id=customer_id))
     facts = analyst_facts(prediction, value, language)
-    allowed = fact_numbers(facts)
     written = ctx.writer.write(
         "analyst",
         AnalystDraft,
         facts,
         language,
         offline=lambda: offline.analyst(facts, language),
-        check=lambda draft: grounding_problems(draft, allowed),
+        check=lambda draft: grounding_problems(draft, fact_numbers(facts)),
     )
     risk = RiskAssessment(
         customer_id=prediction.customer_id,

@@ -86,14 +86,13 @@ def campaign(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         return {"campaign": None, "trace": [step.finish(note=note)]}
     chosen = evaluation.options[0]
     facts = campaign_facts(evaluation, chosen, ctx.playbook, language)
-    allowed = fact_numbers(facts)
     written = ctx.writer.write(
         "campaign",
         CampaignDraft,
         facts,
         language,
         offline=lambda: offline.campaign(facts, language),
-        check=lambda draft: grounding_problems(draft, allowed),
+        check=lambda draft: grounding_problems(draft, fact_numbers(facts)),
     )
     plan = CampaignPlan(
         offer=chosen,

@@ -91,7 +91,6 @@ def communication(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
     facts = communication_facts(
         plan, state["profile"], reasons, state["risk"].value_tier, ctx.playbook, language
     )
-    allowed = fact_numbers(facts)
     others = [
         o.title_in(lang)
         for o in ctx.playbook.offers
@@ -104,7 +103,7 @@ def communication(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         facts,
         language,
         offline=lambda: offline.communication(facts, language),
-        check=lambda draft: _check(draft, offer_id, language, allowed, others),
+        check=lambda draft: _check(draft, offer_id, language, fact_numbers(facts), others),
     )
     communications = assemble(written.draft, offer_id, language, written.written_by)
     trace = step.finish(

@@ -94,14 +94,13 @@ def reasoning(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
     profile: CustomerProfile = state["profile"]
     drivers = pick_reasons(risk.top_drivers)
     facts = reasoning_facts(risk, profile, drivers, language)
-    allowed = fact_numbers(facts)
     written = ctx.writer.write(
         "reasoning",
         ReasoningDraft,
         facts,
         language,
         offline=lambda: offline.reasoning(facts, language),
-        check=lambda draft: _check(draft, len(drivers), allowed),
+        check=lambda draft: _check(draft, len(drivers), fact_numbers(facts)),
     )
     reasons = ChurnReasons(
         reasons=[

@@ -90,8 +90,8 @@ def _result(state: dict[str, Any], context: AnalysisContext) -> AnalysisResult:
 
 def _start(customer_id: str, context: AnalysisContext, language: Language | None) -> dict:
     # Resolve first: an unknown ID is the caller's error, reported before any node runs.
-    row = context.service.resolve(customer_id)
-    return {"customer_id": row.name, "language": language or context.settings.language}
+    canonical = context.service.canonical_id(customer_id)
+    return {"customer_id": canonical, "language": language or context.settings.language}
 
 
 def run_analysis(

@@ -87,7 +87,9 @@ def test_every_figure_in_offline_texts_traces_to_the_facts(real_context, languag
     for customer in sample:
         result = run_analysis(customer, real_context, language)
         allowed = _analysis_facts(service, result)
-        texts = text_fields(result.risk) + text_fields(result.reasons)
+        texts = [result.risk.summary, result.risk.detail, result.reasons.background]
+        texts += result.reasons.warning_signs
+        texts += [t for r in result.reasons.reasons for t in (r.title, r.evidence, r.explanation)]
         if result.campaign is not None:
             texts.append(result.campaign.why_it_fits)
         for text in texts:

@@ -1,7 +1,5 @@
 """Typed arguments and results of the tools. Every number here was computed by code."""
 
-from __future__ import annotations
-
 from pydantic import BaseModel, Field, field_validator
 
 from data.schema import CUSTOMER_ID_EXAMPLE

@@ -67,16 +67,26 @@ class RetentionService:
     _scores: pd.DataFrame | None = field(default=None, repr=False)
     _explanation: Explanation | None = field(default=None, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
+    _columns: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    # Answers are pure functions of immutable data, so each is computed once per customer.
+    _fields: dict[str, dict] = field(default_factory=dict, repr=False)
+    _predictions: dict[str, ChurnPrediction] = field(default_factory=dict, repr=False)
 
     @property
     def customers(self) -> pd.DataFrame:
         return self.data.customers
 
-    def resolve(self, customer_id: str) -> pd.Series:
-        """The customer's row, or an error that says what IDs look like and what is close."""
+    def _position(self, customer_id: str) -> int | None:
+        if self._positions is None:
+            self._positions = {c: i for i, c in enumerate(self.customers.index)}
+            self._columns = {c: self.customers[c].to_numpy() for c in self.customers.columns}
+        return self._positions.get(customer_id)
+
+    def canonical_id(self, customer_id: str) -> str:
+        """The ID as stored, or an error that says what IDs look like and what is close."""
         wanted = customer_id.strip().upper()
-        if wanted in self.customers.index:
-            return self.customers.loc[wanted]
+        if self._position(wanted) is not None:
+            return wanted
         close = difflib.get_close_matches(wanted, self.customers.index.tolist(), n=3, cutoff=0.6)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         if not CUSTOMER_ID_PATTERN.match(wanted):
@@ -89,44 +99,68 @@ class RetentionService:
             f"customers.{hint}"
         )
 
+    def resolve(self, customer_id: str) -> pd.Series:
+        """The customer's row (see `canonical_id` for the errors)."""
+        return self.customers.loc[self.canonical_id(customer_id)]
+
+    def fields(self, customer_id: str) -> dict[str, str | int | float]:
+        """All fields of one customer as plain Python values."""
+        wanted = self.canonical_id(customer_id)
+        if wanted not in self._fields:
+            i = self._positions[wanted]  # type: ignore[index]
+            self._fields[wanted] = {
+                c: _plain(values[i])
+                for c, values in self._columns.items()  # type: ignore[union-attr]
+                if c != "customerID"
+            }
+        return self._fields[wanted]
+
     def profile(self, customer_id: str) -> CustomerProfile:
-        row = self.resolve(customer_id)
+        wanted = self.canonical_id(customer_id)
         return CustomerProfile(
-            customer_id=row.name,
-            fields={k: _plain(v) for k, v in row.items() if k != "customerID"},
+            customer_id=wanted,
+            fields=self.fields(wanted),
             simulated_signals=self.data.origin.simulated_signals,
             data_source=self.data.origin.describe(),
         )
 
-    def _explain(self, row: pd.Series) -> tuple[float, pd.Series]:
-        """Base log-odds and per-feature contributions of one customer."""
+    def _explain(self, customer_id: str) -> tuple[float, np.ndarray]:
+        """Base log-odds and per-feature contributions (in model feature order) of one customer."""
         if self.model.is_linear and len(self.customers) <= _BASE_EXPLANATION_LIMIT:
             if self._explanation is None:
                 self._explanation = self.model.explain(self.customers)
-                self._positions = {c: i for i, c in enumerate(self.customers.index)}
-            i = self._positions[row.name]  # type: ignore[index]
-            return float(self._explanation.base_logit[i]), self._explanation.contributions.iloc[i]
-        explanation = self.model.explain(self.customers.loc[[row.name]])
-        return float(explanation.base_logit[0]), explanation.contributions.iloc[0]
+            i = self._positions[customer_id]  # type: ignore[index]
+            return (
+                float(self._explanation.base_logit[i]),
+                self._explanation.contributions.to_numpy()[i],
+            )
+        explanation = self.model.explain(self.customers.loc[[customer_id]])
+        return float(explanation.base_logit[0]), explanation.contributions.to_numpy()[0]
 
     def predict(self, customer_id: str) -> ChurnPrediction:
-        row = self.resolve(customer_id)
-        base_logit, contributions = self._explain(row)
+        wanted = self.canonical_id(customer_id)
+        if wanted in self._predictions:
+            return self._predictions[wanted]
+        fields = self.fields(wanted)
+        base_logit, contributions = self._explain(wanted)
         probability = float(expit(base_logit + contributions.sum()))
-        contributions = contributions.sort_values(ascending=False)
         simulated = set(self.data.origin.simulated_signals)
-        drivers = [
-            Driver(
-                feature=feature,
-                value=_plain(row[feature]),
-                contribution=float(contribution),
-                label=_driver_label(feature, row[feature], contribution),
-                simulated=feature in simulated and feature in SIGNAL_COLUMNS,
+        order = np.argsort(-contributions, kind="stable")
+        features = self.model.features
+        drivers = []
+        for k in order:
+            feature, contribution = features[k], float(contributions[k])
+            drivers.append(
+                Driver(
+                    feature=feature,
+                    value=fields[feature],
+                    contribution=contribution,
+                    label=_driver_label(feature, fields[feature], contribution),
+                    simulated=feature in simulated and feature in SIGNAL_COLUMNS,
+                )
             )
-            for feature, contribution in contributions.items()
-        ]
-        return ChurnPrediction(
-            customer_id=row.name,
+        prediction = ChurnPrediction(
+            customer_id=wanted,
             probability=probability,
             risk_level=risk_level(probability, self.settings),
             drivers=drivers,
@@ -134,6 +168,8 @@ class RetentionService:
             model=self.model.name,
             explanation_method=self.model.explanation_method,
         )
+        self._predictions[wanted] = prediction
+        return prediction
 
     def changed_rows(self, customer_id: str, variants: list[dict[str, object]]) -> pd.DataFrame:
         """The customer's row once per variant, each with that variant's changes applied."""
@@ -182,11 +218,11 @@ class RetentionService:
         )
 
     def segment(self, customer_id: str) -> ValueSegment:
-        row = self.resolve(customer_id)
-        monthly = float(row["MonthlyCharges"])
+        wanted = self.canonical_id(customer_id)
+        monthly = float(self.fields(wanted)["MonthlyCharges"])
         s = self.settings
         return ValueSegment(
-            customer_id=row.name,
+            customer_id=wanted,
             tier=value_tier(monthly, s),
             basis=(
                 f"MonthlyCharges {monthly:.2f}: high ≥ {s.value_high:g}, "
