@@ -65,7 +65,15 @@ class OfflineWriter:
 
 
 class OpenAIWriter:
-    """Structured output from any OpenAI-compatible chat endpoint via `ChatOpenAI`."""
+    """Structured output from any OpenAI-compatible chat endpoint via `ChatOpenAI`.
+
+    A circuit breaker keeps a dead endpoint from costing every node its timeouts: after
+    `FAILURES_TO_OPEN` failed calls in a row, nodes go straight to the offline writer for
+    `COOL_DOWN_S` seconds, then the endpoint is tried again.
+    """
+
+    FAILURES_TO_OPEN = 3
+    COOL_DOWN_S = 60.0
 
     def __init__(self, settings: Settings) -> None:
         from langchain_openai import ChatOpenAI
@@ -82,6 +90,8 @@ class OpenAIWriter:
             max_retries=0,  # retries are ours, so that each one is checked and traced
         )
         self.name = f"{settings.llm_model} @ {self.host}"
+        self._failures_in_a_row = 0
+        self._open_until = 0.0
 
     @property
     def host(self) -> str:
@@ -110,6 +120,13 @@ class OpenAIWriter:
             ),
         ]
         calls: list[LLMCall] = []
+        if time.monotonic() < self._open_until:
+            return Written(
+                draft=offline(),
+                written_by=OFFLINE,
+                fallback=f"{self.name} skipped: {self._failures_in_a_row} failed calls in a row, "
+                f"retrying after a {self.COOL_DOWN_S:.0f} s pause",
+            )
         problem = "no attempt made"
         for attempt in range(1, self.settings.llm_retries + 2):
             t0 = time.perf_counter()
@@ -136,7 +153,12 @@ class OpenAIWriter:
                 )
             )
             if draft is not None and not problem:
+                self._failures_in_a_row = 0
                 return Written(draft=draft, written_by=self.name, llm_calls=calls)
+            self._failures_in_a_row += 1
+            if self._failures_in_a_row >= self.FAILURES_TO_OPEN:
+                self._open_until = time.monotonic() + self.COOL_DOWN_S
+                break
             messages = [
                 *messages[:2],
                 HumanMessage(f"Your previous answer was rejected: {problem}. Answer again."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from grounding_oracle import ungrounded_texts
 from langgraph.runtime import Runtime
 
 from agents.analyst import analyst
@@ -171,3 +172,11 @@ def test_result_json_has_the_documented_top_level_keys(demo_context):
         "trace",
     ]
     assert payload["backend"] == "offline writer"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-TW"])
+def test_every_figure_in_demo_texts_traces_to_the_tools(demo_context, language):
+    customers = demo_context.service.scores().customerID.iloc[::10]
+    for customer in customers:
+        result = run_analysis(customer, demo_context, language)
+        assert ungrounded_texts(demo_context.service, result) == [], customer

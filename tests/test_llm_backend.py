@@ -165,3 +165,13 @@ def test_chinese_llm_run_keeps_the_sms_in_one_segment(demo_service, server):
     result = run_analysis(_high_risk(demo_service), _context(demo_service, server), "zh-TW")
     assert result.communications.sms.length <= 70
     assert all(s.fallback is None for s in result.trace)
+
+
+def test_a_dead_endpoint_stops_being_called_after_three_failures(demo_service, server):
+    for schema in NODE_OF:
+        server.script(schema, *[Reply.error(500)] * 4)
+    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
+    assert len(server.requests) == OpenAIWriter.FAILURES_TO_OPEN
+    assert all(s.written_by == OFFLINE and s.fallback for s in result.trace)
+    assert "in a row" in _step(result, "campaign").fallback
+    assert result.communications is not None
