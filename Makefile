@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## Prepare the data, train the model if none is saved, analyse a random customer.
+## Prepare the data, train the model if none is saved, run the analysis graph on a random customer.
 run: $(STAMP)
 	$(BIN)/crm-agents prepare $(ARGS)
 	$(BIN)/crm-agents train --if-missing $(ARGS)
@@ -37,6 +37,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scoring.py
+	$(BIN)/python benchmarks/bench_graph.py
+	$(BIN)/python benchmarks/bench_llm_tokens.py
 
 clean:
 	rm -rf $(VENV) data/processed models/artifacts .pytest_cache .ruff_cache
