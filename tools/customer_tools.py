@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from tools.offer_desk import OfferDesk
 from tools.playbook import load_playbook
-from tools.schemas import AtRiskArgs, CustomerIdArgs, WhatIfArgs
+from tools.schemas import AtRiskArgs, CustomerIdArgs, NoArgs, WhatIfArgs
 from tools.service import CustomerNotFoundError, InvalidChangeError, RetentionService
 
 
@@ -36,14 +36,20 @@ class ServiceTool(StructuredTool):
         return {k: v for k, v in tool_input.items() if k not in FILTERED_ARGS}
 
 
-def _guarded(call: Callable[..., BaseModel]) -> Callable[..., dict]:
+def guarded(call: Callable[..., dict]) -> Callable[..., dict]:
+    """The call, with the service's known refusals turned into tool error messages."""
+
     def run(**kwargs):
         try:
-            return call(**kwargs).model_dump(mode="json")
+            return call(**kwargs)
         except (CustomerNotFoundError, InvalidChangeError) as err:
             raise ToolException(str(err)) from None
 
     return run
+
+
+def _guarded(call: Callable[..., BaseModel]) -> Callable[..., dict]:
+    return guarded(lambda **kwargs: call(**kwargs).model_dump(mode="json"))
 
 
 def _explain_bad_arguments(error: ValidationError) -> str:
@@ -92,6 +98,12 @@ def build_tools(service: RetentionService, desk: OfferDesk | None = None) -> dic
             "Every playbook offer this customer may get, re-scored, with cost and expected value.",
             CustomerIdArgs,
             desk.evaluate,
+        ),
+        (
+            "model_card",
+            "How the churn model works, how it was chosen and its cross-validated accuracy.",
+            NoArgs,
+            service.model_summary,
         ),
     ]
     return {

@@ -125,3 +125,29 @@ class OfferEvaluation(BaseModel):
     budget_cap: float
     options: list[OfferOption] = Field(description="Eligible offers, best expected value first")
     ineligible: dict[str, str] = Field(description="Offer id → why this customer may not get it")
+
+
+class NoArgs(BaseModel):
+    """The tool takes no arguments."""
+
+
+class ModelMetrics(BaseModel):
+    roc_auc: float
+    pr_auc: float
+    brier: float
+    top_decile_lift: float
+    folds: int
+    repeats: int
+
+
+class ModelSummary(BaseModel):
+    model: str
+    description: str
+    feature_set: str
+    explanation_method: str
+    selection_rule: str
+    metrics: ModelMetrics = Field(description="Repeated stratified CV, out-of-fold predictions")
+    feature_set_comparison: dict[str, ModelMetrics]
+    trained_on: str
+    trained_at: str
+    risk_thresholds: dict[str, float]

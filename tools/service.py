@@ -28,6 +28,8 @@ from tools.schemas import (
     ChurnPrediction,
     CustomerProfile,
     Driver,
+    ModelMetrics,
+    ModelSummary,
     ValueSegment,
     WhatIfResult,
 )
@@ -267,4 +269,31 @@ class RetentionService:
             ],
             matching=int(mask.sum()),
             filters={"risk_level": risk_level, "value_tier": value_tier},
+        )
+
+    def model_summary(self) -> ModelSummary:
+        """What the model is, how it was chosen, and how well it did in cross-validation."""
+        card = self.card
+
+        def metrics(m) -> ModelMetrics:
+            return ModelMetrics(
+                roc_auc=m.roc_auc,
+                pr_auc=m.pr_auc,
+                brier=m.brier,
+                top_decile_lift=m.top_decile_lift,
+                folds=m.folds,
+                repeats=m.repeats,
+            )
+
+        return ModelSummary(
+            model=card.model,
+            description=card.description,
+            feature_set=card.feature_set,
+            explanation_method=card.explanation_method,
+            selection_rule=card.selection_rule,
+            metrics=metrics(card.metrics),
+            feature_set_comparison={k: metrics(v) for k, v in card.feature_set_comparison.items()},
+            trained_on=card.dataset.describe(),
+            trained_at=card.created_at.isoformat(timespec="seconds"),
+            risk_thresholds={"high": self.settings.risk_high, "medium": self.settings.risk_medium},
         )

@@ -1,0 +1,119 @@
+"""The chat agent's one node: an LLM that chooses tools, or the offline intent router.
+
+Both emit the same kind of messages — an AI message with tool calls, then one with the answer —
+so the chat graph, its trace and its UI do not care which one wrote them. An LLM answer must use
+only figures from this turn's tool results; when it does not, or the LLM fails, the rest of the
+turn is handled by the offline router and the state says why.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
+
+from agents.chat_answers import answer
+from agents.chat_intents import parse, planned_calls
+from agents.grounding import numbers_in, ungrounded_numbers
+from agents.llm import prompt
+from crm_agents.settings import Language
+
+OFFLINE_ROUTER = "offline router"
+
+
+def _text(message: AnyMessage) -> str:
+    return message.text if isinstance(message.content, list) else str(message.content)
+
+
+def this_turn(messages: list[AnyMessage]) -> tuple[HumanMessage, list[AnyMessage]]:
+    """The latest question and every message after it."""
+    for i in range(len(messages) - 1, -1, -1):
+        if isinstance(messages[i], HumanMessage):
+            return messages[i], messages[i + 1 :]  # type: ignore[return-value]
+    raise ValueError("the conversation has no question yet")
+
+
+def tool_results(turn: list[AnyMessage]) -> list[tuple[str, dict, Any]]:
+    """(tool, arguments, payload) of every tool call answered this turn; errors as strings."""
+    calls = {
+        call["id"]: (call["name"], call["args"])
+        for m in turn
+        if isinstance(m, AIMessage)
+        for call in m.tool_calls
+    }
+    found = []
+    for m in turn:
+        if isinstance(m, ToolMessage) and m.tool_call_id in calls:
+            name, args = calls[m.tool_call_id]
+            payload: Any = _text(m)
+            if m.status != "error":
+                try:
+                    payload = json.loads(payload)
+                except json.JSONDecodeError:
+                    pass
+            found.append((name, args, payload))
+    return found
+
+
+def offline_reply(messages: list[AnyMessage], language: Language) -> AIMessage:
+    question, turn = this_turn(messages)
+    intent = parse(_text(question), language)
+    done = tool_results(turn)
+    routed_before = any(
+        isinstance(m, AIMessage) and m.response_metadata.get("backend") == OFFLINE_ROUTER
+        for m in turn
+    )
+    missing = [
+        (name, args)
+        for name, args in planned_calls(intent)
+        if not any(n == name and a == args for n, a, _ in done)
+    ]
+    meta = {"backend": OFFLINE_ROUTER}
+    if missing and not routed_before:
+        calls = [
+            {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+            for name, args in missing
+        ]
+        return AIMessage(content="", tool_calls=calls, response_metadata=meta)
+    results: dict[str, list] = {}
+    for name, _, payload in done:
+        results.setdefault(name, []).append(payload)
+    return AIMessage(content=answer(intent, results), response_metadata=meta)
+
+
+def grounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:
+    """Figures in the LLM's answer that no tool result (or the question) of this turn holds."""
+    question, turn = this_turn(messages)
+    allowed = {v for v, _, _ in numbers_in(_text(question))}
+    for _, _, payload in tool_results(turn):
+        text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+        allowed |= {v for v, _, _ in numbers_in(text)}
+        # Probabilities arrive as fractions and are quoted as percentages.
+        allowed |= {v * 100 for v, _, _ in numbers_in(text) if 0 <= v <= 1}
+    return ungrounded_numbers(_text(reply), allowed)
+
+
+def make_assistant(model: Any | None) -> Callable[[dict], dict]:
+    """The chat node: `model` is a tool-bound chat model, or None for the offline router."""
+
+    def assistant(state: dict) -> dict:
+        language: Language = state.get("language") or "en"
+        messages = state["messages"]
+        if model is None or state.get("fallback"):
+            return {"messages": [offline_reply(messages, language)]}
+        try:
+            reply = model.invoke([SystemMessage(prompt("chat")), *messages])
+        except Exception as err:  # any endpoint failure: this turn goes offline
+            reason = f"LLM failed: {type(err).__name__}: {err}"[:300]
+            return {"messages": [offline_reply(messages, language)], "fallback": reason}
+        if not reply.tool_calls:
+            bad = grounded_in_turn(reply, messages)
+            if bad:
+                reason = f"LLM answer had figures not in the tool results: {', '.join(bad)}"
+                return {"messages": [offline_reply(messages, language)], "fallback": reason}
+        return {"messages": [reply]}
+
+    return assistant

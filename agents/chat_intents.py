@@ -1,0 +1,188 @@
+"""The offline chat's intent router: a question in English or Chinese → the tool calls that
+answer it. Deterministic, so the offline chat makes exactly the calls an LLM would be expected
+to make, and the same question always gets the same answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from crm_agents.settings import Language
+from models.segments import RiskLevel, ValueTier
+
+IntentKind = Literal[
+    "why",
+    "risk",
+    "offer",
+    "email",
+    "sms",
+    "call_script",
+    "top",
+    "what_if",
+    "compare",
+    "model",
+    "read_only",
+    "help",
+]
+
+# Loose on purpose: a mistyped ID should reach the tool and get its clear error and suggestions.
+_ID = re.compile(r"(?<![\w-])(\d{3,5}-[A-Za-z0-9]{1,8})(?![\w-])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NUMBER = re.compile(r"(?<![\d-])(\d{1,3})(?![\d-])")
+
+_KEYWORDS: list[tuple[IntentKind, tuple[str, ...]]] = [
+    ("compare", ("compare", "versus", " vs", "比較", "相比")),
+    ("what_if", ("what if", "what happens if", "would happen", "如果", "假如", "假設")),
+    ("call_script", ("call script", "script", "phone call", "電話", "腳本", "話術")),
+    ("sms", ("sms", "text message", "簡訊")),
+    ("email", ("email", "e-mail", "mail", "郵件", "電子信", "信件", "寫信")),
+    (
+        "offer",
+        ("offer", "retain", "retention", "campaign", "incentive", "優惠", "方案", "挽留", "提供"),
+    ),
+    ("why", ("why", "reason", "cause", "explain", "為什麼", "為何", "原因")),
+    ("top", ("top", "at-risk", "at risk", "most likely", "riskiest", "list", "名單", "排行")),
+    (
+        "model",
+        ("model", "accura", "auc", "how good", "how well", "how does", "模型", "準確", "準確率"),
+    ),
+    (
+        "risk",
+        ("risk", "likely", "probab", "chance", "churn", "leave", "風險", "機率", "流失", "離開"),
+    ),
+]
+
+_WRITES = (
+    "delete",
+    "remove",
+    "update",
+    "modify",
+    "overwrite",
+    "insert",
+    "drop table",
+    "set the",
+    "cancel",
+    "刪除",
+    "修改",
+    "更新",
+    "移除",
+    "取消",
+)
+_TOP_ZH = re.compile(r"前\s*\d+|\d+\s*(名|位|個)")
+
+_CHANGES: list[tuple[tuple[str, ...], dict[str, str]]] = [
+    (("two-year", "two year", "2-year", "2 year", "兩年", "二年"), {"Contract": "Two year"}),
+    (("one-year", "one year", "1-year", "1 year", "annual", "一年"), {"Contract": "One year"}),
+    (
+        ("auto-pay", "autopay", "auto pay", "automatic", "credit card", "自動扣", "自動轉帳"),
+        {"PaymentMethod": "Credit card (automatic)"},
+    ),
+    (("tech support", "technical support", "技術支援", "技術支持"), {"TechSupport": "Yes"}),
+    (("online security", "security", "網路安全", "資安"), {"OnlineSecurity": "Yes"}),
+    (("online backup", "backup", "備份"), {"OnlineBackup": "Yes"}),
+    (("device protection", "裝置保護"), {"DeviceProtection": "Yes"}),
+    (("dsl",), {"InternetService": "DSL"}),
+]
+
+_TIERS: list[tuple[tuple[str, ...], ValueTier]] = [
+    (("high-value", "high value", "高價值"), "high"),
+    (("mid-value", "mid value", "medium-value", "medium value", "中價值"), "mid"),
+    (("low-value", "low value", "低價值"), "low"),
+]
+_RISKS: list[tuple[tuple[str, ...], RiskLevel]] = [
+    (("high-risk", "high risk", "高風險"), "high"),
+    (("medium-risk", "medium risk", "中風險"), "medium"),
+]
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: IntentKind
+    language: Language
+    customer_ids: tuple[str, ...] = ()
+    limit: int = 10
+    value_tier: ValueTier | None = None
+    risk_level: RiskLevel | None = None
+    changes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def needs_customer(self) -> bool:
+        return self.kind not in ("top", "model", "help")
+
+
+def _has(text: str, words: tuple[str, ...]) -> bool:
+    return any(w in text for w in words)
+
+
+def language_of(text: str, default: Language) -> Language:
+    return "zh-TW" if _CJK.search(text) else default
+
+
+def parse(question: str, default_language: Language = "en") -> Intent:
+    text = question.casefold()
+    language = language_of(question, default_language)
+    ids = tuple(dict.fromkeys(m.upper() for m in _ID.findall(question)))
+    without_ids = _ID.sub(" ", question)
+    kind: IntentKind = "help"
+    for candidate, words in _KEYWORDS:
+        if _has(text, words):
+            kind = candidate
+            break
+    if kind != "what_if" and _has(text, _WRITES):
+        return Intent("read_only", language, ids)
+    if kind in ("help", "risk") and _TOP_ZH.search(question) and not ids:
+        kind = "top"
+    if kind == "compare" and len(ids) < 2:
+        kind = "risk" if ids else "help"
+    if kind == "what_if":
+        changes: dict[str, str] = {}
+        for words, change in _CHANGES:
+            if _has(text, words) and not set(change) & set(changes):
+                changes.update(change)
+        if not changes:
+            return Intent("help", language, ids)
+        return Intent("what_if", language, ids, changes=changes)
+    if kind == "top" or (
+        kind in ("help", "risk") and not ids and _has(text, ("customers", "客戶"))
+    ):
+        numbers = [int(n) for n in _NUMBER.findall(without_ids)]
+        tier = next((t for words, t in _TIERS if _has(text, words)), None)
+        risk = next((r for words, r in _RISKS if _has(text, words)), None)
+        limit = min(max(numbers[0], 1), 50) if numbers else 10
+        return Intent("top", language, (), limit=limit, value_tier=tier, risk_level=risk)
+    if kind == "help" and ids:
+        kind = "risk"
+    return Intent(kind, language, ids)
+
+
+def planned_calls(intent: Intent) -> list[tuple[str, dict]]:
+    """(tool name, arguments) the intent needs, in order."""
+    ids = intent.customer_ids
+    if intent.needs_customer and not ids:
+        return []
+    first = {"customer_id": ids[0]} if ids else {}
+    match intent.kind:
+        case "why" | "email" | "sms" | "call_script":
+            return [("analyze_customer", {**first, "language": intent.language})]
+        case "risk":
+            return [("predict_churn", first), ("segment_value", first)]
+        case "offer":
+            return [("evaluate_offers", first)]
+        case "what_if":
+            return [("what_if", {**first, "changes": dict(intent.changes)})]
+        case "compare":
+            return [("predict_churn", {"customer_id": c}) for c in ids[:2]] + [
+                ("segment_value", {"customer_id": c}) for c in ids[:2]
+            ]
+        case "top":
+            args: dict = {"limit": intent.limit}
+            if intent.value_tier:
+                args["value_tier"] = intent.value_tier
+            if intent.risk_level:
+                args["risk_level"] = intent.risk_level
+            return [("list_at_risk", args)]
+        case "model":
+            return [("model_card", {})]
+    return []

@@ -1,0 +1,139 @@
+"""The Ask tab's chat graph: assistant ⇄ tools, with a SQLite checkpointer per conversation.
+
+The assistant is an LLM that chooses tools when one is configured, else the offline intent
+router (`agents/chat.py`); both call the same read-only tools through a `ToolNode`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from langchain_core.tools import BaseTool, StructuredTool
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph import START, MessagesState, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.prebuilt import ToolNode, tools_condition
+from pydantic import Field
+
+from agents.chat import make_assistant
+from agents.context import AnalysisContext, default_context
+from crm_agents.settings import Language, Settings
+from graph.analysis import AnalysisResult, run_analysis
+from tools.customer_tools import ServiceTool, guarded
+from tools.schemas import CustomerIdArgs
+
+#: The tools the chat may call: all of them read, none of them writes.
+READ_ONLY_TOOLS = (
+    "lookup_customer",
+    "predict_churn",
+    "segment_value",
+    "list_at_risk",
+    "what_if",
+    "evaluate_offers",
+    "model_card",
+)
+
+
+class ChatState(MessagesState):
+    language: Language
+    fallback: str | None
+
+
+class AnalyzeArgs(CustomerIdArgs):
+    language: Language | None = Field(default=None, description="en or zh-TW")
+
+
+def analysis_payload(result: AnalysisResult) -> dict:
+    """The analysis as the chat needs it: words and key figures, without the trace."""
+    risk, reasons = result.risk, result.reasons
+    campaign = result.campaign
+    return {
+        "customer_id": result.customer_id,
+        "probability": risk.probability,
+        "risk_level": risk.risk_level,
+        "value_tier": risk.value_tier,
+        "summary": risk.summary,
+        "reasons": [{"title": r.title, "explanation": r.explanation} for r in reasons.reasons],
+        "warning_signs": reasons.warning_signs,
+        "skipped": result.skipped,
+        "campaign": None
+        if campaign is None
+        else {
+            "offer_title": campaign.offer_title,
+            "total_cost": campaign.offer.total_cost,
+            "expected_value": campaign.offer.expected_value,
+            "worth_its_cost": campaign.worth_its_cost,
+            "why_it_fits": campaign.why_it_fits,
+        },
+        "communications": None
+        if result.communications is None
+        else result.communications.model_dump(mode="json", exclude={"written_by", "offer_id"}),
+    }
+
+
+def analyze_tool(context: AnalysisContext) -> BaseTool:
+    def analyze(customer_id: str, language: Language | None = None) -> dict:
+        return analysis_payload(run_analysis(customer_id, context, language))
+
+    return ServiceTool.from_function(
+        func=guarded(analyze),
+        name="analyze_customer",
+        description="Run the full four-agent analysis of one customer: risk, reasons, offer, "
+        "email, SMS and call script.",
+        args_schema=AnalyzeArgs,
+        handle_tool_error=True,
+    )
+
+
+def chat_tools(context: AnalysisContext) -> list[BaseTool]:
+    return [context.tools[name] for name in READ_ONLY_TOOLS] + [analyze_tool(context)]
+
+
+def make_chat_model(settings: Settings) -> Any | None:
+    """A ChatOpenAI client when an endpoint is configured, else None (offline router)."""
+    if not settings.llm_configured:
+        return None
+    from langchain_openai import ChatOpenAI
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return ChatOpenAI(
+        model=settings.llm_model,
+        api_key=key or "not-needed",
+        base_url=settings.openai_base_url,
+        temperature=settings.llm_temperature,
+        timeout=settings.llm_timeout,
+        max_retries=settings.llm_retries,
+    )
+
+
+def open_checkpointer(path: Path) -> SqliteSaver:
+    """One connection shared by Gradio's worker threads; `SqliteSaver` serialises its use
+    with its own lock, so `check_same_thread` may be off."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteSaver(sqlite3.connect(path, check_same_thread=False))
+
+
+def build_chat_graph(
+    context: AnalysisContext,
+    checkpointer: SqliteSaver | None = None,
+    model: Any | None = None,
+) -> CompiledStateGraph:
+    tools = chat_tools(context)
+    bound = model.bind_tools(tools) if model is not None else None
+    builder = StateGraph(ChatState)
+    builder.add_node("assistant", make_assistant(bound))
+    builder.add_node("tools", ToolNode(tools, handle_tool_errors=True))
+    builder.add_edge(START, "assistant")
+    builder.add_conditional_edges("assistant", tools_condition)
+    builder.add_edge("tools", "assistant")
+    return builder.compile(checkpointer=checkpointer, name="chat")
+
+
+def __getattr__(name: str) -> CompiledStateGraph:
+    # `langgraph.json` serves `graph`; build it on first use so importing this module stays cheap.
+    if name == "graph":
+        context = default_context()
+        return build_chat_graph(context, model=make_chat_model(context.settings))
+    raise AttributeError(name)
