@@ -8,6 +8,7 @@ turn is handled by the offline router and the state says why.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Callable
@@ -50,10 +51,8 @@ def tool_results(turn: list[AnyMessage]) -> list[tuple[str, dict, Any]]:
             name, args = calls[m.tool_call_id]
             payload: Any = _text(m)
             if m.status != "error":
-                try:
+                with contextlib.suppress(json.JSONDecodeError):
                     payload = json.loads(payload)
-                except json.JSONDecodeError:
-                    pass
             found.append((name, args, payload))
     return found
 
