@@ -193,7 +193,7 @@ class FakeOpenAI:
         if reply.tool_calls is not None:
             message = {"role": "assistant", "content": None, "tool_calls": reply.tool_calls}
             finish = "tool_calls"
-        elif body.get("tools") and not body.get("response_format"):
+        elif body.get("tool_choice") and name != "chat":
             # function-calling structured output: the answer is the arguments of a tool call
             message = {
                 "role": "assistant",

@@ -1,0 +1,280 @@
+"""The Ask chat: intents in English and Chinese, answers from tool results, read-only, tool
+errors, the LLM tool-calling path over HTTP, and conversations that survive a restart."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fake_openai import Reply
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+from agents.chat_intents import parse, planned_calls
+from agents.context import AnalysisContext
+from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
+
+
+@pytest.fixture(scope="module")
+def context(demo_service) -> AnalysisContext:
+    return AnalysisContext.build(demo_service)
+
+
+@pytest.fixture(scope="module")
+def chat(context):
+    return build_chat_graph(context)
+
+
+def _ask(chat, question: str, language: str = "en", thread: str | None = None) -> list:
+    config = {"configurable": {"thread_id": thread}} if thread else None
+    state = chat.invoke(
+        {"messages": [HumanMessage(question)], "language": language, "fallback": None}, config
+    )
+    return state["messages"]
+
+
+def _high(context) -> str:
+    scored = context.service.scores()
+    return scored[scored.risk_level == "high"].customerID.iloc[0]
+
+
+def _low(context) -> str:
+    scored = context.service.scores()
+    return scored[scored.risk_level == "low"].customerID.iloc[0]
+
+
+def _tools_called(messages) -> list[str]:
+    return [c["name"] for m in messages if isinstance(m, AIMessage) for c in m.tool_calls]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Why will 7590-VHVEG churn?", "why"),
+        ("What is 7590-VHVEG's risk?", "risk"),
+        ("What should we offer 7590-VHVEG?", "offer"),
+        ("Write the email for 7590-VHVEG", "email"),
+        ("Write the SMS for 7590-VHVEG", "sms"),
+        ("Give me the call script for 7590-VHVEG", "call_script"),
+        ("Top 5 at-risk high-value customers", "top"),
+        ("What if 7590-VHVEG moved to a one-year contract?", "what_if"),
+        ("Compare 7590-VHVEG and 5575-GNVDE", "compare"),
+        ("How does the model work and how good is it?", "model"),
+        ("為什麼 7590-VHVEG 會流失？", "why"),
+        ("7590-VHVEG 的流失風險多高？", "risk"),
+        ("該提供 7590-VHVEG 什麼優惠？", "offer"),
+        ("幫 7590-VHVEG 寫簡訊", "sms"),
+        ("列出前 5 名高價值客戶", "top"),
+        ("如果 7590-VHVEG 改用自動扣繳呢？", "what_if"),
+        ("比較 7590-VHVEG 和 5575-GNVDE", "compare"),
+        ("模型的準確度如何？", "model"),
+        ("Delete customer 7590-VHVEG", "read_only"),
+        ("What's the weather?", "help"),
+    ],
+)
+def test_intent_router_understands_the_supported_questions(question, kind):
+    assert parse(question).kind == kind
+
+
+def test_chinese_questions_are_answered_in_chinese():
+    assert parse("為什麼 7590-VHVEG 會流失？").language == "zh-TW"
+    assert parse("Why will 7590-VHVEG churn?").language == "en"
+
+
+def test_top_n_reads_the_number_and_the_tier():
+    intent = parse("show the top 7 at-risk mid-value customers")
+    assert planned_calls(intent) == [("list_at_risk", {"limit": 7, "value_tier": "mid"})]
+
+
+def test_what_if_reads_several_changes():
+    intent = parse("what if 7590-VHVEG added tech support and moved to auto-pay?")
+    assert intent.changes == {"TechSupport": "Yes", "PaymentMethod": "Credit card (automatic)"}
+
+
+def test_why_question_runs_the_analysis_and_answers_with_its_reasons(chat, context):
+    customer = _high(context)
+    messages = _ask(chat, f"Why will {customer} churn?")
+    assert _tools_called(messages) == ["analyze_customer"]
+    assert customer in messages[-1].content and "Main reasons" in messages[-1].content
+
+
+def test_risk_answer_quotes_the_tool_probability(chat, context):
+    customer = _high(context)
+    messages = _ask(chat, f"what is {customer}'s risk?")
+    probability = context.service.predict(customer).probability
+    assert f"{probability * 100:.1f}%" in messages[-1].content
+
+
+def test_sms_answer_shows_its_length_and_limit(chat, context):
+    messages = _ask(chat, f"write the SMS for {_high(context)}")
+    assert "/160)" in messages[-1].content
+
+
+def test_low_risk_customer_gets_no_message(chat, context):
+    messages = _ask(chat, f"write the email for {_low(context)}")
+    assert "monitor, no message" in messages[-1].content
+
+
+def test_top_customers_table_lists_the_highest_scores(chat, context):
+    messages = _ask(chat, "top 3 at-risk customers")
+    best = context.service.scores().customerID.head(3).tolist()
+    assert all(c in messages[-1].content for c in best)
+
+
+def test_compare_calls_both_customers(chat, context):
+    scored = context.service.scores()
+    a, b = scored.customerID.iloc[0], scored.customerID.iloc[-1]
+    messages = _ask(chat, f"compare {a} and {b}")
+    assert _tools_called(messages).count("predict_churn") == 2
+    assert a in messages[-1].content and b in messages[-1].content
+
+
+def test_what_if_answer_shows_before_and_after(chat, context):
+    customer = _high(context)
+    messages = _ask(chat, f"what if {customer} moved to a two-year contract?")
+    result = context.service.what_if(customer, {"Contract": "Two year"})
+    assert f"{result.probability_after * 100:.1f}%" in messages[-1].content
+
+
+def test_model_question_answers_from_the_model_card(chat, context):
+    messages = _ask(chat, "how good is the model?")
+    assert f"{context.service.card.metrics.roc_auc:.3f}" in messages[-1].content
+
+
+def test_chinese_offer_answer_uses_the_chinese_offer_title(chat, context):
+    messages = _ask(chat, f"該提供 {_high(context)} 什麼優惠？", language="en")
+    assert "建議提供" in messages[-1].content
+
+
+def test_unknown_customer_gets_the_tool_error_with_suggestions(chat):
+    messages = _ask(chat, "why will 0000-ZZZZZ churn?")
+    tool_message = next(m for m in messages if isinstance(m, ToolMessage))
+    assert tool_message.status == "error"
+    assert "No customer with ID 0000-ZZZZZ" in messages[-1].content
+
+
+def test_malformed_id_says_what_ids_look_like(chat):
+    messages = _ask(chat, "what is 12-ABCDE's risk?")
+    assert "7590-VHVEG" in messages[-1].content
+
+
+def test_unanswerable_question_lists_what_the_chat_can_do(chat):
+    messages = _ask(chat, "What's the weather tomorrow?")
+    assert "I can answer" in messages[-1].content and not _tools_called(messages)
+
+
+def test_write_requests_are_refused_and_nothing_is_called(chat, context):
+    messages = _ask(chat, f"delete customer {_high(context)} and update her contract")
+    assert "only read" in messages[-1].content
+    assert not _tools_called(messages)
+
+
+def test_chat_tools_cannot_write():
+    from graph.chat import READ_ONLY_TOOLS
+
+    assert set(READ_ONLY_TOOLS) == {
+        "lookup_customer",
+        "predict_churn",
+        "segment_value",
+        "list_at_risk",
+        "what_if",
+        "evaluate_offers",
+        "model_card",
+    }
+
+
+def test_a_conversation_survives_a_restart(context, tmp_path):
+    path = tmp_path / "chat.db"
+    first = build_chat_graph(context, checkpointer=open_checkpointer(path))
+    _ask(first, f"what is {_high(context)}'s risk?", thread="t-1")
+    restarted = build_chat_graph(context, checkpointer=open_checkpointer(path))
+    history = restarted.get_state({"configurable": {"thread_id": "t-1"}}).values["messages"]
+    assert isinstance(history[0], HumanMessage) and _high(context) in history[0].content
+    messages = _ask(restarted, "how good is the model?", thread="t-1")
+    assert len([m for m in messages if isinstance(m, HumanMessage)]) == 2
+
+
+def test_threads_are_kept_apart(context, tmp_path):
+    chat = build_chat_graph(context, checkpointer=open_checkpointer(tmp_path / "chat.db"))
+    _ask(chat, f"what is {_high(context)}'s risk?", thread="alice")
+    bob = _ask(chat, "how good is the model?", thread="bob")
+    assert all(_high(context) not in str(m.content) for m in bob)
+
+
+# ---- the LLM path over HTTP ------------------------------------------------------------
+
+
+@pytest.fixture
+def server(fake_openai):
+    fake_openai.reset()
+    yield fake_openai
+    fake_openai.reset()
+
+
+def _llm_chat(context, server):
+    settings = context.settings.model_copy(
+        update={"openai_base_url": server.base_url, "llm_model": "test-model", "llm_timeout": 2.0}
+    )
+    return build_chat_graph(context, model=make_chat_model(settings))
+
+
+def _tool_call(name: str, args: dict) -> Reply:
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": name, "arguments": json.dumps(args)},
+    }
+    return Reply(tool_calls=[call])
+
+
+def test_llm_chooses_the_tools_and_answers_from_them(context, server):
+    customer = _high(context)
+    probability = context.service.predict(customer).probability
+    server.script(
+        "chat",
+        _tool_call("predict_churn", {"customer_id": customer}),
+        Reply(f"{customer} is at high risk: {probability * 100:.1f}%."),
+    )
+    state = _llm_chat(context, server).invoke(
+        {"messages": [HumanMessage(f"risk of {customer}?")], "language": "en", "fallback": None}
+    )
+    assert _tools_called(state["messages"]) == ["predict_churn"]
+    assert state["messages"][-1].content.endswith(f"{probability * 100:.1f}%.")
+    assert state["fallback"] is None
+    assert {t["function"]["name"] for t in server.requests[0]["body"]["tools"]} >= {
+        "predict_churn",
+        "analyze_customer",
+        "what_if",
+    }
+
+
+def test_an_invented_figure_from_the_llm_falls_back_to_the_router(context, server):
+    customer = _high(context)
+    server.script(
+        "chat",
+        _tool_call("predict_churn", {"customer_id": customer}),
+        Reply(f"{customer} will churn with 99.9% certainty; offer 60% off."),
+    )
+    state = _llm_chat(context, server).invoke(
+        {"messages": [HumanMessage(f"risk of {customer}?")], "language": "en", "fallback": None}
+    )
+    assert "figures not in the tool results" in state["fallback"]
+    assert "99.9%" not in state["messages"][-1].content
+    assert "churn probability" in state["messages"][-1].content
+
+
+def test_an_llm_outage_falls_back_to_the_router(context, server):
+    server.script("chat", Reply.error(500), Reply.error(500), Reply.error(500))
+    customer = _high(context)
+    settings = context.settings.model_copy(
+        update={"openai_base_url": server.base_url, "llm_retries": 0, "llm_timeout": 2.0}
+    )
+    chat = build_chat_graph(context, model=make_chat_model(settings))
+    state = chat.invoke(
+        {
+            "messages": [HumanMessage(f"why will {customer} churn?")],
+            "language": "en",
+            "fallback": None,
+        }
+    )
+    assert state["fallback"].startswith("LLM failed")
+    assert "Main reasons" in state["messages"][-1].content
