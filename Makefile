@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: run test install lint format bench clean
+.PHONY: run test install lint format bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,15 +17,23 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## Prepare the data, train the model if none is saved, run the analysis graph on a random customer.
+## Prepare the data, train the model if none is saved, launch the app (http://127.0.0.1:7860).
 run: $(STAMP)
 	$(BIN)/crm-agents prepare $(ARGS)
 	$(BIN)/crm-agents train --if-missing $(ARGS)
-	$(BIN)/crm-agents analyze --random $(ARGS)
+	$(BIN)/python app.py $(ARGS)
 
-## Style checks and the whole test suite (slow tests included).
-test: lint
+## Style checks and the whole test suite (slow and browser tests included).
+test: lint chromium
 	$(BIN)/python -m pytest -n 2 -q
+
+## Debian's headless Chromium for the browser tests (installed when missing and we may).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (Debian) for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "chromium is not installed and cannot be installed here: browser tests will skip"; fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -39,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scoring.py
 	$(BIN)/python benchmarks/bench_graph.py
 	$(BIN)/python benchmarks/bench_llm_tokens.py
+	$(BIN)/python benchmarks/bench_app.py
 
 clean:
 	rm -rf $(VENV) data/processed models/artifacts .pytest_cache .ruff_cache

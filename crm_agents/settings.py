@@ -50,6 +50,15 @@ class Settings(BaseSettings):
 
     language: Language = "en"
 
+    host: str = Field(default="127.0.0.1", description="Address the app binds to")
+    port: int = Field(default=7860, ge=1, le=65535)
+    app_auth: SecretStr | None = Field(
+        default=None, description="user:password for the app's basic login (off when unset)"
+    )
+    chat_db: Path = Field(
+        default=PROJECT_ROOT / "data" / "chat.db", description="SQLite file of chat threads"
+    )
+
     offer_budget_cap: float = Field(
         default=150.0, ge=0, description="Most a retention offer may cost per customer, in total"
     )
@@ -72,8 +81,23 @@ class Settings(BaseSettings):
     )
 
     @property
+    def auth_pair(self) -> tuple[str, str] | None:
+        if self.app_auth is None:
+            return None
+        user, _, password = self.app_auth.get_secret_value().partition(":")
+        return user, password
+
+    @property
     def llm_configured(self) -> bool:
         return self.openai_api_key is not None or self.openai_base_url is not None
+
+    @model_validator(mode="after")
+    def _auth_is_user_and_password(self) -> Settings:
+        if self.app_auth is not None:
+            user, sep, password = self.app_auth.get_secret_value().partition(":")
+            if not (user and sep and password):
+                raise ValueError("app_auth (CRM_APP_AUTH) must look like user:password")
+        return self
 
     @model_validator(mode="after")
     def _thresholds_are_ordered(self) -> Settings:

@@ -1,0 +1,120 @@
+"""The Gradio app end to end over HTTP with `gradio_client`: analyses, chat, portfolio, and a
+conversation that survives a restart."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from app_server import app_settings, start
+from gradio_client import Client
+
+pytestmark = pytest.mark.slow
+
+STATUS, PROFILE, *_ = range(19)
+OUT = {
+    "status": 0,
+    "profile": 1,
+    "campaign_summary": 9,
+    "email": 11,
+    "sms": 12,
+    "sms_count": 13,
+    "script": 14,
+    "download": 15,
+    "trace": 16,
+}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    settings = app_settings(tmp_path_factory.mktemp("app"))
+    demo, url = start(settings)
+    yield settings, url
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return Client(app[1], verbose=False)
+
+
+def _random(client, level: str) -> str:
+    return client.predict(level, api_name="/random_customer")
+
+
+def test_analyze_high_risk_customer_shows_every_section(client):
+    out = client.predict(_random(client, "high"), "en", api_name="/analyze")
+    assert "✅ communication" in out[OUT["status"]]
+    assert out[OUT["email"]].startswith("Subject: ")
+    assert out[OUT["sms"]] and "/ 160" in out[OUT["sms_count"]]
+    assert "Likely objections" in out[OUT["script"]]
+    assert out[OUT["download"]]["value"].endswith(".json")
+
+
+def test_analyze_low_risk_customer_says_campaign_skipped(client):
+    out = client.predict(_random(client, "low"), "en", api_name="/analyze")
+    assert "Campaign skipped" in out[OUT["campaign_summary"]]
+    assert out[OUT["email"]] == "" and out[OUT["sms"]] == ""
+    assert "⏭️ campaign (skipped)" in out[OUT["status"]]
+
+
+def test_analyze_in_chinese_keeps_the_sms_within_70(client):
+    out = client.predict(_random(client, "high"), "zh-TW", api_name="/analyze")
+    assert "/ 70" in out[OUT["sms_count"]]
+
+
+def test_trace_lists_every_node(client):
+    out = client.predict(_random(client, "low"), "en", api_name="/analyze")
+    trace = pd.DataFrame(out[OUT["trace"]]["data"], columns=out[OUT["trace"]]["headers"])
+    assert trace["node"].tolist() == ["analyst", "reasoning", "campaign", "communication"]
+    assert trace["status"].tolist() == ["ran", "ran", "skipped", "skipped"]
+
+
+def test_unknown_customer_is_a_clear_error(client):
+    with pytest.raises(Exception, match="7590-VHVEG"):
+        client.predict("bad-id", "en", api_name="/analyze")
+
+
+def _last_answer(history) -> str:
+    content = history[-1]["content"]
+    return content if isinstance(content, str) else " ".join(b["text"] for b in content)
+
+
+def test_chat_in_english_answers_with_tool_messages(client):
+    customer = _random(client, "high")
+    history, cleared, thread = client.predict(
+        f"Why will {customer} churn?", "", "en", api_name="/ask"
+    )
+    assert cleared == "" and thread
+    assert any((m.get("metadata") or {}).get("title") == "🔧 analyze_customer" for m in history)
+    assert "Main reasons" in _last_answer(history)
+
+
+def test_chat_in_chinese(client):
+    customer = _random(client, "high")
+    history, _, _ = client.predict(f"{customer} 的流失風險多高？", "", "en", api_name="/ask")
+    assert "流失機率" in _last_answer(history)
+
+
+def test_portfolio_exports_the_filtered_table(client):
+    table, csv = client.predict("high", "any", 10, api_name="/portfolio")
+    rows = pd.read_csv(csv)
+    assert len(rows) <= 10 and set(rows["risk"]) <= {"high"}
+    assert len(table["data"]) == len(rows)
+
+
+def test_a_chat_thread_survives_an_app_restart(tmp_path):
+    settings = app_settings(tmp_path)
+    demo, url = start(settings)
+    try:
+        first = Client(url, verbose=False)
+        _, _, thread = first.predict("How good is the model?", "", "en", api_name="/ask")
+    finally:
+        demo.close()
+    settings = settings.model_copy(update={"port": app_settings(tmp_path).port})
+    demo, url = start(settings)
+    try:
+        _, _, history = Client(url, verbose=False).predict(thread, api_name="/load_thread")
+        questions = [m for m in history if m["role"] == "user"]
+        assert questions and "How good is the model?" in str(questions[0]["content"])
+    finally:
+        demo.close()

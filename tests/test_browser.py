@@ -1,0 +1,76 @@
+"""The app in a real browser (Debian's headless Chromium driven by Playwright): pick a customer,
+run Analyze, see the email and the SMS count. Saves a screenshot under test-output/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from app_server import app_settings, start
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium not installed (Debian package `chromium`; .ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    settings = app_settings(tmp_path_factory.mktemp("browser-app"))
+    demo, url = start(settings)
+    yield settings, url
+    demo.close()
+
+
+def pick_customer(page, customer_id: str) -> None:
+    box = page.locator("#customer input")
+    box.click()
+    box.press_sequentially(customer_id)
+    page.locator(f'#customer [role=option][aria-label="{customer_id}"]').click()
+
+
+def test_analyze_in_the_browser_shows_the_email_and_sms_count(browser, app):
+    from playwright.sync_api import expect
+
+    from data.loading import load_customers
+    from models.persistence import load_model
+    from tools.service import RetentionService
+
+    settings, url = app
+    service = RetentionService(
+        load_customers(None, settings), *load_model(settings.artifacts_dir), settings
+    )
+    customer = service.scores().query("risk_level == 'high'").customerID.iloc[0]
+
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page.goto(url)
+    expect(page.locator("#header")).to_contain_text("synthetic demo data")
+    pick_customer(page, customer)
+    page.locator("#analyze").click()
+    expect(page.locator("#sms-count")).to_contain_text("/ 160", timeout=15_000)
+    assert page.locator("#email textarea").input_value().startswith("Subject: ")
+    assert page.locator("#sms textarea").input_value()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "analyze.png"), full_page=True)
+    assert (OUTPUT / "analyze.png").stat().st_size > 10_000
+    page.close()

@@ -1,0 +1,48 @@
+"""The portfolio view of the scored base: risk × value matrix and the at-risk table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.schema import FEATURE_LABELS
+from models.segments import RISK_LEVELS, VALUE_TIERS
+from tools.service import RetentionService
+
+
+def risk_value_matrix(service: RetentionService) -> pd.DataFrame:
+    """Customers and monthly revenue in every risk level × value tier cell (zeros included)."""
+    scores = service.scores()
+    grouped = scores.groupby(["risk_level", "value_tier"], observed=False).agg(
+        customers=("customerID", "size"), monthly_revenue=("monthly_charges", "sum")
+    )
+    full = pd.MultiIndex.from_product(
+        [RISK_LEVELS, VALUE_TIERS], names=["risk_level", "value_tier"]
+    )
+    matrix = grouped.reindex(full, fill_value=0).reset_index()
+    matrix["monthly_revenue"] = matrix["monthly_revenue"].round(2)
+    return matrix
+
+
+def at_risk_table(
+    service: RetentionService,
+    limit: int = 50,
+    risk_level: str | None = None,
+    value_tier: str | None = None,
+) -> pd.DataFrame:
+    """The most likely churners (filtered), with what the CSV export and the table show."""
+    scores = service.scores()
+    if risk_level:
+        scores = scores[scores["risk_level"] == risk_level]
+    if value_tier:
+        scores = scores[scores["value_tier"] == value_tier]
+    top = scores.head(limit)
+    return pd.DataFrame(
+        {
+            "customer": top["customerID"],
+            "churn probability %": (top["churn_probability"] * 100).round(1),
+            "risk": top["risk_level"],
+            "value": top["value_tier"],
+            "monthly charges": top["monthly_charges"].round(2),
+            "top driver": top["top_driver"].map(FEATURE_LABELS),
+        }
+    ).reset_index(drop=True)
