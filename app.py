@@ -113,7 +113,9 @@ def build_app(backend: Backend) -> gr.Blocks:
         with gr.Tab("Portfolio"):
             gr.Plot(charts.portfolio_matrix(matrix), show_label=False)
             gr.Dataframe(
-                matrix, label="Risk × value: customers and monthly revenue", interactive=False
+                matrix,
+                label="Risk × value: customers, monthly revenue and revenue at risk",
+                interactive=False,
             )
             with gr.Row():
                 top_risk = gr.Dropdown(

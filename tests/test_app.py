@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from app_server import app_settings, start
 from gradio_client import Client
+from pydantic import SecretStr
 
 pytestmark = pytest.mark.slow
 
@@ -116,5 +117,17 @@ def test_a_chat_thread_survives_an_app_restart(tmp_path):
         _, _, history = Client(url, verbose=False).predict(thread, api_name="/load_thread")
         questions = [m for m in history if m["role"] == "user"]
         assert questions and "How good is the model?" in str(questions[0]["content"])
+    finally:
+        demo.close()
+
+
+def test_basic_auth_keeps_strangers_out(tmp_path):
+    settings = app_settings(tmp_path).model_copy(update={"app_auth": SecretStr("manager:s3cret")})
+    demo, url = start(settings)
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own error types
+            Client(url, verbose=False).predict("high", api_name="/random_customer")
+        client = Client(url, auth=("manager", "s3cret"), verbose=False)
+        assert client.predict("high", api_name="/random_customer")
     finally:
         demo.close()

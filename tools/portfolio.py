@@ -10,16 +10,23 @@ from tools.service import RetentionService
 
 
 def risk_value_matrix(service: RetentionService) -> pd.DataFrame:
-    """Customers and monthly revenue in every risk level × value tier cell (zeros included)."""
-    scores = service.scores()
+    """Per risk level × value tier cell (zeros included): customers, their monthly revenue, and
+    the revenue at risk — Σ churn probability × MonthlyCharges, the monthly revenue expected to
+    leave if nothing is done."""
+    scores = service.scores().assign(
+        at_risk=lambda s: s["churn_probability"] * s["monthly_charges"]
+    )
     grouped = scores.groupby(["risk_level", "value_tier"], observed=False).agg(
-        customers=("customerID", "size"), monthly_revenue=("monthly_charges", "sum")
+        customers=("customerID", "size"),
+        monthly_revenue=("monthly_charges", "sum"),
+        monthly_revenue_at_risk=("at_risk", "sum"),
     )
     full = pd.MultiIndex.from_product(
         [RISK_LEVELS, VALUE_TIERS], names=["risk_level", "value_tier"]
     )
     matrix = grouped.reindex(full, fill_value=0).reset_index()
-    matrix["monthly_revenue"] = matrix["monthly_revenue"].round(2)
+    for column in ("monthly_revenue", "monthly_revenue_at_risk"):
+        matrix[column] = matrix[column].round(2)
     return matrix
 
 

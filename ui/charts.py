@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from agents.outputs import RiskAssessment
 from crm_agents.settings import Settings
 from data.schema import FEATURE_LABELS
+from models.segments import RISK_LEVELS, VALUE_TIERS
 
 RED, AMBER, GREEN, BLUE = "#d64545", "#f0a202", "#3c9d5d", "#3b6ea8"
 
@@ -66,29 +67,38 @@ def driver_chart(risk: RiskAssessment) -> go.Figure:
 
 def portfolio_matrix(matrix: pd.DataFrame) -> go.Figure:
     """Heatmap of monthly revenue at risk by risk level × value tier, counts in the cells."""
-    counts = matrix.pivot(index="risk_level", columns="value_tier", values="customers")
-    revenue = matrix.pivot(index="risk_level", columns="value_tier", values="monthly_revenue")
+
+    def grid(column: str) -> pd.DataFrame:
+        table = matrix.pivot(index="risk_level", columns="value_tier", values=column)
+        return table.reindex(index=list(RISK_LEVELS), columns=list(VALUE_TIERS))
+
+    counts, revenue, at_risk = (
+        grid("customers"),
+        grid("monthly_revenue"),
+        grid("monthly_revenue_at_risk"),
+    )
     text = [
         [
             f"{int(counts.loc[r, t]):,} customers<br>{revenue.loc[r, t]:,.0f} / month"
-            for t in counts.columns
+            f"<br><b>{at_risk.loc[r, t]:,.0f} / month at risk</b>"
+            for t in VALUE_TIERS
         ]
-        for r in counts.index
+        for r in RISK_LEVELS
     ]
     figure = go.Figure(
         go.Heatmap(
-            z=revenue.to_numpy(),
-            x=[f"{t} value" for t in counts.columns],
-            y=[f"{r} risk" for r in counts.index],
+            z=at_risk.to_numpy(),
+            x=[f"{t} value" for t in VALUE_TIERS],
+            y=[f"{r} risk" for r in RISK_LEVELS],
             text=text,
             texttemplate="%{text}",
             colorscale="Reds",
             showscale=False,
-            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+            hovertemplate="%{y}, %{x}<br>%{text}<extra></extra>",
         )
     )
     figure.update_layout(
-        title="Monthly revenue by risk level × value tier",
+        title="Monthly revenue at risk (Σ churn probability × monthly charges)",
         height=330,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         yaxis={"autorange": "reversed"},

@@ -1,0 +1,35 @@
+"""The portfolio view: every customer in exactly one cell, revenue at risk from the scores."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.portfolio import at_risk_table, risk_value_matrix
+
+
+def test_matrix_has_every_cell_and_every_customer(demo_service):
+    matrix = risk_value_matrix(demo_service)
+    assert len(matrix) == 9
+    assert matrix["customers"].sum() == len(demo_service.customers)
+
+
+def test_matrix_revenue_adds_up_to_the_base(demo_service):
+    matrix = risk_value_matrix(demo_service)
+    total = demo_service.customers["MonthlyCharges"].sum()
+    assert matrix["monthly_revenue"].sum() == pytest.approx(total, abs=0.1)
+
+
+def test_revenue_at_risk_is_probability_weighted(demo_service):
+    matrix = risk_value_matrix(demo_service)
+    scores = demo_service.scores()
+    expected = (scores["churn_probability"] * scores["monthly_charges"]).sum()
+    assert matrix["monthly_revenue_at_risk"].sum() == pytest.approx(expected, abs=0.1)
+    assert (matrix["monthly_revenue_at_risk"] <= matrix["monthly_revenue"] + 0.01).all()
+
+
+def test_at_risk_table_is_filtered_and_sorted(demo_service):
+    table = at_risk_table(demo_service, limit=20, risk_level="high", value_tier="high")
+    assert len(table) <= 20
+    assert set(table["risk"]) <= {"high"} and set(table["value"]) <= {"high"}
+    probabilities = table["churn probability %"].tolist()
+    assert probabilities == sorted(probabilities, reverse=True)
