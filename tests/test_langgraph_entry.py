@@ -8,6 +8,7 @@ from pathlib import Path
 from agents.context import default_context
 from crm_agents.settings import Settings, get_settings
 from data.loading import load_customers
+from graph import chat as chat_module
 from graph.analysis import graph
 from models.persistence import save_model
 from models.training import train
@@ -15,10 +16,11 @@ from models.training import train
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_langgraph_json_points_at_the_compiled_analysis_graph():
+def test_langgraph_json_points_at_both_graphs():
     config = json.loads((ROOT / "langgraph.json").read_text())
-    module, attribute = config["graphs"]["analysis"].split(":")
-    assert (ROOT / module).is_file() and attribute == "graph"
+    for name in ("analysis", "chat"):
+        module, attribute = config["graphs"][name].split(":")
+        assert (ROOT / module).is_file() and attribute == "graph"
 
 
 def test_graph_without_context_builds_one_from_settings(tmp_path, monkeypatch):
@@ -35,6 +37,10 @@ def test_graph_without_context_builds_one_from_settings(tmp_path, monkeypatch):
         state = graph.invoke({"customer_id": customer, "language": "en"})
         assert state["risk"].customer_id == customer
         assert state["trace"][0].node == "analyst"
+        answer = chat_module.graph.invoke(
+            {"messages": [("user", f"what is {customer}'s risk?")], "language": "en"}
+        )
+        assert customer in answer["messages"][-1].content
     finally:
         get_settings.cache_clear()
         default_context.cache_clear()
