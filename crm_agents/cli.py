@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,14 +18,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from agents.context import AnalysisContext
+from crm_agents.batch import BatchError, run_batch
 from crm_agents.report import print_report
-from crm_agents.settings import FeatureSetName, Language, ModelChoice, Settings
+from crm_agents.settings import PROJECT_ROOT, FeatureSetName, Language, ModelChoice, Settings
+from crm_agents.store import StoreError, default_url, export_run, open_store
 from data.loading import CustomerData, load_customers
 from data.validation import DataValidationError
 from graph.analysis import AnalysisResult, stream_analysis
 from models.candidates import CandidateName
 from models.persistence import ModelArtifactError, load_card, load_model, save_model
 from models.scoring import score_customers
+from models.segments import RiskLevel
 from models.training import MissingLabelsError, evaluate, metrics_table, train
 from tools.service import CustomerNotFoundError, RetentionService
 
@@ -33,6 +38,7 @@ app = typer.Typer(
 console = Console(stderr=True)
 out = Console()
 
+DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
 DataOption = Annotated[
     Path | None,
     typer.Option("--data", help="Telco CSV (default: CRM_DATA_PATH, data/raw/*.csv, else demo)"),
@@ -42,6 +48,8 @@ EXPECTED_ERRORS = (
     ModelArtifactError,
     CustomerNotFoundError,
     MissingLabelsError,
+    BatchError,
+    StoreError,
     OSError,
 )
 
@@ -200,3 +208,86 @@ def analyze(
             out.print_json(result.model_dump_json())
             return
         print_report(result, out)
+
+
+@app.command()
+def batch(
+    data: DataOption = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="SQLAlchemy URL (default sqlite:///data/crm.db)")
+    ] = None,
+    min_risk: Annotated[
+        RiskLevel, typer.Option("--min-risk", help="Analyse customers at or above this risk")
+    ] = "medium",
+    limit: Annotated[int | None, typer.Option(min=1, help="Analyse at most N customers")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Parallel analyses: processes for the offline writer, threads for an LLM",
+        ),
+    ] = DEFAULT_WORKERS,
+    budget: Annotated[
+        float | None, typer.Option(min=0, help="Total offer budget for the campaign queue")
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the unfinished run")] = False,
+    lang: Annotated[Language | None, typer.Option("--lang", help="en or zh-TW")] = None,
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Write CSV and Parquet files to this folder")
+    ] = None,
+) -> None:
+    """Score every customer, analyse those at or above the risk floor, store it all in the DB."""
+    with _clear_errors():
+        settings = _settings()
+        url = db or default_url(PROJECT_ROOT)
+        open_store(url)  # a bad database fails here, before the data and model are loaded
+        service = RetentionService(
+            _load(data, settings), *load_model(settings.artifacts_dir), settings
+        )
+        context = AnalysisContext.build(service)
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            console=console,
+        ) as bar:
+            task = bar.add_task("analysing", total=None, rate="")
+            started = time.perf_counter()
+
+            def show(done: int, total: int) -> None:
+                elapsed = max(time.perf_counter() - started, 1e-9)
+                bar.update(task, completed=done, total=total, rate=f"{done / elapsed:,.0f}/s")
+
+            summary = run_batch(
+                context,
+                url,
+                min_risk=min_risk,
+                limit=limit,
+                workers=workers,
+                budget=budget,
+                resume=resume,
+                language=lang,
+                progress=show,
+            )
+        rate = summary.analysed_this_time / summary.seconds if summary.seconds else 0.0
+        console.print(
+            f"run {summary.run_id} {summary.status}: {summary.customers_scored:,} scored, "
+            f"{summary.customers_analysed:,} of {summary.customers_eligible:,} eligible analysed "
+            f"({summary.analysed_this_time:,} now, {rate:,.0f}/s) → {url}"
+        )
+        if export is not None and summary.status == "completed":
+            files = export_run(open_store(url), summary.run_id, export / f"run-{summary.run_id}")
+            console.print(f"exported {len(files)} files to {files[0].parent}")
+        out.print_json(summary.model_dump_json())
+        if summary.status != "completed":
+            console.print(
+                "[yellow]Interrupted: continue with `crm-agents batch --resume`.[/yellow]"
+            )
+            raise typer.Exit(130)
+
+
+if __name__ == "__main__":
+    app()

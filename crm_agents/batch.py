@@ -1,0 +1,250 @@
+"""The nightly batch: score the whole base, analyse the customers worth acting on, store it all.
+
+Safe to kill: scores go in as one transaction, analyses in chunks of `CHUNK` per transaction.
+SIGINT/SIGTERM finish the chunk in hand and mark the run interrupted; `--resume` (or a kill -9
+followed by `--resume`) continues the same run and skips every customer already stored.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from agents.context import AnalysisContext
+from agents.llm import OfflineWriter
+from crm_agents import store
+from crm_agents.settings import Language
+from graph.analysis import AnalysisResult, run_analysis
+from models.segments import RiskLevel
+from tools.service import RetentionService
+
+CHUNK = 100
+RISK_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
+
+Progress = Callable[[int, int], None]
+
+
+class BatchError(RuntimeError):
+    """The batch cannot start or continue; the message says why and what to do."""
+
+
+class BatchSummary(BaseModel):
+    run_id: int
+    status: str
+    customers_scored: int
+    customers_eligible: int
+    customers_analysed: int
+    analysed_this_time: int
+    seconds: float
+
+
+@dataclass
+class _Stop:
+    requested: str | None = None
+
+
+@contextmanager
+def _graceful_stop() -> Iterator[_Stop]:
+    """SIGINT/SIGTERM ask the loop to stop after the chunk in hand (main thread only)."""
+    stop = _Stop()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def ask(signum, _frame) -> None:
+        stop.requested = signal.Signals(signum).name
+
+    previous = {s: signal.signal(s, ask) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _model_version(service: RetentionService) -> str:
+    card = service.card
+    return f"{card.model}/{card.feature_set} sha256:{card.artifact_sha256[:12]}"
+
+
+def _analysis_row(run_id: int, result: AnalysisResult) -> dict:
+    plan, messages = result.campaign, result.communications
+    script = None
+    if messages is not None:
+        s = messages.call_script
+        script = "\n".join(
+            [s.greeting, s.reason_for_call, s.offer]
+            + [f"{o.objection} — {o.answer}" for o in s.objections]
+            + [s.close]
+        )
+    return {
+        "run_id": run_id,
+        "customer_id": result.customer_id,
+        "churn_probability": result.risk.probability,
+        "risk_level": result.risk.risk_level,
+        "value_tier": result.risk.value_tier,
+        "offer_id": plan.offer.offer_id if plan else None,
+        "offer_title": plan.offer_title if plan else None,
+        "total_cost": plan.offer.total_cost if plan else None,
+        "expected_value": plan.offer.expected_value if plan else None,
+        "worth_its_cost": plan.worth_its_cost if plan else None,
+        "email_subject": messages.email.subject if messages else None,
+        "email_body": messages.email.body if messages else None,
+        "sms": messages.sms.text if messages else None,
+        "call_script": script,
+        "written_by": result.backend,
+        "result_json": result.model_dump_json(),
+    }
+
+
+# A forked worker's copy of the parent's context (set before the fork, never pickled).
+_WORKER_CONTEXT: AnalysisContext | None = None
+
+
+def _quiet_worker() -> None:
+    # The parent decides when to stop; a Ctrl-C must not kill the workers mid-chunk.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _analyse_chunk(chunk: list[str], language: Language, run_id: int) -> list[dict]:
+    assert _WORKER_CONTEXT is not None
+    return [_analysis_row(run_id, run_analysis(c, _WORKER_CONTEXT, language)) for c in chunk]
+
+
+@contextmanager
+def _executor(context: AnalysisContext, workers: int) -> Iterator[Executor]:
+    """Threads for an LLM backend (waiting on the network); forked processes for the offline
+    writer (pure Python, so threads would share one core)."""
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = context
+    offline = isinstance(context.writer, OfflineWriter)
+    if offline and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        pool: Executor = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker
+        )
+    else:
+        pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _WORKER_CONTEXT = None
+
+
+def run_batch(
+    context: AnalysisContext,
+    db_url: str,
+    *,
+    min_risk: RiskLevel = "medium",
+    limit: int | None = None,
+    workers: int = 1,
+    budget: float | None = None,
+    resume: bool = False,
+    language: Language | None = None,
+    progress: Progress = lambda done, total: None,
+) -> BatchSummary:
+    started = time.perf_counter()
+    service = context.service
+    engine = store.open_store(db_url)
+    language = language or context.settings.language
+    origin = service.data.origin
+    if resume:
+        run = store.latest_unfinished_run(engine)
+        if run is None:
+            raise BatchError("there is no unfinished run to resume; start one without --resume")
+        if run["data_sha256"] != origin.sha256 or run["model_version"] != _model_version(service):
+            raise BatchError(
+                f"run {run['id']} used other data or another model ({run['model_version']}); "
+                "resume it with the same --data and model, or start a new run"
+            )
+        run_id = run["id"]
+        min_risk, limit, budget = run["min_risk"], run["analysis_limit"], run["budget"]
+        language = run["language"]
+        store.update_run(engine, run_id, status="running", error=None)
+    else:
+        run_id = store.start_run(
+            engine,
+            data_origin=origin.describe(),
+            data_sha256=origin.sha256,
+            model_version=_model_version(service),
+            backend=context.writer.describe(),
+            language=language,
+            min_risk=min_risk,
+            analysis_limit=limit,
+            budget=budget,
+        )
+    try:
+        scored = service.scores()
+        if store.count_rows(engine, store.scores, run_id) < len(scored):
+            rows = scored.assign(run_id=run_id).rename(columns={"customerID": "customer_id"})
+            columns = [c.name for c in store.scores.columns]
+            store.insert_rows(engine, store.scores, rows[columns].to_dict("records"))
+        floor = RISK_ORDER[min_risk]
+        eligible = scored[scored["risk_level"].map(RISK_ORDER) >= floor]["customerID"].tolist()
+        eligible = eligible[:limit] if limit else eligible
+        done = store.stored_customers(engine, store.analyses, run_id)
+        todo = [c for c in eligible if c not in done]
+        store.update_run(
+            engine, run_id, customers_scored=len(scored), customers_eligible=len(eligible)
+        )
+        if len(todo) > CHUNK:
+            context.warm()  # whole-base explanations and offer what-ifs, once, before any fork
+        analysed = 0
+        progress(len(done), len(eligible))
+        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        with _graceful_stop() as stop, _executor(context, workers) as pool:
+            # One task per chunk, at most two per worker in flight: memory stays bounded and a
+            # stop request waits only for the chunks already running.
+            pending: list = []
+            queue = iter(chunks)
+            while True:
+                while len(pending) < 2 * workers and not stop.requested:
+                    chunk = next(queue, None)
+                    if chunk is None:
+                        break
+                    pending.append(pool.submit(_analyse_chunk, chunk, language, run_id))
+                if not pending:
+                    break
+                rows = pending.pop(0).result()
+                store.insert_rows(engine, store.analyses, rows)
+                analysed += len(rows)
+                progress(len(done) + analysed, len(eligible))
+        total = store.count_rows(engine, store.analyses, run_id)
+        status = "completed" if total >= len(eligible) else "interrupted"
+        store.update_run(
+            engine,
+            run_id,
+            status=status,
+            finished=store.now() if status == "completed" else None,
+            customers_analysed=total,
+            error=None
+            if status == "completed"
+            else f"stopped by {stop.requested}; continue with --resume",
+        )
+    except Exception as err:
+        with suppress(store.StoreError):  # a read-only or broken database cannot record it
+            store.update_run(
+                engine, run_id, status="failed", error=f"{type(err).__name__}: {err}"[:2000]
+            )
+        raise BatchError(
+            f"run {run_id} failed: {err}. Every chunk written before the failure is complete; "
+            "continue with --resume."
+        ) from err
+    return BatchSummary(
+        run_id=run_id,
+        status=status,
+        customers_scored=len(scored),
+        customers_eligible=len(eligible),
+        customers_analysed=total,
+        analysed_this_time=analysed,
+        seconds=time.perf_counter() - started,
+    )

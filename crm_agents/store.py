@@ -1,0 +1,247 @@
+"""The results database (SQLAlchemy): runs, scores, analyses and the `campaign_queue` view.
+
+SQLite at `data/crm.db` by default, any SQLAlchemy URL otherwise. Every write is one
+transaction, so a crash or a failed write leaves whole chunks or nothing; (run_id, customer_id)
+keys make a resumed run skip what is stored and never duplicate a row.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+metadata = MetaData()
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started", DateTime(timezone=True), nullable=False),
+    Column("finished", DateTime(timezone=True)),
+    Column("status", String(16), nullable=False),  # running · completed · interrupted · failed
+    Column("data_origin", Text, nullable=False),
+    Column("data_sha256", String(64)),
+    Column("model_version", String(200), nullable=False),
+    Column("backend", String(200), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("min_risk", String(8), nullable=False),
+    Column("analysis_limit", Integer),
+    Column("budget", Float),
+    Column("customers_scored", Integer, nullable=False, default=0),
+    Column("customers_eligible", Integer, nullable=False, default=0),
+    Column("customers_analysed", Integer, nullable=False, default=0),
+    Column("error", Text),
+)
+
+scores = Table(
+    "scores",
+    metadata,
+    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
+    Column("customer_id", String(32), primary_key=True),
+    Column("churn_probability", Float, nullable=False),
+    Column("risk_level", String(8), nullable=False),
+    Column("value_tier", String(8), nullable=False),
+    Column("monthly_charges", Float, nullable=False),
+    Column("top_driver", String(64), nullable=False),
+    Column("top_driver_contribution", Float, nullable=False),
+)
+
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
+    Column("customer_id", String(32), primary_key=True),
+    Column("churn_probability", Float, nullable=False),
+    Column("risk_level", String(8), nullable=False),
+    Column("value_tier", String(8), nullable=False),
+    Column("offer_id", String(64)),
+    Column("offer_title", Text),
+    Column("total_cost", Float),
+    Column("expected_value", Float),
+    Column("worth_its_cost", Boolean),
+    Column("email_subject", Text),
+    Column("email_body", Text),
+    Column("sms", Text),
+    Column("call_script", Text),
+    Column("written_by", String(200), nullable=False),
+    Column("result_json", Text, nullable=False),
+)
+
+# What marketing automation reads: the latest completed run's worthwhile offers, best expected
+# value first, cut where the running cost would pass the run's budget (when it has one).
+CAMPAIGN_QUEUE = """
+CREATE VIEW IF NOT EXISTS campaign_queue AS
+WITH latest AS (
+    SELECT id, budget FROM runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1
+),
+ranked AS (
+    SELECT a.run_id, a.customer_id, a.risk_level, a.value_tier, a.churn_probability,
+           a.offer_id, a.offer_title, a.total_cost, a.expected_value,
+           a.email_subject, a.email_body, a.sms, a.call_script,
+           ROW_NUMBER() OVER (ORDER BY a.expected_value DESC, a.customer_id) AS priority,
+           SUM(a.total_cost) OVER (
+               ORDER BY a.expected_value DESC, a.customer_id ROWS UNBOUNDED PRECEDING
+           ) AS cumulative_cost,
+           latest.budget AS budget
+    FROM analyses a JOIN latest ON a.run_id = latest.id
+    WHERE a.offer_id IS NOT NULL AND a.expected_value > 0
+)
+SELECT priority, run_id, customer_id, risk_level, value_tier, churn_probability, offer_id,
+       offer_title, total_cost, expected_value, cumulative_cost, email_subject, email_body, sms,
+       call_script
+FROM ranked
+WHERE budget IS NULL OR cumulative_cost <= budget
+"""
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or written; nothing was written."""
+
+
+def default_url(root: Path) -> str:
+    return f"sqlite:///{root / 'data' / 'crm.db'}"
+
+
+def _check_sqlite_target(url: str) -> None:
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or not parsed.database:
+        return
+    if parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return
+    path = Path(parsed.database)
+    if not path.parent.is_dir():
+        raise StoreError(
+            f"the database directory {path.parent} does not exist; create it or pass "
+            f"--db with a path in an existing directory (e.g. sqlite:///data/crm.db)"
+        )
+    target = path if path.exists() else path.parent
+    if not os.access(target, os.W_OK):
+        raise StoreError(f"{target} is read-only; pass --db with a writable location")
+
+
+def open_store(url: str) -> Engine:
+    """An engine on a database that has the tables and the view, or a clear StoreError."""
+    _check_sqlite_target(url)
+    try:
+        engine = create_engine(url, future=True)
+        if engine.dialect.name == "sqlite":
+            # Foreign keys on; WAL lets readers (the app, exports) in while a run writes.
+            @event.listens_for(engine, "connect")
+            def _pragmas(connection, _record) -> None:
+                cursor = connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.close()
+
+        with engine.begin() as connection:
+            metadata.create_all(connection)
+            connection.execute(text(CAMPAIGN_QUEUE))
+        return engine
+    except SQLAlchemyError as err:
+        raise StoreError(f"cannot open or write the database {url}: {err.orig or err}") from None
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """A failed write (read-only file, disk full, constraint) becomes one clear StoreError;
+    the transaction it was in has been rolled back by then."""
+    try:
+        yield
+    except SQLAlchemyError as err:
+        raise StoreError(
+            f"could not write to the database: {getattr(err, 'orig', None) or err}"
+        ) from None
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def start_run(engine: Engine, **fields) -> int:
+    with _writing(), engine.begin() as connection:
+        result = connection.execute(insert(runs).values(started=now(), status="running", **fields))
+        return int(result.inserted_primary_key[0])
+
+
+def update_run(engine: Engine, run_id: int, **fields) -> None:
+    with _writing(), engine.begin() as connection:
+        connection.execute(update(runs).where(runs.c.id == run_id).values(**fields))
+
+
+def latest_unfinished_run(engine: Engine) -> dict | None:
+    query = (
+        select(runs)
+        .where(runs.c.status.in_(("running", "interrupted", "failed")))
+        .order_by(runs.c.id.desc())
+        .limit(1)
+    )
+    with engine.connect() as connection:
+        row = connection.execute(query).mappings().first()
+    return dict(row) if row else None
+
+
+def stored_customers(engine: Engine, table: Table, run_id: int) -> set[str]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(table.c.customer_id).where(table.c.run_id == run_id))
+        return {r[0] for r in rows}
+
+
+def count_rows(engine: Engine, table: Table, run_id: int) -> int:
+    with engine.connect() as connection:
+        query = select(func.count()).select_from(table).where(table.c.run_id == run_id)
+        return int(connection.execute(query).scalar_one())
+
+
+def insert_rows(engine: Engine, table: Table, rows: list[dict]) -> None:
+    """All rows in one transaction: on any failure none of them is written."""
+    if rows:
+        with _writing(), engine.begin() as connection:
+            connection.execute(insert(table), rows)
+
+
+def read_table(engine: Engine, name: str, run_id: int | None = None) -> pd.DataFrame:
+    query = f"SELECT * FROM {name}"  # name is one of ours, never user input
+    if run_id is not None:
+        query += f" WHERE run_id = {int(run_id)}"
+    with engine.connect() as connection:
+        return pd.read_sql(text(query), connection)
+
+
+def export_run(engine: Engine, run_id: int, folder: Path) -> list[Path]:
+    """The run's scores, analyses and the campaign queue as CSV and Parquet files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in ("scores", "analyses", "campaign_queue"):
+        frame = read_table(engine, name, run_id)
+        for suffix, write in ((".csv", frame.to_csv), (".parquet", frame.to_parquet)):
+            path = folder / f"{name}{suffix}"
+            write(path, index=False)
+            written.append(path)
+    return written

@@ -1,0 +1,273 @@
+"""The nightly batch: complete and consistent results, a budgeted campaign queue, safe kills and
+resumes, clear refusals of unusable databases, and clean rollback of a failed write."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from agents.context import AnalysisContext
+from crm_agents import batch as batch_module
+from crm_agents import store
+from crm_agents.batch import BatchError, run_batch
+from crm_agents.settings import Settings
+from data.loading import load_customers
+from models.persistence import save_model
+from models.training import train
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _db(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _count(path: Path, sql: str) -> int:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql).fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def demo_context(demo_service) -> AnalysisContext:
+    return AnalysisContext.build(demo_service)
+
+
+# ---- on the real file ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_real_batch_stores_every_score_and_every_eligible_analysis(real_service, tmp_path):
+    context = AnalysisContext.build(real_service)
+    path = tmp_path / "crm.db"
+    summary = run_batch(context, _db(path), min_risk="medium", budget=4000.0, workers=2)
+    scored = real_service.scores()
+    eligible = int(scored["risk_level"].isin(["high", "medium"]).sum())
+    assert summary.status == "completed"
+    assert _count(path, "SELECT COUNT(*) FROM scores") == len(scored) == 7043
+    assert _count(path, "SELECT COUNT(*) FROM analyses") == eligible == summary.customers_analysed
+    assert _count(path, "SELECT COUNT(*) FROM analyses WHERE risk_level = 'low'") == 0
+
+    engine = store.open_store(_db(path))
+    queue = store.read_table(engine, "campaign_queue")
+    assert len(queue) > 0
+    assert queue["expected_value"].is_monotonic_decreasing
+    assert queue["cumulative_cost"].max() <= 4000.0
+    assert (queue["expected_value"] > 0).all()
+    assert queue["priority"].tolist() == list(range(1, len(queue) + 1))
+    assert queue["sms"].notna().all() and queue["email_body"].notna().all()
+
+
+# ---- on demo data -------------------------------------------------------------------------
+
+
+def test_second_run_gets_a_new_id_and_leaves_the_first_intact(demo_context, tmp_path):
+    path = tmp_path / "crm.db"
+    first = run_batch(demo_context, _db(path), min_risk="high", workers=1)
+    before = _count(path, f"SELECT COUNT(*) FROM analyses WHERE run_id = {first.run_id}")
+    second = run_batch(demo_context, _db(path), min_risk="high", workers=1)
+    assert second.run_id == first.run_id + 1
+    assert _count(path, f"SELECT COUNT(*) FROM analyses WHERE run_id = {first.run_id}") == before
+    assert _count(path, "SELECT COUNT(DISTINCT run_id) FROM scores") == 2
+
+
+def test_limit_caps_the_analyses_and_keeps_the_riskiest(demo_context, tmp_path):
+    path = tmp_path / "crm.db"
+    summary = run_batch(demo_context, _db(path), min_risk="low", limit=25, workers=1)
+    assert summary.customers_analysed == 25
+    stored = set(
+        pd.read_sql("SELECT customer_id FROM analyses", sqlite3.connect(path))["customer_id"]
+    )
+    assert stored == set(demo_context.service.scores()["customerID"].head(25))
+
+
+def test_campaign_queue_without_budget_holds_every_worthwhile_offer(demo_context, tmp_path):
+    path = tmp_path / "crm.db"
+    run_batch(demo_context, _db(path), min_risk="medium", workers=1)
+    worthwhile = _count(path, "SELECT COUNT(*) FROM analyses WHERE expected_value > 0")
+    assert _count(path, "SELECT COUNT(*) FROM campaign_queue") == worthwhile
+
+
+def test_export_writes_csv_and_parquet(demo_context, tmp_path):
+    path = tmp_path / "crm.db"
+    summary = run_batch(demo_context, _db(path), min_risk="high", workers=1)
+    files = store.export_run(store.open_store(_db(path)), summary.run_id, tmp_path / "out")
+    assert {f.name for f in files} == {
+        f"{name}{suffix}"
+        for name in ("scores", "analyses", "campaign_queue")
+        for suffix in (".csv", ".parquet")
+    }
+    assert len(pd.read_parquet(tmp_path / "out" / "scores.parquet")) == len(
+        demo_context.service.scores()
+    )
+
+
+def test_missing_database_directory_is_a_clear_error(tmp_path):
+    with pytest.raises(store.StoreError, match="does not exist"):
+        store.open_store(_db(tmp_path / "nowhere" / "crm.db"))
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_read_only_database_is_refused_and_left_unchanged(demo_context, tmp_path):
+    path = tmp_path / "crm.db"
+    run_batch(demo_context, _db(path), min_risk="high", workers=1)
+    before = _count(path, "SELECT COUNT(*) FROM runs")
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+    with pytest.raises((store.StoreError, BatchError), match=r"readonly|read-only"):
+        run_batch(demo_context, read_only, min_risk="high", workers=1)
+    assert _count(path, "SELECT COUNT(*) FROM runs") == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_read_only_directory_is_refused(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(store.StoreError, match="read-only"):
+            store.open_store(_db(folder / "crm.db"))
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_failed_write_rolls_back_its_chunk_and_resume_finishes(
+    demo_context, tmp_path, monkeypatch
+):
+    path = tmp_path / "crm.db"
+    real_row = batch_module._analysis_row
+    calls = {"n": 0}
+
+    def failing_row(run_id, result):
+        calls["n"] += 1
+        row = real_row(run_id, result)
+        if calls["n"] == batch_module.CHUNK + 5:  # inside the second chunk
+            row["customer_id"] = None  # NOT NULL: the database refuses the whole chunk
+        return row
+
+    monkeypatch.setattr(batch_module, "_analysis_row", failing_row)
+    with pytest.raises(BatchError, match="--resume"):
+        run_batch(demo_context, _db(path), min_risk="low", workers=1)
+    assert _count(path, "SELECT COUNT(*) FROM analyses") == batch_module.CHUNK
+    assert _count(path, "SELECT status FROM runs") == "failed"
+    monkeypatch.setattr(batch_module, "_analysis_row", real_row)
+    summary = run_batch(demo_context, _db(path), resume=True, workers=1)
+    assert summary.status == "completed" and summary.run_id == 1
+    assert summary.customers_analysed == len(demo_context.service.scores())
+
+
+def test_resume_without_an_unfinished_run_says_so(demo_context, tmp_path):
+    with pytest.raises(BatchError, match="no unfinished run"):
+        run_batch(demo_context, _db(tmp_path / "crm.db"), resume=True)
+
+
+# ---- a real process, killed and resumed ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def batch_env(tmp_path_factory):
+    """Environment for `crm-agents batch` subprocesses: 4,000 demo customers, a trained model."""
+    root = tmp_path_factory.mktemp("batch-env")
+    env = {
+        **os.environ,
+        "CRM_RAW_DIR": str(root / "raw"),
+        "CRM_ARTIFACTS_DIR": str(root / "artifacts"),
+        "CRM_SYNTHETIC_ROWS": "4000",
+    }
+    settings = Settings(
+        raw_dir=root / "raw",
+        artifacts_dir=root / "artifacts",
+        synthetic_rows=4000,
+        model="logistic_baseline",
+        cv_folds=2,
+        cv_repeats=1,
+        n_jobs=1,
+    )
+    save_model(*train(load_customers(None, settings), settings), settings.artifacts_dir)
+    return env
+
+
+def _start(env: dict, db: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "crm_agents.cli", "batch", "--db", _db(db)]
+    return subprocess.Popen(
+        [*command, "--min-risk", "low", "--workers", "1", *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_rows(db: Path, process: subprocess.Popen, at_least: int) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        try:
+            if _count(db, "SELECT COUNT(*) FROM analyses") >= at_least:
+                return
+        except sqlite3.OperationalError:
+            pass  # tables not created yet
+        time.sleep(0.05)
+    raise AssertionError("the batch wrote nothing within two minutes")
+
+
+def _finish_with_resume(env: dict, db: Path) -> None:
+    resumed = subprocess.run(
+        [sys.executable, "-m", "crm_agents.cli", "batch", "--db", _db(db), "--resume"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert _count(db, "SELECT COUNT(*) FROM runs") == 1
+    assert _count(db, "SELECT status FROM runs") == "completed"
+    assert _count(db, "SELECT COUNT(*) FROM analyses") == 4000
+    assert _count(db, "SELECT COUNT(DISTINCT customer_id) FROM analyses") == 4000
+    assert _count(db, "SELECT COUNT(*) FROM scores") == 4000
+
+
+@pytest.mark.slow
+def test_kill_9_mid_run_then_resume_loses_and_duplicates_nothing(batch_env, tmp_path):
+    db = tmp_path / "crm.db"
+    process = _start(batch_env, db)
+    _wait_for_rows(db, process, at_least=batch_module.CHUNK)
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    assert _count(db, "SELECT COUNT(*) FROM analyses") % batch_module.CHUNK == 0
+    assert _count(db, "SELECT status FROM runs") == "running"
+    _finish_with_resume(batch_env, db)
+
+
+@pytest.mark.slow
+def test_sigterm_stops_after_the_chunk_in_hand_and_resume_finishes(batch_env, tmp_path):
+    db = tmp_path / "crm.db"
+    process = _start(batch_env, db)
+    _wait_for_rows(db, process, at_least=batch_module.CHUNK)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "--resume" in err
+    assert _count(db, "SELECT status FROM runs") == "interrupted"
+    _finish_with_resume(batch_env, db)
+
+
+def test_cli_refuses_a_missing_database_directory(batch_env, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "crm_agents.cli", "batch", "--db", _db(tmp_path / "no" / "x.db")],
+        cwd=ROOT,
+        env=batch_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
