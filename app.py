@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import sys
 import uuid
 from pathlib import Path
 
@@ -19,9 +20,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 from langchain_core.messages import HumanMessage
+from pydantic import ValidationError
 
 from crm_agents.settings import Settings
+from data.validation import DataValidationError
 from graph.analysis import AnalysisResult, graph, stream_analysis
+from models.persistence import ModelArtifactError
 from tools.portfolio import at_risk_table, risk_value_matrix
 from tools.service import CustomerNotFoundError
 from ui import charts, views
@@ -321,6 +325,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", help="address to bind (default 127.0.0.1, CRM_HOST)")
     parser.add_argument("--port", type=int, help="port (default 7860, CRM_PORT)")
     args = parser.parse_args(argv)
+    try:
+        _launch_from(args)
+    except (ModelArtifactError, DataValidationError, ValidationError, OSError) as err:
+        print(f"Error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _launch_from(args: argparse.Namespace) -> None:
     overrides = {
         k: v
         for k, v in {"data_path": args.data, "host": args.host, "port": args.port}.items()

@@ -289,5 +289,20 @@ def batch(
             raise typer.Exit(130)
 
 
+@app.command()
+def serve(
+    data: DataOption = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default 7860)")] = None,
+) -> None:
+    """Launch the app (the same as `python app.py`)."""
+    with _clear_errors():
+        overrides = {"data_path": data, "host": host, "port": port}
+        settings = _settings(**{k: v for k, v in overrides.items() if v is not None})
+        from app import launch  # Gradio loads only for this command
+
+        launch(settings)
+
+
 if __name__ == "__main__":
     app()

@@ -131,3 +131,22 @@ def test_basic_auth_keeps_strangers_out(tmp_path):
         assert client.predict("high", api_name="/random_customer")
     finally:
         demo.close()
+
+
+def test_app_without_a_trained_model_says_how_to_train(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "CRM_ARTIFACTS_DIR": str(tmp_path / "none"), "CRM_RAW_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, str(root / "app.py"), "--port", "7999"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "crm-agents train" in result.stderr and "Traceback" not in result.stderr
