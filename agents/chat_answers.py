@@ -52,6 +52,12 @@ NEED_CHANGE: dict[Language, str] = {
 }
 
 
+_TABLE_HEAD: dict[Language, tuple[str, str]] = {
+    "en": ("| customer | churn probability | risk | value | monthly | top driver |", "|" + "---|" * 6),
+    "zh-TW": ("| 客戶 | 流失機率 | 風險 | 價值 | 月費 | 主要因素 |", "|" + "---|" * 6),
+}
+
+
 def _pct(p: float) -> str:
     return f"{p * 100:.1f}%"
 
@@ -186,12 +192,7 @@ def _what_if(r: dict, lang: Language) -> str:
 
 def _compare(results: Results, lang: Language) -> str:
     predictions, segments = results["predict_churn"], results["segment_value"]
-    header = (
-        "| 客戶 | 流失機率 | 風險 | 價值 | 月費 | 主要因素 |"
-        if lang == "zh-TW"
-        else "| customer | churn probability | risk | value | monthly | top driver |"
-    )
-    rows = [header, "|---|---|---|---|---|---|"]
+    rows = list(_TABLE_HEAD[lang])
     for p, v in zip(predictions, segments, strict=True):
         top = next((d for d in p["drivers"] if d["contribution"] > 0), None)
         driver = f"{FEATURE_LABELS[top['feature']]}: {top['value']}" if top else "—"
@@ -205,12 +206,7 @@ def _compare(results: Results, lang: Language) -> str:
 def _top(r: dict, lang: Language) -> str:
     if not r["customers"]:
         return "沒有符合條件的客戶。" if lang == "zh-TW" else "No customers match those filters."
-    header = (
-        "| 客戶 | 流失機率 | 風險 | 價值 | 月費 | 主要因素 |"
-        if lang == "zh-TW"
-        else "| customer | churn probability | risk | value | monthly | top driver |"
-    )
-    rows = [header, "|---|---|---|---|---|---|"]
+    rows = list(_TABLE_HEAD[lang])
     rows += [
         f"| {c['customer_id']} | {_pct(c['probability'])} | {WORDS[lang][c['risk_level']]} | "
         f"{WORDS[lang][c['value_tier']]} | {c['monthly_charges']:.2f} | "

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crm_agents.cli import app
+from graph.analysis import AnalysisResult
 
 runner = CliRunner()
 
@@ -44,17 +45,7 @@ def test_train_then_analyze_json(env):
     result = _run("analyze", "--random", "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert list(payload) == [
-        "customer_id",
-        "language",
-        "backend",
-        "risk",
-        "reasons",
-        "campaign",
-        "communications",
-        "skipped",
-        "trace",
-    ]
+    assert list(payload) == list(AnalysisResult.model_fields)
     assert 0 <= payload["risk"]["probability"] <= 1
     assert payload["risk"]["value_tier"] in {"high", "mid", "low"}
     assert "synthetic" in payload["risk"]["data_source"]
