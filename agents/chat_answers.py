@@ -53,7 +53,10 @@ NEED_CHANGE: dict[Language, str] = {
 
 
 _TABLE_HEAD: dict[Language, tuple[str, str]] = {
-    "en": ("| customer | churn probability | risk | value | monthly | top driver |", "|" + "---|" * 6),
+    "en": (
+        "| customer | churn probability | risk | value | monthly | top driver |",
+        "|" + "---|" * 6,
+    ),
     "zh-TW": ("| 客戶 | 流失機率 | 風險 | 價值 | 月費 | 主要因素 |", "|" + "---|" * 6),
 }
 
