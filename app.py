@@ -310,7 +310,7 @@ def launch(settings: Settings, *, block: bool = True) -> gr.Blocks:
         server_name=settings.host,
         server_port=settings.port,
         auth=settings.auth_pair,
-        share=False,
+        share=settings.share,
         prevent_thread_lock=not block,
         allowed_paths=[str(backend.files)],
         footer_links=["api"],
@@ -324,6 +324,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, help="Telco CSV (default: settings, data/raw, demo)")
     parser.add_argument("--host", help="address to bind (default 127.0.0.1, CRM_HOST)")
     parser.add_argument("--port", type=int, help="port (default 7860, CRM_PORT)")
+    parser.add_argument(
+        "--share", action="store_true", help="also open a public Gradio share link (CRM_SHARE)"
+    )
     args = parser.parse_args(argv)
     try:
         _launch_from(args)
@@ -333,7 +336,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _launch_from(args: argparse.Namespace) -> None:
-    overrides = {
+    overrides = {"share": True} if args.share else {}
+    overrides |= {
         k: v
         for k, v in {"data_path": args.data, "host": args.host, "port": args.port}.items()
         if v is not None

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
 
     host: str = Field(default="127.0.0.1", description="Address the app binds to")
     port: int = Field(default=7860, ge=1, le=65535)
+    share: bool = Field(
+        default=False, description="Ask Gradio for a public share link (needs internet)"
+    )
     app_auth: SecretStr | None = Field(
         default=None, description="user:password for the app's basic login (off when unset)"
     )

@@ -174,7 +174,10 @@ def trace_table(trace: list[TraceStep]) -> pd.DataFrame:
                 "status": s.status,
                 "started": s.started_at or "",
                 "duration ms": round(s.duration_ms, 2),
-                "tool calls": ", ".join(c.tool for c in s.tool_calls),
+                "tool calls": "; ".join(
+                    f"{c.tool}({', '.join(f'{k}={v}' for k, v in c.args.items())})"
+                    for c in s.tool_calls
+                ),
                 "LLM calls": len(s.llm_calls),
                 "tokens": sum(c.total_tokens for c in s.llm_calls),
                 "written by": s.written_by or "",
