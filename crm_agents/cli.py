@@ -253,6 +253,9 @@ def batch(
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
             console=console,
+            # No refresh thread: the offline workers are forked, and a fork must not happen
+            # while another thread holds the console's lock.
+            auto_refresh=False,
         ) as bar:
             task = bar.add_task("analysing", total=None, rate="")
             started = time.perf_counter()
@@ -260,6 +263,7 @@ def batch(
             def show(done: int, total: int) -> None:
                 elapsed = max(time.perf_counter() - started, 1e-9)
                 bar.update(task, completed=done, total=total, rate=f"{done / elapsed:,.0f}/s")
+                bar.refresh()
 
             summary = run_batch(
                 context,
