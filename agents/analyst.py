@@ -80,7 +80,5 @@ def analyst(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         detail=written.draft.detail,
         written_by=written.written_by,
     )
-    trace = step.finish(
-        llm_calls=written.llm_calls, written_by=written.written_by, fallback=written.fallback
-    )
+    trace = step.finish(written)
     return {"profile": profile, "risk": risk, "trace": [trace]}

@@ -106,7 +106,5 @@ def campaign(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         caveat=CAVEAT,
         written_by=written.written_by,
     )
-    trace = step.finish(
-        llm_calls=written.llm_calls, written_by=written.written_by, fallback=written.fallback
-    )
+    trace = step.finish(written)
     return {"campaign": plan, "trace": [trace]}

@@ -106,7 +106,5 @@ def communication(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         check=lambda draft: _check(draft, offer_id, language, fact_numbers(facts), others),
     )
     communications = assemble(written.draft, offer_id, language, written.written_by)
-    trace = step.finish(
-        llm_calls=written.llm_calls, written_by=written.written_by, fallback=written.fallback
-    )
+    trace = step.finish(written)
     return {"communications": communications, "trace": [trace]}

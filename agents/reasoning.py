@@ -121,7 +121,5 @@ def reasoning(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         simulated_signals=profile.simulated_signals,
         written_by=written.written_by,
     )
-    trace = step.finish(
-        llm_calls=written.llm_calls, written_by=written.written_by, fallback=written.fallback
-    )
+    trace = step.finish(written)
     return {"reasons": reasons, "trace": [trace]}

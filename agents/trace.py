@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.tools import BaseTool
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:  # agents.llm imports this module
+    from agents.llm import Written
 
 
 class ToolFailure(RuntimeError):
@@ -69,22 +72,16 @@ class StepRecorder:
             raise ToolFailure(f"{name}: {result}")
         return result
 
-    def finish(
-        self,
-        *,
-        llm_calls: list[LLMCall] | None = None,
-        written_by: str | None = None,
-        fallback: str | None = None,
-        note: str | None = None,
-    ) -> TraceStep:
+    def finish(self, written: Written | None = None, *, note: str | None = None) -> TraceStep:
+        """The node's step: its tool calls, and who wrote its words (LLM calls, any fallback)."""
         return TraceStep(
             node=self.node,
             status="ran",
             started_at=self._started,
             duration_ms=(time.perf_counter() - self._t0) * 1e3,
             tool_calls=self.tool_calls,
-            llm_calls=llm_calls or [],
-            written_by=written_by,
-            fallback=fallback,
+            llm_calls=written.llm_calls if written else [],
+            written_by=written.written_by if written else None,
+            fallback=written.fallback if written else None,
             note=note,
         )
