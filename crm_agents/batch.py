@@ -186,8 +186,7 @@ def run_batch(
         scored = service.scores()
         if store.count_rows(engine, store.scores, run_id) < len(scored):
             rows = scored.assign(run_id=run_id).rename(columns={"customerID": "customer_id"})
-            columns = [c.name for c in store.scores.columns]
-            store.insert_rows(engine, store.scores, rows[columns].to_dict("records"))
+            store.insert_frame(engine, store.scores, rows)
         floor = RISK_ORDER[min_risk]
         eligible = scored[scored["risk_level"].map(RISK_ORDER) >= floor]["customerID"].tolist()
         eligible = eligible[:limit] if limit else eligible

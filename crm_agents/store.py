@@ -226,6 +226,16 @@ def insert_rows(engine: Engine, table: Table, rows: list[dict]) -> None:
             connection.execute(insert(table), rows)
 
 
+def insert_frame(engine: Engine, table: Table, frame: pd.DataFrame, batch: int = 50_000) -> None:
+    """A whole table in one transaction, converted to rows a batch at a time (bounded memory
+    for millions of rows); on any failure none of it is written."""
+    columns = [c.name for c in table.columns]
+    with _writing(), engine.begin() as connection:
+        for start in range(0, len(frame), batch):
+            rows = frame.iloc[start : start + batch][columns].to_dict("records")
+            connection.execute(insert(table), rows)
+
+
 def read_table(engine: Engine, name: str, run_id: int | None = None) -> pd.DataFrame:
     query = f"SELECT * FROM {name}"  # name is one of ours, never user input
     if run_id is not None:

@@ -78,3 +78,13 @@ def test_list_at_risk_rejects_bad_filters_with_the_allowed_values(tools):
 def test_list_at_risk_rejects_a_zero_limit(tools):
     message = tools["list_at_risk"].invoke({"limit": 0})
     assert "limit" in message and "greater than or equal to 1" in message
+
+
+def test_per_customer_caches_stay_bounded(demo_service, monkeypatch):
+    from tools import service as service_module
+
+    monkeypatch.setattr(service_module, "CACHED_CUSTOMERS", 50)
+    for customer in demo_service.customers.index[:120]:
+        demo_service.predict(customer)
+    assert len(demo_service._predictions) <= 50
+    assert len(demo_service._fields) <= 50

@@ -34,6 +34,17 @@ from tools.schemas import (
     WhatIfResult,
 )
 
+#: Per-customer answers kept at most; the oldest go first (a batch over millions stays bounded).
+CACHED_CUSTOMERS = 20_000
+
+
+def _remember(cache: dict, key: str, value):
+    while len(cache) >= CACHED_CUSTOMERS:
+        del cache[next(iter(cache))]  # dicts keep insertion order: this is the oldest
+    cache[key] = value
+    return value
+
+
 #: Explaining the whole base at once is one matrix product for a linear model; for sampled
 #: Shapley it is not, so non-linear models explain one customer at a time.
 _BASE_EXPLANATION_LIMIT = 2_000_000
@@ -108,14 +119,15 @@ class RetentionService:
     def fields(self, customer_id: str) -> dict[str, str | int | float]:
         """All fields of one customer as plain Python values."""
         wanted = self.canonical_id(customer_id)
-        if wanted not in self._fields:
-            i = self._positions[wanted]  # type: ignore[index]
-            self._fields[wanted] = {
-                c: _plain(values[i])
-                for c, values in self._columns.items()  # type: ignore[union-attr]
-                if c != "customerID"
-            }
-        return self._fields[wanted]
+        if wanted in self._fields:
+            return self._fields[wanted]
+        i = self._positions[wanted]  # type: ignore[index]
+        fields = {
+            c: _plain(values[i])
+            for c, values in self._columns.items()  # type: ignore[union-attr]
+            if c != "customerID"
+        }
+        return _remember(self._fields, wanted, fields)
 
     def profile(self, customer_id: str) -> CustomerProfile:
         wanted = self.canonical_id(customer_id)
@@ -170,8 +182,7 @@ class RetentionService:
             model=self.model.name,
             explanation_method=self.model.explanation_method,
         )
-        self._predictions[wanted] = prediction
-        return prediction
+        return _remember(self._predictions, wanted, prediction)
 
     def changed_rows(self, customer_id: str, variants: list[dict[str, object]]) -> pd.DataFrame:
         """The customer's row once per variant, each with that variant's changes applied."""
