@@ -213,7 +213,7 @@ def build_app(backend: Backend) -> gr.Blocks:
                 campaign_summary: views.campaign_summary(
                     result.campaign, result.skipped, skipped_note
                 ),
-                campaign_detail: views.campaign_detail(result.campaign),
+                campaign_detail: views.campaign_detail(result.campaign, result.language),
                 email: views.email_text(result.communications),
                 sms: views.sms_text(result.communications),
                 sms_count: views.sms_count(result.communications),

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from data.schema import FEATURE_LABELS
 from graph.analysis import AnalysisResult
+from tools.playbook import load_playbook
 
 
 def _risk_panel(result: AnalysisResult) -> Panel:
@@ -41,9 +42,10 @@ def _campaign_panel(result: AnalysisResult) -> Panel:
     table = Table(box=None)
     for column in ("offer", "cost", "p after", "expected value"):
         table.add_column(column)
+    playbook = load_playbook()
     for o in [plan.offer, *plan.runners_up]:
         table.add_row(
-            o.title,
+            playbook.get(o.offer_id).title_in(result.language),
             f"{o.total_cost:,.2f}",
             f"{o.probability_after:.1%}",
             f"{o.expected_value:,.2f}",

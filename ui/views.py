@@ -10,8 +10,10 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMes
 
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.trace import TraceStep
+from crm_agents.settings import Language
 from data.schema import FEATURE_LABELS
 from graph.analysis import NODES
+from tools.playbook import load_playbook
 from tools.schemas import CustomerProfile
 
 _COLORS = {"high": "#d64545", "medium": "#f0a202", "mid": "#3b6ea8", "low": "#3c9d5d"}
@@ -117,14 +119,16 @@ def campaign_summary(plan: CampaignPlan | None, skipped: list[str], note: str | 
     )
 
 
-def campaign_detail(plan: CampaignPlan | None) -> str:
+def campaign_detail(plan: CampaignPlan | None, language: Language = "en") -> str:
     if plan is None:
         return ""
+    playbook = load_playbook()
     rows = [
         "| offer | cost | churn after | expected value |",
         "|---|---|---|---|",
         *[
-            f"| {o.title} | {o.total_cost:,.2f} | {o.probability_after:.1%} "
+            f"| {playbook.get(o.offer_id).title_in(language)} | {o.total_cost:,.2f} "
+            f"| {o.probability_after:.1%} "
             f"| {o.expected_value:,.2f} |"
             for o in [plan.offer, *plan.runners_up]
         ],
