@@ -205,9 +205,8 @@ def build_app(backend: Backend) -> gr.Blocks:
             customer_profile = backend.service.profile(result.customer_id)
             return {
                 **_analyst_view(customer_profile, result.risk),
-                status: views.progress(
-                    done, skipped=result.skipped, customer_id=result.customer_id
-                ),
+                status: views.progress(done, skipped=result.skipped, customer_id=result.customer_id)
+                + views.fallbacks(result.trace),
                 reasons_summary: views.reasons_summary(result.reasons),
                 reasons_detail: views.reasons_detail(result.reasons),
                 campaign_summary: views.campaign_summary(

@@ -175,3 +175,12 @@ def test_a_dead_endpoint_stops_being_called_after_three_failures(demo_service, s
     assert all(s.written_by == OFFLINE and s.fallback for s in result.trace)
     assert "in a row" in _step(result, "campaign").fallback
     assert result.communications is not None
+
+
+def test_fallbacks_are_shown_to_the_user(demo_service, server):
+    from ui.views import fallbacks
+
+    server.script("ReasoningDraft", Reply.error(500), Reply.error(500))
+    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
+    shown = fallbacks(result.trace)
+    assert "**reasoning**: offline writer used" in shown and "analyst" not in shown

@@ -56,6 +56,12 @@ def progress(
     return f"**{customer_id}**: {line}" if customer_id else line
 
 
+def fallbacks(trace: list[TraceStep]) -> str:
+    """A visible note for every node whose LLM text was replaced by the offline writer."""
+    notes = [f"- ⚠️ **{s.node}**: offline writer used — {s.fallback}" for s in trace if s.fallback]
+    return "\n\n" + "\n".join(notes) if notes else ""
+
+
 def profile_table(profile: CustomerProfile) -> str:
     rows = ["| field | value |", "|---|---|"]
     for field in _PROFILE_FIELDS:
