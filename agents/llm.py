@@ -44,6 +44,22 @@ class Written(Generic[Draft]):
     fallback: str | None = None
 
 
+def chat_client(settings: Settings, max_retries: int):
+    """`ChatOpenAI` on the configured endpoint: the one place the client is built."""
+    from langchain_openai import ChatOpenAI  # only when an endpoint is configured
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    return ChatOpenAI(
+        model=settings.llm_model,
+        # Local servers (Ollama, vLLM, llama.cpp) need no key, but the client insists on one.
+        api_key=key or "not-needed",
+        base_url=settings.openai_base_url,
+        temperature=settings.llm_temperature,
+        timeout=settings.llm_timeout,
+        max_retries=max_retries,
+    )
+
+
 class OfflineWriter:
     """Template writing from the facts; the default when no endpoint is configured."""
 
@@ -76,19 +92,8 @@ class OpenAIWriter:
     COOL_DOWN_S = 60.0
 
     def __init__(self, settings: Settings) -> None:
-        from langchain_openai import ChatOpenAI
-
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
         self.settings = settings
-        # Local servers (Ollama, vLLM, llama.cpp) need no key, but the client insists on one.
-        self.chat = ChatOpenAI(
-            model=settings.llm_model,
-            api_key=key or "not-needed",
-            base_url=settings.openai_base_url,
-            temperature=settings.llm_temperature,
-            timeout=settings.llm_timeout,
-            max_retries=0,  # retries are ours, so that each one is checked and traced
-        )
+        self.chat = chat_client(settings, max_retries=0)  # retries are ours: each is checked
         self.name = f"{settings.llm_model} @ {self.host}"
         self._failures_in_a_row = 0
         self._open_until = 0.0

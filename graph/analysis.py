@@ -7,7 +7,6 @@ serves; `run_analysis` and `stream_analysis` are what the CLI, the app and the b
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any, Literal
 
@@ -112,9 +111,3 @@ def stream_analysis(
                 state[key] = state.get("trace", []) + value if key == "trace" else value
             yield node, update
     yield _result(state, context)
-
-
-def timed(customer_id: str, context: AnalysisContext) -> tuple[AnalysisResult, float]:
-    t0 = time.perf_counter()
-    result = run_analysis(customer_id, context)
-    return result, time.perf_counter() - t0

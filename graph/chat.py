@@ -19,6 +19,7 @@ from pydantic import Field
 
 from agents.chat import make_assistant
 from agents.context import AnalysisContext, default_context
+from agents.llm import chat_client
 from crm_agents.settings import Language, Settings
 from graph.analysis import AnalysisResult, run_analysis
 from tools.customer_tools import ServiceTool, guarded
@@ -95,17 +96,7 @@ def make_chat_model(settings: Settings) -> Any | None:
     """A ChatOpenAI client when an endpoint is configured, else None (offline router)."""
     if not settings.llm_configured:
         return None
-    from langchain_openai import ChatOpenAI
-
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    return ChatOpenAI(
-        model=settings.llm_model,
-        api_key=key or "not-needed",
-        base_url=settings.openai_base_url,
-        temperature=settings.llm_temperature,
-        timeout=settings.llm_timeout,
-        max_retries=settings.llm_retries,
-    )
+    return chat_client(settings, max_retries=settings.llm_retries)
 
 
 def open_checkpointer(path: Path) -> SqliteSaver:

@@ -34,7 +34,6 @@ class OfferDesk:
     playbook: Playbook
     #: offer id → churn probability of every customer under that offer (filled by `precompute`).
     _base: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-    _positions: dict[str, int] = field(default_factory=dict, repr=False)
 
     def precompute(self) -> None:
         """Score the whole base under every offer at once: one vectorised pass per offer.
@@ -43,13 +42,12 @@ class OfferDesk:
         analysis scores only its own customer.
         """
         customers = self.service.customers
-        self._positions = {c: i for i, c in enumerate(customers.index)}
         for offer in self.playbook.offers:
             self._base[offer.id] = self.service.model.predict_proba(_apply(offer, customers))
 
     def _probabilities_after(self, customer_id: str, offers: list[Offer]) -> list[float]:
         if offers and all(o.id in self._base for o in offers):
-            i = self._positions[customer_id]
+            i = self.service.position(customer_id)
             return [float(self._base[o.id][i]) for o in offers]
         row = self.service.customers.loc[[customer_id]]
         frame = pd.concat([_apply(o, row) for o in offers]) if offers else row.iloc[:0]

@@ -89,7 +89,8 @@ class RetentionService:
     def customers(self) -> pd.DataFrame:
         return self.data.customers
 
-    def _position(self, customer_id: str) -> int | None:
+    def position(self, customer_id: str) -> int | None:
+        """The customer's row number in the table (exact stored ID), or None."""
         if self._positions is None:
             self._positions = {c: i for i, c in enumerate(self.customers.index)}
             self._columns = {c: self.customers[c].to_numpy() for c in self.customers.columns}
@@ -98,7 +99,7 @@ class RetentionService:
     def canonical_id(self, customer_id: str) -> str:
         """The ID as stored, or an error that says what IDs look like and what is close."""
         wanted = customer_id.strip().upper()
-        if self._position(wanted) is not None:
+        if self.position(wanted) is not None:
             return wanted
         close = difflib.get_close_matches(wanted, self.customers.index.tolist(), n=3, cutoff=0.6)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
