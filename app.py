@@ -20,9 +20,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 from langchain_core.messages import HumanMessage
-from pydantic import ValidationError
 
-from crm_agents.settings import Settings
+from crm_agents.settings import Settings, SettingsError
 from data.validation import DataValidationError
 from graph.analysis import AnalysisResult, graph, stream_analysis
 from models.persistence import ModelArtifactError
@@ -329,7 +328,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         _launch_from(args)
-    except (ModelArtifactError, DataValidationError, ValidationError, OSError) as err:
+    except (ModelArtifactError, DataValidationError, SettingsError, OSError) as err:
         print(f"Error: {err}", file=sys.stderr)
         raise SystemExit(2) from None
 

@@ -6,6 +6,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AnalysisContext, context_of
 from agents.grounding import fact_numbers, grounding_problems
+from agents.llm import llm_seconds_spent
 from agents.outputs import AnalystDraft, RiskAssessment
 from agents.trace import StepRecorder
 from agents.writers import offline
@@ -63,6 +64,7 @@ def analyst(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         language,
         offline=lambda: offline.analyst(facts, language),
         check=lambda draft: grounding_problems(draft, fact_numbers(facts)),
+        spent_s=llm_seconds_spent(state.get("trace", [])),
     )
     risk = RiskAssessment(
         customer_id=prediction.customer_id,

@@ -11,6 +11,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AnalysisContext, context_of
 from agents.grounding import fact_numbers, grounding_problems
+from agents.llm import llm_seconds_spent
 from agents.outputs import CampaignDraft, CampaignPlan
 from agents.trace import StepRecorder
 from agents.writers import offline
@@ -93,6 +94,7 @@ def campaign(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         language,
         offline=lambda: offline.campaign(facts, language),
         check=lambda draft: grounding_problems(draft, fact_numbers(facts)),
+        spent_s=llm_seconds_spent(state.get("trace", [])),
     )
     plan = CampaignPlan(
         offer=chosen,

@@ -16,6 +16,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
 
+from agents.breaker import CircuitBreaker
 from agents.chat_answers import answer
 from agents.chat_intents import parse, planned_calls
 from agents.grounding import numbers_in, ungrounded_numbers
@@ -95,24 +96,45 @@ def grounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:
     return ungrounded_numbers(_text(reply), allowed)
 
 
-def make_assistant(model: Any | None) -> Callable[[dict], dict]:
-    """The chat node: `model` is a tool-bound chat model, or None for the offline router."""
+def _offline_turn(messages: list[AnyMessage], language: Language, reason: str) -> dict:
+    """The offline router answers the rest of this turn; the reply carries the reason so the
+    chat can show it."""
+    reply = offline_reply(messages, language)
+    reply.response_metadata["fallback"] = reason
+    return {"messages": [reply], "fallback": reason}
+
+
+def make_assistant(
+    model: Any | None,
+    breaker: CircuitBreaker | None = None,
+    redact: Callable[[str], str] = str,
+) -> Callable[[dict], dict]:
+    """The chat node: `model` is a tool-bound chat model, or None for the offline router.
+    `breaker` is the endpoint's circuit breaker, shared with the analysis writer."""
+    breaker = breaker or CircuitBreaker()
 
     def assistant(state: dict) -> dict:
         language: Language = state.get("language") or "en"
         messages = state["messages"]
-        if model is None or state.get("fallback"):
+        if model is None:
             return {"messages": [offline_reply(messages, language)]}
+        if state.get("fallback"):
+            return _offline_turn(messages, language, state["fallback"])
+        down = breaker.open_reason()
+        if down is not None:
+            return _offline_turn(messages, language, down)
         try:
             reply = model.invoke([SystemMessage(prompt("chat")), *messages])
         except Exception as err:  # any endpoint failure: this turn goes offline
-            reason = f"LLM failed: {type(err).__name__}: {err}"[:300]
-            return {"messages": [offline_reply(messages, language)], "fallback": reason}
+            problem = redact(f"{type(err).__name__}: {err}"[:300])
+            breaker.record_failure(problem)
+            return _offline_turn(messages, language, f"LLM failed: {problem}")
+        breaker.record_success()
         if not reply.tool_calls:
             bad = grounded_in_turn(reply, messages)
             if bad:
                 reason = f"LLM answer had figures not in the tool results: {', '.join(bad)}"
-                return {"messages": [offline_reply(messages, language)], "fallback": reason}
+                return _offline_turn(messages, language, reason)
         return {"messages": [reply]}
 
     return assistant

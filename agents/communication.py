@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from agents.context import AnalysisContext, context_of
 from agents.grounding import fact_numbers, grounding_problems
+from agents.llm import llm_seconds_spent
 from agents.outputs import (
     CallScript,
     CampaignPlan,
@@ -104,6 +105,7 @@ def communication(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         language,
         offline=lambda: offline.communication(facts, language),
         check=lambda draft: _check(draft, offer_id, language, fact_numbers(facts), others),
+        spent_s=llm_seconds_spent(state.get("trace", [])),
     )
     communications = assemble(written.draft, offer_id, language, written.written_by)
     trace = step.finish(written)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,7 +22,8 @@ from urllib.parse import urlparse
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel
 
-from agents.trace import LLMCall
+from agents.breaker import CircuitBreaker
+from agents.trace import LLMCall, TraceStep
 from crm_agents.settings import Language, Settings
 
 PROMPTS = Path(__file__).with_name("prompts")
@@ -76,34 +79,52 @@ class OfflineWriter:
         language: Language,
         offline: Callable[[], Draft],
         check: Check,
+        spent_s: float = 0.0,
     ) -> Written[Draft]:
         return Written(draft=offline(), written_by=OFFLINE)
+
+
+def llm_seconds_spent(trace: list[TraceStep]) -> float:
+    """LLM time an analysis has used so far (every attempt of every node in its trace)."""
+    return sum(c.duration_ms for step in trace for c in step.llm_calls) / 1e3
+
+
+#: Calls run here so that a caller can stop waiting at its deadline: an endpoint that accepts
+#: the connection and never answers costs the analysis its remaining budget, not the request
+#: timeout (the abandoned call ends by itself at `llm_timeout`).
+_CALLS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="llm-call")
 
 
 class OpenAIWriter:
     """Structured output from any OpenAI-compatible chat endpoint via `ChatOpenAI`.
 
-    A circuit breaker keeps a dead endpoint from costing every node its timeouts: after
-    `FAILURES_TO_OPEN` failed calls in a row, nodes go straight to the offline writer for
-    `COOL_DOWN_S` seconds, then the endpoint is tried again.
+    A circuit breaker (shared with the chat) keeps a dead endpoint from costing every node its
+    timeouts; one analysis may spend at most `llm_budget` seconds waiting for the LLM, after
+    which its remaining nodes use the offline writer and the trace says why.
     """
 
-    FAILURES_TO_OPEN = 3
-    COOL_DOWN_S = 60.0
-
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, breaker: CircuitBreaker | None = None) -> None:
         self.settings = settings
         self.chat = chat_client(settings, max_retries=0)  # retries are ours: each is checked
+        self.breaker = breaker or CircuitBreaker()
         self.name = f"{settings.llm_model} @ {self.host}"
-        self._failures_in_a_row = 0
-        self._open_until = 0.0
 
     @property
     def host(self) -> str:
-        return urlparse(self.settings.openai_base_url or "https://api.openai.com/v1").netloc
+        # hostname and port only: a URL may carry user:password before the host
+        url = urlparse(self.settings.openai_base_url or "https://api.openai.com/v1")
+        return f"{url.hostname}:{url.port}" if url.port else str(url.hostname)
 
     def describe(self) -> str:
         return self.name
+
+    def _offline(self, offline: Callable[[], Draft], calls: list[LLMCall], why: str) -> Written:
+        return Written(
+            draft=offline(),
+            written_by=OFFLINE,
+            llm_calls=calls,
+            fallback=self.settings.redact(why),
+        )
 
     def write(
         self,
@@ -113,7 +134,16 @@ class OpenAIWriter:
         language: Language,
         offline: Callable[[], Draft],
         check: Check,
+        spent_s: float = 0.0,
     ) -> Written[Draft]:
+        budget = self.settings.llm_budget
+        if spent_s >= budget:
+            return self._offline(
+                offline, [], f"the LLM time budget of {budget:g} s for this analysis is used up"
+            )
+        reason = self.breaker.open_reason()
+        if reason is not None:
+            return self._offline(offline, [], f"{self.name} skipped: {reason}")
         structured = self.chat.with_structured_output(
             schema, method=self.settings.llm_structured_method, include_raw=True
         )
@@ -124,28 +154,30 @@ class OpenAIWriter:
                 + json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
             ),
         ]
+        deadline = time.monotonic() + budget - spent_s
         calls: list[LLMCall] = []
-        if time.monotonic() < self._open_until:
-            return Written(
-                draft=offline(),
-                written_by=OFFLINE,
-                fallback=f"{self.name} skipped: {self._failures_in_a_row} failed calls in a row, "
-                f"retrying after a {self.COOL_DOWN_S:.0f} s pause",
-            )
         problem = "no attempt made"
         for attempt in range(1, self.settings.llm_retries + 2):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                problem = f"the LLM time budget of {budget:g} s for this analysis ran out"
+                break
             t0 = time.perf_counter()
             usage: dict = {}
             try:
-                answer = structured.invoke(messages)
+                answer = _CALLS.submit(structured.invoke, messages).result(timeout=left)
                 usage = getattr(answer["raw"], "usage_metadata", None) or {}
                 draft = answer["parsed"]
                 if answer.get("parsing_error") or draft is None:
                     raise ValueError(f"invalid output: {answer.get('parsing_error')}")
                 problems = check(draft)
                 problem = "; ".join(problems)
+            except FutureTimeout:
+                draft = None
+                problem = f"no answer within the {budget:g} s LLM time budget of this analysis"
             except Exception as err:  # any failure of the endpoint is a reason to fall back
                 draft, problem = None, f"{type(err).__name__}: {err}"[:300]
+            problem = self.settings.redact(problem)
             calls.append(
                 LLMCall(
                     model=self.settings.llm_model,
@@ -158,27 +190,22 @@ class OpenAIWriter:
                 )
             )
             if draft is not None and not problem:
-                self._failures_in_a_row = 0
+                self.breaker.record_success()
                 return Written(draft=draft, written_by=self.name, llm_calls=calls)
-            self._failures_in_a_row += 1
-            if self._failures_in_a_row >= self.FAILURES_TO_OPEN:
-                self._open_until = time.monotonic() + self.COOL_DOWN_S
+            if self.breaker.record_failure(problem) or self.breaker.open_reason():
                 break
             messages = [
                 *messages[:2],
                 HumanMessage(f"Your previous answer was rejected: {problem}. Answer again."),
             ]
-        return Written(
-            draft=offline(),
-            written_by=OFFLINE,
-            llm_calls=calls,
-            fallback=f"{self.name} failed {len(calls)} time(s), last: {problem}",
+        return self._offline(
+            offline, calls, f"{self.name} failed {len(calls)} time(s), last: {problem}"
         )
 
 
 Writer = OfflineWriter | OpenAIWriter
 
 
-def make_writer(settings: Settings) -> Writer:
+def make_writer(settings: Settings, breaker: CircuitBreaker | None = None) -> Writer:
     """The LLM when an endpoint or key is configured, the offline writer otherwise."""
-    return OpenAIWriter(settings) if settings.llm_configured else OfflineWriter()
+    return OpenAIWriter(settings, breaker) if settings.llm_configured else OfflineWriter()

@@ -11,6 +11,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AnalysisContext, context_of
 from agents.grounding import fact_numbers, grounding_problems
+from agents.llm import llm_seconds_spent
 from agents.outputs import ChurnReasons, Reason, ReasoningDraft, RiskAssessment
 from agents.trace import StepRecorder
 from agents.writers import offline
@@ -101,6 +102,7 @@ def reasoning(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         language,
         offline=lambda: offline.reasoning(facts, language),
         check=lambda draft: _check(draft, len(drivers), fact_numbers(facts)),
+        spent_s=llm_seconds_spent(state.get("trace", [])),
     )
     reasons = ChurnReasons(
         reasons=[

@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from agents.context import AnalysisContext
 from crm_agents.batch import BatchError, run_batch
 from crm_agents.report import print_report
-from crm_agents.settings import PROJECT_ROOT, FeatureSetName, Language, ModelChoice, Settings
+from crm_agents.settings import FeatureSetName, Language, ModelChoice, Settings, SettingsError
 from crm_agents.store import StoreError, default_url, export_run, open_store
 from data.loading import CustomerData, load_customers
 from data.validation import DataValidationError
@@ -59,11 +59,11 @@ def _clear_errors() -> Iterator[None]:
     """Known failures end with one readable message and exit code 2, never a traceback."""
     try:
         yield
-    except ValidationError as err:
-        console.print(f"[red]Invalid setting:[/red] {err}")
+    except SettingsError as err:
+        console.print(f"[red]Invalid setting:[/red] {escape(str(err))}", highlight=False)
         raise typer.Exit(2) from None
     except EXPECTED_ERRORS as err:
-        console.print(f"[red]Error:[/red] {err}", highlight=False)
+        console.print(f"[red]Error:[/red] {escape(str(err))}", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -80,7 +80,7 @@ def _load(data: Path | None, settings: Settings) -> CustomerData:
 
 @app.command()
 def prepare(data: DataOption = None) -> None:
-    """Validate the data, add behaviour signals, write data/processed/churn_features.csv."""
+    """Validate the data, add behaviour signals, write state/processed/churn_features.csv."""
     with _clear_errors():
         settings = _settings()
         loaded = _load(data, settings)
@@ -214,7 +214,10 @@ def analyze(
 def batch(
     data: DataOption = None,
     db: Annotated[
-        str | None, typer.Option("--db", help="SQLAlchemy URL (default sqlite:///data/crm.db)")
+        str | None,
+        typer.Option(
+            "--db", help="SQLAlchemy URL (default: sqlite:/// at CRM_RESULTS_DB, state/crm.db)"
+        ),
     ] = None,
     min_risk: Annotated[
         RiskLevel, typer.Option("--min-risk", help="Analyse customers at or above this risk")
@@ -240,7 +243,7 @@ def batch(
     """Score every customer, analyse those at or above the risk floor, store it all in the DB."""
     with _clear_errors():
         settings = _settings()
-        url = db or default_url(PROJECT_ROOT)
+        url = db or default_url(settings.results_db)
         open_store(url)  # a bad database fails here, before the data and model are loaded
         service = RetentionService(
             _load(data, settings), *load_model(settings.artifacts_dir), settings

@@ -2,18 +2,38 @@
 
 Every value can be set from the environment (`CRM_*`) or an optional `.env` file; the CLI's
 flags override them. Thresholds live here so that the model, the tools and the UI agree.
+
+Runtime state (processed data, the trained model, the chat and results databases, files made
+for download) lives under one state directory, `CRM_STATE_DIR` (default `state/` in the
+project); each path can still be set on its own.
+
+A bad value is reported as `SettingsError`, naming the environment variable, what is wrong and
+what is accepted. Secrets (`CRM_APP_AUTH`, `OPENAI_API_KEY`) are `SecretStr` and no error,
+log or file ever repeats their value.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_STATE_DIR = PROJECT_ROOT / "state"
+#: Letters, digits, dash, underscore and dot, 1–64 of them: safe in files, URLs and spreadsheets.
+DEFAULT_ID_PATTERN = r"[A-Za-z0-9._-]{1,64}"
+_API_KEY = re.compile(r"\b(?:sk|pk|key)-[A-Za-z0-9*_\-.]{4,}")
 
 FeatureSetName = Literal["telco", "enriched"]
 ModelChoice = Literal["auto", "logistic_baseline", "logistic_splines", "gradient_boosting", "blend"]
@@ -21,17 +41,82 @@ Language = Literal["en", "zh-TW"]
 StructuredOutputMethod = Literal["json_schema", "function_calling"]
 
 
+#: Settings whose environment variable is not `CRM_` + the name in capitals.
+_ENV_NAMES = {
+    "openai_api_key": "OPENAI_API_KEY",
+    "openai_base_url": "OPENAI_BASE_URL",
+}
+_SECRETS = frozenset({"app_auth", "openai_api_key"})
+#: Where each piece of runtime state goes inside the state directory.
+_STATE_FILES = {
+    "processed_dir": "processed",
+    "artifacts_dir": "models",
+    "chat_db": "chat.db",
+    "results_db": "crm.db",
+}
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets a field (what a user types, not a pydantic path)."""
+    return _ENV_NAMES.get(field, f"CRM_{field.upper()}")
+
+
+class SettingsError(ValueError):
+    """One or more settings are invalid; each line names its environment variable."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        listed = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"invalid settings:\n{listed}")
+
+    @classmethod
+    def from_validation(cls, err: ValidationError) -> SettingsError:
+        problems = []
+        for e in err.errors(include_url=False, include_input=True):
+            field = str(e["loc"][0]) if e["loc"] else ""
+            message = str(e["msg"]).removeprefix("Value error, ")
+            if not field:  # a rule across fields: its message names the variables itself
+                problems.append(message)
+                continue
+            # Pydantic's message never holds the value; ours shows it, except for secrets.
+            given = "" if field in _SECRETS else f" (got {str(e.get('input'))[:80]!r})"
+            problems.append(f"{env_name(field)}: {message}{given}")
+        return cls(problems)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="CRM_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="CRM_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        hide_input_in_errors=True,
     )
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as err:
+            raise SettingsError.from_validation(err) from None
 
     data_path: Path | None = Field(
         default=None, description="Telco CSV to use; default: first CSV in data/raw/, else demo"
     )
     raw_dir: Path = PROJECT_ROOT / "data" / "raw"
-    processed_dir: Path = PROJECT_ROOT / "data" / "processed"
-    artifacts_dir: Path = PROJECT_ROOT / "models" / "artifacts"
+    state_dir: Path = Field(
+        default=DEFAULT_STATE_DIR,
+        description="Runtime state: processed data, models, databases, downloads",
+    )
+    processed_dir: Path = Field(description="default: STATE_DIR/processed")
+    artifacts_dir: Path = Field(description="default: STATE_DIR/models")
+    customer_id_pattern: str = Field(
+        default=DEFAULT_ID_PATTERN,
+        description="Regular expression a whole customer ID must match",
+    )
+    auto_retrain: bool = Field(
+        default=True,
+        description="Retrain at start-up when the saved model was trained on other data",
+    )
 
     seed: int = 42
     synthetic_rows: int = Field(default=7043, ge=100, le=5_000_000)
@@ -58,9 +143,8 @@ class Settings(BaseSettings):
     app_auth: SecretStr | None = Field(
         default=None, description="user:password for the app's basic login (off when unset)"
     )
-    chat_db: Path = Field(
-        default=PROJECT_ROOT / "data" / "chat.db", description="SQLite file of chat threads"
-    )
+    chat_db: Path = Field(description="default: STATE_DIR/chat.db")
+    results_db: Path = Field(description="default: STATE_DIR/crm.db")
 
     offer_budget_cap: float = Field(
         default=150.0, ge=0, description="Most a retention offer may cost per customer, in total"
@@ -77,6 +161,11 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_temperature: float = Field(default=0.2, ge=0, le=2)
     llm_timeout: float = Field(default=30.0, gt=0, description="Seconds per LLM request")
+    llm_budget: float = Field(
+        default=20.0,
+        gt=0,
+        description="Seconds of LLM time one analysis may spend; then the offline writer",
+    )
     llm_retries: int = Field(default=1, ge=0, le=5, description="Retries before falling back")
     llm_structured_method: StructuredOutputMethod = Field(
         default="json_schema",
@@ -94,25 +183,68 @@ class Settings(BaseSettings):
     def llm_configured(self) -> bool:
         return self.openai_api_key is not None or self.openai_base_url is not None
 
-    @model_validator(mode="after")
-    def _auth_is_user_and_password(self) -> Settings:
-        if self.app_auth is not None:
-            user, sep, password = self.app_auth.get_secret_value().partition(":")
+    @property
+    def id_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.customer_id_pattern)
+
+    @field_validator("app_auth")
+    @classmethod
+    def _auth_is_user_and_password(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            user, sep, password = value.get_secret_value().partition(":")
             if not (user and sep and password):
-                raise ValueError("app_auth (CRM_APP_AUTH) must look like user:password")
-        return self
+                raise ValueError("must look like user:password (its value is not shown)")
+        return value
+
+    @field_validator("customer_id_pattern")
+    @classmethod
+    def _pattern_compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as err:
+            raise ValueError(f"is not a regular expression ({err}); e.g. {DEFAULT_ID_PATTERN}")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _state_paths(cls, values: Any) -> Any:
+        # Paths not set on their own live in the state directory.
+        if isinstance(values, dict):
+            state = Path(values.get("state_dir") or DEFAULT_STATE_DIR)
+            for name, default in _STATE_FILES.items():
+                if values.get(name) in (None, ""):
+                    values[name] = state / default
+        return values
 
     @model_validator(mode="after")
     def _thresholds_are_ordered(self) -> Settings:
         if not self.risk_medium < self.risk_high:
             raise ValueError(
-                f"risk_medium ({self.risk_medium}) must be below risk_high ({self.risk_high})"
+                f"CRM_RISK_MEDIUM ({self.risk_medium:g}) must be below CRM_RISK_HIGH "
+                f"({self.risk_high:g}); both are probabilities between 0 and 1"
             )
         if not self.value_mid < self.value_high:
             raise ValueError(
-                f"value_mid ({self.value_mid}) must be below value_high ({self.value_high})"
+                f"CRM_VALUE_MID ({self.value_mid:g}) must be below CRM_VALUE_HIGH "
+                f"({self.value_high:g}); both are MonthlyCharges amounts"
             )
         return self
+
+    def redact(self, text: str) -> str:
+        """`text` without any secret of these settings, nor an API key in any masked form
+        (error messages from LLM servers often quote part of the key)."""
+        for secret in (self.app_auth, self.openai_api_key):
+            if secret is not None:
+                value = secret.get_secret_value()
+                text = text.replace(value, "[secret]")
+                if ":" in value:  # user:password — the password alone too
+                    text = text.replace(value.partition(":")[2], "[secret]")
+        return _API_KEY.sub("[secret]", text)
+
+    @property
+    def downloads_dir(self) -> Path:
+        """Files the app makes for the browser to download."""
+        return self.state_dir / "downloads"
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,6 @@
 """The results database (SQLAlchemy): runs, scores, analyses and the `campaign_queue` view.
 
-SQLite at `data/crm.db` by default, any SQLAlchemy URL otherwise. Every write is one
+SQLite at `state/crm.db` (`CRM_RESULTS_DB`) by default, any SQLAlchemy URL otherwise. Every write is one
 transaction, so a crash or a failed write leaves whole chunks or nothing; (run_id, customer_id)
 keys make a resumed run skip what is stored and never duplicate a row.
 """
@@ -125,8 +125,10 @@ class StoreError(RuntimeError):
     """The database cannot be opened or written; nothing was written."""
 
 
-def default_url(root: Path) -> str:
-    return f"sqlite:///{root / 'data' / 'crm.db'}"
+def default_url(database: Path) -> str:
+    """SQLite at the settings' results database (its state directory is made if missing)."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{database}"
 
 
 def _check_sqlite_target(url: str) -> None:
@@ -139,7 +141,7 @@ def _check_sqlite_target(url: str) -> None:
     if not path.parent.is_dir():
         raise StoreError(
             f"the database directory {path.parent} does not exist; create it or pass "
-            f"--db with a path in an existing directory (e.g. sqlite:///data/crm.db)"
+            f"--db with a path in an existing directory (e.g. sqlite:///state/crm.db)"
         )
     target = path if path.exists() else path.parent
     if not os.access(target, os.W_OK):

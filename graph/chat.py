@@ -96,7 +96,8 @@ def make_chat_model(settings: Settings) -> Any | None:
     """A ChatOpenAI client when an endpoint is configured, else None (offline router)."""
     if not settings.llm_configured:
         return None
-    return chat_client(settings, max_retries=settings.llm_retries)
+    # No client retries: a failure counts towards the shared circuit breaker at once.
+    return chat_client(settings, max_retries=0)
 
 
 def open_checkpointer(path: Path) -> SqliteSaver:
@@ -114,7 +115,8 @@ def build_chat_graph(
     tools = chat_tools(context)
     bound = model.bind_tools(tools) if model is not None else None
     builder = StateGraph(ChatState)
-    builder.add_node("assistant", make_assistant(bound))
+    breaker = getattr(context.writer, "breaker", None)  # the analysis writer's, when an LLM
+    builder.add_node("assistant", make_assistant(bound, breaker, context.settings.redact))
     builder.add_node("tools", ToolNode(tools, handle_tool_errors=True))
     builder.add_edge(START, "assistant")
     builder.add_conditional_edges("assistant", tools_condition)

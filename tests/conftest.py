@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from tools.service import RetentionService
 for _name in list(os.environ):
     if _name.startswith(("CRM_", "OPENAI_", "LANGSMITH_", "LANGCHAIN_")):
         del os.environ[_name]
+# Nor write runtime state (databases, models, downloads) into the project's own state folder.
+os.environ["CRM_STATE_DIR"] = tempfile.mkdtemp(prefix="crm-test-state-")
 
 REAL_CSV = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "WA_Fn-UseC_-Telco-Customer-Churn.csv"

@@ -180,11 +180,11 @@ class FakeOpenAI:
         if reply.hang:
             time.sleep(reply.hang)
         if reply.status != 200:
-            self._send(
-                handler,
-                reply.status,
-                {"error": {"message": "scripted failure", "type": "server_error"}},
-            )
+            message = "scripted failure"
+            if reply.status == 401:  # as OpenAI does: part of the key the client sent
+                key = handler.headers.get("Authorization", "").removeprefix("Bearer ")
+                message = f"Incorrect API key provided: {key[:8]}{'*' * 12}{key[-4:]}."
+            self._send(handler, reply.status, {"error": {"message": message, "type": "error"}})
             return
         content = reply.content
         text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)

@@ -23,6 +23,7 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("CRM_CV_FOLDS", "3")
     monkeypatch.setenv("CRM_CV_REPEATS", "1")
     monkeypatch.setenv("CRM_N_JOBS", "1")
+    monkeypatch.setenv("CRM_STATE_DIR", str(tmp_path / "state"))
     return tmp_path
 
 
@@ -124,7 +125,7 @@ def test_invalid_setting_is_a_clear_error(env, monkeypatch):
     monkeypatch.setenv("CRM_RISK_MEDIUM", "0.9")
     result = _run("prepare")
     assert result.exit_code == 2
-    assert "Invalid setting" in result.output and "risk_medium" in result.output
+    assert "Invalid setting" in result.output and "CRM_RISK_MEDIUM (0.9)" in result.output
 
 
 @pytest.mark.slow

@@ -3,6 +3,8 @@ output, retries, the grounding check, fallbacks to the offline writer, and token
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fake_openai import Reply, grounded_draft
 
@@ -170,8 +172,9 @@ def test_chinese_llm_run_keeps_the_sms_in_one_segment(demo_service, server):
 def test_a_dead_endpoint_stops_being_called_after_three_failures(demo_service, server):
     for schema in NODE_OF:
         server.script(schema, *[Reply.error(500)] * 4)
-    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
-    assert len(server.requests) == OpenAIWriter.FAILURES_TO_OPEN
+    context = _context(demo_service, server)
+    result = run_analysis(_high_risk(demo_service), context)
+    assert len(server.requests) == context.writer.breaker.failures_to_open == 3
     assert all(s.written_by == OFFLINE and s.fallback for s in result.trace)
     assert "in a row" in _step(result, "campaign").fallback
     assert result.communications is not None
@@ -184,3 +187,84 @@ def test_fallbacks_are_shown_to_the_user(demo_service, server):
     result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
     shown = fallbacks(result.trace)
     assert "**reasoning**: offline writer used" in shown and "analyst" not in shown
+
+
+def test_a_hung_endpoint_costs_one_analysis_at_most_its_llm_budget(demo_service, server):
+    for schema in NODE_OF:
+        server.script(schema, *[Reply.hanging(8)] * 2)
+    context = _context(demo_service, server, llm_timeout=30.0, llm_budget=2.0)
+    started = time.perf_counter()
+    result = run_analysis(_high_risk(demo_service), context)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2.0 + 3.0
+    assert all(s.written_by == OFFLINE for s in result.trace if s.status == "ran")
+    assert "LLM time budget of 2 s" in _step(result, "analyst").fallback
+    assert (
+        "LLM time budget of 2 s for this analysis is used up" in _step(result, "reasoning").fallback
+    )
+    assert result.communications is not None
+
+
+def test_the_budget_counts_llm_time_across_nodes(demo_service, server):
+    server.script("AnalystDraft", Reply.hanging(1.2))
+    server.script("ReasoningDraft", Reply.hanging(1.2))
+    context = _context(demo_service, server, llm_timeout=5.0, llm_budget=2.0)
+    result = run_analysis(_high_risk(demo_service), context)
+    assert _step(result, "analyst").fallback is None
+    assert "budget" in _step(result, "reasoning").fallback
+    assert "used up" in _step(result, "campaign").fallback
+
+
+def test_the_chat_shares_the_breaker_and_answers_offline_at_once(demo_service, server):
+    from langchain_core.messages import HumanMessage
+
+    from graph.chat import build_chat_graph, make_chat_model
+    from ui.views import chat_messages
+
+    for schema in NODE_OF:
+        server.script(schema, *[Reply.error(500)] * 4)
+    context = _context(demo_service, server)
+    customer = _high_risk(demo_service)
+    run_analysis(customer, context)
+    calls_before = len(server.requests)
+    chat = build_chat_graph(context, model=make_chat_model(context.settings))
+    started = time.perf_counter()
+    state = chat.invoke(
+        {"messages": [HumanMessage(f"risk of {customer}?")], "language": "en", "fallback": None}
+    )
+    assert time.perf_counter() - started < 1.0
+    assert len(server.requests) == calls_before  # the endpoint is known to be down
+    assert "failed 3 times in a row" in state["fallback"]
+    shown = chat_messages(state["messages"])
+    assert shown[-1]["metadata"]["title"] == "⚠️ LLM not used"
+    assert "retrying in" in shown[-1]["content"]
+
+
+def test_the_breaker_tries_the_endpoint_again_after_its_pause():
+    from agents.breaker import CircuitBreaker
+
+    now = [0.0]
+    breaker = CircuitBreaker(failures_to_open=2, cool_down_s=10, clock=lambda: now[0])
+    breaker.record_failure("500")
+    assert breaker.open_reason() is None
+    assert breaker.record_failure("500") is True
+    assert "failed 2 times in a row" in breaker.open_reason()
+    now[0] = 10.5
+    assert breaker.open_reason() is None
+    breaker.record_success()
+    breaker.record_failure("500")
+    assert breaker.open_reason() is None
+
+
+def test_an_llm_error_quoting_the_api_key_is_redacted_in_the_trace(demo_service, server):
+    from fake_openai import Reply as R
+
+    from pydantic import SecretStr
+
+    key = "sk-test-abcdef0123456789"
+    server.script("AnalystDraft", R.error(401), R.error(401))
+    context = _context(demo_service, server, openai_api_key=SecretStr(key))
+    result = run_analysis(_high_risk(demo_service), context)
+    fallback = _step(result, "analyst").fallback
+    assert "AuthenticationError" in fallback and "Incorrect API key provided: [secret]" in fallback
+    assert "sk-test-" not in result.model_dump_json() and "6789" not in result.model_dump_json()

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from tools.customer_tools import build_tools
+from tools.service import RetentionService
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +81,31 @@ def test_list_at_risk_rejects_a_zero_limit(tools):
     assert "limit" in message and "greater than or equal to 1" in message
 
 
-def test_per_customer_caches_stay_bounded(demo_service, monkeypatch):
-    from tools import service as service_module
+def test_per_customer_caches_stay_bounded(demo_service):
+    # A service of its own: the shared fixture's caches belong to every other test.
+    service = RetentionService(
+        demo_service.data,
+        demo_service.model,
+        demo_service.card,
+        demo_service.settings,
+        cache_size=50,
+    )
+    for customer in service.customers.index[:120]:
+        service.predict(customer)
+    assert service.cached_customers() == 50
 
-    monkeypatch.setattr(service_module, "CACHED_CUSTOMERS", 50)
-    for customer in demo_service.customers.index[:120]:
-        demo_service.predict(customer)
-    assert len(demo_service._predictions) <= 50
-    assert len(demo_service._fields) <= 50
+
+def test_recently_used_customers_stay_cached(demo_service):
+    service = RetentionService(
+        demo_service.data,
+        demo_service.model,
+        demo_service.card,
+        demo_service.settings,
+        cache_size=3,
+    )
+    first, *others = service.customers.index[:5]
+    kept = service.predict(first)
+    for customer in others:
+        service.predict(first)
+        service.predict(customer)
+    assert service.predict(first) is kept

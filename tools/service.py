@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from cachetools import LRUCache
 from scipy.special import expit
 
 from crm_agents.settings import Settings
@@ -34,15 +36,9 @@ from tools.schemas import (
     WhatIfResult,
 )
 
-#: Per-customer answers kept at most; the oldest go first (a batch over millions stays bounded).
+#: Per-customer answers kept at most; the least recently used go first (a batch over millions
+#: stays bounded).
 CACHED_CUSTOMERS = 20_000
-
-
-def _remember(cache: dict, key: str, value):
-    while len(cache) >= CACHED_CUSTOMERS:
-        del cache[next(iter(cache))]  # dicts keep insertion order: this is the oldest
-    cache[key] = value
-    return value
 
 
 #: Explaining the whole base at once is one matrix product for a linear model; for sampled
@@ -77,24 +73,43 @@ class RetentionService:
     model: ChurnModel
     card: ModelCard
     settings: Settings
+    cache_size: int = CACHED_CUSTOMERS
     _scores: pd.DataFrame | None = field(default=None, repr=False)
     _explanation: Explanation | None = field(default=None, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
     _columns: dict[str, np.ndarray] | None = field(default=None, repr=False)
-    # Answers are pure functions of immutable data, so each is computed once per customer.
-    _fields: dict[str, dict] = field(default_factory=dict, repr=False)
-    _predictions: dict[str, ChurnPrediction] = field(default_factory=dict, repr=False)
+    # Answers are pure functions of immutable data, so each is computed once per customer. The
+    # app answers several users from threads: every cache and lazy table is filled under one lock.
+    _fields: LRUCache = field(init=False, repr=False)
+    _predictions: LRUCache = field(init=False, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._fields = LRUCache(self.cache_size)
+        self._predictions = LRUCache(self.cache_size)
 
     @property
     def customers(self) -> pd.DataFrame:
         return self.data.customers
 
+    def cached_customers(self) -> int:
+        """How many customers' answers are held in memory (the larger of the two caches)."""
+        with self._lock:
+            return max(len(self._fields), len(self._predictions))
+
+    def _index(self) -> dict[str, int]:
+        if self._positions is None:
+            with self._lock:
+                if self._positions is None:
+                    self._columns = {
+                        c: self.customers[c].to_numpy() for c in self.customers.columns
+                    }
+                    self._positions = {c: i for i, c in enumerate(self.customers.index)}
+        return self._positions
+
     def position(self, customer_id: str) -> int | None:
         """The customer's row number in the table (exact stored ID), or None."""
-        if self._positions is None:
-            self._positions = {c: i for i, c in enumerate(self.customers.index)}
-            self._columns = {c: self.customers[c].to_numpy() for c in self.customers.columns}
-        return self._positions.get(customer_id)
+        return self._index().get(customer_id)
 
     def canonical_id(self, customer_id: str) -> str:
         """The ID as stored, or an error that says what IDs look like and what is close."""
@@ -120,15 +135,19 @@ class RetentionService:
     def fields(self, customer_id: str) -> dict[str, str | int | float]:
         """All fields of one customer as plain Python values."""
         wanted = self.canonical_id(customer_id)
-        if wanted in self._fields:
-            return self._fields[wanted]
-        i = self._positions[wanted]  # type: ignore[index]
+        with self._lock:
+            cached = self._fields.get(wanted)
+        if cached is not None:
+            return cached
+        i = self._index()[wanted]
         fields = {
             c: _plain(values[i])
             for c, values in self._columns.items()  # type: ignore[union-attr]
             if c != "customerID"
         }
-        return _remember(self._fields, wanted, fields)
+        with self._lock:
+            self._fields[wanted] = fields
+        return fields
 
     def profile(self, customer_id: str) -> CustomerProfile:
         wanted = self.canonical_id(customer_id)
@@ -143,8 +162,10 @@ class RetentionService:
         """Base log-odds and per-feature contributions (in model feature order) of one customer."""
         if self.model.is_linear and len(self.customers) <= _BASE_EXPLANATION_LIMIT:
             if self._explanation is None:
-                self._explanation = self.model.explain(self.customers)
-            i = self._positions[customer_id]  # type: ignore[index]
+                with self._lock:
+                    if self._explanation is None:
+                        self._explanation = self.model.explain(self.customers)
+            i = self._index()[customer_id]
             return (
                 float(self._explanation.base_logit[i]),
                 self._explanation.contributions.to_numpy()[i],
@@ -154,8 +175,10 @@ class RetentionService:
 
     def predict(self, customer_id: str) -> ChurnPrediction:
         wanted = self.canonical_id(customer_id)
-        if wanted in self._predictions:
-            return self._predictions[wanted]
+        with self._lock:
+            cached = self._predictions.get(wanted)
+        if cached is not None:
+            return cached
         fields = self.fields(wanted)
         base_logit, contributions = self._explain(wanted)
         probability = float(expit(base_logit + contributions.sum()))
@@ -183,7 +206,9 @@ class RetentionService:
             model=self.model.name,
             explanation_method=self.model.explanation_method,
         )
-        return _remember(self._predictions, wanted, prediction)
+        with self._lock:
+            self._predictions[wanted] = prediction
+        return prediction
 
     def changed_rows(self, customer_id: str, variants: list[dict[str, object]]) -> pd.DataFrame:
         """The customer's row once per variant, each with that variant's changes applied."""
@@ -250,11 +275,15 @@ class RetentionService:
     def scores(self) -> pd.DataFrame:
         """The whole base scored once and kept, for listings and the portfolio."""
         if self._scores is None:
-            scored = score_customers(self.model, self.customers, self.settings)
-            scored["monthly_charges"] = self.customers["MonthlyCharges"].to_numpy()
-            self._scores = scored.sort_values(
-                ["churn_probability", "customerID"], ascending=[False, True], ignore_index=True
-            )
+            with self._lock:
+                if self._scores is None:
+                    scored = score_customers(self.model, self.customers, self.settings)
+                    scored["monthly_charges"] = self.customers["MonthlyCharges"].to_numpy()
+                    self._scores = scored.sort_values(
+                        ["churn_probability", "customerID"],
+                        ascending=[False, True],
+                        ignore_index=True,
+                    )
         return self._scores
 
     def at_risk(

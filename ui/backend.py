@@ -37,7 +37,8 @@ class Backend:
             checkpointer=open_checkpointer(settings.chat_db),
             model=make_chat_model(settings),
         )
-        files = Path(tempfile.mkdtemp(prefix="crm-agents-"))
+        settings.downloads_dir.mkdir(parents=True, exist_ok=True)
+        files = Path(tempfile.mkdtemp(prefix="app-", dir=settings.downloads_dir))
         return cls(settings, service, context, chat, files)
 
     def header(self) -> str:

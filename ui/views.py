@@ -241,4 +241,13 @@ def chat_messages(messages: list[AnyMessage]) -> list[dict]:
                 )
             if m.content:
                 shown.append({"role": "assistant", "content": str(m.content)})
+                reason = m.response_metadata.get("fallback")
+                if reason:
+                    shown.append(
+                        {
+                            "role": "assistant",
+                            "content": f"Answered by the offline router: {reason}",
+                            "metadata": {"title": "⚠️ LLM not used", "status": "done"},
+                        }
+                    )
     return shown
