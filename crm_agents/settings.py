@@ -202,7 +202,9 @@ class Settings(BaseSettings):
         try:
             re.compile(value)
         except re.error as err:
-            raise ValueError(f"is not a regular expression ({err}); e.g. {DEFAULT_ID_PATTERN}")
+            raise ValueError(
+                f"is not a regular expression ({err}); e.g. {DEFAULT_ID_PATTERN}"
+            ) from None
         return value
 
     @model_validator(mode="before")

@@ -1,8 +1,8 @@
 """The results database (SQLAlchemy): runs, scores, analyses and the `campaign_queue` view.
 
-SQLite at `state/crm.db` (`CRM_RESULTS_DB`) by default, any SQLAlchemy URL otherwise. Every write is one
-transaction, so a crash or a failed write leaves whole chunks or nothing; (run_id, customer_id)
-keys make a resumed run skip what is stored and never duplicate a row.
+SQLite at `state/crm.db` (`CRM_RESULTS_DB`) by default, any SQLAlchemy URL otherwise. Every
+write is one transaction, so a crash or a failed write leaves whole chunks or nothing;
+(run_id, customer_id) keys make a resumed run skip what is stored and never duplicate a row.
 """
 
 from __future__ import annotations

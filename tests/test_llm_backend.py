@@ -258,7 +258,6 @@ def test_the_breaker_tries_the_endpoint_again_after_its_pause():
 
 def test_an_llm_error_quoting_the_api_key_is_redacted_in_the_trace(demo_service, server):
     from fake_openai import Reply as R
-
     from pydantic import SecretStr
 
     key = "sk-test-abcdef0123456789"
