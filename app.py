@@ -10,8 +10,10 @@ rules; the header says which data, model and writer produced them.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import random
+import socket
 import sys
 import uuid
 from pathlib import Path
@@ -22,26 +24,32 @@ import gradio as gr
 from langchain_core.messages import HumanMessage
 
 from crm_agents.settings import Settings, SettingsError
+from data.spreadsheet import to_csv_text
 from data.validation import DataValidationError
 from graph.analysis import AnalysisResult, graph, stream_analysis
 from models.persistence import ModelArtifactError
+from models.training import MissingLabelsError
 from tools.portfolio import at_risk_table, risk_value_matrix
 from tools.service import CustomerNotFoundError
 from ui import charts, views
 from ui.backend import Backend
+from ui.escape import html_text
+
+log = logging.getLogger("crm_agents.app")
 
 LANGUAGES = [("English", "en"), ("繁體中文", "zh-TW")]
 ANY = "any"
 
 
 def build_app(backend: Backend) -> gr.Blocks:
+    """The app's layout holds nothing from the data: the page, its config and the API info are
+    served before login, so the header, the ID choices, examples and the portfolio are filled
+    by `demo.load` for the logged-in session."""
     service = backend.service
-    ids = service.customers.index.tolist()
-    matrix = risk_value_matrix(service)
 
     with gr.Blocks(title="CRM Retention Agents") as demo:
         with gr.Row():
-            gr.Markdown(backend.header(), elem_id="header")
+            header = gr.Markdown("## CRM Retention Agents", elem_id="header")
             language = gr.Radio(
                 LANGUAGES,
                 value=backend.settings.language,
@@ -54,7 +62,7 @@ def build_app(backend: Backend) -> gr.Blocks:
         with gr.Tab("Analyze"):
             with gr.Row():
                 customer = gr.Dropdown(
-                    ids,
+                    [],
                     value=None,
                     label="Customer ID",
                     filterable=True,
@@ -106,7 +114,7 @@ def build_app(backend: Backend) -> gr.Blocks:
             chatbot = gr.Chatbot(label="Ask about any customer", height=480, elem_id="chatbot")
             with gr.Row():
                 question = gr.Textbox(
-                    placeholder="e.g. Why will 7590-VHVEG churn? · 列出前 5 名高風險客戶",
+                    placeholder="e.g. Who is most likely to leave? · 列出前 5 名高風險客戶",
                     show_label=False,
                     scale=4,
                 )
@@ -114,9 +122,8 @@ def build_app(backend: Backend) -> gr.Blocks:
                 new_button = gr.Button("New conversation", scale=0)
 
         with gr.Tab("Portfolio"):
-            gr.Plot(charts.portfolio_matrix(matrix), show_label=False)
-            gr.Dataframe(
-                matrix,
+            matrix_chart = gr.Plot(show_label=False)
+            matrix_table = gr.Dataframe(
                 label="Risk × value: customers, monthly revenue and revenue at risk",
                 interactive=False,
             )
@@ -160,10 +167,21 @@ def build_app(backend: Backend) -> gr.Blocks:
             last_result,
         ]
 
+        def refused(message: str) -> dict:
+            """One clear message in the status line, every panel of an earlier customer cleared."""
+            log.warning("analysis refused: %s", message.replace("\n", " "))
+            cleared: dict = {component: None for component in outputs}
+            return cleared | {
+                status: f"⚠️ {views.md(message)}",
+                sms_count: "",
+                download: gr.DownloadButton(value=None, interactive=False),
+            }
+
         def analyze(customer_id: str | None, lang: str):
             """Run the four-agent analysis of one customer, streaming node by node."""
             if not customer_id:
-                raise gr.Error("Pick a customer ID first (or press Random customer).")
+                yield refused("Pick a customer ID first (or press Random customer).")
+                return
             try:
                 stream = stream_analysis(customer_id, backend.context, lang)
                 done: list[str] = []
@@ -186,7 +204,7 @@ def build_app(backend: Backend) -> gr.Blocks:
                         changes |= _analyst_view(update["profile"], update["risk"])
                     yield changes
             except CustomerNotFoundError as err:
-                raise gr.Error(str(err)) from None
+                yield refused(str(err))
 
         def _analyst_view(customer_profile, risk) -> dict:
             return {
@@ -239,7 +257,7 @@ def build_app(backend: Backend) -> gr.Blocks:
             if level != ANY:
                 scores = scores[scores["risk_level"] == level]
             if scores.empty:
-                raise gr.Error(f"No customer is at {level} risk.")
+                raise gr.Error(f"No customer is at {html_text(level)} risk.")
             return random.choice(scores["customerID"].tolist())
 
         random_button.click(
@@ -288,7 +306,7 @@ def build_app(backend: Backend) -> gr.Blocks:
             table = at_risk_table(
                 service, int(n), None if level == ANY else level, None if tier == ANY else tier
             )
-            path = backend.save("at-risk-customers.csv", table.to_csv(index=False))
+            path = backend.save("at-risk-customers.csv", to_csv_text(table))
             return table, path
 
         for control in (top_risk, top_tier, top_n):
@@ -297,10 +315,47 @@ def build_app(backend: Backend) -> gr.Blocks:
             )
         demo.load(portfolio, [top_risk, top_tier, top_n], [top_table, export], api_name="portfolio")
 
+        # ---- after login: everything that comes from the data --------------------------------
+        def session_start():
+            """The header, the ID picker's choices, an example question and the portfolio."""
+            matrix = risk_value_matrix(service)
+            example = service.example_id()
+            return (
+                backend.header(),
+                gr.Dropdown(choices=service.customers.index.tolist()),
+                gr.Textbox(placeholder=f"e.g. Why will {example} churn? · 列出前 5 名高風險客戶"),
+                charts.portfolio_matrix(matrix),
+                matrix,
+            )
+
+        demo.load(
+            session_start,
+            None,
+            [header, customer, question, matrix_chart, matrix_table],
+            api_name="session_start",
+        )
+
     return demo
 
 
+class PortInUseError(OSError):
+    """The port the app should listen on is taken."""
+
+
+def check_port_free(host: str, port: int) -> None:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise PortInUseError(
+                f"port {port} on {host} is already in use (another app or an earlier run?). "
+                f"Choose another: `make run PORT={port + 1}`, `python app.py --port {port + 1}` "
+                f"or CRM_PORT={port + 1}."
+            ) from None
+
+
 def launch(settings: Settings, *, block: bool = True) -> gr.Blocks:
+    check_port_free(settings.host, settings.port)
     backend = Backend.start(settings)
     demo = build_app(backend)
     demo.queue(default_concurrency_limit=4)
@@ -328,7 +383,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         _launch_from(args)
-    except (ModelArtifactError, DataValidationError, SettingsError, OSError) as err:
+    except (
+        ModelArtifactError,
+        DataValidationError,
+        MissingLabelsError,
+        SettingsError,
+        OSError,
+    ) as err:
         print(f"Error: {err}", file=sys.stderr)
         raise SystemExit(2) from None
 

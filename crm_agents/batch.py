@@ -7,12 +7,16 @@ followed by `--resume`) continues the same run and skips every customer already 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
@@ -36,6 +40,11 @@ class BatchError(RuntimeError):
     """The batch cannot start or continue; the message says why and what to do."""
 
 
+class Failure(BaseModel):
+    customer_id: str
+    reason: str
+
+
 class BatchSummary(BaseModel):
     run_id: int
     status: str
@@ -43,6 +52,8 @@ class BatchSummary(BaseModel):
     customers_eligible: int
     customers_analysed: int
     analysed_this_time: int
+    customers_failed: int = 0
+    failures: list[Failure] = []
     seconds: float
 
 
@@ -107,29 +118,56 @@ def _analysis_row(run_id: int, result: AnalysisResult) -> dict:
 
 # A forked worker's copy of the parent's context (set before the fork, never pickled).
 _WORKER_CONTEXT: AnalysisContext | None = None
+_PARENT_PID = 0
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _quiet_worker() -> None:
-    # The parent decides when to stop; a Ctrl-C must not kill the workers mid-chunk.
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this worker when the batch process dies, however it dies
+    (kill -9 included): an orphaned worker would hold hundreds of MB for nothing."""
+    with suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != _PARENT_PID:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _init_worker() -> None:
+    _die_with_parent()
+    # Ctrl-C reaches the whole terminal group; the parent finishes the chunk in hand and
+    # stops the workers itself. SIGTERM sent to a worker ends it (the parent then stops).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _analyse_chunk(chunk: list[str], language: Language, run_id: int) -> list[dict]:
+def _analyse_chunk(
+    chunk: list[str], language: Language, run_id: int
+) -> tuple[list[dict], list[dict]]:
+    """(analyses, failures) of one chunk: a customer that cannot be analysed is recorded with
+    its reason, and the others go on."""
     assert _WORKER_CONTEXT is not None
-    return [_analysis_row(run_id, run_analysis(c, _WORKER_CONTEXT, language)) for c in chunk]
+    analysed, failed = [], []
+    for customer_id in chunk:
+        try:
+            analysed.append(
+                _analysis_row(run_id, run_analysis(customer_id, _WORKER_CONTEXT, language))
+            )
+        except Exception as err:  # one customer's failure must not stop the run
+            reason = _WORKER_CONTEXT.settings.redact(f"{type(err).__name__}: {err}")[:500]
+            failed.append({"run_id": run_id, "customer_id": customer_id, "reason": reason})
+    return analysed, failed
 
 
 @contextmanager
 def _executor(context: AnalysisContext, workers: int) -> Iterator[Executor]:
     """Threads for an LLM backend (waiting on the network); forked processes for the offline
     writer (pure Python, so threads would share one core)."""
-    global _WORKER_CONTEXT
-    _WORKER_CONTEXT = context
+    global _WORKER_CONTEXT, _PARENT_PID
+    _WORKER_CONTEXT, _PARENT_PID = context, os.getpid()
     offline = isinstance(context.writer, OfflineWriter)
     if offline and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         pool: Executor = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_worker
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker
         )
     else:
         pool = ThreadPoolExecutor(max_workers=workers)
@@ -190,14 +228,16 @@ def run_batch(
         floor = RISK_ORDER[min_risk]
         eligible = scored[scored["risk_level"].map(RISK_ORDER) >= floor]["customerID"].tolist()
         eligible = eligible[:limit] if limit else eligible
-        done = store.stored_customers(engine, store.analyses, run_id)
+        done = store.stored_customers(engine, store.analyses, run_id) | store.stored_customers(
+            engine, store.failures, run_id
+        )
         todo = [c for c in eligible if c not in done]
         store.update_run(
             engine, run_id, customers_scored=len(scored), customers_eligible=len(eligible)
         )
         if len(todo) > CHUNK:
             context.warm()  # whole-base explanations and offer what-ifs, once, before any fork
-        analysed = 0
+        analysed = processed = 0
         progress(len(done), len(eligible))
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
         with _graceful_stop() as stop, _executor(context, workers) as pool:
@@ -213,12 +253,21 @@ def run_batch(
                     pending.append(pool.submit(_analyse_chunk, chunk, language, run_id))
                 if not pending:
                     break
-                rows = pending.pop(0).result()
-                store.insert_rows(engine, store.analyses, rows)
+                try:
+                    rows, failed = pending.pop(0).result()
+                except BrokenProcessPool:
+                    # A worker was killed (a SIGTERM to the whole group, or the OOM killer).
+                    # Every stored chunk is whole; the rest waits for --resume.
+                    time.sleep(0.2)  # let a pending SIGTERM/SIGINT handler record itself
+                    stop.requested = stop.requested or "a worker's death"
+                    break
+                store.insert_chunk(engine, rows, failed)
                 analysed += len(rows)
-                progress(len(done) + analysed, len(eligible))
+                processed += len(rows) + len(failed)
+                progress(len(done) + processed, len(eligible))
         total = store.count_rows(engine, store.analyses, run_id)
-        status = "completed" if total >= len(eligible) else "interrupted"
+        failures = store.failures_of(engine, run_id)
+        status = "completed" if total + len(failures) >= len(eligible) else "interrupted"
         store.update_run(
             engine,
             run_id,
@@ -232,7 +281,10 @@ def run_batch(
     except Exception as err:
         with suppress(store.StoreError):  # a read-only or broken database cannot record it
             store.update_run(
-                engine, run_id, status="failed", error=f"{type(err).__name__}: {err}"[:2000]
+                engine,
+                run_id,
+                status="failed",
+                error=context.settings.redact(f"{type(err).__name__}: {err}")[:2000],
             )
         raise BatchError(
             f"run {run_id} failed: {err}. Every chunk written before the failure is complete; "
@@ -245,5 +297,7 @@ def run_batch(
         customers_eligible=len(eligible),
         customers_analysed=total,
         analysed_this_time=analysed,
+        customers_failed=len(failures),
+        failures=[Failure(**f) for f in failures],
         seconds=time.perf_counter() - started,
     )

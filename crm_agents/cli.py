@@ -19,14 +19,16 @@ from rich.table import Table
 
 from agents.context import AnalysisContext
 from crm_agents.batch import BatchError, run_batch
+from crm_agents.model_check import ensure_model, stale_reason
 from crm_agents.report import print_report
 from crm_agents.settings import FeatureSetName, Language, ModelChoice, Settings, SettingsError
 from crm_agents.store import StoreError, default_url, export_run, open_store
 from data.loading import CustomerData, load_customers
+from data.spreadsheet import write_csv
 from data.validation import DataValidationError
 from graph.analysis import AnalysisResult, stream_analysis
 from models.candidates import CandidateName
-from models.persistence import ModelArtifactError, load_card, load_model, save_model
+from models.persistence import ModelArtifactError, load_card, save_model
 from models.scoring import score_customers
 from models.segments import RiskLevel
 from models.training import MissingLabelsError, evaluate, metrics_table, train
@@ -39,6 +41,7 @@ console = Console(stderr=True)
 out = Console()
 
 DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
+SHOWN_FAILURES = 10
 DataOption = Annotated[
     Path | None,
     typer.Option("--data", help="Telco CSV (default: CRM_DATA_PATH, data/raw/*.csv, else demo)"),
@@ -78,6 +81,18 @@ def _load(data: Path | None, settings: Settings) -> CustomerData:
     return loaded
 
 
+def _model_for(loaded: CustomerData, settings: Settings):
+    """The saved model for this data, trained first (with a spinner) when missing or stale."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
+        task = bar.add_task("checking the saved model", total=None)
+        return ensure_model(
+            loaded,
+            settings,
+            say=lambda line: console.print(f"[yellow]{escape(line)}[/yellow]", highlight=False),
+            progress=lambda stage: bar.update(task, description=stage),
+        )
+
+
 @app.command()
 def prepare(data: DataOption = None) -> None:
     """Validate the data, add behaviour signals, write state/processed/churn_features.csv."""
@@ -85,13 +100,10 @@ def prepare(data: DataOption = None) -> None:
         settings = _settings()
         loaded = _load(data, settings)
         target = settings.processed_dir / "churn_features.csv"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".csv.partial")
         frame = loaded.customers.assign(
             signals_simulated=",".join(loaded.origin.simulated_signals) or "none"
         )
-        frame.to_csv(partial, index=False)
-        partial.replace(target)
+        write_csv(frame, target)
         console.print(f"Wrote {len(frame):,} customers to {target}")
 
 
@@ -100,19 +112,26 @@ def train_command(
     data: DataOption = None,
     features: Annotated[FeatureSetName | None, typer.Option(help="telco or enriched")] = None,
     model: Annotated[ModelChoice | None, typer.Option(help="auto or one candidate")] = None,
-    if_missing: Annotated[bool, typer.Option(help="Do nothing when a model is saved")] = False,
+    if_missing: Annotated[
+        bool, typer.Option(help="Do nothing when a model trained on this data is saved")
+    ] = False,
 ) -> None:
     """Cross-validate the candidates, save the champion and its model card."""
     with _clear_errors():
         settings = _settings(feature_set=features, model=model)
+        loaded = _load(data, settings)
         if if_missing:
             try:
                 card = load_card(settings.artifacts_dir)
-                console.print(f"Model already trained: {card.model} ({card.created_at:%Y-%m-%d})")
-                return
             except ModelArtifactError:
-                pass
-        loaded = _load(data, settings)
+                card = None
+            reason = stale_reason(card, loaded)
+            if card is not None and reason is None:
+                console.print(
+                    f"Model already trained on this data: {card.model} ({card.created_at:%Y-%m-%d})"
+                )
+                return
+            console.print(f"Training: {reason}.", highlight=False)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
             task = bar.add_task("training", total=None)
             fitted, card = train(loaded, settings, lambda s: bar.update(task, description=s))
@@ -162,17 +181,14 @@ def score(
     with _clear_errors():
         settings = _settings()
         loaded = _load(data, settings)
-        model, _ = load_model(settings.artifacts_dir)
+        model, _ = _model_for(loaded, settings)
         columns = [BarColumn(), MofNCompleteColumn(), TextColumn("customers scored")]
         with Progress(*columns, console=console) as bar:
             task = bar.add_task("score", total=len(loaded.customers))
             scored = score_customers(
                 model, loaded.customers, settings, lambda n: bar.advance(task, n)
             )
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        partial = out_path.with_name(out_path.name + ".partial")
-        scored.to_csv(partial, index=False)
-        partial.replace(out_path)
+        write_csv(scored, out_path)
         counts = scored["risk_level"].value_counts().to_dict()
         console.print(f"Wrote {len(scored):,} scores to {out_path}; risk levels: {counts}")
 
@@ -190,9 +206,8 @@ def analyze(
         if customer_id is None and not pick_random:
             raise typer.BadParameter("give a customer ID (e.g. 7590-VHVEG) or --random")
         settings = _settings()
-        service = RetentionService(
-            _load(data, settings), *load_model(settings.artifacts_dir), settings
-        )
+        loaded = _load(data, settings)
+        service = RetentionService(loaded, *_model_for(loaded, settings), settings)
         context = AnalysisContext.build(service)
         if customer_id is None:
             customer_id = random.choice(service.customers.index.tolist())
@@ -245,9 +260,8 @@ def batch(
         settings = _settings()
         url = db or default_url(settings.results_db)
         open_store(url)  # a bad database fails here, before the data and model are loaded
-        service = RetentionService(
-            _load(data, settings), *load_model(settings.artifacts_dir), settings
-        )
+        loaded = _load(data, settings)
+        service = RetentionService(loaded, *_model_for(loaded, settings), settings)
         context = AnalysisContext.build(service)
         with Progress(
             SpinnerColumn(),
@@ -283,8 +297,18 @@ def batch(
         console.print(
             f"run {summary.run_id} {summary.status}: {summary.customers_scored:,} scored, "
             f"{summary.customers_analysed:,} of {summary.customers_eligible:,} eligible analysed "
-            f"({summary.analysed_this_time:,} now, {rate:,.0f}/s) → {url}"
+            f"({summary.analysed_this_time:,} now, {rate:,.0f}/s) → {url}",
+            highlight=False,
         )
+        if summary.failures:
+            console.print(
+                f"[yellow]{summary.customers_failed:,} customer(s) could not be analysed "
+                "(stored in the failures table):[/yellow]"
+            )
+            for failure in summary.failures[:SHOWN_FAILURES]:
+                console.print(f"  {escape(failure.customer_id)}: {escape(failure.reason)}")
+            if summary.customers_failed > SHOWN_FAILURES:
+                console.print(f"  … and {summary.customers_failed - SHOWN_FAILURES:,} more")
         if export is not None and summary.status == "completed":
             files = export_run(open_store(url), summary.run_id, export / f"run-{summary.run_id}")
             console.print(f"exported {len(files)} files to {files[0].parent}")

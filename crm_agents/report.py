@@ -1,14 +1,21 @@
-"""The analysis as a readable terminal report (rich)."""
+"""The analysis as a readable terminal report (rich). Text from the data or an LLM is printed
+as text: `[` in it never becomes rich markup."""
 
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from data.schema import FEATURE_LABELS
 from graph.analysis import AnalysisResult
 from tools.playbook import load_playbook
+
+
+def esc(value: object) -> str:
+    return escape(str(value))
 
 
 def _risk_panel(result: AnalysisResult) -> Panel:
@@ -20,19 +27,24 @@ def _risk_panel(result: AnalysisResult) -> Panel:
         mark = " (simulated)" if d.simulated else ""
         effect = "raises risk" if d.contribution > 0 else "lowers risk"
         table.add_row(
-            FEATURE_LABELS[d.feature], f"{d.value}{mark}", f"{d.contribution:+.3f}", effect
+            FEATURE_LABELS[d.feature], f"{esc(d.value)}{mark}", f"{d.contribution:+.3f}", effect
         )
     head = (
         f"[bold]{r.probability:.1%}[/bold] churn probability · {r.risk_level} risk · "
         f"{r.value_tier} value · {r.value_at_risk:,.2f} at stake over {r.clv_horizon_months} months"
     )
-    return Panel(Group(head, r.summary, r.detail, table), title=f"Analyst · {result.customer_id}")
+    return Panel(
+        Group(head, Text(r.summary), Text(r.detail), table),
+        title=f"Analyst · {esc(result.customer_id)}",
+    )
 
 
 def _reasons_panel(result: AnalysisResult) -> Panel:
-    parts = [f"• [bold]{x.title}[/bold] — {x.explanation}" for x in result.reasons.reasons]
-    parts += [f"⚠ {w}" for w in result.reasons.warning_signs]
-    parts.append(f"[dim]{result.reasons.background}[/dim]")
+    parts = [
+        f"• [bold]{esc(x.title)}[/bold] — {esc(x.explanation)}" for x in result.reasons.reasons
+    ]
+    parts += [f"⚠ {esc(w)}" for w in result.reasons.warning_signs]
+    parts.append(f"[dim]{esc(result.reasons.background)}[/dim]")
     return Panel("\n".join(parts), title="Reasoning")
 
 
@@ -45,7 +57,7 @@ def _campaign_panel(result: AnalysisResult) -> Panel:
     playbook = load_playbook()
     for o in [plan.offer, *plan.runners_up]:
         table.add_row(
-            playbook.get(o.offer_id).title_in(result.language),
+            Text(playbook.get(o.offer_id).title_in(result.language)),
             f"{o.total_cost:,.2f}",
             f"{o.probability_after:.1%}",
             f"{o.expected_value:,.2f}",
@@ -53,10 +65,10 @@ def _campaign_panel(result: AnalysisResult) -> Panel:
     verdict = "worth its cost" if plan.worth_its_cost else "does NOT pay for itself"
     return Panel(
         Group(
-            f"[bold]{plan.offer_title}[/bold] ({verdict})",
-            plan.why_it_fits,
+            f"[bold]{esc(plan.offer_title)}[/bold] ({verdict})",
+            Text(plan.why_it_fits),
             table,
-            f"[dim]{plan.caveat}[/dim]",
+            f"[dim]{esc(plan.caveat)}[/dim]",
         ),
         title="Campaign",
     )
@@ -67,17 +79,17 @@ def _communications_panel(result: AnalysisResult) -> Panel:
     assert c is not None
     script = c.call_script
     lines = [
-        f"[bold]Email — {c.email.subject}[/bold]",
-        c.email.body,
+        f"[bold]Email — {esc(c.email.subject)}[/bold]",
+        esc(c.email.body),
         "",
-        f"[bold]SMS ({c.sms.length}/{c.sms.limit})[/bold] {c.sms.text}",
+        f"[bold]SMS ({c.sms.length}/{c.sms.limit})[/bold] {esc(c.sms.text)}",
         "",
         "[bold]Call script[/bold]",
-        f"1. {script.greeting}",
-        f"2. {script.reason_for_call}",
-        f"3. {script.offer}",
-        *[f"   – “{o.objection}” → {o.answer}" for o in script.objections],
-        f"4. {script.close}",
+        f"1. {esc(script.greeting)}",
+        f"2. {esc(script.reason_for_call)}",
+        f"3. {esc(script.offer)}",
+        *[f"   – “{esc(o.objection)}” → {esc(o.answer)}" for o in script.objections],
+        f"4. {esc(script.close)}",
     ]
     return Panel("\n".join(lines), title="Communication")
 
@@ -91,8 +103,8 @@ def print_report(result: AnalysisResult, console: Console) -> None:
         console.print(_communications_panel(result))
     if result.skipped:
         note = next(s.note for s in result.trace if s.status == "skipped")
-        console.print(f"[yellow]Skipped {', '.join(result.skipped)}: {note}[/yellow]")
-    fallbacks = [f"{s.node}: {s.fallback}" for s in result.trace if s.fallback]
-    console.print(f"[dim]Texts written by {result.backend}.[/dim]")
+        console.print(f"[yellow]Skipped {', '.join(result.skipped)}: {esc(note)}[/yellow]")
+    fallbacks = [f"{s.node}: {esc(s.fallback)}" for s in result.trace if s.fallback]
+    console.print(f"[dim]Texts written by {esc(result.backend)}.[/dim]")
     for line in fallbacks:
         console.print(f"[yellow]Fallback to the offline writer — {line}[/yellow]")

@@ -37,6 +37,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from data.spreadsheet import write_csv
+
 metadata = MetaData()
 
 runs = Table(
@@ -64,7 +66,7 @@ scores = Table(
     "scores",
     metadata,
     Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
-    Column("customer_id", String(32), primary_key=True),
+    Column("customer_id", String(64), primary_key=True),
     Column("churn_probability", Float, nullable=False),
     Column("risk_level", String(8), nullable=False),
     Column("value_tier", String(8), nullable=False),
@@ -77,7 +79,7 @@ analyses = Table(
     "analyses",
     metadata,
     Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
-    Column("customer_id", String(32), primary_key=True),
+    Column("customer_id", String(64), primary_key=True),
     Column("churn_probability", Float, nullable=False),
     Column("risk_level", String(8), nullable=False),
     Column("value_tier", String(8), nullable=False),
@@ -92,6 +94,16 @@ analyses = Table(
     Column("call_script", Text),
     Column("written_by", String(200), nullable=False),
     Column("result_json", Text, nullable=False),
+)
+
+#: Customers a run could not analyse, with the reason; the run goes on without them and a
+#: resumed run does not retry them (the same data and model would fail the same way).
+failures = Table(
+    "failures",
+    metadata,
+    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
+    Column("customer_id", String(64), primary_key=True),
+    Column("reason", Text, nullable=False),
 )
 
 # What marketing automation reads: the latest completed run's worthwhile offers, best expected
@@ -228,6 +240,24 @@ def insert_rows(engine: Engine, table: Table, rows: list[dict]) -> None:
             connection.execute(insert(table), rows)
 
 
+def insert_chunk(engine: Engine, analysed: list[dict], failed: list[dict]) -> None:
+    """One chunk's analyses and failures in one transaction: the chunk is stored whole or not."""
+    if analysed or failed:
+        with _writing(), engine.begin() as connection:
+            if analysed:
+                connection.execute(insert(analyses), analysed)
+            if failed:
+                connection.execute(insert(failures), failed)
+
+
+def failures_of(engine: Engine, run_id: int) -> list[dict]:
+    query = select(failures.c.customer_id, failures.c.reason).where(failures.c.run_id == run_id)
+    with engine.connect() as connection:
+        return [
+            dict(r) for r in connection.execute(query.order_by(failures.c.customer_id)).mappings()
+        ]
+
+
 def insert_frame(engine: Engine, table: Table, frame: pd.DataFrame, batch: int = 50_000) -> None:
     """A whole table in one transaction, converted to rows a batch at a time (bounded memory
     for millions of rows); on any failure none of it is written."""
@@ -250,10 +280,9 @@ def export_run(engine: Engine, run_id: int, folder: Path) -> list[Path]:
     """The run's scores, analyses and the campaign queue as CSV and Parquet files."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in ("scores", "analyses", "campaign_queue"):
+    for name in ("scores", "analyses", "failures", "campaign_queue"):
         frame = read_table(engine, name, run_id)
-        for suffix, write in ((".csv", frame.to_csv), (".parquet", frame.to_parquet)):
-            path = folder / f"{name}{suffix}"
-            write(path, index=False)
-            written.append(path)
+        written.append(write_csv(frame, folder / f"{name}.csv"))
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+        written.append(folder / f"{name}.parquet")
     return written

@@ -124,7 +124,9 @@ def load_customers(path: Path | None = None, settings: Settings | None = None) -
         customers = generate_customers(settings.synthetic_rows, settings.seed)
         origin_kwargs = {"kind": "synthetic", "seed": settings.seed}
     else:
-        customers = validate_customers(read_customer_file(source), str(source))
+        customers = validate_customers(
+            read_customer_file(source), str(source), settings.customer_id_pattern
+        )
         origin_kwargs = {
             "kind": "file",
             "path": str(source.resolve()),

@@ -6,8 +6,11 @@ problems of a file are collected first, so a user fixes them in one pass.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from crm_agents.settings import DEFAULT_ID_PATTERN
 from data.schema import (
     BINARY_INT_COLUMNS,
     CATEGORICAL_VALUES,
@@ -104,7 +107,39 @@ def _parse_number(
     return values
 
 
-def validate_customers(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+def describe_id_pattern(pattern: str) -> str:
+    """What an accepted ID looks like, in words for the default pattern."""
+    if pattern == DEFAULT_ID_PATTERN:
+        return "1–64 letters, digits, '-', '_' or '.'"
+    return f"text matching {pattern} (CRM_CUSTOMER_ID_PATTERN)"
+
+
+def _check_ids(raw: pd.DataFrame, pattern: str, problems: list[str]) -> pd.Series:
+    ids = raw[ID_COLUMN].str.strip()
+    blank = ids.eq("")
+    if blank.any():
+        problems.append(f"column {ID_COLUMN}: blank customer ID on {_lines(raw.index[blank])}")
+    # IDs are matched without regard to case everywhere, so two that differ only in case clash.
+    dup = ids.str.casefold().duplicated(keep=False) & ~blank
+    if dup.any():
+        problems.append(
+            f"column {ID_COLUMN}: duplicate customer ID(s) {_values(ids[dup])} on "
+            f"{_lines(raw.index[dup])}; each customer must appear once (IDs are matched "
+            "without regard to case)"
+        )
+    compiled = re.compile(pattern)
+    malformed = ~blank & ~ids.map(lambda i: compiled.fullmatch(i) is not None)
+    if malformed.any():
+        problems.append(
+            f"column {ID_COLUMN}: malformed customer ID(s) {_values(ids[malformed])} on "
+            f"{_lines(raw.index[malformed])}; an ID is {describe_id_pattern(pattern)}"
+        )
+    return ids
+
+
+def validate_customers(
+    raw: pd.DataFrame, source: str, id_pattern: str = DEFAULT_ID_PATTERN
+) -> pd.DataFrame:
     """Check a table read as text and return it typed and cleaned.
 
     Blank `TotalCharges` is accepted for new customers (tenure 0, the 11 such rows of the real
@@ -119,16 +154,7 @@ def validate_customers(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     raw = raw.reset_index(drop=True)
     clean = pd.DataFrame(index=raw.index)
 
-    ids = raw[ID_COLUMN].str.strip()
-    if ids.eq("").any():
-        problems.append(f"column {ID_COLUMN}: blank customer ID on {_lines(raw.index[ids.eq('')])}")
-    dup = ids.duplicated(keep=False) & ids.ne("")
-    if dup.any():
-        problems.append(
-            f"column {ID_COLUMN}: duplicate customer ID(s) {_values(ids[dup])} on "
-            f"{_lines(raw.index[dup])}; each customer must appear once"
-        )
-    clean[ID_COLUMN] = ids
+    clean[ID_COLUMN] = _check_ids(raw, id_pattern, problems)
 
     for column, allowed in CATEGORICAL_VALUES.items():
         values = raw[column].str.strip()

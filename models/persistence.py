@@ -1,8 +1,10 @@
-"""Saving and loading the champion with its model card; nothing unverified is ever unpickled.
+"""Saving and loading the champion with its model card; nothing executable is loaded.
 
-The card records the sha256 of the pickled model. Loading checks the file's hash against it
-before `joblib.load` touches a byte of pickle, so a truncated, corrupted or swapped file is
-refused with the command that rebuilds it.
+The model is stored with `skops` (a zip of JSON and arrays, no pickle), and loading trusts only
+the types on `TRUSTED_TYPES`: a file naming any other type or function is refused before
+anything is built from it, so replacing both the model and its card cannot run code. The card
+records the sha256 of the model file, and loading checks it first, so a truncated, corrupted or
+swapped file is refused with the command that rebuilds it.
 """
 
 from __future__ import annotations
@@ -13,14 +15,30 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-import joblib
+import numpy as np
+import pandas as pd
+import skops.io as sio
 from pydantic import BaseModel, ValidationError
+from sklearn.pipeline import Pipeline
 
-from data.loading import DataOrigin, file_sha256
+from data.loading import DataOrigin
 from models.churn_model import ChurnModel
 from models.evaluation import CVMetrics
 
-MODEL_FILE = "churn_model.joblib"
+MODEL_FILE = "churn_model.skops"
+
+#: The types skops does not trust by default that our candidate pipelines are made of (the
+#: spline basis, boosting's tree predictors, the blend's bunch), and nothing else.
+TRUSTED_TYPES = frozenset(
+    {
+        "functools.partial",
+        "scipy._lib.array_api_compat.numpy._aliases.asarray",
+        "scipy.interpolate._bsplines.BSpline",
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+        "sklearn.utils._bunch.Bunch",
+        "sklearn.utils.validation.check_array",
+    }
+)
 CARD_FILE = "model_card.json"
 RETRAIN = "crm-agents train"
 
@@ -59,12 +77,47 @@ def _atomic_write(path: Path, payload: bytes) -> None:
         raise
 
 
+def _to_state(model: ChurnModel) -> dict:
+    """The model as plain values skops stores without pickle (the reference row as columns,
+    values and dtypes, since a DataFrame is not one of skops' safe types)."""
+    reference = model.reference
+    return {
+        "name": model.name,
+        "feature_set": model.feature_set,
+        "pipeline": model.pipeline,
+        "reference_columns": [str(c) for c in reference.columns],
+        "reference_values": [_plain(v) for v in reference.iloc[0].tolist()],
+        "reference_dtypes": [str(t) for t in reference.dtypes],
+        "encoded_reference": model.encoded_reference,
+    }
+
+
+def _plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _from_state(state: dict) -> ChurnModel:
+    columns = state["reference_columns"]
+    reference = pd.DataFrame([state["reference_values"]], columns=columns).astype(
+        dict(zip(columns, state["reference_dtypes"], strict=True))
+    )
+    return ChurnModel(
+        name=state["name"],
+        feature_set=state["feature_set"],
+        pipeline=state["pipeline"],
+        reference=reference,
+        encoded_reference=state["encoded_reference"],
+    )
+
+
 def save_model(model: ChurnModel, card: ModelCard, directory: Path) -> ModelCard:
     directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".{MODEL_FILE}.partial"
-    joblib.dump(model, tmp)
-    payload = tmp.read_bytes()
-    tmp.unlink()
+    payload = sio.dumps(_to_state(model))
+    untrusted = set(sio.get_untrusted_types(data=payload)) - TRUSTED_TYPES
+    if untrusted:  # a new candidate needs its types reviewed and listed, not a silent save
+        raise ModelArtifactError(
+            f"the model holds types not on the trusted list: {', '.join(sorted(untrusted))}"
+        )
     card = card.model_copy(update={"artifact_sha256": hashlib.sha256(payload).hexdigest()})
     # The card goes last: a model file without a matching card is refused on load.
     _atomic_write(directory / MODEL_FILE, payload)
@@ -91,14 +144,30 @@ def load_model(directory: Path) -> tuple[ChurnModel, ModelCard]:
     model_path = directory / MODEL_FILE
     if not model_path.exists():
         raise ModelArtifactError(f"model file {model_path} is missing; run `{RETRAIN}`")
-    actual = file_sha256(model_path)
+    payload = model_path.read_bytes()  # hashed and loaded from the same bytes
+    actual = hashlib.sha256(payload).hexdigest()
     if actual != card.artifact_sha256:
         raise ModelArtifactError(
             f"model file {model_path} does not match its model card (sha256 {actual[:12]}… "
             f"≠ {card.artifact_sha256[:12]}…): it was truncated, corrupted or replaced. "
             f"It was not loaded; run `{RETRAIN}` to rebuild it."
         )
-    model = joblib.load(model_path)
-    if not isinstance(model, ChurnModel):
+    try:
+        untrusted = set(sio.get_untrusted_types(data=payload))
+        refused = untrusted - TRUSTED_TYPES
+        if refused:
+            raise ModelArtifactError(
+                f"model file {model_path} names types that are not trusted "
+                f"({', '.join(sorted(refused))}); it was not loaded. Run `{RETRAIN}`."
+            )
+        state = sio.loads(payload, trusted=sorted(untrusted))
+        model = _from_state(state)
+    except ModelArtifactError:
+        raise
+    except Exception as err:  # a file skops cannot read is not a model
+        raise ModelArtifactError(
+            f"{model_path} does not hold a churn model ({type(err).__name__}); run `{RETRAIN}`"
+        ) from None
+    if not isinstance(model.pipeline, Pipeline):
         raise ModelArtifactError(f"{model_path} does not hold a churn model; run `{RETRAIN}`")
     return model, card

@@ -95,7 +95,8 @@ def test_chosen_offer_has_the_best_expected_value(demo_context):
 
 
 def test_unknown_customer_is_refused_before_any_node_runs(demo_context):
-    with pytest.raises(CustomerNotFoundError, match="7590-VHVEG"):
+    example = demo_context.service.example_id()
+    with pytest.raises(CustomerNotFoundError, match=f"IDs in this data look like {example}"):
         run_analysis("not-an-id", demo_context)
 
 

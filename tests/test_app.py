@@ -70,9 +70,20 @@ def test_trace_lists_every_node(client):
     assert trace["status"].tolist() == ["ran", "ran", "skipped", "skipped"]
 
 
-def test_unknown_customer_is_a_clear_error(client):
-    with pytest.raises(Exception, match="7590-VHVEG"):
-        client.predict("bad-id", "en", api_name="/analyze")
+def test_unknown_customer_is_one_clear_message_and_clears_the_panels(client):
+    before = client.predict(_random(client, "high"), "en", api_name="/analyze")
+    assert before[OUT["email"]]
+    out = client.predict("bad-id", "en", api_name="/analyze")
+    assert "No customer with ID bad" in out[OUT["status"]]
+    assert "IDs in this data look like" in out[OUT["status"]]
+    assert out[OUT["email"]] in ("", None) and out[OUT["sms"]] in ("", None)
+    assert out[OUT["profile"]] in ("", None)
+
+
+def test_a_malicious_id_is_shown_as_text(client):
+    out = client.predict("<img src=x onerror=alert(1)>", "en", api_name="/analyze")
+    assert "<img" not in out[OUT["status"]]
+    assert "&lt;img" in out[OUT["status"]]
 
 
 def _last_answer(history) -> str:
@@ -133,14 +144,19 @@ def test_basic_auth_keeps_strangers_out(tmp_path):
         demo.close()
 
 
-def test_app_without_a_trained_model_says_how_to_train(tmp_path):
+def test_app_without_a_trained_model_and_no_retraining_says_how_to_train(tmp_path):
     import os
     import subprocess
     import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "CRM_ARTIFACTS_DIR": str(tmp_path / "none"), "CRM_RAW_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "CRM_ARTIFACTS_DIR": str(tmp_path / "none"),
+        "CRM_RAW_DIR": str(tmp_path),
+        "CRM_AUTO_RETRAIN": "false",
+    }
     result = subprocess.run(
         [sys.executable, str(root / "app.py"), "--port", "7999"],
         env=env,

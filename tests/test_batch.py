@@ -101,7 +101,7 @@ def test_export_writes_csv_and_parquet(demo_context, tmp_path):
     files = store.export_run(store.open_store(_db(path)), summary.run_id, tmp_path / "out")
     assert {f.name for f in files} == {
         f"{name}{suffix}"
-        for name in ("scores", "analyses", "campaign_queue")
+        for name in ("scores", "analyses", "failures", "campaign_queue")
         for suffix in (".csv", ".parquet")
     }
     assert len(pd.read_parquet(tmp_path / "out" / "scores.parquet")) == len(
@@ -272,3 +272,72 @@ def test_cli_refuses_a_missing_database_directory(batch_env, tmp_path):
     message = " ".join(result.stderr.split())  # the console wraps long lines
     assert result.returncode == 2
     assert "does not exist" in message and "Traceback" not in message
+
+
+def test_a_customer_that_cannot_be_analysed_is_recorded_and_the_run_goes_on(
+    demo_context, tmp_path, monkeypatch
+):
+    path = tmp_path / "crm.db"
+    broken = demo_context.service.scores()["customerID"].iloc[3]
+    real = batch_module.run_analysis
+
+    def analysis(customer_id, context, language):
+        if customer_id == broken:
+            raise ValueError("the offer playbook has no price for this plan")
+        return real(customer_id, context, language)
+
+    monkeypatch.setattr(batch_module, "run_analysis", analysis)
+    summary = run_batch(demo_context, _db(path), min_risk="high", workers=1)
+    assert summary.status == "completed"
+    assert summary.customers_failed == 1
+    assert summary.failures[0].customer_id == broken
+    assert "no price for this plan" in summary.failures[0].reason
+    assert summary.customers_analysed == summary.customers_eligible - 1
+    assert _count(path, "SELECT COUNT(*) FROM failures") == 1
+    monkeypatch.setattr(batch_module, "run_analysis", real)
+    with pytest.raises(BatchError, match="no unfinished run"):
+        run_batch(demo_context, _db(path), resume=True)  # a completed run is not repeated
+
+
+def test_ids_in_another_case_than_stored_are_found(demo_context):
+    stored = demo_context.service.scores()["customerID"].iloc[0]
+    assert demo_context.service.canonical_id(stored.lower()) == stored
+    assert demo_context.service.canonical_id(f"  {stored.swapcase()} ") == stored
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux /proc to find the workers")
+def test_kill_9_of_the_batch_takes_its_forked_workers_with_it(batch_env, tmp_path):
+    db = tmp_path / "crm.db"
+    process = _start(batch_env, db, "--workers", "2")
+    _wait_for_rows(db, process, at_least=batch_module.CHUNK)
+    workers = _children(process.pid)
+    assert len(workers) >= 2, "the batch should run forked workers"
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers)
+    _finish_with_resume(batch_env, db)

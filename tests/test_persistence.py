@@ -1,9 +1,17 @@
-"""Saved models are verified by hash before loading; a bad file is refused, never unpickled."""
+"""Saved models are verified by hash before loading, stored without pickle, and a file naming
+any type outside the trusted list is refused even when its card matches."""
 
 from __future__ import annotations
 
-import joblib
+import hashlib
+import json
+import os
+import pickle
+
+import numpy as np
+import pandas as pd
 import pytest
+import skops.io as sio
 
 from data.loading import load_customers
 from models import persistence
@@ -33,14 +41,14 @@ def test_missing_model_says_how_to_train(tmp_path):
         load_model(tmp_path)
 
 
-def test_truncated_model_file_is_refused_without_unpickling(saved, monkeypatch):
+def test_truncated_model_file_is_refused_without_loading(saved, monkeypatch):
     path = saved / persistence.MODEL_FILE
     path.write_bytes(path.read_bytes()[:1000])
 
     def must_not_load(*args, **kwargs):
-        raise AssertionError("an unverified file was unpickled")
+        raise AssertionError("an unverified file was loaded")
 
-    monkeypatch.setattr(joblib, "load", must_not_load)
+    monkeypatch.setattr(sio, "loads", must_not_load)
     with pytest.raises(
         ModelArtifactError, match=r"does not match its model card.*crm-agents train"
     ):
@@ -66,3 +74,52 @@ def test_unreadable_card_is_refused(saved):
     (saved / persistence.CARD_FILE).write_text("{not json")
     with pytest.raises(ModelArtifactError, match="unreadable"):
         load_model(saved)
+
+
+def _replace_model_and_card(directory, payload: bytes) -> None:
+    """What an attacker with write access does: a new model file and a card that matches it."""
+    (directory / persistence.MODEL_FILE).write_bytes(payload)
+    card_path = directory / persistence.CARD_FILE
+    card = json.loads(card_path.read_text())
+    card["artifact_sha256"] = hashlib.sha256(payload).hexdigest()
+    card_path.write_text(json.dumps(card))
+
+
+def test_a_saved_model_predicts_exactly_as_before(saved, settings):
+    data = load_customers(None, settings)
+    model, _ = load_model(saved)
+    again, _ = load_model(saved)
+    sample = data.customers.head(50)
+    assert np.array_equal(model.predict_proba(sample), again.predict_proba(sample))
+    assert model.reference.dtypes.to_dict() == again.reference.dtypes.to_dict()
+
+
+def test_the_model_file_is_not_a_pickle(saved):
+    payload = (saved / persistence.MODEL_FILE).read_bytes()
+    assert payload[:2] == b"PK"  # a zip of JSON and arrays
+
+
+def test_a_crafted_file_with_a_matching_card_is_refused(saved):
+    # A state that smuggles a function which would run a command when called.
+    crafted = sio.dumps({"name": "logistic_splines", "pipeline": os.system})
+    _replace_model_and_card(saved, crafted)
+    with pytest.raises(ModelArtifactError, match=r"not trusted \(.*posix\.system"):
+        load_model(saved)
+
+
+def test_a_pickle_with_a_matching_card_is_refused(saved):
+    _replace_model_and_card(saved, pickle.dumps(pd.DataFrame({"a": [1]})))
+    with pytest.raises(ModelArtifactError, match="does not hold a churn model"):
+        load_model(saved)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("candidate", ["logistic_baseline", "gradient_boosting", "blend"])
+def test_every_candidate_saves_and_loads_with_the_trusted_types(settings, candidate):
+    s = settings.model_copy(update={"model": candidate})
+    data = load_customers(None, s)
+    model, card = train(data, s)
+    save_model(model, card, s.artifacts_dir)
+    loaded, _ = load_model(s.artifacts_dir)
+    sample = data.customers.head(20)
+    assert np.allclose(loaded.predict_proba(sample), model.predict_proba(sample))

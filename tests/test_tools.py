@@ -48,9 +48,10 @@ def test_segment_value_uses_monthly_charges_tiers(tools):
 
 
 def test_malformed_id_says_what_ids_look_like(tools):
-    message = tools["predict_churn"].invoke({"customer_id": "hello"})
+    message = tools["predict_churn"].invoke({"customer_id": "hello world!"})
     assert isinstance(message, str)
-    assert "four digits, a dash and five letters, e.g. 7590-VHVEG" in message
+    assert "'hello world!' is not a customer ID" in message
+    assert "1–64 letters, digits, '-', '_' or '.', e.g. 7590-VHVEG" in message
     assert "Traceback" not in message
 
 

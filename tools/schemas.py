@@ -7,12 +7,13 @@ from models.segments import RiskLevel, ValueTier
 
 
 def _normalise_id(value: str) -> str:
-    return value.strip().upper()
+    # Only spacing: the service matches IDs without regard to case and keeps them as stored.
+    return value.strip()
 
 
 class CustomerIdArgs(BaseModel):
     customer_id: str = Field(
-        description=f"Telco customer ID, four digits-five letters, e.g. {CUSTOMER_ID_EXAMPLE}",
+        description=f"Customer ID as in the data (any case), e.g. {CUSTOMER_ID_EXAMPLE}",
         min_length=1,
         max_length=64,
     )

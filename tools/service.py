@@ -16,10 +16,10 @@ from data.loading import CustomerData
 from data.schema import (
     CATEGORICAL_VALUES,
     CUSTOMER_ID_EXAMPLE,
-    CUSTOMER_ID_PATTERN,
     FEATURE_LABELS,
     SIGNAL_COLUMNS,
 )
+from data.validation import describe_id_pattern
 from models.churn_model import ChurnModel, Explanation
 from models.persistence import ModelCard
 from models.scoring import score_customers
@@ -78,6 +78,7 @@ class RetentionService:
     _explanation: Explanation | None = field(default=None, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
     _columns: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    _by_folded: dict[str, str] | None = field(default=None, repr=False)
     # Answers are pure functions of immutable data, so each is computed once per customer. The
     # app answers several users from threads: every cache and lazy table is filled under one lock.
     _fields: LRUCache = field(init=False, repr=False)
@@ -111,18 +112,40 @@ class RetentionService:
         """The customer's row number in the table (exact stored ID), or None."""
         return self._index().get(customer_id)
 
+    def _folded(self) -> dict[str, str]:
+        """Stored IDs by their case-folded form: IDs are matched without regard to case (the
+        validation refuses two IDs that differ only in case)."""
+        if self._by_folded is None:
+            with self._lock:
+                if self._by_folded is None:
+                    self._by_folded = {str(c).casefold(): c for c in self.customers.index}
+        return self._by_folded
+
+    def example_id(self) -> str:
+        """An ID from the table in use, for messages and placeholders."""
+        return str(self.customers.index[0]) if len(self.customers) else CUSTOMER_ID_EXAMPLE
+
     def canonical_id(self, customer_id: str) -> str:
         """The ID as stored, or an error that says what IDs look like and what is close."""
-        wanted = customer_id.strip().upper()
+        wanted = str(customer_id).strip()
         if self.position(wanted) is not None:
             return wanted
-        close = difflib.get_close_matches(wanted, self.customers.index.tolist(), n=3, cutoff=0.6)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        if not CUSTOMER_ID_PATTERN.match(wanted):
+        stored = self._folded().get(wanted.casefold())
+        if stored is not None:
+            return stored
+        if not self.settings.id_pattern.fullmatch(wanted):
             raise CustomerNotFoundError(
-                f"{customer_id!r} is not a customer ID: IDs are four digits, a dash and five "
-                f"letters, e.g. {CUSTOMER_ID_EXAMPLE}.{hint}"
+                f"{wanted[:80]!r} is not a customer ID: an ID is "
+                f"{describe_id_pattern(self.settings.customer_id_pattern)}, "
+                f"e.g. {self.example_id()}."
             )
+        folded = difflib.get_close_matches(wanted.casefold(), self._folded(), n=3, cutoff=0.6)
+        close = [self._folded()[f] for f in folded]
+        hint = (
+            f" Did you mean {', '.join(close)}?"
+            if close
+            else f" IDs in this data look like {self.example_id()}."
+        )
         raise CustomerNotFoundError(
             f"No customer with ID {wanted} among the {len(self.customers):,} loaded "
             f"customers.{hint}"

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from agents.context import AnalysisContext
+from crm_agents.model_check import ensure_model
 from crm_agents.settings import Settings
 from data.loading import load_customers
 from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
-from models.persistence import load_model
 from tools.service import RetentionService
+from ui.escape import md
 
 
 @dataclass
@@ -27,8 +28,8 @@ class Backend:
 
     @classmethod
     def start(cls, settings: Settings) -> Backend:
-        model, card = load_model(settings.artifacts_dir)
         data = load_customers(settings.data_path, settings)
+        model, card = ensure_model(data, settings, say=lambda line: print(line, flush=True))
         service = RetentionService(data, model, card, settings)
         service.scores()  # the portfolio, the picker and the random button need the base scored
         context = AnalysisContext.build(service)
@@ -47,13 +48,13 @@ class Backend:
         if origin.is_synthetic:
             data = f"⚠️ **synthetic demo data** (seed {origin.seed}, {origin.rows:,} customers)"
         else:
-            data = f"**{Path(origin.path or '').name}** ({origin.rows:,} customers)"
+            data = f"**{md(Path(origin.path or '').name)}** ({origin.rows:,} customers)"
         if origin.simulated_signals:
             data += " · behaviour signals simulated"
         return (
             "## CRM Retention Agents\n"
-            f"Data: {data} · Model: **{card.model}** (CV ROC-AUC {card.metrics.roc_auc:.3f}, "
-            f"{card.feature_set} features) · Writer: **{self.context.writer.describe()}**"
+            f"Data: {data} · Model: **{md(card.model)}** (CV ROC-AUC {card.metrics.roc_auc:.3f}, "
+            f"{card.feature_set} features) · Writer: **{md(self.context.writer.describe())}**"
         )
 
     def save(self, name: str, text: str) -> str:

@@ -15,6 +15,12 @@ from data.schema import FEATURE_LABELS
 from graph.analysis import NODES
 from tools.playbook import load_playbook
 from tools.schemas import CustomerProfile
+from ui.escape import html_text, md, md_block, no_html
+
+
+def _text(message: AnyMessage) -> str:
+    return message.text if isinstance(message.content, list) else str(message.content)
+
 
 _COLORS = {"high": "#d64545", "medium": "#f0a202", "mid": "#3b6ea8", "low": "#3c9d5d"}
 _PROFILE_FIELDS = (
@@ -53,12 +59,14 @@ def progress(
         else:
             marks.append(f"▫️ {node}")
     line = " → ".join(marks)
-    return f"**{customer_id}**: {line}" if customer_id else line
+    return f"**{md(customer_id)}**: {line}" if customer_id else line
 
 
 def fallbacks(trace: list[TraceStep]) -> str:
     """A visible note for every node whose LLM text was replaced by the offline writer."""
-    notes = [f"- ⚠️ **{s.node}**: offline writer used — {s.fallback}" for s in trace if s.fallback]
+    notes = [
+        f"- ⚠️ **{s.node}**: offline writer used — {md(s.fallback)}" for s in trace if s.fallback
+    ]
     return "\n\n" + "\n".join(notes) if notes else ""
 
 
@@ -67,15 +75,15 @@ def profile_table(profile: CustomerProfile) -> str:
     for field in _PROFILE_FIELDS:
         if field in profile.fields:
             mark = " *(simulated)*" if field in profile.simulated_signals else ""
-            rows.append(f"| {FEATURE_LABELS[field]} | {profile.fields[field]}{mark} |")
-    return f"**{profile.customer_id}**\n\n" + "\n".join(rows)
+            rows.append(f"| {FEATURE_LABELS[field]} | {md(profile.fields[field])}{mark} |")
+    return f"**{md(profile.customer_id)}**\n\n" + "\n".join(rows)
 
 
 def badges(risk: RiskAssessment) -> str:
     def badge(text: str, key: str) -> str:
         return (
             f'<span style="background:{_COLORS[key]};color:white;padding:4px 10px;'
-            f'border-radius:12px;margin-right:6px;font-weight:600">{text}</span>'
+            f'border-radius:12px;margin-right:6px;font-weight:600">{html_text(text)}</span>'
         )
 
     return (
@@ -87,39 +95,40 @@ def badges(risk: RiskAssessment) -> str:
 
 
 def analyst_summary(risk: RiskAssessment) -> str:
-    return f"### 1 · Analyst\n{risk.summary}"
+    return f"### 1 · Analyst\n{md_block(risk.summary)}"
 
 
 def analyst_detail(risk: RiskAssessment) -> str:
-    source = f"Model: {risk.model}. Data: {risk.data_source}. Written by {risk.written_by}."
-    return f"{risk.detail}\n\n*{source}*"
+    source = md(f"Model: {risk.model}. Data: {risk.data_source}. Written by {risk.written_by}.")
+    return f"{md_block(risk.detail)}\n\n*{source}*"
 
 
 def reasons_summary(reasons: ChurnReasons) -> str:
-    titles = ", ".join(r.title for r in reasons.reasons) or "no strong push towards churn"
+    titles = ", ".join(md(r.title) for r in reasons.reasons) or "no strong push towards churn"
     return f"### 2 · Reasoning\nMain reasons: **{titles}**"
 
 
 def reasons_detail(reasons: ChurnReasons) -> str:
-    lines = [f"- **{r.title}** — {r.explanation}" for r in reasons.reasons]
+    lines = [f"- **{md(r.title)}** — {md(r.explanation)}" for r in reasons.reasons]
     if reasons.warning_signs:
-        lines += ["", "**Warning signs**", *[f"- ⚠ {w}" for w in reasons.warning_signs]]
-    lines += ["", reasons.background]
+        lines += ["", "**Warning signs**", *[f"- ⚠ {md(w)}" for w in reasons.warning_signs]]
+    lines += ["", md_block(reasons.background)]
     if reasons.simulated_signals:
         lines.append(f"\n*Simulated behaviour signals: {', '.join(reasons.simulated_signals)}.*")
-    lines.append(f"*Written by {reasons.written_by}.*")
+    lines.append(f"*Written by {md(reasons.written_by)}.*")
     return "\n".join(lines)
 
 
 def campaign_summary(plan: CampaignPlan | None, skipped: list[str], note: str | None) -> str:
     if plan is None:
         return (
-            f"### 3 · Campaign\n⏭️ **Campaign skipped: {note or 'low risk'}.** No offer, no message."
+            f"### 3 · Campaign\n⏭️ **Campaign skipped: {md(note or 'low risk')}.** "
+            "No offer, no message."
         )
     verdict = "worth its cost" if plan.worth_its_cost else "does **not** pay for itself"
     o = plan.offer
     return (
-        f"### 3 · Campaign\n**{plan.offer_title}** — {verdict}: costs {o.total_cost:,.2f}, "
+        f"### 3 · Campaign\n**{md(plan.offer_title)}** — {verdict}: costs {o.total_cost:,.2f}, "
         f"churn probability {o.probability_after:.1%} after the offer, "
         f"expected value {o.expected_value:,.2f}."
     )
@@ -133,20 +142,20 @@ def campaign_detail(plan: CampaignPlan | None, language: Language = "en") -> str
         "| offer | cost | churn after | expected value |",
         "|---|---|---|---|",
         *[
-            f"| {playbook.get(o.offer_id).title_in(language)} | {o.total_cost:,.2f} "
+            f"| {md(playbook.get(o.offer_id).title_in(language))} | {o.total_cost:,.2f} "
             f"| {o.probability_after:.1%} "
             f"| {o.expected_value:,.2f} |"
             for o in [plan.offer, *plan.runners_up]
         ],
     ]
-    ineligible = [f"- {k}: {v}" for k, v in plan.ineligible.items()]
-    parts = [plan.why_it_fits, "", *rows]
+    ineligible = [f"- {md(k)}: {md(v)}" for k, v in plan.ineligible.items()]
+    parts = [md_block(plan.why_it_fits), "", *rows]
     if ineligible:
         parts += ["", "**Not eligible**", *ineligible]
     parts += [
         "",
-        f"*{plan.caveat}*",
-        f"*Budget cap {plan.budget_cap:,.2f}. Written by {plan.written_by}.*",
+        f"*{md(plan.caveat)}*",
+        f"*Budget cap {plan.budget_cap:,.2f}. Written by {md(plan.written_by)}.*",
     ]
     return "\n".join(parts)
 
@@ -223,14 +232,16 @@ def chat_messages(messages: list[AnyMessage]) -> list[dict]:
     shown: list[dict] = []
     for m in messages:
         if isinstance(m, HumanMessage):
-            shown.append({"role": "user", "content": str(m.content)})
+            shown.append({"role": "user", "content": md_block(_text(m))})
         elif isinstance(m, AIMessage):
             for call in m.tool_calls:
                 result = results.get(call["id"])
                 status = "error" if result is not None and result.status == "error" else "done"
-                body = f"arguments: `{json.dumps(call['args'], ensure_ascii=False)}`"
+                body = f"arguments: {md(json.dumps(call['args'], ensure_ascii=False))}"
                 if result is not None:
-                    body += f"\n\n```json\n{_short(str(result.content))}\n```"
+                    # A payload cannot close the code fence: its backticks are made harmless.
+                    payload = _short(str(result.content)).replace("`", "ˋ")
+                    body += f"\n\n```json\n{payload}\n```"
                 title = f"🔧 {call['name']}" + (" — error" if status == "error" else "")
                 shown.append(
                     {
@@ -240,13 +251,14 @@ def chat_messages(messages: list[AnyMessage]) -> list[dict]:
                     }
                 )
             if m.content:
-                shown.append({"role": "assistant", "content": str(m.content)})
+                # Our answers are Markdown (tables, bold); any HTML in them is shown as text.
+                shown.append({"role": "assistant", "content": no_html(_text(m))})
                 reason = m.response_metadata.get("fallback")
                 if reason:
                     shown.append(
                         {
                             "role": "assistant",
-                            "content": f"Answered by the offline router: {reason}",
+                            "content": f"Answered by the offline router: {md(reason)}",
                             "metadata": {"title": "⚠️ LLM not used", "status": "done"},
                         }
                     )

@@ -1,0 +1,82 @@
+"""At start-up: is the saved model the one for the data in use? Train it when it is missing or
+was trained on other data (saying so), or refuse with the exact command when retraining is off.
+
+A model file that fails its integrity checks (hash, trusted types) is never silently replaced:
+that is a security event, reported as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from crm_agents.settings import Settings
+from data.loading import CustomerData, DataOrigin
+from models.churn_model import ChurnModel
+from models.persistence import (
+    CARD_FILE,
+    ModelArtifactError,
+    ModelCard,
+    load_card,
+    load_model,
+    save_model,
+)
+from models.training import train
+
+Say = Callable[[str], None]
+
+
+def same_data(trained_on: DataOrigin, in_use: DataOrigin) -> bool:
+    if trained_on.kind != in_use.kind:
+        return False
+    if in_use.kind == "file":
+        return trained_on.sha256 == in_use.sha256
+    return (trained_on.seed, trained_on.rows) == (in_use.seed, in_use.rows)
+
+
+def _retrain_command(data: CustomerData) -> str:
+    origin = data.origin
+    return "crm-agents train" + (f" --data {origin.path}" if origin.kind == "file" else "")
+
+
+def stale_reason(card: ModelCard | None, data: CustomerData) -> str | None:
+    """Why the saved model does not fit the data in use, or None when it does."""
+    if card is None:
+        return "no trained model yet"
+    if not same_data(card.dataset, data.origin):
+        return (
+            f"the saved model was trained on {card.dataset.describe()}, "
+            f"not on the data in use ({data.origin.describe()})"
+        )
+    return None
+
+
+def ensure_model(
+    data: CustomerData,
+    settings: Settings,
+    say: Say = print,
+    progress: Callable[[str], None] = lambda stage: None,
+) -> tuple[ChurnModel, ModelCard]:
+    """The saved model for `data`: loaded, or trained first when it is missing or stale."""
+    try:
+        card: ModelCard | None = load_card(settings.artifacts_dir)
+    except ModelArtifactError:
+        if (settings.artifacts_dir / CARD_FILE).exists():
+            raise  # an unreadable card is reported, not overwritten
+        card = None
+    reason = stale_reason(card, data)
+    if reason is None:
+        return load_model(settings.artifacts_dir)
+    if card is not None and not data.has_labels:
+        say(
+            f"{reason}; the data in use has no Churn column to train on, so it is scored with "
+            "the saved model."
+        )
+        return load_model(settings.artifacts_dir)
+    if not settings.auto_retrain:
+        raise ModelArtifactError(
+            f"{reason}. Retrain with `{_retrain_command(data)}` "
+            "(or set CRM_AUTO_RETRAIN=true to train at start-up)."
+        )
+    say(f"{reason}: training a model on it now (about a minute for 7,000 customers).")
+    model, card = train(data, settings, progress)
+    return model, save_model(model, card, settings.artifacts_dir)

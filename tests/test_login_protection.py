@@ -1,0 +1,94 @@
+"""With a login configured, nothing about customers reaches a client before login: not the
+page, its config, the API info, any file route, nor an error message."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from app_server import app_settings, start
+from gradio_client import Client
+from pydantic import SecretStr
+
+from data.loading import load_customers
+from tools.portfolio import risk_value_matrix
+
+pytestmark = pytest.mark.slow
+
+USER, PASSWORD = "manager", "s3cret-pass"
+
+
+@pytest.fixture(scope="module")
+def protected_app(tmp_path_factory):
+    settings = app_settings(tmp_path_factory.mktemp("auth-app")).model_copy(
+        update={"app_auth": SecretStr(f"{USER}:{PASSWORD}")}
+    )
+    demo, url = start(settings)
+    yield settings, demo, url
+    demo.close()
+
+
+def _secrets_of_the_data(settings, demo) -> list[str]:
+    """Every customer ID, and figures only the data could produce."""
+    from models.persistence import load_model
+    from tools.service import RetentionService
+
+    data = load_customers(None, settings)
+    model, card = load_model(settings.artifacts_dir)
+    service = RetentionService(data, model, card, settings)
+    matrix = risk_value_matrix(service)
+    figures = [f"{len(data.customers):,}", f"{card.metrics.roc_auc:.3f}"]
+    figures += [f"{v:,.2f}" for v in matrix["monthly_revenue"] if v > 0]
+    figures += [str(v) for v in matrix["monthly_revenue"] if v > 0]
+    return [str(i) for i in data.customers.index] + figures
+
+
+def _routes(demo) -> list[str]:
+    paths = set()
+    for route in demo.app.routes:
+        path = getattr(route, "path", "")
+        if path:
+            paths.add(re.sub(r"\{[^}]+\}", "x", path))
+    return sorted(paths)
+
+
+def test_no_route_serves_customer_data_before_login(protected_app):
+    settings, demo, url = protected_app
+    secrets = _secrets_of_the_data(settings, demo)
+    extra = [
+        "/gradio_api/info",
+        "/gradio_api/openapi.json",
+        "/gradio_api/file=" + str(settings.downloads_dir),
+        "/gradio_api/queue/status",
+        "/gradio_api/call/analyze",
+        "/gradio_api/upload",
+    ]
+    with httpx.Client(base_url=url.rstrip("/"), follow_redirects=False, timeout=30) as client:
+        for path in [*_routes(demo), *extra]:
+            for method in ("GET", "POST"):
+                response = client.request(method, path, json={"data": ["x", "en"]})
+                body = response.text
+                leaked = [s for s in secrets if s in body]
+                assert not leaked, f"{method} {path} leaks {leaked[:3]}"
+                if path.startswith(("/gradio_api", "/config", "/monitoring")) and not (
+                    path.startswith("/gradio_api/startup-events")
+                ):
+                    assert response.status_code in (401, 403, 302, 303, 307, 404, 405), (
+                        f"{method} {path} answered {response.status_code} without login"
+                    )
+
+
+def test_the_api_refuses_an_anonymous_client(protected_app):
+    _, _, url = protected_app
+    with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own error types
+        Client(url, verbose=False).predict("high", api_name="/random_customer")
+
+
+def test_after_login_the_session_gets_the_data(protected_app):
+    _, _, url = protected_app
+    client = Client(url, auth=(USER, PASSWORD), verbose=False)
+    header, _, _, _, matrix = client.predict(api_name="/session_start")
+    assert "synthetic demo data" in header and "1,500 customers" in header
+    assert len(matrix["data"]) == 9
+    assert client.predict("high", api_name="/random_customer")
