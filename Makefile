@@ -3,7 +3,16 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-ARGS   ?=
+# `make run DATA=own.csv PORT=7861 HOST=0.0.0.0 LANG=zh-TW`; each goes only where it applies.
+DATA   ?=
+PORT   ?=
+HOST   ?=
+DATA_OPT := $(if $(DATA),--data $(DATA))
+APP_OPTS := $(DATA_OPT) $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
+# LANG is also the shell's locale: only a LANG given on make's command line sets the language.
+ifeq ($(origin LANG),command line)
+APP_OPTS += --lang $(LANG)
+endif
 
 .PHONY: run test install lint format bench clean chromium
 
@@ -17,15 +26,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## Prepare the data, train the model if none is saved, launch the app (http://127.0.0.1:7860).
+## Validate the data, train the model when none fits the data in use, launch the app
+## (http://127.0.0.1:7860).
 run: $(STAMP)
-	$(BIN)/crm-agents prepare $(ARGS)
-	$(BIN)/crm-agents train --if-missing $(ARGS)
-	$(BIN)/python app.py $(ARGS)
+	$(BIN)/crm-agents prepare $(DATA_OPT)
+	$(BIN)/crm-agents train --if-missing $(DATA_OPT)
+	$(BIN)/python app.py $(APP_OPTS)
 
 ## Style checks and the whole test suite (slow and browser tests included).
 test: lint chromium
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -p randomly
 
 ## Debian's headless Chromium for the browser tests (installed when missing and we may).
 chromium:
@@ -51,4 +61,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
-	rm -rf $(VENV) data/processed models/artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) state .pytest_cache .ruff_cache mutants

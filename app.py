@@ -378,6 +378,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", help="address to bind (default 127.0.0.1, CRM_HOST)")
     parser.add_argument("--port", type=int, help="port (default 7860, CRM_PORT)")
     parser.add_argument(
+        "--lang", choices=["en", "zh-TW"], help="language of generated texts (CRM_LANGUAGE)"
+    )
+    parser.add_argument(
         "--share", action="store_true", help="also open a public Gradio share link (CRM_SHARE)"
     )
     args = parser.parse_args(argv)
@@ -398,7 +401,12 @@ def _launch_from(args: argparse.Namespace) -> None:
     overrides = {"share": True} if args.share else {}
     overrides |= {
         k: v
-        for k, v in {"data_path": args.data, "host": args.host, "port": args.port}.items()
+        for k, v in {
+            "data_path": args.data,
+            "host": args.host,
+            "port": args.port,
+            "language": args.lang,
+        }.items()
         if v is not None
     }
     launch(Settings(**overrides))

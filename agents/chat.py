@@ -17,7 +17,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
 
 from agents.breaker import CircuitBreaker
-from agents.chat_answers import answer
+from agents.chat_answers import EXAMPLES, answer
 from agents.chat_intents import parse, planned_calls
 from agents.grounding import numbers_in, ungrounded_numbers
 from agents.llm import prompt
@@ -58,7 +58,9 @@ def tool_results(turn: list[AnyMessage]) -> list[tuple[str, dict, Any]]:
     return found
 
 
-def offline_reply(messages: list[AnyMessage], language: Language) -> AIMessage:
+def offline_reply(
+    messages: list[AnyMessage], language: Language, examples: tuple[str, str] = EXAMPLES
+) -> AIMessage:
     question, turn = this_turn(messages)
     intent = parse(_text(question), language)
     done = tool_results(turn)
@@ -81,7 +83,7 @@ def offline_reply(messages: list[AnyMessage], language: Language) -> AIMessage:
     results: dict[str, list] = {}
     for name, _, payload in done:
         results.setdefault(name, []).append(payload)
-    return AIMessage(content=answer(intent, results), response_metadata=meta)
+    return AIMessage(content=answer(intent, results, examples), response_metadata=meta)
 
 
 def grounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:
@@ -96,10 +98,12 @@ def grounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:
     return ungrounded_numbers(_text(reply), allowed)
 
 
-def _offline_turn(messages: list[AnyMessage], language: Language, reason: str) -> dict:
+def _offline_turn(
+    messages: list[AnyMessage], language: Language, reason: str, examples: tuple[str, str]
+) -> dict:
     """The offline router answers the rest of this turn; the reply carries the reason so the
     chat can show it."""
-    reply = offline_reply(messages, language)
+    reply = offline_reply(messages, language, examples)
     reply.response_metadata["fallback"] = reason
     return {"messages": [reply], "fallback": reason}
 
@@ -108,6 +112,7 @@ def make_assistant(
     model: Any | None,
     breaker: CircuitBreaker | None = None,
     redact: Callable[[str], str] = str,
+    examples: tuple[str, str] = EXAMPLES,
 ) -> Callable[[dict], dict]:
     """The chat node: `model` is a tool-bound chat model, or None for the offline router.
     `breaker` is the endpoint's circuit breaker, shared with the analysis writer."""
@@ -117,24 +122,24 @@ def make_assistant(
         language: Language = state.get("language") or "en"
         messages = state["messages"]
         if model is None:
-            return {"messages": [offline_reply(messages, language)]}
+            return {"messages": [offline_reply(messages, language, examples)]}
         if state.get("fallback"):
-            return _offline_turn(messages, language, state["fallback"])
+            return _offline_turn(messages, language, state["fallback"], examples)
         down = breaker.open_reason()
         if down is not None:
-            return _offline_turn(messages, language, down)
+            return _offline_turn(messages, language, down, examples)
         try:
             reply = model.invoke([SystemMessage(prompt("chat")), *messages])
         except Exception as err:  # any endpoint failure: this turn goes offline
             problem = redact(f"{type(err).__name__}: {err}"[:300])
             breaker.record_failure(problem)
-            return _offline_turn(messages, language, f"LLM failed: {problem}")
+            return _offline_turn(messages, language, f"LLM failed: {problem}", examples)
         breaker.record_success()
         if not reply.tool_calls:
             bad = grounded_in_turn(reply, messages)
             if bad:
                 reason = f"LLM answer had figures not in the tool results: {', '.join(bad)}"
-                return _offline_turn(messages, language, reason)
+                return _offline_turn(messages, language, reason, examples)
         return {"messages": [reply]}
 
     return assistant

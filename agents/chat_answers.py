@@ -13,26 +13,28 @@ from data.schema import CUSTOMER_ID_EXAMPLE, FEATURE_LABELS
 from tools.playbook import load_playbook
 
 Results = dict[str, list[dict | str]]
+#: Only when no data is at hand; the chat passes IDs of the table in use.
+EXAMPLES = (CUSTOMER_ID_EXAMPLE, "5575-GNVDE")
 
 HELP: dict[Language, str] = {
     "en": (
         "I can answer, for any customer ID (e.g. {example}):\n"
-        "- **why** will 7590-VHVEG churn? · what is 7590-VHVEG's **risk**?\n"
-        "- what should we **offer** 7590-VHVEG?\n"
-        "- write the **email** / **SMS** / **call script** for 7590-VHVEG\n"
-        "- **what if** 7590-VHVEG moved to a one-year contract / auto-pay / added tech support?\n"
-        "- **compare** 7590-VHVEG and 5575-GNVDE\n"
+        "- **why** will {example} churn? · what is {example}'s **risk**?\n"
+        "- what should we **offer** {example}?\n"
+        "- write the **email** / **SMS** / **call script** for {example}\n"
+        "- **what if** {example} moved to a one-year contract / auto-pay / added tech support?\n"
+        "- **compare** {example} and {other}\n"
         "- **top 10** at-risk customers (optionally high-value)\n"
         "- how does the **model** work and how good is it?\n"
         "I can only read data: I cannot change, delete or export customer records."
     ),
     "zh-TW": (
         "我可以回答（客戶編號例如 {example}）：\n"
-        "- **為什麼** 7590-VHVEG 會流失？7590-VHVEG 的**風險**多高？\n"
-        "- 該提供 7590-VHVEG 什麼**優惠**？\n"
-        "- 幫 7590-VHVEG 寫**郵件**／**簡訊**／**電話腳本**\n"
-        "- **如果** 7590-VHVEG 改成一年約／自動扣繳／加購技術支援會怎樣？\n"
-        "- **比較** 7590-VHVEG 和 5575-GNVDE\n"
+        "- **為什麼** {example} 會流失？{example} 的**風險**多高？\n"
+        "- 該提供 {example} 什麼**優惠**？\n"
+        "- 幫 {example} 寫**郵件**／**簡訊**／**電話腳本**\n"
+        "- **如果** {example} 改成一年約／自動扣繳／加購技術支援會怎樣？\n"
+        "- **比較** {example} 和 {other}\n"
         "- 列出**前 10 名**高風險客戶（可指定高價值）\n"
         "- **模型**怎麼運作、準確度如何？\n"
         "我只能讀取資料，無法修改、刪除或匯出客戶資料。"
@@ -250,14 +252,17 @@ def _model(m: dict, lang: Language) -> str:
     )
 
 
-def answer(intent: Intent, results: Results) -> str:
+def answer(intent: Intent, results: Results, examples: tuple[str, str] = EXAMPLES) -> str:
+    """The reply to one question from this turn's tool results; `examples` are two IDs of the
+    data in use, for the help text."""
+    words = {"example": examples[0], "other": examples[1]}
     lang = intent.language
     if intent.kind == "help":
-        return HELP[lang].format(example=CUSTOMER_ID_EXAMPLE)
+        return HELP[lang].format(**words)
     if intent.kind == "read_only":
-        return READ_ONLY[lang] + "\n\n" + HELP[lang].format(example=CUSTOMER_ID_EXAMPLE)
+        return READ_ONLY[lang] + "\n\n" + HELP[lang].format(**words)
     if intent.needs_customer and not intent.customer_ids:
-        return NEED_ID[lang].format(example=CUSTOMER_ID_EXAMPLE)
+        return NEED_ID[lang].format(**words)
     error = _error(results)
     if error is not None:
         return error
@@ -278,4 +283,4 @@ def answer(intent: Intent, results: Results) -> str:
             return _top(_first(results, "list_at_risk"), lang)
         case "model":
             return _model(_first(results, "model_card"), lang)
-    return HELP[lang].format(example=CUSTOMER_ID_EXAMPLE)
+    return HELP[lang].format(**words)

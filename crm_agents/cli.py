@@ -195,7 +195,9 @@ def score(
 
 @app.command()
 def analyze(
-    customer_id: Annotated[str | None, typer.Argument(help="e.g. 7590-VHVEG")] = None,
+    customer_id: Annotated[
+        str | None, typer.Argument(help="a customer ID of the data in use")
+    ] = None,
     data: DataOption = None,
     pick_random: Annotated[bool, typer.Option("--random", help="Pick a random customer")] = False,
     lang: Annotated[Language | None, typer.Option("--lang", help="en or zh-TW")] = None,
@@ -204,7 +206,7 @@ def analyze(
     """Run the four-agent analysis of one customer: risk, reasons, offer, messages."""
     with _clear_errors():
         if customer_id is None and not pick_random:
-            raise typer.BadParameter("give a customer ID (e.g. 7590-VHVEG) or --random")
+            raise typer.BadParameter("give a customer ID of the data in use, or --random")
         settings = _settings()
         loaded = _load(data, settings)
         service = RetentionService(loaded, *_model_for(loaded, settings), settings)

@@ -18,6 +18,7 @@ from langgraph.prebuilt import ToolNode, tools_condition
 from pydantic import Field
 
 from agents.chat import make_assistant
+from agents.chat_answers import EXAMPLES
 from agents.context import AnalysisContext, default_context
 from agents.llm import chat_client
 from crm_agents.settings import Language, Settings
@@ -116,7 +117,9 @@ def build_chat_graph(
     bound = model.bind_tools(tools) if model is not None else None
     builder = StateGraph(ChatState)
     breaker = getattr(context.writer, "breaker", None)  # the analysis writer's, when an LLM
-    builder.add_node("assistant", make_assistant(bound, breaker, context.settings.redact))
+    ids = context.service.customers.index
+    examples = (str(ids[0]), str(ids[min(1, len(ids) - 1)])) if len(ids) else EXAMPLES
+    builder.add_node("assistant", make_assistant(bound, breaker, context.settings.redact, examples))
     builder.add_node("tools", ToolNode(tools, handle_tool_errors=True))
     builder.add_edge(START, "assistant")
     builder.add_conditional_edges("assistant", tools_condition)

@@ -152,9 +152,16 @@ def test_unknown_customer_gets_the_tool_error_with_suggestions(chat):
     assert "No customer with ID 0000-ZZZZZ" in messages[-1].content
 
 
-def test_malformed_id_says_what_ids_look_like(chat):
+def test_malformed_id_says_what_ids_look_like_with_an_id_of_the_data(chat, context):
     messages = _ask(chat, "what is 12-ABCDE's risk?")
-    assert "7590-VHVEG" in messages[-1].content
+    assert context.service.customers.index[0] in messages[-1].content
+
+
+def test_the_help_text_uses_ids_of_the_data_in_use(chat, context):
+    answer_text = _ask(chat, "What's the weather tomorrow?")[-1].content
+    ids = context.service.customers.index
+    assert ids[0] in answer_text and ids[1] in answer_text
+    assert "7590-VHVEG" not in answer_text  # not an ID of the demo data
 
 
 def test_unanswerable_question_lists_what_the_chat_can_do(chat):

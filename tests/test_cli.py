@@ -78,7 +78,7 @@ def test_train_if_missing_keeps_an_existing_model(env):
     assert _run("train", "--model", "logistic_baseline").exit_code == 0
     result = _run("train", "--if-missing")
     assert result.exit_code == 0
-    assert "already trained: logistic_baseline" in result.output
+    assert "already trained on this data: logistic_baseline" in result.output
 
 
 def test_score_writes_every_customer(env):
@@ -98,11 +98,19 @@ def test_score_writes_every_customer(env):
     assert scores["churn_probability"].between(0, 1).all()
 
 
-def test_analyze_without_a_model_explains_how_to_train(env):
+def test_analyze_without_a_model_and_no_retraining_explains_how_to_train(env, monkeypatch):
+    monkeypatch.setenv("CRM_AUTO_RETRAIN", "false")
     result = _run("analyze", "--random")
     assert result.exit_code == 2
     assert "crm-agents train" in result.output
     assert "Traceback" not in result.output
+
+
+def test_analyze_without_a_model_trains_one_first_and_says_so(env, monkeypatch):
+    monkeypatch.setenv("CRM_MODEL", "logistic_baseline")
+    result = _run("analyze", "--random", "--json")
+    assert result.exit_code == 0, result.output
+    assert "no trained model yet: training a model on it now" in " ".join(result.output.split())
 
 
 def test_analyze_unknown_customer_is_a_clear_error(env):
