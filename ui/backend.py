@@ -58,7 +58,9 @@ class Backend:
         )
 
     def save(self, name: str, text: str) -> str:
-        """A file the browser may download (inside the app's own temporary folder)."""
-        path = self.files / name
+        """A file the browser may download, in a folder of its own: two users saving at once
+        never get each other's file."""
+        folder = Path(tempfile.mkdtemp(dir=self.files))
+        path = folder / name
         path.write_text(text, encoding="utf-8")
         return str(path)

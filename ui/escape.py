@@ -2,8 +2,10 @@
 
 Customer IDs, file names, LLM-written sentences and error messages reach Markdown panels, HTML
 badges, toasts and the chat. Gradio renders those as Markdown and HTML, so every such string
-passes through here first: HTML is escaped, and in Markdown every punctuation character that
-could start markup is backslash-escaped (CommonMark shows `\\*` as `*`).
+passes through here first: HTML is escaped, and in Markdown every character that can start
+markup anywhere in a line (`*`, `_`, backticks, brackets, `|`, `~`, backslash) is
+backslash-escaped (CommonMark shows `\\*` as `*`), as is a first character that would open a
+heading, quote or list. IDs such as 7590-VHVEG read as they are.
 """
 
 from __future__ import annotations
@@ -11,12 +13,21 @@ from __future__ import annotations
 import html
 import re
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 
 
 def md(value: object) -> str:
     """`value` as literal text inside Markdown."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(str(value), quote=False)).replace("\n", " ")
+    text = _INLINE.sub(r"\\\1", html.escape(str(value), quote=False)).replace("\n", " ")
+    return _LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    marker = match.group(2)
+    if marker[0].isdigit():  # "12." opens a list: escape the dot, a digit cannot be escaped
+        return match.group(1) + marker[:-1] + "\\" + marker[-1]
+    return match.group(1) + "\\" + marker
 
 
 def md_block(value: object) -> str:
