@@ -9,7 +9,7 @@ import pytest
 
 from crm_agents.settings import Settings
 from data.loading import load_customers
-from data.validation import DataValidationError
+from data.validation import DataValidationError, validate_customers
 
 
 def _load(path: Path):
@@ -172,3 +172,11 @@ def test_churn_column_may_be_left_out_for_scoring(telco_csv):
     path = _rewrite(telco_csv(), lambda f: f.drop(columns=["Churn"], inplace=True))
     data = _load(path)
     assert not data.has_labels
+
+
+@pytest.mark.parametrize("column", ["MonthlyCharges", "TotalCharges"])
+def test_negative_charges_are_refused_with_their_line(telco_csv, column):
+    frame = pd.read_csv(telco_csv(50, 4), dtype=str, keep_default_na=False)
+    frame.loc[6, column] = "-12.50"
+    with pytest.raises(DataValidationError, match=rf"{column}: value\(s\) '-12.50' on line 8"):
+        validate_customers(frame, "t.csv")

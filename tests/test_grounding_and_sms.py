@@ -23,6 +23,13 @@ def test_a_rounded_percentage_matches_its_fact():
     assert ungrounded_numbers("churn risk 72.4%", [72.35]) == []
 
 
+def test_a_figure_rounded_the_wrong_way_is_caught():
+    # 72.35 may be shown as 72, 72.3 or 72.4, never as 73 or 72.36.
+    assert ungrounded_numbers("churn risk 73%", [72.35]) == ["73"]
+    assert ungrounded_numbers("churn risk 72.36%", [72.35]) == ["72.36"]
+    assert ungrounded_numbers("churn risk 71%", [72.35]) == ["71"]
+
+
 def test_a_wrong_probability_is_caught():
     assert ungrounded_numbers("churn risk 83%", [72.35]) == ["83"]
 
@@ -71,6 +78,13 @@ def test_english_sms_over_160_is_rejected():
 def test_chinese_sms_over_70_is_rejected():
     with pytest.raises(ValidationError, match="70"):
         Sms(text="優" * 71, language="zh-TW")
+
+
+def test_chinese_sms_length_counts_utf16_units_so_an_emoji_counts_twice():
+    assert sms_length("優惠🎁", "zh-TW") == 4
+    with pytest.raises(ValidationError, match="70"):
+        Sms(text="優" * 69 + "🎁", language="zh-TW")  # 70 characters but 71 UTF-16 units
+    assert Sms(text="優" * 68 + "🎁", language="zh-TW").length == 70
 
 
 def test_sms_records_its_length_and_limit():

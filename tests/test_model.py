@@ -46,6 +46,28 @@ def test_linear_contribution_is_zero_for_a_feature_at_its_reference():
     )
 
 
+@pytest.mark.parametrize("name", ["logistic_baseline", "logistic_splines"])
+def test_a_categorical_contribution_is_measured_from_the_reference_mix(name):
+    # By hand: Σ coef × (one-hot of the customer − share of each category in training).
+    X, y = _xy()
+    model = ChurnModel.fit(name, "telco", build_candidate(name, "telco"), X, y)
+    encode, coef = model.pipeline["encode"], model.pipeline["classify"].coef_[0]
+    columns = [
+        i for i, n in enumerate(encode.get_feature_names_out()) if n.startswith("Contract__")
+    ]
+    shares = np.asarray(encode.transform(X))[:, columns].mean(axis=0)
+    for contract in ("Month-to-month", "Two year"):
+        customer = X[X["Contract"] == contract].head(1)
+        own = np.asarray(encode.transform(customer))[0, columns]
+        expected = float(coef[columns] @ (own - shares))
+        got = model.explain(customer).contributions["Contract"].iloc[0]
+        assert got == pytest.approx(expected, abs=1e-9)
+    month = X[X["Contract"] == "Month-to-month"].head(1)
+    two_year = X[X["Contract"] == "Two year"].head(1)
+    assert model.explain(month).contributions["Contract"].iloc[0] > 0
+    assert model.explain(two_year).contributions["Contract"].iloc[0] < 0
+
+
 @pytest.mark.parametrize("name", ["gradient_boosting", "blend"])
 def test_nonlinear_shapley_drivers_add_up_to_logit_minus_reference(name):
     X, y = _xy(n=1200)

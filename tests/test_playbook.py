@@ -63,6 +63,38 @@ def test_expected_value_is_risk_reduction_times_value_at_risk_minus_cost(demo_se
         assert option.expected_value == pytest.approx(expected, abs=0.01)
 
 
+def test_risk_reduction_is_the_drop_in_churn_probability_the_offer_brings(demo_service):
+    # Computed apart from the desk: the customer re-scored with the offer's own changes.
+    customer = _high_risk_id(demo_service)
+    playbook = load_playbook()
+    evaluation = OfferDesk(demo_service, playbook).evaluate(customer)
+    before = demo_service.predict(customer).probability
+    row = demo_service.customers.loc[[customer]].copy()
+    for option in evaluation.options:
+        offer = playbook.get(option.offer_id)
+        changed = row.copy()
+        for feature, value in offer.changes.items():
+            changed[feature] = value
+        monthly = float(row["MonthlyCharges"].iloc[0])
+        changed["MonthlyCharges"] = round(
+            max(monthly * (1 - offer.discount_percent / 100) - offer.bill_credit, 0.0), 2
+        )
+        after = float(demo_service.model.predict_proba(changed)[0])
+        assert option.probability_after == pytest.approx(after, abs=1e-9)
+        assert option.risk_reduction == pytest.approx(before - after, abs=1e-9)
+        value_at_risk = monthly * demo_service.settings.clv_horizon_months
+        assert option.expected_value == pytest.approx(
+            (before - after) * value_at_risk - option.total_cost, abs=0.01
+        )
+
+
+def test_an_offer_that_lowers_churn_risk_has_a_positive_risk_reduction(demo_service):
+    evaluation = OfferDesk(demo_service, load_playbook()).evaluate(_high_risk_id(demo_service))
+    contract = [o for o in evaluation.options if o.probability_after < evaluation.probability]
+    assert contract, "a high-risk customer should have an offer that lowers the risk"
+    assert all(o.risk_reduction > 0 for o in contract)
+
+
 def test_offers_are_ranked_by_expected_value(demo_service):
     evaluation = OfferDesk(demo_service, load_playbook()).evaluate(_high_risk_id(demo_service))
     values = [o.expected_value for o in evaluation.options]

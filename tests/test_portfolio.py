@@ -29,7 +29,15 @@ def test_revenue_at_risk_is_probability_weighted(demo_service):
 
 def test_at_risk_table_is_filtered_and_sorted(demo_service):
     table = at_risk_table(demo_service, limit=20, risk_level="high", value_tier="high")
-    assert len(table) <= 20
+    scores = demo_service.scores()
+    matching = int(((scores.risk_level == "high") & (scores.value_tier == "high")).sum())
+    assert matching > 0 and len(table) == min(20, matching)
+    assert (
+        table["customer"].tolist()
+        == scores[(scores.risk_level == "high") & (scores.value_tier == "high")]
+        .customerID.head(20)
+        .tolist()
+    )
     assert set(table["risk"]) <= {"high"} and set(table["value"]) <= {"high"}
     probabilities = table["churn probability %"].tolist()
     assert probabilities == sorted(probabilities, reverse=True)
