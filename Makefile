@@ -14,7 +14,7 @@ ifeq ($(origin LANG),command line)
 APP_OPTS += --lang $(LANG)
 endif
 
-.PHONY: run test install lint format bench clean chromium
+.PHONY: run test install lint format bench clean chromium mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -59,6 +59,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_llm_tokens.py
 	$(BIN)/python benchmarks/bench_app.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_load.py
+
+## Mutation testing of the decision modules; prints the kill rate and the survivors.
+mutation: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run
+	$(BIN)/python scripts/mutation_report.py --min 90
 
 clean:
 	rm -rf $(VENV) state .pytest_cache .ruff_cache mutants
