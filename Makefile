@@ -33,9 +33,14 @@ run: $(STAMP)
 	$(BIN)/crm-agents train --if-missing $(DATA_OPT)
 	$(BIN)/python app.py $(APP_OPTS)
 
-## Style checks and the whole test suite (slow and browser tests included).
+## Style checks and the whole test suite (slow and browser tests included), in random order.
+## The seed is printed; `make test SEED=N` replays an order.
+ifeq ($(origin SEED),undefined)
+SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
 test: lint chromium
-	$(BIN)/python -m pytest -n 2 -q -p randomly
+	@echo "tests in random order, seed $(SEED) (replay: make test SEED=$(SEED))"
+	$(BIN)/python -m pytest -n 2 -q -p randomly --randomly-seed=$(SEED)
 
 ## Debian's headless Chromium for the browser tests (installed when missing and we may).
 chromium:

@@ -66,3 +66,28 @@ def test_the_readme_examples_exist_in_the_demo_data():
     assert shown, "the README shows no example ID"
     demo = set(load_customers(None, Settings(raw_dir=Path("/nonexistent"))).customers.index)
     assert shown <= demo, f"not in the demo data: {sorted(shown - demo)}"
+
+
+def test_no_runtime_state_is_committed():
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    runtime = [
+        f
+        for f in tracked
+        if f.endswith((".db", ".db-wal", ".db-shm", ".sqlite", ".skops", ".joblib"))
+        or f.startswith(("state/", "data/processed/", "models/artifacts/"))
+    ]
+    assert runtime == []
+
+
+def test_runtime_files_are_ignored_by_git(tmp_path):
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    paths = ["state/chat.db", "data/chat.db-wal", "state/models/churn_model.skops"]
+    ignored = subprocess.run(
+        ["git", "check-ignore", *paths], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split()
+    assert ignored == paths
