@@ -101,6 +101,18 @@ def demo_service(tmp_path_factory) -> RetentionService:
     return RetentionService(data, model, card, s)
 
 
+@pytest.fixture
+def fresh_service(demo_service):
+    """A service of its own over the demo data and model: empty caches, a chosen cache size
+    (the shared fixture's caches belong to every other test)."""
+
+    def make(cache_size: int) -> RetentionService:
+        s = demo_service
+        return RetentionService(s.data, s.model, s.card, s.settings, cache_size=cache_size)
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def fake_openai():
     """The scripted OpenAI-protocol server, one per session; reset before each use."""

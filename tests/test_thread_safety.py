@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from agents.breaker import CircuitBreaker
-from tools.service import RetentionService
 from ui.backend import Backend
 
 
@@ -19,14 +18,8 @@ def test_downloads_saved_at_once_under_one_name_are_kept_apart(tmp_path):
     assert sorted(Path(p).read_text() for p in paths) == sorted(f"user {i}" for i in range(40))
 
 
-def test_a_fresh_service_answers_many_threads_at_once_like_one(demo_service):
-    service = RetentionService(
-        demo_service.data,
-        demo_service.model,
-        demo_service.card,
-        demo_service.settings,
-        cache_size=64,
-    )
+def test_a_fresh_service_answers_many_threads_at_once_like_one(demo_service, fresh_service):
+    service = fresh_service(cache_size=64)
     customers = service.customers.index[:300].tolist()
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(lambda c: service.predict(c).probability, customers * 2))

@@ -7,7 +7,6 @@ import math
 import pytest
 
 from tools.customer_tools import build_tools
-from tools.service import RetentionService
 
 
 @pytest.fixture(scope="module")
@@ -82,28 +81,15 @@ def test_list_at_risk_rejects_a_zero_limit(tools):
     assert "limit" in message and "greater than or equal to 1" in message
 
 
-def test_per_customer_caches_stay_bounded(demo_service):
-    # A service of its own: the shared fixture's caches belong to every other test.
-    service = RetentionService(
-        demo_service.data,
-        demo_service.model,
-        demo_service.card,
-        demo_service.settings,
-        cache_size=50,
-    )
+def test_per_customer_caches_stay_bounded(fresh_service):
+    service = fresh_service(cache_size=50)
     for customer in service.customers.index[:120]:
         service.predict(customer)
     assert service.cached_customers() == 50
 
 
-def test_recently_used_customers_stay_cached(demo_service):
-    service = RetentionService(
-        demo_service.data,
-        demo_service.model,
-        demo_service.card,
-        demo_service.settings,
-        cache_size=3,
-    )
+def test_recently_used_customers_stay_cached(fresh_service):
+    service = fresh_service(cache_size=3)
     first, *others = service.customers.index[:5]
     kept = service.predict(first)
     for customer in others:
