@@ -92,7 +92,7 @@ def llm_seconds_spent(trace: list[TraceStep]) -> float:
 #: Calls run here so that a caller can stop waiting at its deadline: an endpoint that accepts
 #: the connection and never answers costs the analysis its remaining budget, not the request
 #: timeout (the abandoned call ends by itself at `llm_timeout`).
-_CALLS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="llm-call")
+_CALLS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="llm-call")
 
 
 class OpenAIWriter:

@@ -122,7 +122,9 @@ _PARENT_PID = 0
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _die_with_parent() -> None:
+# Runs only inside forked workers, out of reach of in-process mutation testing; the slow test
+# `test_kill_9_of_the_batch_takes_its_forked_workers_with_it` covers it.
+def _die_with_parent() -> None:  # pragma: no mutate block
     """Ask the kernel to kill this worker when the batch process dies, however it dies
     (kill -9 included): an orphaned worker would hold hundreds of MB for nothing."""
     with suppress(OSError, AttributeError):
@@ -132,7 +134,7 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _init_worker() -> None:
+def _init_worker() -> None:  # pragma: no mutate block
     _die_with_parent()
     # Ctrl-C reaches the whole terminal group; the parent finishes the chunk in hand and
     # stops the workers itself. SIGTERM sent to a worker ends it (the parent then stops).

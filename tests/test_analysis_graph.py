@@ -14,7 +14,7 @@ from agents.context import AnalysisContext
 from agents.reasoning import reasoning
 from graph.analysis import (
     NODES,
-    graph,
+    build_graph,
     route_by_offer,
     route_by_risk,
     run_analysis,
@@ -113,11 +113,29 @@ def test_stream_yields_each_node_then_the_result(demo_context):
     assert items[-1].communications is not None
 
 
+def test_a_streamed_result_equals_the_invoked_one(demo_context):
+    customer = _pick(demo_context.service, "high")
+    streamed = list(stream_analysis(customer, demo_context, "zh-TW"))[-1]
+    invoked = run_analysis(customer, demo_context, "zh-TW")
+    assert streamed.language == "zh-TW"
+    assert [s.node for s in streamed.trace] == [s.node for s in invoked.trace] == list(NODES)
+    assert streamed.communications.sms.text == invoked.communications.sms.text
+    assert streamed.model_dump(exclude={"trace"}) == invoked.model_dump(exclude={"trace"})
+
+
 def test_route_by_risk_ends_only_for_low_risk(demo_context):
     low = run_analysis(_pick(demo_context.service, "low"), demo_context)
     high = run_analysis(_pick(demo_context.service, "high"), demo_context)
     assert route_by_risk({"risk": low.risk}) == "__end__"
     assert route_by_risk({"risk": high.risk}) == "campaign"
+
+
+@pytest.mark.parametrize(("level", "ran"), [("low", 2), ("high", 4)])
+def test_a_freshly_built_graph_routes_by_risk(demo_context, level, ran):
+    customer = _pick(demo_context.service, level)
+    state = build_graph().invoke({"customer_id": customer, "language": "en"}, context=demo_context)
+    assert [s.node for s in state["trace"]] == list(NODES[:ran])
+    assert state["risk"].risk_level == level
 
 
 def test_route_by_offer_ends_without_an_offer():
@@ -161,7 +179,7 @@ def test_simulated_signals_are_flagged_in_warnings(demo_context):
 def test_graph_diagram_shows_the_conditional_edges():
     edges = {
         line.strip().rstrip(";")
-        for line in graph.get_graph().draw_mermaid().splitlines()
+        for line in build_graph().get_graph().draw_mermaid().splitlines()
         if "-->" in line or "-.->" in line
     }
     assert edges == {

@@ -97,6 +97,38 @@ def test_why_question_runs_the_analysis_and_answers_with_its_reasons(chat, conte
     assert customer in messages[-1].content and "Main reasons" in messages[-1].content
 
 
+def test_the_analysis_tool_gives_the_chat_the_analysis_figures(chat, context):
+    from graph.analysis import run_analysis
+
+    customer = _high(context)
+    messages = _ask(chat, f"Why will {customer} churn?")
+    payload = json.loads(next(m for m in messages if isinstance(m, ToolMessage)).content)
+    result = run_analysis(customer, context)
+    assert payload["customer_id"] == customer
+    assert payload["probability"] == result.risk.probability
+    assert (payload["risk_level"], payload["value_tier"]) == (
+        result.risk.risk_level,
+        result.risk.value_tier,
+    )
+    assert payload["summary"] == result.risk.summary
+    assert [r["title"] for r in payload["reasons"]] == [r.title for r in result.reasons.reasons]
+    assert [r["explanation"] for r in payload["reasons"]] == [
+        r.explanation for r in result.reasons.reasons
+    ]
+    assert payload["warning_signs"] == result.reasons.warning_signs
+    assert payload["skipped"] == result.skipped
+    plan = result.campaign
+    assert payload["campaign"] == {
+        "offer_title": plan.offer_title,
+        "total_cost": plan.offer.total_cost,
+        "expected_value": plan.offer.expected_value,
+        "worth_its_cost": plan.worth_its_cost,
+        "why_it_fits": plan.why_it_fits,
+    }
+    assert payload["communications"]["sms"]["text"] == result.communications.sms.text
+    assert "written_by" not in payload["communications"] and "trace" not in payload
+
+
 def test_risk_answer_quotes_the_tool_probability(chat, context):
     customer = _high(context)
     messages = _ask(chat, f"what is {customer}'s risk?")

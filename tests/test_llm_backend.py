@@ -240,22 +240,6 @@ def test_the_chat_shares_the_breaker_and_answers_offline_at_once(demo_service, s
     assert "retrying in" in shown[-1]["content"]
 
 
-def test_the_breaker_tries_the_endpoint_again_after_its_pause():
-    from agents.breaker import CircuitBreaker
-
-    now = [0.0]
-    breaker = CircuitBreaker(failures_to_open=2, cool_down_s=10, clock=lambda: now[0])
-    breaker.record_failure("500")
-    assert breaker.open_reason() is None
-    assert breaker.record_failure("500") is True
-    assert "failed 2 times in a row" in breaker.open_reason()
-    now[0] = 10.5
-    assert breaker.open_reason() is None
-    breaker.record_success()
-    breaker.record_failure("500")
-    assert breaker.open_reason() is None
-
-
 def test_an_llm_error_quoting_the_api_key_is_redacted_in_the_trace(demo_service, server):
     from fake_openai import Reply as R
     from pydantic import SecretStr
