@@ -108,6 +108,6 @@ def stream_analysis(
     for chunk in graph.stream(state, context=context, stream_mode="updates"):
         for node, update in chunk.items():
             for key, value in update.items():
-                state[key] = state.get("trace", []) + value if key == "trace" else value
+                state[key] = state["trace"] + value if key == "trace" else value
             yield node, update
     yield _result(state, context)

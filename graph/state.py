@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import operator
-from typing import Annotated, TypedDict
+from typing import Annotated
+
+from typing_extensions import TypedDict  # pydantic builds schemas from it on Python 3.11
 
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.trace import TraceStep

@@ -138,6 +138,13 @@ def test_a_freshly_built_graph_routes_by_risk(demo_context, level, ran):
     assert state["risk"].risk_level == level
 
 
+def test_the_graph_publishes_its_name_input_and_context():
+    built = build_graph()
+    assert built.name == "analysis"
+    assert set(built.get_input_jsonschema()["properties"]) == {"customer_id", "language"}
+    assert built.context_schema is AnalysisContext
+
+
 def test_route_by_offer_ends_without_an_offer():
     assert route_by_offer({"campaign": None}) == "__end__"
 
