@@ -127,6 +127,7 @@ def test_the_analysis_tool_gives_the_chat_the_analysis_figures(chat, context):
     }
     assert payload["communications"]["sms"]["text"] == result.communications.sms.text
     assert "written_by" not in payload["communications"] and "trace" not in payload
+    assert "offer_id" not in payload["communications"]
 
 
 def test_risk_answer_quotes_the_tool_probability(chat, context):
@@ -224,6 +225,18 @@ def test_the_chat_graph_binds_only_read_only_tools(context):
     chat = build_chat_graph(context)
     tool_node = chat.nodes["tools"].bound
     assert set(tool_node.tools_by_name) == READ_ONLY
+
+
+def test_the_chat_client_leaves_retries_to_the_breaker(context):
+    settings = context.settings.model_copy(update={"openai_base_url": "http://127.0.0.1:9/v1"})
+    assert make_chat_model(settings).max_retries == 0
+    assert make_chat_model(context.settings.model_copy(update={"openai_base_url": None})) is None
+
+
+def test_the_chat_database_folder_is_made_when_missing(tmp_path):
+    saver = open_checkpointer(tmp_path / "new" / "nested" / "chat.db")
+    assert (tmp_path / "new" / "nested").is_dir()
+    saver.conn.close()
 
 
 def test_a_conversation_survives_a_restart(context, tmp_path):

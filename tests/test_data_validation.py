@@ -180,3 +180,41 @@ def test_negative_charges_are_refused_with_their_line(telco_csv, column):
     frame.loc[6, column] = "-12.50"
     with pytest.raises(DataValidationError, match=rf"{column}: value\(s\) '-12.50' on line 8"):
         validate_customers(frame, "t.csv")
+
+
+def test_a_problem_on_many_lines_shows_the_first_five_and_counts_the_rest(telco_csv):
+    frame = pd.read_csv(telco_csv(50, 4), dtype=str, keep_default_na=False)
+    frame.loc[0:7, "Contract"] = [f"Plan {i}" for i in range(8)]
+    with pytest.raises(DataValidationError) as err:
+        validate_customers(frame, "t.csv")
+    message = str(err.value)
+    assert (
+        "'Plan 0', 'Plan 1', 'Plan 2', 'Plan 3', 'Plan 4' … on lines 2, 3, 4, 5, 6 and 3 more"
+        in (message)
+    )
+    assert err.value.source == "t.csv"
+    assert message.startswith("t.csv is not a valid Telco customer file:\n  - column Contract")
+
+
+def test_exactly_five_bad_lines_are_all_shown_without_more(telco_csv):
+    frame = pd.read_csv(telco_csv(50, 4), dtype=str, keep_default_na=False)
+    frame.loc[0:4, "Contract"] = [f"Plan {i}" for i in range(5)]
+    with pytest.raises(DataValidationError) as err:
+        validate_customers(frame, "t.csv")
+    assert "'Plan 4' on lines 2, 3, 4, 5, 6; allowed" in str(err.value)
+
+
+def test_every_problem_of_a_file_is_listed_on_its_own_line(telco_csv):
+    frame = pd.read_csv(telco_csv(50, 4), dtype=str, keep_default_na=False)
+    frame.loc[0, "Contract"] = "Lifetime"
+    frame.loc[1, "gender"] = "Other"
+    with pytest.raises(DataValidationError) as err:
+        validate_customers(frame, "t.csv")
+    assert len(err.value.problems) == 2
+    assert str(err.value).count("\n  - column ") == 2
+
+
+def test_the_default_id_rule_is_described_in_words():
+    from data.validation import describe_id_pattern
+
+    assert describe_id_pattern(r"[A-Za-z0-9._-]{1,64}") == "1–64 letters, digits, '-', '_' or '.'"

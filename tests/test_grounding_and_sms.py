@@ -90,3 +90,25 @@ def test_chinese_sms_length_counts_utf16_units_so_an_emoji_counts_twice():
 def test_sms_records_its_length_and_limit():
     sms = Sms(text="優惠" * 35, language="zh-TW")
     assert (sms.length, sms.limit) == (70, 70)
+
+
+def test_grounding_lists_every_ungrounded_figure_in_one_problem():
+    problems = grounding_problems(_Draft(text="83% now, 50% off"), [72.35])
+    assert problems == ["figures not in the tool results: 83, 50"]
+
+
+def test_an_offer_not_named_is_no_problem():
+    draft = _Draft(text="Your plan", items=["One year contract at 10% off"])
+    problems = grounding_problems(draft, [10], forbidden_terms=["Tech Support free"])
+    assert problems == []
+
+
+def test_another_offer_is_named_whatever_its_case():
+    draft = _Draft(text="try TECH SUPPORT FREE today")
+    assert grounding_problems(draft, [], forbidden_terms=["Tech Support free"]) == [
+        "names another offer: 'Tech Support free'"
+    ]
+
+
+def test_fact_numbers_walk_lists_and_tuples():
+    assert {1.5, 2.0, 3.0} <= fact_numbers({"values": [1.5, (2, "3 months")]})

@@ -36,6 +36,11 @@ def test_a_frame_keeps_its_numbers_and_neutralises_text_and_headers():
     assert list(safe.columns) == ["customer", "amount", "'=bad"]
 
 
+def test_csv_text_has_no_index_column_and_crlf_lines():
+    text = to_csv_text(pd.DataFrame({"customer": ["a", "b"], "n": [1, 2]}))
+    assert text == "customer,n\r\na,1\r\nb,2\r\n"
+
+
 def test_csv_text_has_no_cell_starting_a_formula():
     frame = pd.DataFrame({"customer": DANGEROUS})
     rows = list(csv.reader(io.StringIO(to_csv_text(frame), newline="")))
