@@ -57,3 +57,8 @@ def test_the_reason_keeps_only_the_start_of_a_long_problem():
     breaker, _ = _breaker(failures=1)
     breaker.record_failure("x" * 500)
     assert "x" * 120 in breaker.open_reason() and "x" * 121 not in breaker.open_reason()
+
+
+def test_the_defaults_are_three_failures_and_a_minute():
+    breaker = CircuitBreaker()
+    assert (breaker.failures_to_open, breaker.cool_down_s) == (3, 60.0)

@@ -19,8 +19,9 @@ def context(demo_service) -> AnalysisContext:
     return AnalysisContext.build(demo_service)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def chat(context):
+    # Built per test (it is cheap): every test exercises the graph's assembly itself.
     return build_chat_graph(context)
 
 
@@ -225,6 +226,38 @@ def test_the_chat_graph_binds_only_read_only_tools(context):
     chat = build_chat_graph(context)
     tool_node = chat.nodes["tools"].bound
     assert set(tool_node.tools_by_name) == READ_ONLY
+
+
+def test_the_analysis_tool_answers_in_the_language_asked(context):
+    from graph.chat import analyze_tool
+
+    tool = analyze_tool(context)
+    payload = tool.invoke({"customer_id": _high(context), "language": "zh-TW"})
+    assert "流失" in payload["summary"]
+
+
+def test_the_analysis_tool_answers_an_unknown_id_with_a_message(context):
+    from graph.chat import analyze_tool
+
+    message = analyze_tool(context).invoke({"customer_id": "0000-NOONE"})
+    assert isinstance(message, str) and "No customer with ID 0000-NOONE" in message
+
+
+def test_the_chat_uses_the_analysis_writers_breaker(demo_service):
+    from agents.llm import OpenAIWriter
+
+    settings = demo_service.settings.model_copy(
+        update={"openai_base_url": "http://127.0.0.1:9/v1", "llm_timeout": 1.0}
+    )
+    writer = OpenAIWriter(settings)
+    for _ in range(writer.breaker.failures_to_open):
+        writer.breaker.record_failure("HTTP 503 from the endpoint")
+    context = AnalysisContext.build(demo_service, writer=writer)
+    chat = build_chat_graph(context, model=make_chat_model(settings))
+    state = chat.invoke(
+        {"messages": [HumanMessage("How good is the model?")], "language": "en", "fallback": None}
+    )
+    assert "HTTP 503 from the endpoint" in state["fallback"]
 
 
 def test_the_chat_client_leaves_retries_to_the_breaker(context):

@@ -85,13 +85,18 @@ def _replace_model_and_card(directory, payload: bytes) -> None:
     card_path.write_text(json.dumps(card))
 
 
-def test_a_saved_model_predicts_exactly_as_before(saved, settings):
+def test_a_loaded_model_is_the_model_that_was_saved(settings):
     data = load_customers(None, settings)
-    model, _ = load_model(saved)
-    again, _ = load_model(saved)
+    model, card = train(data, settings)
+    save_model(model, card, settings.artifacts_dir)
+    loaded, _ = load_model(settings.artifacts_dir)
+    assert (loaded.name, loaded.feature_set) == (model.name, model.feature_set)
+    pd.testing.assert_frame_equal(loaded.reference, model.reference)
+    assert np.array_equal(loaded.encoded_reference, model.encoded_reference)
     sample = data.customers.head(50)
-    assert np.array_equal(model.predict_proba(sample), again.predict_proba(sample))
-    assert model.reference.dtypes.to_dict() == again.reference.dtypes.to_dict()
+    assert np.array_equal(loaded.predict_proba(sample), model.predict_proba(sample))
+    explained, original = loaded.explain(sample), model.explain(sample)
+    assert np.allclose(explained.contributions, original.contributions)
 
 
 def test_the_model_file_is_not_a_pickle(saved):
