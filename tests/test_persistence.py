@@ -20,19 +20,18 @@ from models.training import train
 
 
 @pytest.fixture
-def saved(settings):
-    data = load_customers(None, settings)
-    model, card = train(data, settings)
-    save_model(model, card, settings.artifacts_dir)
-    return settings.artifacts_dir
+def saved(demo_service, tmp_path):
+    """The demo model saved into a folder of this test's own (training is not under test)."""
+    save_model(demo_service.model, demo_service.card, tmp_path / "artifacts")
+    return tmp_path / "artifacts"
 
 
-def test_a_saved_model_loads_back_with_its_card(saved, settings):
+def test_a_saved_model_loads_back_with_its_card(saved, demo_service):
     model, card = load_model(saved)
     assert card.model == model.name == "logistic_splines"
     assert card.dataset.kind == "synthetic"
     assert set(card.feature_set_comparison) == {"telco", "enriched"}
-    assert card.thresholds["risk_high"] == settings.risk_high
+    assert card.thresholds["risk_high"] == demo_service.settings.risk_high
     assert "scikit-learn" in card.library_versions
 
 
@@ -85,11 +84,9 @@ def _replace_model_and_card(directory, payload: bytes) -> None:
     card_path.write_text(json.dumps(card))
 
 
-def test_a_loaded_model_is_the_model_that_was_saved(settings):
-    data = load_customers(None, settings)
-    model, card = train(data, settings)
-    save_model(model, card, settings.artifacts_dir)
-    loaded, _ = load_model(settings.artifacts_dir)
+def test_a_loaded_model_is_the_model_that_was_saved(saved, demo_service):
+    data, model = demo_service.data, demo_service.model
+    loaded, _ = load_model(saved)
     assert (loaded.name, loaded.feature_set) == (model.name, model.feature_set)
     pd.testing.assert_frame_equal(loaded.reference, model.reference)
     assert np.array_equal(loaded.encoded_reference, model.encoded_reference)
