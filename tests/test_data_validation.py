@@ -218,3 +218,62 @@ def test_the_default_id_rule_is_described_in_words():
     from data.validation import describe_id_pattern
 
     assert describe_id_pattern(r"[A-Za-z0-9._-]{1,64}") == "1–64 letters, digits, '-', '_' or '.'"
+
+
+def _frame(telco_csv, n: int = 30) -> pd.DataFrame:
+    return pd.read_csv(telco_csv(n, 5), dtype=str, keep_default_na=False)
+
+
+def _problems(frame: pd.DataFrame) -> list[str]:
+    with pytest.raises(DataValidationError) as err:
+        validate_customers(frame, "t.csv")
+    return err.value.problems
+
+
+def test_a_count_column_says_it_needs_a_whole_number_within_its_range(telco_csv):
+    frame = _frame(telco_csv)
+    frame.loc[2, "tenure"] = "many"
+    assert _problems(frame) == [
+        "column tenure: non-numeric value(s) 'many' on line 4; "
+        "expected a whole number ≥ 0 and ≤ 1200"
+    ]
+
+
+def test_a_money_column_says_it_needs_a_number(telco_csv):
+    frame = _frame(telco_csv)
+    frame.loc[0, "MonthlyCharges"] = ""
+    assert _problems(frame) == ["column MonthlyCharges: blank value on line 2; expected a number"]
+
+
+def test_a_blank_total_is_explained_when_tenure_is_not_zero(telco_csv):
+    frame = _frame(telco_csv)
+    row = frame.index[frame["tenure"] != "0"][0]
+    frame.loc[row, "TotalCharges"] = ""
+    assert _problems(frame) == [
+        f"column TotalCharges: blank value on line {row + 2}; expected a number "
+        "(blank is accepted only when tenure is 0)"
+    ]
+
+
+def test_a_rate_above_its_maximum_is_out_of_range(telco_csv):
+    frame = _frame(telco_csv)
+    frame["usage_drop_rate"] = "0.5"
+    frame.loc[1, "usage_drop_rate"] = "1.5"
+    assert _problems(frame) == [
+        "column usage_drop_rate: value(s) '1.5' on line 3 out of range; expected a number ≥ 0 "
+        "and ≤ 1"
+    ]
+
+
+def test_a_blank_customer_id_is_named_with_its_line(telco_csv):
+    frame = _frame(telco_csv)
+    frame.loc[3, "customerID"] = "  "
+    assert _problems(frame) == ["column customerID: blank customer ID on line 5"]
+
+
+def test_a_header_without_rows_names_the_file():
+    empty = pd.DataFrame(columns=["customerID"], dtype=str)
+    with pytest.raises(DataValidationError) as err:
+        validate_customers(empty, "empty.csv")
+    assert err.value.source == "empty.csv"
+    assert err.value.problems == ["the file has a header but no customer rows"]
