@@ -277,3 +277,50 @@ def test_a_header_without_rows_names_the_file():
         validate_customers(empty, "empty.csv")
     assert err.value.source == "empty.csv"
     assert err.value.problems == ["the file has a header but no customer rows"]
+
+
+def test_validated_columns_have_their_types(telco_csv):
+    frame = _frame(telco_csv)
+    frame["recent_login_count"], frame["complain_count"], frame["usage_drop_rate"] = (
+        "3",
+        "0",
+        "0.25",
+    )
+    clean = validate_customers(frame, "t.csv")
+    types = {c: str(t) for c, t in clean.dtypes.items()}
+    assert types["tenure"] == types["SeniorCitizen"] == "int64"
+    assert types["MonthlyCharges"] == types["TotalCharges"] == "float64"
+    assert types["recent_login_count"] == types["complain_count"] == "int64"
+    assert types["usage_drop_rate"] == "float64"
+
+
+def test_zero_charges_and_zero_counts_are_accepted(telco_csv):
+    frame = _frame(telco_csv)
+    frame["recent_login_count"], frame["complain_count"], frame["usage_drop_rate"] = "0", "0", "0"
+    frame.loc[0, "MonthlyCharges"] = "0.50"
+    clean = validate_customers(frame, "t.csv")
+    assert clean.loc[0, "MonthlyCharges"] == 0.5
+    assert (clean["recent_login_count"] == 0).all()
+
+
+def test_a_count_signal_must_be_whole(telco_csv):
+    frame = _frame(telco_csv)
+    frame["recent_login_count"], frame["complain_count"] = "2", "1"
+    frame.loc[4, "complain_count"] = "1.5"
+    assert _problems(frame) == [
+        "column complain_count: value(s) '1.5' on line 6 out of range; expected a whole number ≥ 0"
+    ]
+
+
+def test_tenure_may_reach_its_maximum_but_not_pass_it(telco_csv):
+    frame = _frame(telco_csv)
+    frame.loc[0, "tenure"] = "1200"
+    assert validate_customers(frame, "t.csv").loc[0, "tenure"] == 1200
+    frame.loc[0, "tenure"] = "1201"
+    assert "tenure: value(s) '1201' on line 2 out of range" in _problems(frame)[0]
+
+
+def test_a_blank_total_for_a_new_customer_becomes_zero(telco_csv):
+    frame = _frame(telco_csv)
+    frame.loc[0, "tenure"], frame.loc[0, "TotalCharges"] = "0", ""
+    assert validate_customers(frame, "t.csv").loc[0, "TotalCharges"] == 0.0

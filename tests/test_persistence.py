@@ -125,3 +125,18 @@ def test_every_candidate_saves_and_loads_with_the_trusted_types(settings, candid
     loaded, _ = load_model(s.artifacts_dir)
     sample = data.customers.head(20)
     assert np.allclose(loaded.predict_proba(sample), model.predict_proba(sample))
+
+
+def test_a_trusted_file_that_is_not_a_churn_model_is_refused(saved):
+    state = {
+        "name": "logistic_splines",
+        "feature_set": "telco",
+        "pipeline": np.zeros(3),
+        "reference_columns": ["tenure"],
+        "reference_values": [1],
+        "reference_dtypes": ["int64"],
+        "encoded_reference": None,
+    }
+    _replace_model_and_card(saved, sio.dumps(state))
+    with pytest.raises(ModelArtifactError, match="does not hold a churn model; run `crm-agents"):
+        load_model(saved)
