@@ -112,3 +112,16 @@ def test_another_offer_is_named_whatever_its_case():
 
 def test_fact_numbers_walk_lists_and_tuples():
     assert {1.5, 2.0, 3.0} <= fact_numbers({"values": [1.5, (2, "3 months")]})
+
+
+class _Nested(BaseModel):
+    title: str
+    extra: dict[str, str] = {}
+    parts: tuple[str, ...] = ()
+
+
+def test_every_string_of_a_draft_is_checked_in_dicts_and_tuples_too():
+    from agents.grounding import text_fields
+
+    draft = _Nested(title="t", extra={"note": "from the dict"}, parts=("from the tuple",))
+    assert text_fields(draft) == ["t", "from the dict", "from the tuple"]
