@@ -2,8 +2,9 @@
 
     .venv/bin/python scripts/mutation_report.py [--min 90]
 
-Kill rate = killed ÷ every mutant that ran or could not run (survived, no test reaches it,
-timed out, suspicious): a mutant no test reaches counts against the rate. Exits 1 below --min.
+Kill rate = killed ÷ every mutant that was checked (killed, survived, no test reaches it, timed
+out, suspicious): a mutant no test reaches counts against the rate. Mutants not checked yet (an
+interrupted run) are reported apart, and make the check fail. Exits 1 below --min.
 """
 
 from __future__ import annotations
@@ -24,20 +25,33 @@ def main() -> None:
     mutmut = str(Path(sys.executable).with_name("mutmut"))
     subprocess.run([mutmut, "export-cicd-stats"], cwd=ROOT, check=True, capture_output=True)
     stats = json.loads((ROOT / "mutants" / "mutmut-cicd-stats.json").read_text())
-    counted = stats["total"] - stats["skipped"]
+    unchecked = (
+        stats["total"]
+        - stats["skipped"]
+        - sum(
+            stats[k]
+            for k in ("killed", "survived", "no_tests", "timeout", "suspicious", "segfault")
+        )
+    )
+    counted = stats["total"] - stats["skipped"] - unchecked
     rate = 100.0 * stats["killed"] / counted if counted else 0.0
     results = subprocess.run(
         [mutmut, "results"], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
-    survivors = [line.strip() for line in results.splitlines() if line.strip()]
+    survivors = [
+        line.strip()
+        for line in results.splitlines()
+        if line.strip() and not line.strip().endswith("not checked")
+    ]
     print(
         f"mutation kill rate {rate:.1f}% ({stats['killed']} of {counted} killed; "
         f"{stats['survived']} survived, {stats['no_tests']} without a test, "
-        f"{stats['timeout']} timed out, {stats['suspicious']} suspicious)"
+        f"{stats['timeout']} timed out, {stats['suspicious']} suspicious; "
+        f"{unchecked} not checked)"
     )
     for line in survivors:
         print("  " + line)
-    sys.exit(0 if rate >= args.min else 1)
+    sys.exit(0 if rate >= args.min and unchecked == 0 else 1)
 
 
 if __name__ == "__main__":
