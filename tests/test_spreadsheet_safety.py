@@ -99,3 +99,12 @@ def test_score_file_neutralises_formula_ids(tmp_path, monkeypatch, telco_csv):
     written = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert {"'-2-3", "'-A1"} <= set(written["customerID"])
     assert not written.map(lambda v: v.startswith(("=", "+", "-", "@"))).any().any()
+
+
+def test_a_column_mixing_text_and_blanks_is_still_neutralised():
+    frame = pd.DataFrame(
+        {"note": ["=cmd", None, 3], "plan": pd.array(["+1", "ok", None], "string")}
+    )
+    safe = spreadsheet_safe(frame)
+    assert safe["note"].tolist() == ["'=cmd", None, 3]
+    assert safe["plan"].tolist()[:2] == ["'+1", "ok"]
