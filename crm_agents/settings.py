@@ -29,10 +29,10 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from data.schema import DEFAULT_ID_PATTERN
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = PROJECT_ROOT / "state"
-#: Letters, digits, dash, underscore and dot, 1–64 of them: safe in files, URLs and spreadsheets.
-DEFAULT_ID_PATTERN = r"[A-Za-z0-9._-]{1,64}"
 _API_KEY = re.compile(r"\b(?:sk|pk|key)-[A-Za-z0-9*_\-.]{4,}")
 
 FeatureSetName = Literal["telco", "enriched"]
