@@ -192,7 +192,8 @@ class OpenAIWriter:
             if draft is not None and not problem:
                 self.breaker.record_success()
                 return Written(draft=draft, written_by=self.name, llm_calls=calls)
-            if self.breaker.record_failure(problem) or self.breaker.open_reason():
+            self.breaker.record_failure(problem)
+            if self.breaker.open_reason() is not None:  # opened now or by another caller
                 break
             messages = [
                 *messages[:2],

@@ -233,13 +233,6 @@ def count_rows(engine: Engine, table: Table, run_id: int) -> int:
         return int(connection.execute(query).scalar_one())
 
 
-def insert_rows(engine: Engine, table: Table, rows: list[dict]) -> None:
-    """All rows in one transaction: on any failure none of them is written."""
-    if rows:
-        with _writing(), engine.begin() as connection:
-            connection.execute(insert(table), rows)
-
-
 def insert_chunk(engine: Engine, analysed: list[dict], failed: list[dict]) -> None:
     """One chunk's analyses and failures in one transaction: the chunk is stored whole or not."""
     if analysed or failed:

@@ -99,27 +99,21 @@ class RetentionService:
             return max(len(self._fields), len(self._predictions))
 
     def _index(self) -> dict[str, int]:
+        """Row number by stored ID, built once with the columns as arrays and the case-folded
+        IDs (IDs match without regard to case; validation refuses two that differ only so)."""
         if self._positions is None:
             with self._lock:
                 if self._positions is None:
                     self._columns = {
                         c: self.customers[c].to_numpy() for c in self.customers.columns
                     }
+                    self._by_folded = {str(c).casefold(): c for c in self.customers.index}
                     self._positions = {c: i for i, c in enumerate(self.customers.index)}
         return self._positions
 
     def position(self, customer_id: str) -> int | None:
         """The customer's row number in the table (exact stored ID), or None."""
         return self._index().get(customer_id)
-
-    def _folded(self) -> dict[str, str]:
-        """Stored IDs by their case-folded form: IDs are matched without regard to case (the
-        validation refuses two IDs that differ only in case)."""
-        if self._by_folded is None:
-            with self._lock:
-                if self._by_folded is None:
-                    self._by_folded = {str(c).casefold(): c for c in self.customers.index}
-        return self._by_folded
 
     def example_id(self) -> str:
         """An ID from the table in use, for messages and placeholders."""
@@ -130,7 +124,8 @@ class RetentionService:
         wanted = str(customer_id).strip()
         if self.position(wanted) is not None:
             return wanted
-        stored = self._folded().get(wanted.casefold())
+        by_folded: dict[str, str] = self._by_folded  # type: ignore[assignment]  # set by _index
+        stored = by_folded.get(wanted.casefold())
         if stored is not None:
             return stored
         if not self.settings.id_pattern.fullmatch(wanted):
@@ -139,8 +134,8 @@ class RetentionService:
                 f"{describe_id_pattern(self.settings.customer_id_pattern)}, "
                 f"e.g. {self.example_id()}."
             )
-        folded = difflib.get_close_matches(wanted.casefold(), self._folded(), n=3, cutoff=0.6)
-        close = [self._folded()[f] for f in folded]
+        folded = difflib.get_close_matches(wanted.casefold(), by_folded, n=3, cutoff=0.6)
+        close = [by_folded[f] for f in folded]
         hint = (
             f" Did you mean {', '.join(close)}?"
             if close
