@@ -23,7 +23,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 from langchain_core.messages import HumanMessage
 
-from crm_agents.settings import Settings, SettingsError
+from core.settings import Settings, SettingsError
 from data.spreadsheet import to_csv_text
 from data.validation import DataValidationError
 from graph.analysis import AnalysisResult, graph, stream_analysis

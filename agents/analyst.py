@@ -10,7 +10,7 @@ from agents.llm import llm_seconds_spent
 from agents.outputs import AnalystDraft, RiskAssessment
 from agents.trace import StepRecorder
 from agents.writers import offline
-from crm_agents.settings import Language
+from core.types import Language
 from tools.schemas import ChurnPrediction, CustomerProfile, Driver, ValueSegment
 
 TOP_DRIVERS = 5

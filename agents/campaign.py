@@ -15,7 +15,7 @@ from agents.llm import llm_seconds_spent
 from agents.outputs import CampaignDraft, CampaignPlan
 from agents.trace import StepRecorder
 from agents.writers import offline
-from crm_agents.settings import Language
+from core.types import Language
 from data.schema import FEATURE_LABELS
 from tools.playbook import Playbook
 from tools.schemas import OfferEvaluation, OfferOption

@@ -21,7 +21,7 @@ from agents.chat_answers import EXAMPLES, answer
 from agents.chat_intents import parse, planned_calls
 from agents.grounding import numbers_in, ungrounded_numbers
 from agents.llm import prompt
-from crm_agents.settings import Language
+from core.types import Language
 
 OFFLINE_ROUTER = "offline router"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from agents.chat_intents import Intent
 from agents.writers.phrases import WORDS
-from crm_agents.settings import Language
+from core.types import Language
 from data.schema import CUSTOMER_ID_EXAMPLE, FEATURE_LABELS
 from tools.playbook import load_playbook
 

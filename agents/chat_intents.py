@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from crm_agents.settings import Language
+from core.types import Language
 from models.segments import RiskLevel, ValueTier
 
 IntentKind = Literal[

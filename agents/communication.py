@@ -22,7 +22,7 @@ from agents.outputs import (
 )
 from agents.trace import StepRecorder
 from agents.writers import offline
-from crm_agents.settings import Language
+from core.types import Language
 from tools.playbook import Playbook
 from tools.schemas import CustomerProfile
 

@@ -9,7 +9,7 @@ from langchain_core.tools import BaseTool
 from langgraph.runtime import Runtime
 
 from agents.llm import Writer, make_writer
-from crm_agents.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from data.loading import load_customers
 from models.persistence import load_model
 from tools.customer_tools import build_tools

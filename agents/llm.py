@@ -24,7 +24,8 @@ from pydantic import BaseModel
 
 from agents.breaker import CircuitBreaker
 from agents.trace import LLMCall, TraceStep
-from crm_agents.settings import Language, Settings
+from core.settings import Settings
+from core.types import Language
 
 PROMPTS = Path(__file__).with_name("prompts")
 OFFLINE = "offline writer"

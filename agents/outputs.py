@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator
 
-from crm_agents.settings import Language
+from core.types import Language
 from models.segments import RiskLevel, ValueTier
 from tools.schemas import Driver, OfferOption
 

@@ -7,14 +7,12 @@ trace, so the trace is the ordered record of the run.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from langchain_core.tools import BaseTool
 from pydantic import BaseModel, Field
-
-if TYPE_CHECKING:  # agents.llm imports this module
-    from agents.llm import Written
 
 
 class ToolFailure(RuntimeError):
@@ -50,6 +48,14 @@ class TraceStep(BaseModel):
     note: str | None = None
 
 
+class Authored(Protocol):
+    """Who wrote a node's words (the writer's `Written`), as far as the trace needs to know."""
+
+    written_by: str
+    llm_calls: Sequence[LLMCall]
+    fallback: str | None
+
+
 class StepRecorder:
     """Times one node and records every tool call it makes through the tool objects."""
 
@@ -72,7 +78,7 @@ class StepRecorder:
             raise ToolFailure(f"{name}: {result}")
         return result
 
-    def finish(self, written: Written | None = None, *, note: str | None = None) -> TraceStep:
+    def finish(self, written: Authored | None = None, *, note: str | None = None) -> TraceStep:
         """The node's step: its tool calls, and who wrote its words (LLM calls, any fallback)."""
         return TraceStep(
             node=self.node,
@@ -80,7 +86,7 @@ class StepRecorder:
             started_at=self._started,
             duration_ms=(time.perf_counter() - self._t0) * 1e3,
             tool_calls=self.tool_calls,
-            llm_calls=written.llm_calls if written else [],
+            llm_calls=list(written.llm_calls) if written else [],
             written_by=written.written_by if written else None,
             fallback=written.fallback if written else None,
             note=note,

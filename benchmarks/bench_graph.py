@@ -20,7 +20,7 @@ import numpy as np
 from langgraph.graph import END, START, StateGraph
 
 from agents.context import AnalysisContext
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.loading import load_customers
 from graph.analysis import route_by_offer, route_by_risk, run_analysis
 from graph.state import AnalysisInput, AnalysisState

@@ -23,7 +23,7 @@ from fake_openai import FakeOpenAI
 
 from agents.context import AnalysisContext
 from agents.llm import OpenAIWriter
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.loading import load_customers
 from graph.analysis import NODES, run_analysis
 from models.candidates import build_candidate

@@ -23,7 +23,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.load_driver import run_load
-from crm_agents.settings import Settings
+from core.settings import Settings
 
 
 def free_port() -> int:

@@ -16,7 +16,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.loading import load_customers
 from data.schema import FEATURE_SETS
 from data.signals import attach_signals

@@ -24,8 +24,8 @@ from pydantic import BaseModel
 
 from agents.context import AnalysisContext
 from agents.llm import OfflineWriter
+from core.types import Language
 from crm_agents import store
-from crm_agents.settings import Language
 from graph.analysis import AnalysisResult, run_analysis
 from models.segments import RiskLevel
 from tools.service import RetentionService

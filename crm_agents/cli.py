@@ -18,10 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from agents.context import AnalysisContext
+from core.settings import Settings, SettingsError
+from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.batch import BatchError, run_batch
 from crm_agents.model_check import ensure_model, stale_reason
 from crm_agents.report import print_report
-from crm_agents.settings import FeatureSetName, Language, ModelChoice, Settings, SettingsError
 from crm_agents.store import StoreError, default_url, export_run, open_store
 from data.loading import CustomerData, load_customers
 from data.spreadsheet import write_csv

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.loading import CustomerData, DataOrigin
 from models.churn_model import ChurnModel
 from models.persistence import (

@@ -17,7 +17,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from crm_agents.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from data.schema import ID_COLUMN, TARGET_COLUMN
 from data.signals import attach_signals
 from data.synthetic import generate_customers

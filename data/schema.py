@@ -95,10 +95,6 @@ FEATURE_LABELS: dict[str, str] = {
     "usage_drop_rate": "drop in usage vs. previous quarter",
 }
 
-#: What a customer ID may be unless CRM_CUSTOMER_ID_PATTERN says otherwise: 1–64 letters,
-#: digits, dash, underscore and dot — safe in files, URLs and spreadsheets.
-DEFAULT_ID_PATTERN = r"[A-Za-z0-9._-]{1,64}"
-
 #: Telco IDs are four digits, a dash and five capital letters, e.g. 7590-VHVEG.
 CUSTOMER_ID_PATTERN = re.compile(r"^\d{4}-[A-Z]{5}$")
 CUSTOMER_ID_EXAMPLE = "7590-VHVEG"

@@ -10,10 +10,10 @@ import re
 
 import pandas as pd
 
+from core.types import DEFAULT_ID_PATTERN
 from data.schema import (
     BINARY_INT_COLUMNS,
     CATEGORICAL_VALUES,
-    DEFAULT_ID_PATTERN,
     ID_COLUMN,
     SIGNAL_COLUMNS,
     TARGET_COLUMN,

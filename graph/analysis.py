@@ -21,7 +21,7 @@ from agents.context import AnalysisContext
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.reasoning import reasoning
 from agents.trace import TraceStep
-from crm_agents.settings import Language
+from core.types import Language
 from graph.state import AnalysisInput, AnalysisState
 
 NODES = ("analyst", "reasoning", "campaign", "communication")

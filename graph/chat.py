@@ -21,7 +21,8 @@ from agents.chat import make_assistant
 from agents.chat_answers import EXAMPLES
 from agents.context import AnalysisContext, default_context
 from agents.llm import chat_client
-from crm_agents.settings import Language, Settings
+from core.settings import Settings
+from core.types import Language
 from graph.analysis import AnalysisResult, run_analysis
 from tools.customer_tools import ServiceTool, guarded
 from tools.schemas import CustomerIdArgs

@@ -9,7 +9,7 @@ from typing_extensions import TypedDict  # pydantic builds schemas from it on Py
 
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.trace import TraceStep
-from crm_agents.settings import Language
+from core.types import Language
 from tools.schemas import CustomerProfile
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.schema import ID_COLUMN
 from models.churn_model import ChurnModel
 from models.segments import risk_levels, value_tiers

@@ -6,7 +6,7 @@ from typing import Literal
 
 import numpy as np
 
-from crm_agents.settings import Settings
+from core.settings import Settings
 
 RiskLevel = Literal["high", "medium", "low"]
 ValueTier = Literal["high", "mid", "low"]

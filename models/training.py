@@ -9,7 +9,7 @@ from importlib.metadata import version
 import numpy as np
 import pandas as pd
 
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.loading import CustomerData
 from data.schema import FEATURE_SETS, TARGET_COLUMN
 from models.candidates import CANDIDATES, DESCRIPTIONS, build_candidate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.loading import load_customers
 from models.persistence import save_model
 from models.training import train

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.loading import CustomerData, load_customers
 from data.synthetic import generate_customers
 from models.persistence import save_model

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 from agents.context import AnalysisContext
+from core.settings import Settings
 from crm_agents import batch as batch_module
 from crm_agents import store
 from crm_agents.batch import BatchError, run_batch
-from crm_agents.settings import Settings
 from data.loading import load_customers
 from models.persistence import save_model
 from models.training import train

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.loading import load_customers
 from data.validation import DataValidationError, validate_customers
 

@@ -58,7 +58,7 @@ def test_a_port_in_use_is_named_with_how_to_choose_another(tmp_path):
 
 
 def test_the_readme_examples_exist_in_the_demo_data():
-    from crm_agents.settings import Settings
+    from core.settings import Settings
     from data.loading import load_customers
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from agents.context import default_context
-from crm_agents.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from data.loading import load_customers
 from graph import chat as chat_module
 from graph.analysis import graph

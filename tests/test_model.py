@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.pipeline import Pipeline
 
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.schema import FEATURE_SETS
 from data.signals import attach_signals
 from data.synthetic import generate_customers

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from crm_agents.settings import Settings, SettingsError
+from core.settings import Settings, SettingsError
 from models.segments import risk_level, risk_levels, value_tier
 
 

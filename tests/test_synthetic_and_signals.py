@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.loading import load_customers
 from data.schema import CATEGORICAL_VALUES, SIGNAL_COLUMNS, TELCO_COLUMNS
 from data.signals import simulate_signals

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from crm_agents.settings import Language
+from core.types import Language
 from data.schema import CATEGORICAL_VALUES, FEATURE_LABELS
 from models.segments import RiskLevel, ValueTier
 

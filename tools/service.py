@@ -11,7 +11,7 @@ import pandas as pd
 from cachetools import LRUCache
 from scipy.special import expit
 
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.loading import CustomerData
 from data.schema import (
     CATEGORICAL_VALUES,

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from agents.context import AnalysisContext
+from core.settings import Settings
 from crm_agents.model_check import ensure_model
-from crm_agents.settings import Settings
 from data.loading import load_customers
 from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
 from tools.service import RetentionService

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from agents.outputs import RiskAssessment
-from crm_agents.settings import Settings
+from core.settings import Settings
 from data.schema import FEATURE_LABELS
 from models.segments import RISK_LEVELS, VALUE_TIERS
 

@@ -10,7 +10,7 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMes
 
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.trace import TraceStep
-from crm_agents.settings import Language
+from core.types import Language
 from data.schema import FEATURE_LABELS
 from graph.analysis import NODES
 from tools.playbook import load_playbook

@@ -15,7 +15,7 @@ from agents.outputs import (
     sms_problem,
 )
 from agents.writers.phrases import EVIDENCE, EXPLANATIONS, REASON_TITLES, WORDS, YES_NO
-from crm_agents.settings import Language
+from core.types import Language
 from data.schema import CATEGORICAL_VALUES, FEATURE_LABELS, SIGNAL_WINDOW_DAYS
 
 

@@ -6,7 +6,7 @@ of features that can push a customer towards churn are needed: reasons are raisi
 
 from __future__ import annotations
 
-from crm_agents.settings import Language
+from core.types import Language
 
 EVIDENCE: dict[Language, dict[str, str]] = {
     "en": {

@@ -29,15 +29,12 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from data.schema import DEFAULT_ID_PATTERN
+from core.types import DEFAULT_ID_PATTERN, FeatureSetName, Language, ModelChoice
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = PROJECT_ROOT / "state"
 _API_KEY = re.compile(r"\b(?:sk|pk|key)-[A-Za-z0-9*_\-.]{4,}")
 
-FeatureSetName = Literal["telco", "enriched"]
-ModelChoice = Literal["auto", "logistic_baseline", "logistic_splines", "gradient_boosting", "blend"]
-Language = Literal["en", "zh-TW"]
 StructuredOutputMethod = Literal["json_schema", "function_calling"]
 
 

@@ -1,0 +1,81 @@
+"""The import contracts in pyproject.toml hold, and they fail on the imports they forbid."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("core", "data", "models", "tools", "agents", "graph", "ui", "crm_agents")
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
+    # The tree comes first on the path, ahead of the editable install of the real project.
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def copy_with(tmp_path: Path, module: str, line: str) -> Path:
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    with (tmp_path / module).open("a", encoding="utf-8") as source:
+        source.write(f"\n{line}\n")
+    return tmp_path
+
+
+def test_the_project_keeps_every_import_contract() -> None:
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract", "offence"),
+    [
+        (
+            "data/schema.py",
+            "import ui.escape",
+            "Layers point down",
+            "data is not allowed to import ui",
+        ),
+        (
+            "core/types.py",
+            "import data.schema",
+            "Layers point down",
+            "core is not allowed to import data",
+        ),
+        (
+            "tools/playbook.py",
+            "import gradio",
+            "Only the UI imports Gradio",
+            "tools is not allowed to import gradio",
+        ),
+        (
+            "agents/breaker.py",
+            "from agents import llm",
+            "No import cycles",
+            "No cycles are allowed in agents",
+        ),
+    ],
+)
+def test_a_forbidden_import_breaks_its_contract(
+    tmp_path: Path, module: str, line: str, contract: str, offence: str
+) -> None:
+    result = lint_imports(copy_with(tmp_path, module, line))
+    assert result.returncode == 1
+    broken = result.stdout.split("Broken contracts", 1)[1]
+    assert contract in broken and offence in broken
