@@ -70,9 +70,9 @@ def test_real_batch_stores_every_score_and_every_eligible_analysis(real_service,
 
 def test_second_run_gets_a_new_id_and_leaves_the_first_intact(demo_context, tmp_path):
     path = tmp_path / "crm.db"
-    first = run_batch(demo_context, _db(path), min_risk="high", workers=1)
+    first = run_batch(demo_context, _db(path), min_risk="high", limit=40, workers=1)
     before = _count(path, f"SELECT COUNT(*) FROM analyses WHERE run_id = {first.run_id}")
-    second = run_batch(demo_context, _db(path), min_risk="high", workers=1)
+    second = run_batch(demo_context, _db(path), min_risk="high", limit=40, workers=1)
     assert second.run_id == first.run_id + 1
     assert _count(path, f"SELECT COUNT(*) FROM analyses WHERE run_id = {first.run_id}") == before
     assert _count(path, "SELECT COUNT(DISTINCT run_id) FROM scores") == 2
@@ -90,14 +90,14 @@ def test_limit_caps_the_analyses_and_keeps_the_riskiest(demo_context, tmp_path):
 
 def test_campaign_queue_without_budget_holds_every_worthwhile_offer(demo_context, tmp_path):
     path = tmp_path / "crm.db"
-    run_batch(demo_context, _db(path), min_risk="medium", workers=1)
+    run_batch(demo_context, _db(path), min_risk="medium", limit=150, workers=1)
     worthwhile = _count(path, "SELECT COUNT(*) FROM analyses WHERE expected_value > 0")
     assert _count(path, "SELECT COUNT(*) FROM campaign_queue") == worthwhile
 
 
 def test_export_writes_csv_and_parquet(demo_context, tmp_path):
     path = tmp_path / "crm.db"
-    summary = run_batch(demo_context, _db(path), min_risk="high", workers=1)
+    summary = run_batch(demo_context, _db(path), min_risk="high", limit=30, workers=1)
     files = store.export_run(store.open_store(_db(path)), summary.run_id, tmp_path / "out")
     assert {f.name for f in files} == {
         f"{name}{suffix}"
@@ -151,15 +151,16 @@ def test_a_failed_write_rolls_back_its_chunk_and_resume_finishes(
             row["customer_id"] = None  # NOT NULL: the database refuses the whole chunk
         return row
 
+    monkeypatch.setattr(batch_module, "CHUNK", 20)
     monkeypatch.setattr(batch_module, "_analysis_row", failing_row)
     with pytest.raises(BatchError, match="--resume"):
-        run_batch(demo_context, _db(path), min_risk="low", workers=1)
+        run_batch(demo_context, _db(path), min_risk="low", limit=70, workers=1)
     assert _count(path, "SELECT COUNT(*) FROM analyses") == batch_module.CHUNK
     assert _count(path, "SELECT status FROM runs") == "failed"
     monkeypatch.setattr(batch_module, "_analysis_row", real_row)
     summary = run_batch(demo_context, _db(path), resume=True, workers=1)
     assert summary.status == "completed" and summary.run_id == 1
-    assert summary.customers_analysed == len(demo_context.service.scores())
+    assert summary.customers_analysed == 70 and summary.analysed_this_time == 50
 
 
 def test_resume_without_an_unfinished_run_says_so(demo_context, tmp_path):
