@@ -26,7 +26,7 @@ from langchain_core.messages import HumanMessage
 from core.settings import Settings, SettingsError
 from data.spreadsheet import to_csv_text
 from data.validation import DataValidationError
-from graph.analysis import AnalysisResult, graph, stream_analysis
+from graph.analysis import AnalysisResult
 from models.persistence import ModelArtifactError
 from models.training import MissingLabelsError
 from tools.portfolio import at_risk_table, risk_value_matrix
@@ -78,7 +78,7 @@ def build_app(backend: Backend) -> gr.Blocks:
                 )
                 random_button = gr.Button("🎲 Random customer", scale=0)
                 analyze_button = gr.Button("Analyze", variant="primary", scale=0, elem_id="analyze")
-            status = gr.Markdown(views.progress([]), elem_id="progress")
+            status = gr.Markdown(views.progress(backend.nodes, []), elem_id="progress")
             with gr.Row():
                 profile = gr.Markdown(label="Profile")
                 with gr.Column():
@@ -138,7 +138,9 @@ def build_app(backend: Backend) -> gr.Blocks:
 
         with gr.Tab("Trace"):
             gr.Markdown(
-                "### The analysis graph\n```mermaid\n" + graph.get_graph().draw_mermaid() + "\n```"
+                "### The analysis graph\n```mermaid\n"
+                + backend.analyzer.graph.get_graph().draw_mermaid()
+                + "\n```"
             )
             gr.Markdown("### Last run")
             trace_table = gr.Dataframe(interactive=False, elem_id="trace")
@@ -183,9 +185,13 @@ def build_app(backend: Backend) -> gr.Blocks:
                 yield refused("Pick a customer ID first (or press Random customer).")
                 return
             try:
-                stream = stream_analysis(customer_id, backend.context, lang)
+                stream = backend.analyzer.stream(customer_id, language=lang)
                 done: list[str] = []
-                yield {status: views.progress(done, running="analyst", customer_id=customer_id)}
+                yield {
+                    status: views.progress(
+                        backend.nodes, done, running="analyst", customer_id=customer_id
+                    )
+                }
                 for item in stream:
                     if isinstance(item, AnalysisResult):
                         yield _render(backend, item, done)
@@ -198,7 +204,9 @@ def build_app(backend: Backend) -> gr.Blocks:
                         "campaign": "communication",
                     }.get(node)
                     changes: dict = {
-                        status: views.progress(done, running=following, customer_id=customer_id)
+                        status: views.progress(
+                            backend.nodes, done, running=following, customer_id=customer_id
+                        )
                     }
                     if node == "analyst":
                         changes |= _analyst_view(update["profile"], update["risk"])
@@ -222,7 +230,9 @@ def build_app(backend: Backend) -> gr.Blocks:
             customer_profile = backend.service.profile(result.customer_id)
             return {
                 **_analyst_view(customer_profile, result.risk),
-                status: views.progress(done, skipped=result.skipped, customer_id=result.customer_id)
+                status: views.progress(
+                    backend.nodes, done, skipped=result.skipped, customer_id=result.customer_id
+                )
                 + views.fallbacks(result.trace),
                 reasons_summary: views.reasons_summary(result.reasons),
                 reasons_detail: views.reasons_detail(result.reasons),

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from langgraph.runtime import Runtime
+from langgraph.types import Overwrite
 
-from agents.context import AnalysisContext, context_of
+from agents.context import Context
 from agents.grounding import fact_numbers, grounding_problems
-from agents.llm import llm_seconds_spent
+from agents.kit import Kits
 from agents.outputs import AnalystDraft, RiskAssessment
+from agents.state import AnalysisState
 from agents.trace import StepRecorder
 from agents.writers import offline
 from core.types import Language
-from tools.schemas import ChurnPrediction, CustomerProfile, Driver, ValueSegment
+from tools.schemas import ChurnPrediction, Driver, ValueSegment
 
 TOP_DRIVERS = 5
 PROTECTIVE_DRIVERS = 3
@@ -48,23 +50,24 @@ def analyst_facts(prediction: ChurnPrediction, value: ValueSegment, language: La
     }
 
 
-def analyst(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
-    ctx = context_of(runtime)
-    language: Language = state.get("language") or ctx.settings.language
-    step = StepRecorder("analyst", ctx.tools)
-    customer_id = state["customer_id"]
-    profile = CustomerProfile.model_validate(step.call("lookup_customer", customer_id=customer_id))
-    prediction = ChurnPrediction.model_validate(step.call("predict_churn", customer_id=customer_id))
-    value = ValueSegment.model_validate(step.call("segment_value", customer_id=customer_id))
+def analyst(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> dict:
+    """First node of a run: it also resets what an earlier run on the thread left behind."""
+    kit = kits.kit_for(runtime.context)
+    language = kit.language(runtime.context)
+    step = StepRecorder("analyst")
+    customer_id = kit.service.canonical_id(state["customer_id"])
+    profile = step.call(kit.tools.lookup_customer, customer_id=customer_id)
+    prediction = step.call(kit.tools.predict_churn, customer_id=customer_id)
+    value = step.call(kit.tools.segment_value, customer_id=customer_id)
     facts = analyst_facts(prediction, value, language)
-    written = ctx.writer.write(
+    written = kit.writer.write(
         "analyst",
         AnalystDraft,
         facts,
         language,
         offline=lambda: offline.analyst(facts, language),
         check=lambda draft: grounding_problems(draft, fact_numbers(facts)),
-        spent_s=llm_seconds_spent(state.get("trace", [])),
+        spent_s=0.0,  # the first node: no LLM time spent yet in this run
     )
     risk = RiskAssessment(
         customer_id=prediction.customer_id,
@@ -82,5 +85,12 @@ def analyst(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
         detail=written.draft.detail,
         written_by=written.written_by,
     )
-    trace = step.finish(written)
-    return {"profile": profile, "risk": risk, "trace": [trace]}
+    return {
+        "customer_id": customer_id,
+        "language": language,
+        "profile": profile,
+        "risk": risk,
+        "campaign": None,
+        "communications": None,
+        "trace": Overwrite([step.finish(written)]),
+    }

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
-from agents.context import AnalysisContext, context_of
+from agents.context import Context
 from agents.grounding import fact_numbers, grounding_problems
+from agents.kit import Kits
 from agents.llm import llm_seconds_spent
 from agents.outputs import CampaignDraft, CampaignPlan
+from agents.state import AnalysisState
 from agents.trace import StepRecorder
 from agents.writers import offline
 from core.types import Language
@@ -75,19 +77,17 @@ def campaign_facts(
     }
 
 
-def campaign(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
-    ctx = context_of(runtime)
-    language: Language = state.get("language") or ctx.settings.language
-    step = StepRecorder("campaign", ctx.tools)
-    evaluation = OfferEvaluation.model_validate(
-        step.call("evaluate_offers", customer_id=state["customer_id"])
-    )
+def campaign(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> dict:
+    kit = kits.kit_for(runtime.context)
+    language = state["language"]
+    step = StepRecorder("campaign")
+    evaluation = step.call(kit.tools.evaluate_offers, customer_id=state["customer_id"])
     if not evaluation.options:
         note = f"no playbook offer is eligible within the budget of {evaluation.budget_cap:.2f}"
         return {"campaign": None, "trace": [step.finish(note=note)]}
     chosen = evaluation.options[0]
-    facts = campaign_facts(evaluation, chosen, ctx.playbook, language)
-    written = ctx.writer.write(
+    facts = campaign_facts(evaluation, chosen, kit.playbook, language)
+    written = kit.writer.write(
         "campaign",
         CampaignDraft,
         facts,

@@ -15,12 +15,15 @@ from collections.abc import Callable
 from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
+from langgraph.runtime import Runtime
 
 from agents.breaker import CircuitBreaker
 from agents.chat_answers import EXAMPLES, answer
 from agents.chat_intents import parse, planned_calls
+from agents.context import Context
 from agents.grounding import numbers_in, ungrounded_numbers
 from agents.llm import prompt
+from agents.state import ChatState
 from core.types import Language
 
 OFFLINE_ROUTER = "offline router"
@@ -113,15 +116,18 @@ def make_assistant(
     breaker: CircuitBreaker | None = None,
     redact: Callable[[str], str] = str,
     examples: tuple[str, str] = EXAMPLES,
-) -> Callable[[dict], dict]:
+    default_language: Language = "en",
+) -> Callable[[ChatState, Runtime[Context]], dict]:
     """The chat node: `model` is a tool-bound chat model, or None for the offline router.
-    `breaker` is the endpoint's circuit breaker, shared with the analysis writer."""
+    `breaker` is the endpoint's circuit breaker, shared with the analysis writer. A context with
+    `backend="offline"` keeps a turn on the offline router."""
     breaker = breaker or CircuitBreaker()
 
-    def assistant(state: dict) -> dict:
-        language: Language = state.get("language") or "en"
+    def assistant(state: ChatState, runtime: Runtime[Context]) -> dict:
+        context = runtime.context or Context()
+        language: Language = state.get("language") or context.language or default_language
         messages = state["messages"]
-        if model is None:
+        if model is None or context.backend == "offline":
             return {"messages": [offline_reply(messages, language, examples)]}
         if state.get("fallback"):
             return _offline_turn(messages, language, state["fallback"], examples)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
-from agents.context import AnalysisContext, context_of
+from agents.context import Context
 from agents.grounding import fact_numbers, grounding_problems
+from agents.kit import Kits
 from agents.llm import llm_seconds_spent
 from agents.outputs import (
     CallScript,
@@ -20,6 +21,7 @@ from agents.outputs import (
     Email,
     Sms,
 )
+from agents.state import AnalysisState
 from agents.trace import StepRecorder
 from agents.writers import offline
 from core.types import Language
@@ -82,23 +84,23 @@ def _check(
     return problems
 
 
-def communication(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
-    ctx = context_of(runtime)
-    language: Language = state.get("language") or ctx.settings.language
-    step = StepRecorder("communication", ctx.tools)
+def communication(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> dict:
+    kit = kits.kit_for(runtime.context)
+    language = state["language"]
+    step = StepRecorder("communication")
     plan: CampaignPlan = state["campaign"]
     offer_id = plan.offer.offer_id
     reasons = [r.feature for r in state["reasons"].reasons]
     facts = communication_facts(
-        plan, state["profile"], reasons, state["risk"].value_tier, ctx.playbook, language
+        plan, state["profile"], reasons, state["risk"].value_tier, kit.playbook, language
     )
     others = [
         o.title_in(lang)
-        for o in ctx.playbook.offers
+        for o in kit.playbook.offers
         if o.id != offer_id
         for lang in ("en", "zh-TW")
     ]
-    written = ctx.writer.write(
+    written = kit.writer.write(
         "communication",
         CommunicationDraft,
         facts,

@@ -1,70 +1,58 @@
-"""What every node needs besides the state: the tools, the writer and the rules of this run."""
+"""The runtime context of one run: plain, serialisable choices, never live objects.
+
+It is what `langgraph dev` shows as a run's context form and what the app, the CLI and the batch
+pass per run. Every field is optional: an empty context means "as the settings say". The live
+objects a node needs (service, tools, writer, playbook) come from the composition root, bound
+to the nodes when the graph is built (`agents/kit.py`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Literal
 
-from langchain_core.tools import BaseTool
-from langgraph.runtime import Runtime
+from core.types import Language
 
-from agents.llm import Writer, make_writer
-from core.settings import Settings, get_settings
-from data.loading import load_customers
-from models.persistence import load_model
-from tools.customer_tools import build_tools
-from tools.offer_desk import OfferDesk
-from tools.playbook import Playbook, load_playbook
-from tools.service import RetentionService
+Backend = Literal["configured", "offline"]
 
 
-@dataclass
-class AnalysisContext:
-    service: RetentionService
-    desk: OfferDesk
-    tools: dict[str, BaseTool]
-    writer: Writer
-    playbook: Playbook
-
-    @property
-    def settings(self) -> Settings:
-        return self.service.settings
-
-    def warm(self) -> None:
-        """Explain the whole base and re-score it under every offer now, in one vectorised pass
-        each, instead of customer by customer later (for batch runs and benchmarks)."""
-        scored = self.service.scores()
-        if len(scored):
-            self.service.predict(scored["customerID"].iloc[0])  # explains the whole base
-        self.desk.precompute()
-
-    @classmethod
-    def build(
-        cls,
-        service: RetentionService,
-        writer: Writer | None = None,
-        playbook: Playbook | None = None,
-    ) -> AnalysisContext:
-        playbook = playbook or load_playbook()
-        desk = OfferDesk(service, playbook)
-        return cls(
-            service=service,
-            desk=desk,
-            tools=build_tools(service, desk),
-            writer=writer or make_writer(service.settings),
-            playbook=playbook,
-        )
+class ContextError(ValueError):
+    """A context value out of range; the message names the field and what is accepted."""
 
 
-@lru_cache(maxsize=1)
-def default_context() -> AnalysisContext:
-    """The context from settings alone, for runners that pass none (e.g. `langgraph dev`)."""
-    settings = get_settings()
-    model, card = load_model(settings.artifacts_dir)
-    service = RetentionService(load_customers(settings.data_path, settings), model, card, settings)
-    return AnalysisContext.build(service)
+@dataclass(frozen=True)
+class Context:
+    """Choices for one run. None means the settings' value."""
 
+    #: Language of every text the run writes: en or zh-TW.
+    language: Language | None = None
+    #: "configured": the LLM when one is configured, else the offline writer; "offline": always
+    #: the offline writer.
+    backend: Backend = "configured"
+    #: Churn probability from which a customer is at high risk (0–1, above risk_medium).
+    risk_high: float | None = None
+    #: Churn probability from which a customer is at medium risk (0–1, below risk_high).
+    risk_medium: float | None = None
+    #: MonthlyCharges from which a customer is in the high value tier (above value_mid).
+    value_high: float | None = None
+    #: MonthlyCharges from which a customer is in the mid value tier (below value_high).
+    value_mid: float | None = None
 
-def context_of(runtime: Runtime[AnalysisContext] | None) -> AnalysisContext:
-    context = runtime.context if runtime is not None else None
-    return context if context is not None else default_context()
+    def __post_init__(self) -> None:
+        if self.language not in (None, "en", "zh-TW"):
+            raise ContextError(f"language {self.language!r} is not supported; use en or zh-TW")
+        if self.backend not in ("configured", "offline"):
+            raise ContextError(f"backend {self.backend!r} is unknown; use configured or offline")
+        for name in ("risk_high", "risk_medium"):
+            value = getattr(self, name)
+            if value is not None and not 0 < value < 1:
+                raise ContextError(f"{name} ({value}) must be a probability between 0 and 1")
+        for name in ("value_high", "value_mid"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ContextError(f"{name} ({value}) must be a positive monthly charge")
+
+    def overrides(self) -> dict[str, float]:
+        """The thresholds this context sets, as settings field names."""
+        names = ("risk_high", "risk_medium", "value_high", "value_mid")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}

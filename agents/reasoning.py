@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
-from agents.context import AnalysisContext, context_of
+from agents.context import Context
 from agents.grounding import fact_numbers, grounding_problems
+from agents.kit import Kits
 from agents.llm import llm_seconds_spent
 from agents.outputs import ChurnReasons, Reason, ReasoningDraft, RiskAssessment
+from agents.state import AnalysisState
 from agents.trace import StepRecorder
 from agents.writers import offline
 from core.types import Language
@@ -87,15 +89,15 @@ def _check(draft: ReasoningDraft, n_reasons: int, allowed: set[float]) -> list[s
     return problems
 
 
-def reasoning(state: dict, runtime: Runtime[AnalysisContext]) -> dict:
-    ctx = context_of(runtime)
-    language: Language = state.get("language") or ctx.settings.language
-    step = StepRecorder("reasoning", ctx.tools)
+def reasoning(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> dict:
+    kit = kits.kit_for(runtime.context)
+    language = state["language"]
+    step = StepRecorder("reasoning")
     risk: RiskAssessment = state["risk"]
     profile: CustomerProfile = state["profile"]
     drivers = pick_reasons(risk.top_drivers)
     facts = reasoning_facts(risk, profile, drivers, language)
-    written = ctx.writer.write(
+    written = kit.writer.write(
         "reasoning",
         ReasoningDraft,
         facts,

@@ -11,18 +11,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-from langchain_core.tools import BaseTool
 from pydantic import BaseModel, Field
 
-
-class ToolFailure(RuntimeError):
-    """A tool answered with an error message instead of a result."""
+from tools.customer_tools import Result, Tool
+from tools.schemas import ToolResult
 
 
 class ToolCall(BaseModel):
     tool: str
     args: dict[str, Any]
-    result: Any = Field(description="The tool's result as the caller received it")
+    result: ToolResult
     duration_ms: float
 
 
@@ -57,25 +55,26 @@ class Authored(Protocol):
 
 
 class StepRecorder:
-    """Times one node and records every tool call it makes through the tool objects."""
+    """Times one node and records every tool call it makes."""
 
-    def __init__(self, node: str, tools: dict[str, BaseTool]) -> None:
+    def __init__(self, node: str) -> None:
         self.node = node
-        self._tools = tools
         self._started = datetime.now(UTC).isoformat(timespec="milliseconds")
         self._t0 = time.perf_counter()
         self.tool_calls: list[ToolCall] = []
 
-    def call(self, name: str, **args: Any) -> Any:
+    def call(self, tool: Tool[Result], **args: Any) -> Result:
         t0 = time.perf_counter()
-        result = self._tools[name].invoke(args)
+        result = tool(**args)
+        # Built without re-validating: the result is already the tool's typed model.
         self.tool_calls.append(
-            ToolCall(
-                tool=name, args=args, result=result, duration_ms=(time.perf_counter() - t0) * 1e3
+            ToolCall.model_construct(
+                tool=tool.name,
+                args=args,
+                result=result,
+                duration_ms=(time.perf_counter() - t0) * 1e3,
             )
         )
-        if isinstance(result, str):  # handle_tool_error turns a failure into its message
-            raise ToolFailure(f"{name}: {result}")
         return result
 
     def finish(self, written: Authored | None = None, *, note: str | None = None) -> TraceStep:

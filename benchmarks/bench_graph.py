@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 from langgraph.graph import END, START, StateGraph
 
-from agents.context import AnalysisContext
+from agents.context import Context
+from agents.state import AnalysisInput, AnalysisState
 from core.settings import Settings
+from crm_agents.composition import assemble
 from data.loading import load_customers
-from graph.analysis import route_by_offer, route_by_risk, run_analysis
-from graph.state import AnalysisInput, AnalysisState
+from graph.analysis import route_by_offer, route_by_risk
 from models.candidates import build_candidate
 from models.churn_model import ChurnModel
 from models.persistence import ModelCard
@@ -42,7 +43,7 @@ def _noop_graph(risk_of: dict):
         def __init__(self, level: str) -> None:
             self.risk_level = level
 
-    builder = StateGraph(AnalysisState, context_schema=AnalysisContext, input_schema=AnalysisInput)
+    builder = StateGraph(AnalysisState, context_schema=Context, input_schema=AnalysisInput)
     builder.add_node("analyst", lambda s: {"risk": _Risk(risk_of[s["customer_id"]])})
     builder.add_node("reasoning", lambda s: {})
     builder.add_node("campaign", lambda s: {"campaign": True})
@@ -82,17 +83,16 @@ def main() -> None:
     )
     card = ModelCard.model_construct(model="logistic_splines")
     service = RetentionService(data, model, card, settings)
-    context = AnalysisContext.build(service)
+    assembly = assemble(settings, service=service)
     customers = list(X.index[: args.limit])
 
     started = time.perf_counter()
-    context.service.predict(customers[0])  # explains the whole base once
-    context.desk.precompute()  # re-scores the whole base under every offer once
+    assembly.kit.warm()  # explains the whole base and re-scores it under every offer, once
     warm_up = time.perf_counter() - started
     latencies = []
     for customer in customers:
         t0 = time.perf_counter()
-        run_analysis(customer, context)
+        assembly.analyzer.run(customer)
         latencies.append(time.perf_counter() - t0)
     real_total = time.perf_counter() - started
 
@@ -102,7 +102,7 @@ def main() -> None:
     floor_started = time.perf_counter()
     for customer in customers:
         t0 = time.perf_counter()
-        noop.invoke({"customer_id": customer, "language": "en"}, context=context)
+        noop.invoke({"customer_id": customer}, context=Context())
         floor_latencies.append(time.perf_counter() - t0)
     floor_total = time.perf_counter() - floor_started
 

@@ -21,11 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fake_openai import FakeOpenAI
 
-from agents.context import AnalysisContext
 from agents.llm import OpenAIWriter
 from core.settings import Settings
+from crm_agents.composition import assemble
 from data.loading import load_customers
-from graph.analysis import NODES, run_analysis
 from models.candidates import build_candidate
 from models.churn_model import ChurnModel
 from models.persistence import ModelCard
@@ -53,13 +52,13 @@ def main() -> None:
         labels(data),
     )
     service = RetentionService(data, model, ModelCard.model_construct(), settings)
-    context = AnalysisContext.build(service, writer=OpenAIWriter(settings))
+    assembly = assemble(settings, service=service, writer=OpenAIWriter(settings))
     at_risk = service.scores().query("risk_level != 'low'").customerID
     rng = np.random.default_rng(1)
     sample = rng.choice(at_risk.to_numpy(), size=min(args.customers, len(at_risk)), replace=False)
-    calls, tokens, per_node = [], [], {n: [] for n in NODES}
+    calls, tokens, per_node = [], [], {n: [] for n in assembly.analyzer.nodes}
     for customer in sample:
-        result = run_analysis(customer, context, args.lang)
+        result = assembly.analyzer.run(customer, language=args.lang)
         steps = [s for s in result.trace if s.status == "ran"]
         calls.append(sum(len(s.llm_calls) for s in steps))
         tokens.append(sum(c.total_tokens for s in steps for c in s.llm_calls))

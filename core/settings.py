@@ -15,7 +15,6 @@ log or file ever repeats their value.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -244,8 +243,3 @@ class Settings(BaseSettings):
     def downloads_dir(self) -> Path:
         """Files the app makes for the browser to download."""
         return self.state_dir / "downloads"
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

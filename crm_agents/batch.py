@@ -22,11 +22,10 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from agents.context import AnalysisContext
 from agents.llm import OfflineWriter
 from core.types import Language
 from crm_agents import store
-from graph.analysis import AnalysisResult, run_analysis
+from graph.analysis import AnalysisResult, Analyzer
 from models.segments import RiskLevel
 from tools.service import RetentionService
 
@@ -116,8 +115,8 @@ def _analysis_row(run_id: int, result: AnalysisResult) -> dict:
     }
 
 
-# A forked worker's copy of the parent's context (set before the fork, never pickled).
-_WORKER_CONTEXT: AnalysisContext | None = None
+# A forked worker's copy of the parent's analyzer (set before the fork, never pickled).
+_WORKER: Analyzer | None = None
 _PARENT_PID = 0
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -147,26 +146,25 @@ def _analyse_chunk(
 ) -> tuple[list[dict], list[dict]]:
     """(analyses, failures) of one chunk: a customer that cannot be analysed is recorded with
     its reason, and the others go on."""
-    assert _WORKER_CONTEXT is not None
+    assert _WORKER is not None
+    redact = _WORKER.kits.default.settings.redact
     analysed, failed = [], []
     for customer_id in chunk:
         try:
-            analysed.append(
-                _analysis_row(run_id, run_analysis(customer_id, _WORKER_CONTEXT, language))
-            )
+            analysed.append(_analysis_row(run_id, _WORKER.run(customer_id, language=language)))
         except Exception as err:  # one customer's failure must not stop the run
-            reason = _WORKER_CONTEXT.settings.redact(f"{type(err).__name__}: {err}")[:500]
+            reason = redact(f"{type(err).__name__}: {err}")[:500]
             failed.append({"run_id": run_id, "customer_id": customer_id, "reason": reason})
     return analysed, failed
 
 
 @contextmanager
-def _executor(context: AnalysisContext, workers: int) -> Iterator[Executor]:
+def _executor(analyzer: Analyzer, workers: int) -> Iterator[Executor]:
     """Threads for an LLM backend (waiting on the network); forked processes for the offline
     writer (pure Python, so threads would share one core)."""
-    global _WORKER_CONTEXT, _PARENT_PID
-    _WORKER_CONTEXT, _PARENT_PID = context, os.getpid()
-    offline = isinstance(context.writer, OfflineWriter)
+    global _WORKER, _PARENT_PID
+    _WORKER, _PARENT_PID = analyzer, os.getpid()
+    offline = isinstance(analyzer.kits.default.writer, OfflineWriter)
     if offline and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         pool: Executor = ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker
@@ -177,11 +175,11 @@ def _executor(context: AnalysisContext, workers: int) -> Iterator[Executor]:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        _WORKER_CONTEXT = None
+        _WORKER = None
 
 
 def run_batch(
-    context: AnalysisContext,
+    analyzer: Analyzer,
     db_url: str,
     *,
     min_risk: RiskLevel = "medium",
@@ -193,9 +191,10 @@ def run_batch(
     progress: Progress = lambda done, total: None,
 ) -> BatchSummary:
     started = time.perf_counter()
-    service = context.service
+    kit = analyzer.kits.default
+    service = kit.service
     engine = store.open_store(db_url)
-    language = language or context.settings.language
+    language = language or kit.settings.language
     origin = service.data.origin
     if resume:
         run = store.latest_unfinished_run(engine)
@@ -216,7 +215,7 @@ def run_batch(
             data_origin=origin.describe(),
             data_sha256=origin.sha256,
             model_version=_model_version(service),
-            backend=context.writer.describe(),
+            backend=kit.writer.describe(),
             language=language,
             min_risk=min_risk,
             analysis_limit=limit,
@@ -238,11 +237,11 @@ def run_batch(
             engine, run_id, customers_scored=len(scored), customers_eligible=len(eligible)
         )
         if len(todo) > CHUNK:
-            context.warm()  # whole-base explanations and offer what-ifs, once, before any fork
+            kit.warm()  # whole-base explanations and offer what-ifs, once, before any fork
         analysed = processed = 0
         progress(len(done), len(eligible))
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        with _graceful_stop() as stop, _executor(context, workers) as pool:
+        with _graceful_stop() as stop, _executor(analyzer, workers) as pool:
             # One task per chunk, at most two per worker in flight: memory stays bounded and a
             # stop request waits only for the chunks already running.
             pending: list = []
@@ -286,7 +285,7 @@ def run_batch(
                 engine,
                 run_id,
                 status="failed",
-                error=context.settings.redact(f"{type(err).__name__}: {err}")[:2000],
+                error=kit.settings.redact(f"{type(err).__name__}: {err}")[:2000],
             )
         raise BatchError(
             f"run {run_id} failed: {err}. Every chunk written before the failure is complete; "

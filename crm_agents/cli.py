@@ -17,17 +17,17 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from agents.context import AnalysisContext
 from core.settings import Settings, SettingsError
 from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.batch import BatchError, run_batch
-from crm_agents.model_check import ensure_model, stale_reason
+from crm_agents.composition import Assembly, assemble, build_service
+from crm_agents.model_check import stale_reason
 from crm_agents.report import print_report
 from crm_agents.store import StoreError, default_url, export_run, open_store
 from data.loading import CustomerData, load_customers
 from data.spreadsheet import write_csv
 from data.validation import DataValidationError
-from graph.analysis import AnalysisResult, stream_analysis
+from graph.analysis import AnalysisResult
 from models.candidates import CandidateName
 from models.persistence import ModelArtifactError, load_card, save_model
 from models.scoring import score_customers
@@ -82,16 +82,20 @@ def _load(data: Path | None, settings: Settings) -> CustomerData:
     return loaded
 
 
-def _model_for(loaded: CustomerData, settings: Settings):
-    """The saved model for this data, trained first (with a spinner) when missing or stale."""
+def _service(loaded: CustomerData, settings: Settings) -> RetentionService:
+    """The data with its model, trained first (with a spinner) when missing or stale."""
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
         task = bar.add_task("checking the saved model", total=None)
-        return ensure_model(
-            loaded,
+        return build_service(
             settings,
+            loaded,
             say=lambda line: console.print(f"[yellow]{escape(line)}[/yellow]", highlight=False),
             progress=lambda stage: bar.update(task, description=stage),
         )
+
+
+def _assemble(data: Path | None, settings: Settings) -> Assembly:
+    return assemble(settings, service=_service(_load(data, settings), settings))
 
 
 @app.command()
@@ -182,7 +186,7 @@ def score(
     with _clear_errors():
         settings = _settings()
         loaded = _load(data, settings)
-        model, _ = _model_for(loaded, settings)
+        model = _service(loaded, settings).model
         columns = [BarColumn(), MofNCompleteColumn(), TextColumn("customers scored")]
         with Progress(*columns, console=console) as bar:
             task = bar.add_task("score", total=len(loaded.customers))
@@ -208,15 +212,12 @@ def analyze(
     with _clear_errors():
         if customer_id is None and not pick_random:
             raise typer.BadParameter("give a customer ID of the data in use, or --random")
-        settings = _settings()
-        loaded = _load(data, settings)
-        service = RetentionService(loaded, *_model_for(loaded, settings), settings)
-        context = AnalysisContext.build(service)
+        assembly = _assemble(data, _settings())
         if customer_id is None:
-            customer_id = random.choice(service.customers.index.tolist())
+            customer_id = random.choice(assembly.service.customers.index.tolist())
         result = None
         with console.status("analysing") as status:
-            for item in stream_analysis(customer_id, context, lang):
+            for item in assembly.analyzer.stream(customer_id, language=lang):
                 if isinstance(item, AnalysisResult):
                     result = item
                 else:
@@ -263,9 +264,7 @@ def batch(
         settings = _settings()
         url = db or default_url(settings.results_db)
         open_store(url)  # a bad database fails here, before the data and model are loaded
-        loaded = _load(data, settings)
-        service = RetentionService(loaded, *_model_for(loaded, settings), settings)
-        context = AnalysisContext.build(service)
+        assembly = _assemble(data, settings)
         with Progress(
             SpinnerColumn(),
             TextColumn("[progress.description]{task.description}"),
@@ -286,7 +285,7 @@ def batch(
                 bar.refresh()
 
             summary = run_batch(
-                context,
+                assembly.analyzer,
                 url,
                 min_risk=min_risk,
                 limit=limit,

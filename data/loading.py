@@ -17,7 +17,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from core.settings import Settings, get_settings
+from core.settings import Settings
 from data.schema import ID_COLUMN, TARGET_COLUMN
 from data.signals import attach_signals
 from data.synthetic import generate_customers
@@ -116,9 +116,8 @@ def read_customer_file(path: Path) -> pd.DataFrame:
     return raw
 
 
-def load_customers(path: Path | None = None, settings: Settings | None = None) -> CustomerData:
+def load_customers(path: Path | None, settings: Settings) -> CustomerData:
     """The validated customers with behaviour signals, from a file or the synthetic demo."""
-    settings = settings or get_settings()
     source = resolve_source(path, settings)
     if source is None:
         customers = generate_customers(settings.synthetic_rows, settings.seed)

@@ -1,30 +1,34 @@
 """The analysis graph: analyst → reasoning → campaign → communication.
 
 Low-risk customers end after reasoning ("monitor, no action"): no offer, no message. A customer
-with no eligible offer within budget ends after campaign. `graph` is what `langgraph.json`
-serves; `run_analysis` and `stream_analysis` are what the CLI, the app and the batch job call.
+with no eligible offer within budget ends after campaign. `build_analysis_graph` wires the nodes
+to the live objects the composition root made; `Analyzer` is what the CLI, the app and the batch
+job call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from functools import partial
 from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Overwrite
 from pydantic import BaseModel
 
 from agents.analyst import analyst
 from agents.campaign import campaign
 from agents.communication import communication
-from agents.context import AnalysisContext
+from agents.context import Context
+from agents.kit import Kits
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.reasoning import reasoning
+from agents.state import AnalysisInput, AnalysisOutput, AnalysisState
 from agents.trace import TraceStep
 from core.types import Language
-from graph.state import AnalysisInput, AnalysisState
 
-NODES = ("analyst", "reasoning", "campaign", "communication")
 LOW_RISK_NOTE = "low risk: monitor, no action"
 
 
@@ -38,12 +42,17 @@ def route_by_offer(state: AnalysisState) -> Literal["communication", "__end__"]:
     return "communication" if state.get("campaign") is not None else END
 
 
-def build_graph() -> CompiledStateGraph:
-    builder = StateGraph(AnalysisState, context_schema=AnalysisContext, input_schema=AnalysisInput)
-    builder.add_node("analyst", analyst)
-    builder.add_node("reasoning", reasoning)
-    builder.add_node("campaign", campaign)
-    builder.add_node("communication", communication)
+def build_analysis_graph(kits: Kits) -> CompiledStateGraph:
+    builder = StateGraph(
+        AnalysisState,
+        context_schema=Context,
+        input_schema=AnalysisInput,
+        output_schema=AnalysisOutput,
+    )
+    builder.add_node("analyst", partial(analyst, kits=kits))
+    builder.add_node("reasoning", partial(reasoning, kits=kits))
+    builder.add_node("campaign", partial(campaign, kits=kits))
+    builder.add_node("communication", partial(communication, kits=kits))
     builder.add_edge(START, "analyst")
     builder.add_edge("analyst", "reasoning")
     builder.add_conditional_edges("reasoning", route_by_risk, ["campaign", END])
@@ -52,7 +61,9 @@ def build_graph() -> CompiledStateGraph:
     return builder.compile(name="analysis")
 
 
-graph = build_graph()
+def node_order(graph: CompiledStateGraph) -> tuple[str, ...]:
+    """The graph's agent nodes in the order they were wired (for progress and the trace)."""
+    return tuple(name for name in graph.nodes if not name.startswith("__"))
 
 
 class AnalysisResult(BaseModel):
@@ -67,9 +78,9 @@ class AnalysisResult(BaseModel):
     trace: list[TraceStep]
 
 
-def _result(state: dict[str, Any], context: AnalysisContext) -> AnalysisResult:
+def _result(state: dict[str, Any], backend: str, nodes: tuple[str, ...]) -> AnalysisResult:
     ran = [step.node for step in state["trace"]]
-    skipped = [n for n in NODES if n not in ran]
+    skipped = [n for n in nodes if n not in ran]
     trace = list(state["trace"])
     if skipped:
         note = LOW_RISK_NOTE if state["risk"].risk_level == "low" else "no eligible offer"
@@ -77,7 +88,7 @@ def _result(state: dict[str, Any], context: AnalysisContext) -> AnalysisResult:
     return AnalysisResult(
         customer_id=state["customer_id"],
         language=state["language"],
-        backend=context.writer.describe(),
+        backend=backend,
         risk=state["risk"],
         reasons=state["reasons"],
         campaign=state.get("campaign"),
@@ -87,27 +98,49 @@ def _result(state: dict[str, Any], context: AnalysisContext) -> AnalysisResult:
     )
 
 
-def _start(customer_id: str, context: AnalysisContext, language: Language | None) -> dict:
-    # Resolve first: an unknown ID is the caller's error, reported before any node runs.
-    canonical = context.service.canonical_id(customer_id)
-    return {"customer_id": canonical, "language": language or context.settings.language}
+class Analyzer:
+    """Runs the analysis graph for one customer at a time, with a context per run."""
+
+    def __init__(self, graph: CompiledStateGraph, kits: Kits) -> None:
+        self.graph = graph
+        self.kits = kits
+        self.nodes = node_order(graph)
+
+    def _start(
+        self, customer_id: str, context: Context | None, language: Language | None
+    ) -> tuple[dict, Context]:
+        context = context or Context()
+        if language is not None:
+            context = replace(context, language=language)
+        # Resolve first: an unknown ID is the caller's error, reported before any node runs.
+        canonical = self.kits.kit_for(context).service.canonical_id(customer_id)
+        return {"customer_id": canonical}, context
+
+    def run(
+        self, customer_id: str, context: Context | None = None, language: Language | None = None
+    ) -> AnalysisResult:
+        """`language`, when given, overrides the context's."""
+        start, context = self._start(customer_id, context, language)
+        state = self.graph.invoke(start, context=context)
+        return _result(state, self.kits.kit_for(context).writer.describe(), self.nodes)
+
+    def stream(
+        self, customer_id: str, context: Context | None = None, language: Language | None = None
+    ) -> Iterator[tuple[str, dict[str, Any]] | AnalysisResult]:
+        """Each node's update as it finishes, then the whole result."""
+        start, context = self._start(customer_id, context, language)
+        state: dict[str, Any] = {}
+        for mode, chunk in self.graph.stream(
+            start, context=context, stream_mode=["updates", "values"]
+        ):
+            if mode == "values":
+                state = chunk
+                continue
+            for node, update in chunk.items():
+                yield node, _plain(update)
+        yield _result(state, self.kits.kit_for(context).writer.describe(), self.nodes)
 
 
-def run_analysis(
-    customer_id: str, context: AnalysisContext, language: Language | None = None
-) -> AnalysisResult:
-    state = graph.invoke(_start(customer_id, context, language), context=context)
-    return _result(state, context)
-
-
-def stream_analysis(
-    customer_id: str, context: AnalysisContext, language: Language | None = None
-) -> Iterator[tuple[str, dict[str, Any]] | AnalysisResult]:
-    """Each node's update as it finishes, then the whole result."""
-    state: dict[str, Any] = {**_start(customer_id, context, language), "trace": []}
-    for chunk in graph.stream(state, context=context, stream_mode="updates"):
-        for node, update in chunk.items():
-            for key, value in update.items():
-                state[key] = state["trace"] + value if key == "trace" else value
-            yield node, update
-    yield _result(state, context)
+def _plain(update: dict[str, Any]) -> dict[str, Any]:
+    """A node's update as its values (the analyst's trace comes wrapped in `Overwrite`)."""
+    return {k: v.value if isinstance(v, Overwrite) else v for k, v in update.items()}

@@ -12,40 +12,36 @@ from typing import Any
 
 from langchain_core.tools import BaseTool
 from langgraph.checkpoint.sqlite import SqliteSaver
-from langgraph.graph import START, MessagesState, StateGraph
+from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.runtime import get_runtime
 from pydantic import Field
 
 from agents.chat import make_assistant
 from agents.chat_answers import EXAMPLES
-from agents.context import AnalysisContext, default_context
+from agents.context import Context
+from agents.kit import Kits
 from agents.llm import chat_client
+from agents.state import ChatState
 from core.settings import Settings
 from core.types import Language
-from graph.analysis import AnalysisResult, run_analysis
-from tools.customer_tools import ServiceTool, guarded
+from graph.analysis import AnalysisResult, Analyzer
+from tools.customer_tools import structured_tool
 from tools.schemas import CustomerIdArgs
-
-#: The tools the chat may call: all of them read, none of them writes.
-READ_ONLY_TOOLS = (
-    "lookup_customer",
-    "predict_churn",
-    "segment_value",
-    "list_at_risk",
-    "what_if",
-    "evaluate_offers",
-    "model_card",
-)
-
-
-class ChatState(MessagesState):
-    language: Language
-    fallback: str | None
 
 
 class AnalyzeArgs(CustomerIdArgs):
     language: Language | None = Field(default=None, description="en or zh-TW")
+
+
+def run_context() -> Context:
+    """The context of the chat run this tool call belongs to (defaults outside a run)."""
+    try:
+        runtime = get_runtime(Context)
+    except RuntimeError:  # called outside a graph run
+        return Context()
+    return (runtime.context if runtime is not None else None) or Context()
 
 
 def analysis_payload(result: AnalysisResult) -> dict:
@@ -76,22 +72,32 @@ def analysis_payload(result: AnalysisResult) -> dict:
     }
 
 
-def analyze_tool(context: AnalysisContext) -> BaseTool:
+def chat_tools(kits: Kits, analyzer: Analyzer) -> list[BaseTool]:
+    """The read-only tools and the full analysis, each answering under the run's context."""
+
+    def reader(name: str):
+        def call(**args):
+            tool = getattr(kits.kit_for(run_context()).tools, name)
+            return tool(**args).model_dump(mode="json")
+
+        return call
+
+    readers = [
+        structured_tool(tool.name, tool.description, tool.args_schema, reader(tool.name))
+        for tool in kits.default.tools.all()
+    ]
+
     def analyze(customer_id: str, language: Language | None = None) -> dict:
-        return analysis_payload(run_analysis(customer_id, context, language))
+        return analysis_payload(analyzer.run(customer_id, run_context(), language))
 
-    return ServiceTool.from_function(
-        func=guarded(analyze),
-        name="analyze_customer",
-        description="Run the full four-agent analysis of one customer: risk, reasons, offer, "
-        "email, SMS and call script.",
-        args_schema=AnalyzeArgs,
-        handle_tool_error=True,
+    analysis = structured_tool(
+        "analyze_customer",
+        "Run the full four-agent analysis of one customer: risk, reasons, offer, email, SMS "
+        "and call script.",
+        AnalyzeArgs,
+        analyze,
     )
-
-
-def chat_tools(context: AnalysisContext) -> list[BaseTool]:
-    return [context.tools[name] for name in READ_ONLY_TOOLS] + [analyze_tool(context)]
+    return [*readers, analysis]
 
 
 def make_chat_model(settings: Settings) -> Any | None:
@@ -110,27 +116,24 @@ def open_checkpointer(path: Path) -> SqliteSaver:
 
 
 def build_chat_graph(
-    context: AnalysisContext,
+    kits: Kits,
+    analyzer: Analyzer,
     checkpointer: SqliteSaver | None = None,
     model: Any | None = None,
 ) -> CompiledStateGraph:
-    tools = chat_tools(context)
+    tools = chat_tools(kits, analyzer)
     bound = model.bind_tools(tools) if model is not None else None
-    builder = StateGraph(ChatState)
-    breaker = getattr(context.writer, "breaker", None)  # the analysis writer's, when an LLM
-    ids = context.service.customers.index
+    builder = StateGraph(ChatState, context_schema=Context)
+    kit = kits.default
+    breaker = getattr(kit.writer, "breaker", None)  # the analysis writer's, when an LLM
+    ids = kit.service.customers.index
     examples = (str(ids[0]), str(ids[min(1, len(ids) - 1)])) if len(ids) else EXAMPLES
-    builder.add_node("assistant", make_assistant(bound, breaker, context.settings.redact, examples))
+    assistant = make_assistant(
+        bound, breaker, kit.settings.redact, examples, default_language=kit.settings.language
+    )
+    builder.add_node("assistant", assistant)
     builder.add_node("tools", ToolNode(tools, handle_tool_errors=True))
     builder.add_edge(START, "assistant")
     builder.add_conditional_edges("assistant", tools_condition)
     builder.add_edge("tools", "assistant")
     return builder.compile(checkpointer=checkpointer, name="chat")
-
-
-def __getattr__(name: str) -> CompiledStateGraph:
-    # `langgraph.json` serves `graph`; build it on first use so importing this module stays cheap.
-    if name == "graph":
-        context = default_context()
-        return build_chat_graph(context, model=make_chat_model(context.settings))
-    raise AttributeError(name)

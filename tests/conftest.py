@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
+from crm_agents.composition import Assembly, assemble
 from data.loading import CustomerData, load_customers
 from data.synthetic import generate_customers
 from models.persistence import save_model
@@ -99,6 +100,18 @@ def demo_service(tmp_path_factory) -> RetentionService:
     model, card = train(data, s)
     card = save_model(model, card, s.artifacts_dir)
     return RetentionService(data, model, card, s)
+
+
+@pytest.fixture(scope="session")
+def demo(demo_service) -> Assembly:
+    """The product assembled over the demo service (offline writer, no chat history)."""
+    return assemble(demo_service.settings, service=demo_service)
+
+
+@pytest.fixture(scope="session")
+def real(real_service) -> Assembly:
+    """The product assembled over the real Telco file (offline writer, no chat history)."""
+    return assemble(real_service.settings, service=real_service)
 
 
 @pytest.fixture

@@ -7,15 +7,7 @@ import numpy as np
 import pytest
 from grounding_oracle import ungrounded_texts
 
-from agents.context import AnalysisContext
-from graph.analysis import run_analysis
-
 SAMPLE = 300
-
-
-@pytest.fixture(scope="module")
-def real_context(real_service) -> AnalysisContext:
-    return AnalysisContext.build(real_service)
 
 
 def _pick(service, level: str) -> str:
@@ -24,8 +16,8 @@ def _pick(service, level: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["en", "zh-TW"])
-def test_real_low_risk_customer_is_monitored_not_contacted(real_context, language):
-    result = run_analysis(_pick(real_context.service, "low"), real_context, language)
+def test_real_low_risk_customer_is_monitored_not_contacted(real, language):
+    result = real.analyzer.run(_pick(real.service, "low"), language=language)
     assert result.risk.risk_level == "low"
     assert result.skipped == ["campaign", "communication"]
     assert result.campaign is None and result.communications is None
@@ -33,8 +25,8 @@ def test_real_low_risk_customer_is_monitored_not_contacted(real_context, languag
 
 @pytest.mark.parametrize("level", ["high", "medium"])
 @pytest.mark.parametrize("language", ["en", "zh-TW"])
-def test_real_at_risk_customer_gets_every_section(real_context, level, language):
-    result = run_analysis(_pick(real_context.service, level), real_context, language)
+def test_real_at_risk_customer_gets_every_section(real, level, language):
+    result = real.analyzer.run(_pick(real.service, level), language=language)
     assert result.risk.risk_level == level
     assert result.skipped == []
     assert result.reasons.reasons and result.campaign and result.communications
@@ -42,12 +34,12 @@ def test_real_at_risk_customer_gets_every_section(real_context, level, language)
 
 
 @pytest.mark.parametrize("language", ["en", "zh-TW"])
-def test_every_figure_in_offline_texts_traces_to_the_facts(real_context, language):
+def test_every_figure_in_offline_texts_traces_to_the_facts(real, language):
     rng = np.random.default_rng(7)
-    sample = rng.choice(real_context.service.customers.index.to_numpy(), size=SAMPLE, replace=False)
+    sample = rng.choice(real.service.customers.index.to_numpy(), size=SAMPLE, replace=False)
     with_messages = 0
     for customer in sample:
-        result = run_analysis(customer, real_context, language)
-        assert ungrounded_texts(real_context.service, result) == []
+        result = real.analyzer.run(customer, language=language)
+        assert ungrounded_texts(real.service, result) == []
         with_messages += result.communications is not None
     assert with_messages > 30

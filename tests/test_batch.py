@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from agents.context import AnalysisContext
 from core.settings import Settings
 from crm_agents import batch as batch_module
 from crm_agents import store
@@ -35,19 +34,14 @@ def _count(path: Path, sql: str) -> int:
         return connection.execute(sql).fetchone()[0]
 
 
-@pytest.fixture(scope="module")
-def demo_context(demo_service) -> AnalysisContext:
-    return AnalysisContext.build(demo_service)
-
-
 # ---- on the real file ---------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_real_batch_stores_every_score_and_every_eligible_analysis(real_service, tmp_path):
-    context = AnalysisContext.build(real_service)
+def test_real_batch_stores_every_score_and_every_eligible_analysis(real, tmp_path):
+    real_service = real.service
     path = tmp_path / "crm.db"
-    summary = run_batch(context, _db(path), min_risk="medium", budget=4000.0, workers=2)
+    summary = run_batch(real.analyzer, _db(path), min_risk="medium", budget=4000.0, workers=2)
     scored = real_service.scores()
     eligible = int(scored["risk_level"].isin(["high", "medium"]).sum())
     assert summary.status == "completed"
@@ -68,45 +62,43 @@ def test_real_batch_stores_every_score_and_every_eligible_analysis(real_service,
 # ---- on demo data -------------------------------------------------------------------------
 
 
-def test_second_run_gets_a_new_id_and_leaves_the_first_intact(demo_context, tmp_path):
+def test_second_run_gets_a_new_id_and_leaves_the_first_intact(demo, tmp_path):
     path = tmp_path / "crm.db"
-    first = run_batch(demo_context, _db(path), min_risk="high", limit=40, workers=1)
+    first = run_batch(demo.analyzer, _db(path), min_risk="high", limit=40, workers=1)
     before = _count(path, f"SELECT COUNT(*) FROM analyses WHERE run_id = {first.run_id}")
-    second = run_batch(demo_context, _db(path), min_risk="high", limit=40, workers=1)
+    second = run_batch(demo.analyzer, _db(path), min_risk="high", limit=40, workers=1)
     assert second.run_id == first.run_id + 1
     assert _count(path, f"SELECT COUNT(*) FROM analyses WHERE run_id = {first.run_id}") == before
     assert _count(path, "SELECT COUNT(DISTINCT run_id) FROM scores") == 2
 
 
-def test_limit_caps_the_analyses_and_keeps_the_riskiest(demo_context, tmp_path):
+def test_limit_caps_the_analyses_and_keeps_the_riskiest(demo, tmp_path):
     path = tmp_path / "crm.db"
-    summary = run_batch(demo_context, _db(path), min_risk="low", limit=25, workers=1)
+    summary = run_batch(demo.analyzer, _db(path), min_risk="low", limit=25, workers=1)
     assert summary.customers_analysed == 25
     stored = set(
         pd.read_sql("SELECT customer_id FROM analyses", sqlite3.connect(path))["customer_id"]
     )
-    assert stored == set(demo_context.service.scores()["customerID"].head(25))
+    assert stored == set(demo.service.scores()["customerID"].head(25))
 
 
-def test_campaign_queue_without_budget_holds_every_worthwhile_offer(demo_context, tmp_path):
+def test_campaign_queue_without_budget_holds_every_worthwhile_offer(demo, tmp_path):
     path = tmp_path / "crm.db"
-    run_batch(demo_context, _db(path), min_risk="medium", limit=150, workers=1)
+    run_batch(demo.analyzer, _db(path), min_risk="medium", limit=150, workers=1)
     worthwhile = _count(path, "SELECT COUNT(*) FROM analyses WHERE expected_value > 0")
     assert _count(path, "SELECT COUNT(*) FROM campaign_queue") == worthwhile
 
 
-def test_export_writes_csv_and_parquet(demo_context, tmp_path):
+def test_export_writes_csv_and_parquet(demo, tmp_path):
     path = tmp_path / "crm.db"
-    summary = run_batch(demo_context, _db(path), min_risk="high", limit=30, workers=1)
+    summary = run_batch(demo.analyzer, _db(path), min_risk="high", limit=30, workers=1)
     files = store.export_run(store.open_store(_db(path)), summary.run_id, tmp_path / "out")
     assert {f.name for f in files} == {
         f"{name}{suffix}"
         for name in ("scores", "analyses", "failures", "campaign_queue")
         for suffix in (".csv", ".parquet")
     }
-    assert len(pd.read_parquet(tmp_path / "out" / "scores.parquet")) == len(
-        demo_context.service.scores()
-    )
+    assert len(pd.read_parquet(tmp_path / "out" / "scores.parquet")) == len(demo.service.scores())
 
 
 def test_missing_database_directory_is_a_clear_error(tmp_path):
@@ -115,13 +107,13 @@ def test_missing_database_directory_is_a_clear_error(tmp_path):
     assert not (tmp_path / "nowhere").exists()
 
 
-def test_read_only_database_is_refused_and_left_unchanged(demo_context, tmp_path):
+def test_read_only_database_is_refused_and_left_unchanged(demo, tmp_path):
     path = tmp_path / "crm.db"
-    run_batch(demo_context, _db(path), min_risk="high", workers=1)
+    run_batch(demo.analyzer, _db(path), min_risk="high", workers=1)
     before = _count(path, "SELECT COUNT(*) FROM runs")
     read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
     with pytest.raises((store.StoreError, BatchError), match=r"readonly|read-only"):
-        run_batch(demo_context, read_only, min_risk="high", workers=1)
+        run_batch(demo.analyzer, read_only, min_risk="high", workers=1)
     assert _count(path, "SELECT COUNT(*) FROM runs") == before
 
 
@@ -137,9 +129,7 @@ def test_read_only_directory_is_refused(tmp_path):
         folder.chmod(0o755)
 
 
-def test_a_failed_write_rolls_back_its_chunk_and_resume_finishes(
-    demo_context, tmp_path, monkeypatch
-):
+def test_a_failed_write_rolls_back_its_chunk_and_resume_finishes(demo, tmp_path, monkeypatch):
     path = tmp_path / "crm.db"
     real_row = batch_module._analysis_row
     calls = {"n": 0}
@@ -154,18 +144,18 @@ def test_a_failed_write_rolls_back_its_chunk_and_resume_finishes(
     monkeypatch.setattr(batch_module, "CHUNK", 20)
     monkeypatch.setattr(batch_module, "_analysis_row", failing_row)
     with pytest.raises(BatchError, match="--resume"):
-        run_batch(demo_context, _db(path), min_risk="low", limit=70, workers=1)
+        run_batch(demo.analyzer, _db(path), min_risk="low", limit=70, workers=1)
     assert _count(path, "SELECT COUNT(*) FROM analyses") == batch_module.CHUNK
     assert _count(path, "SELECT status FROM runs") == "failed"
     monkeypatch.setattr(batch_module, "_analysis_row", real_row)
-    summary = run_batch(demo_context, _db(path), resume=True, workers=1)
+    summary = run_batch(demo.analyzer, _db(path), resume=True, workers=1)
     assert summary.status == "completed" and summary.run_id == 1
     assert summary.customers_analysed == 70 and summary.analysed_this_time == 50
 
 
-def test_resume_without_an_unfinished_run_says_so(demo_context, tmp_path):
+def test_resume_without_an_unfinished_run_says_so(demo, tmp_path):
     with pytest.raises(BatchError, match="no unfinished run"):
-        run_batch(demo_context, _db(tmp_path / "crm.db"), resume=True)
+        run_batch(demo.analyzer, _db(tmp_path / "crm.db"), resume=True)
 
 
 # ---- a real process, killed and resumed ---------------------------------------------------
@@ -276,34 +266,34 @@ def test_cli_refuses_a_missing_database_directory(batch_env, tmp_path):
 
 
 def test_a_customer_that_cannot_be_analysed_is_recorded_and_the_run_goes_on(
-    demo_context, tmp_path, monkeypatch
+    demo, tmp_path, monkeypatch
 ):
     path = tmp_path / "crm.db"
-    broken = demo_context.service.scores()["customerID"].iloc[3]
-    real = batch_module.run_analysis
+    broken = demo.service.scores()["customerID"].iloc[3]
+    real = demo.analyzer.run
 
-    def analysis(customer_id, context, language):
+    def analysis(customer_id, context=None, language=None):
         if customer_id == broken:
             raise ValueError("the offer playbook has no price for this plan")
         return real(customer_id, context, language)
 
-    monkeypatch.setattr(batch_module, "run_analysis", analysis)
-    summary = run_batch(demo_context, _db(path), min_risk="high", workers=1)
+    monkeypatch.setattr(demo.analyzer, "run", analysis)
+    summary = run_batch(demo.analyzer, _db(path), min_risk="high", workers=1)
     assert summary.status == "completed"
     assert summary.customers_failed == 1
     assert summary.failures[0].customer_id == broken
     assert "no price for this plan" in summary.failures[0].reason
     assert summary.customers_analysed == summary.customers_eligible - 1
     assert _count(path, "SELECT COUNT(*) FROM failures") == 1
-    monkeypatch.setattr(batch_module, "run_analysis", real)
+    monkeypatch.setattr(demo.analyzer, "run", real)
     with pytest.raises(BatchError, match="no unfinished run"):
-        run_batch(demo_context, _db(path), resume=True)  # a completed run is not repeated
+        run_batch(demo.analyzer, _db(path), resume=True)  # a completed run is not repeated
 
 
-def test_ids_in_another_case_than_stored_are_found(demo_context):
-    stored = demo_context.service.scores()["customerID"].iloc[0]
-    assert demo_context.service.canonical_id(stored.lower()) == stored
-    assert demo_context.service.canonical_id(f"  {stored.swapcase()} ") == stored
+def test_ids_in_another_case_than_stored_are_found(demo):
+    stored = demo.service.scores()["customerID"].iloc[0]
+    assert demo.service.canonical_id(stored.lower()) == stored
+    assert demo.service.canonical_id(f"  {stored.swapcase()} ") == stored
 
 
 def _children(pid: int) -> list[int]:

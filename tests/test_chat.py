@@ -10,19 +10,19 @@ from fake_openai import Reply
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents.chat_intents import parse, planned_calls
-from agents.context import AnalysisContext
-from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
+from crm_agents.composition import assemble
+from graph.chat import build_chat_graph, chat_tools, make_chat_model, open_checkpointer
 
 
 @pytest.fixture(scope="module")
-def context(demo_service) -> AnalysisContext:
-    return AnalysisContext.build(demo_service)
+def context(demo):
+    return demo
 
 
 @pytest.fixture
 def chat(context):
     # Built per test (it is cheap): every test exercises the graph's assembly itself.
-    return build_chat_graph(context)
+    return build_chat_graph(context.kits, context.analyzer)
 
 
 def _ask(chat, question: str, language: str = "en", thread: str | None = None) -> list:
@@ -99,12 +99,10 @@ def test_why_question_runs_the_analysis_and_answers_with_its_reasons(chat, conte
 
 
 def test_the_analysis_tool_gives_the_chat_the_analysis_figures(chat, context):
-    from graph.analysis import run_analysis
-
     customer = _high(context)
     messages = _ask(chat, f"Why will {customer} churn?")
     payload = json.loads(next(m for m in messages if isinstance(m, ToolMessage)).content)
-    result = run_analysis(customer, context)
+    result = context.analyzer.run(customer)
     assert payload["customer_id"] == customer
     assert payload["probability"] == result.risk.probability
     assert (payload["risk_level"], payload["value_tier"]) == (
@@ -223,23 +221,25 @@ READ_ONLY = {
 
 
 def test_the_chat_graph_binds_only_read_only_tools(context):
-    chat = build_chat_graph(context)
+    chat = build_chat_graph(context.kits, context.analyzer)
     tool_node = chat.nodes["tools"].bound
     assert set(tool_node.tools_by_name) == READ_ONLY
 
 
-def test_the_analysis_tool_answers_in_the_language_asked(context):
-    from graph.chat import analyze_tool
+def _analysis_tool(context):
+    return next(
+        t for t in chat_tools(context.kits, context.analyzer) if t.name == "analyze_customer"
+    )
 
-    tool = analyze_tool(context)
+
+def test_the_analysis_tool_answers_in_the_language_asked(context):
+    tool = _analysis_tool(context)
     payload = tool.invoke({"customer_id": _high(context), "language": "zh-TW"})
     assert "流失" in payload["summary"]
 
 
 def test_the_analysis_tool_answers_an_unknown_id_with_a_message(context):
-    from graph.chat import analyze_tool
-
-    message = analyze_tool(context).invoke({"customer_id": "0000-NOONE"})
+    message = _analysis_tool(context).invoke({"customer_id": "0000-NOONE"})
     assert isinstance(message, str) and "No customer with ID 0000-NOONE" in message
 
 
@@ -252,8 +252,9 @@ def test_the_chat_uses_the_analysis_writers_breaker(demo_service):
     writer = OpenAIWriter(settings)
     for _ in range(writer.breaker.failures_to_open):
         writer.breaker.record_failure("HTTP 503 from the endpoint")
-    context = AnalysisContext.build(demo_service, writer=writer)
-    chat = build_chat_graph(context, model=make_chat_model(settings))
+    chat = assemble(
+        settings, service=demo_service, writer=writer, chat_model=make_chat_model(settings)
+    ).chat
     state = chat.invoke(
         {"messages": [HumanMessage("How good is the model?")], "language": "en", "fallback": None}
     )
@@ -274,9 +275,11 @@ def test_the_chat_database_folder_is_made_when_missing(tmp_path):
 
 def test_a_conversation_survives_a_restart(context, tmp_path):
     path = tmp_path / "chat.db"
-    first = build_chat_graph(context, checkpointer=open_checkpointer(path))
+    first = build_chat_graph(context.kits, context.analyzer, checkpointer=open_checkpointer(path))
     _ask(first, f"what is {_high(context)}'s risk?", thread="t-1")
-    restarted = build_chat_graph(context, checkpointer=open_checkpointer(path))
+    restarted = build_chat_graph(
+        context.kits, context.analyzer, checkpointer=open_checkpointer(path)
+    )
     history = restarted.get_state({"configurable": {"thread_id": "t-1"}}).values["messages"]
     assert isinstance(history[0], HumanMessage) and _high(context) in history[0].content
     messages = _ask(restarted, "how good is the model?", thread="t-1")
@@ -284,7 +287,9 @@ def test_a_conversation_survives_a_restart(context, tmp_path):
 
 
 def test_threads_are_kept_apart(context, tmp_path):
-    chat = build_chat_graph(context, checkpointer=open_checkpointer(tmp_path / "chat.db"))
+    chat = build_chat_graph(
+        context.kits, context.analyzer, checkpointer=open_checkpointer(tmp_path / "chat.db")
+    )
     _ask(chat, f"what is {_high(context)}'s risk?", thread="alice")
     bob = _ask(chat, "how good is the model?", thread="bob")
     assert all(_high(context) not in str(m.content) for m in bob)
@@ -304,7 +309,7 @@ def _llm_chat(context, server):
     settings = context.settings.model_copy(
         update={"openai_base_url": server.base_url, "llm_model": "test-model", "llm_timeout": 2.0}
     )
-    return build_chat_graph(context, model=make_chat_model(settings))
+    return build_chat_graph(context.kits, context.analyzer, model=make_chat_model(settings))
 
 
 def _tool_call(name: str, args: dict) -> Reply:
@@ -355,7 +360,7 @@ def test_an_llm_outage_falls_back_to_the_router(context, server):
     settings = context.settings.model_copy(
         update={"openai_base_url": server.base_url, "llm_retries": 0, "llm_timeout": 2.0}
     )
-    chat = build_chat_graph(context, model=make_chat_model(settings))
+    chat = build_chat_graph(context.kits, context.analyzer, model=make_chat_model(settings))
     state = chat.invoke(
         {
             "messages": [HumanMessage(f"why will {customer} churn?")],

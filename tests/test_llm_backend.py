@@ -8,9 +8,8 @@ import time
 import pytest
 from fake_openai import Reply, grounded_draft
 
-from agents.context import AnalysisContext
 from agents.llm import OFFLINE, OpenAIWriter
-from graph.analysis import run_analysis
+from crm_agents.composition import Assembly, assemble
 
 TOKEN_BUDGET = 3000
 
@@ -22,7 +21,7 @@ def server(fake_openai):
     fake_openai.reset()
 
 
-def _context(demo_service, server, **overrides) -> AnalysisContext:
+def _context(demo_service, server, **overrides) -> Assembly:
     settings = demo_service.settings.model_copy(
         update={
             "openai_base_url": server.base_url,
@@ -33,7 +32,7 @@ def _context(demo_service, server, **overrides) -> AnalysisContext:
         }
     )
     service = type(demo_service)(demo_service.data, demo_service.model, demo_service.card, settings)
-    return AnalysisContext.build(service, writer=OpenAIWriter(settings))
+    return assemble(settings, service=service, writer=OpenAIWriter(settings))
 
 
 def _high_risk(service) -> str:
@@ -47,7 +46,7 @@ def _step(result, node):
 
 def test_llm_writes_every_node_through_structured_output(demo_service, server):
     context = _context(demo_service, server)
-    result = run_analysis(_high_risk(demo_service), context)
+    result = context.analyzer.run(_high_risk(demo_service))
     assert [r["schema"] for r in server.requests] == [
         "AnalystDraft",
         "ReasoningDraft",
@@ -65,7 +64,7 @@ def test_llm_writes_every_node_through_structured_output(demo_service, server):
 
 def test_function_calling_method_works_for_servers_without_json_schema(demo_service, server):
     context = _context(demo_service, server, llm_structured_method="function_calling")
-    result = run_analysis(_high_risk(demo_service), context)
+    result = context.analyzer.run(_high_risk(demo_service))
     assert all("tools" in r["body"] for r in server.requests)
     assert all(s.fallback is None for s in result.trace)
     assert result.communications.written_by == result.backend
@@ -73,14 +72,14 @@ def test_function_calling_method_works_for_servers_without_json_schema(demo_serv
 
 def test_the_llm_receives_the_tool_facts(demo_service, server):
     customer = _high_risk(demo_service)
-    run_analysis(customer, _context(demo_service, server))
+    _context(demo_service, server).analyzer.run(customer)
     first = server.requests[0]["body"]["messages"][-1]["content"]
     probability = demo_service.predict(customer).probability
     assert customer in first and f"{probability * 100:.1f}" in first
 
 
 def test_one_full_analysis_uses_at_most_four_calls_and_about_3000_tokens(demo_service, server):
-    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
+    result = _context(demo_service, server).analyzer.run(_high_risk(demo_service))
     calls = [c for s in result.trace for c in s.llm_calls]
     total = sum(c.total_tokens for c in calls)
     per_node = ", ".join(
@@ -129,7 +128,7 @@ def test_a_persistent_fault_falls_back_to_the_offline_writer(demo_service, serve
     schema, make = FAULTS[fault]
     server.script(schema, make(), make())
     context = _context(demo_service, server, llm_timeout=1.0)
-    result = run_analysis(_high_risk(demo_service), context)
+    result = context.analyzer.run(_high_risk(demo_service))
     step = _step(result, NODE_OF[schema])
     assert step.written_by == OFFLINE
     assert step.fallback and "failed 2 time(s)" in step.fallback
@@ -142,21 +141,21 @@ def test_a_persistent_fault_falls_back_to_the_offline_writer(demo_service, serve
 
 def test_a_wrong_probability_is_named_in_the_trace(demo_service, server):
     server.script("AnalystDraft", _ungrounded_probability, _ungrounded_probability)
-    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
+    result = _context(demo_service, server).analyzer.run(_high_risk(demo_service))
     assert "figures not in the tool results" in _step(result, "analyst").fallback
     assert result.risk.written_by == OFFLINE
 
 
 def test_an_invented_discount_never_reaches_the_customer(demo_service, server):
     server.script("CommunicationDraft", _invented_discount, _invented_discount)
-    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
+    result = _context(demo_service, server).analyzer.run(_high_risk(demo_service))
     assert "50%" not in result.communications.sms.text
     assert result.communications.written_by == OFFLINE
 
 
 def test_one_failure_then_a_good_answer_keeps_the_llm_text(demo_service, server):
     server.script("AnalystDraft", Reply.error(500))
-    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
+    result = _context(demo_service, server).analyzer.run(_high_risk(demo_service))
     step = _step(result, "analyst")
     assert step.fallback is None and step.written_by == result.backend
     assert [c.outcome == "ok" for c in step.llm_calls] == [False, True]
@@ -164,7 +163,7 @@ def test_one_failure_then_a_good_answer_keeps_the_llm_text(demo_service, server)
 
 
 def test_chinese_llm_run_keeps_the_sms_in_one_segment(demo_service, server):
-    result = run_analysis(_high_risk(demo_service), _context(demo_service, server), "zh-TW")
+    result = _context(demo_service, server).analyzer.run(_high_risk(demo_service), language="zh-TW")
     assert result.communications.sms.length <= 70
     assert all(s.fallback is None for s in result.trace)
 
@@ -173,7 +172,7 @@ def test_a_dead_endpoint_stops_being_called_after_three_failures(demo_service, s
     for schema in NODE_OF:
         server.script(schema, *[Reply.error(500)] * 4)
     context = _context(demo_service, server)
-    result = run_analysis(_high_risk(demo_service), context)
+    result = context.analyzer.run(_high_risk(demo_service))
     assert len(server.requests) == context.writer.breaker.failures_to_open == 3
     assert all(s.written_by == OFFLINE and s.fallback for s in result.trace)
     assert "in a row" in _step(result, "campaign").fallback
@@ -184,7 +183,7 @@ def test_fallbacks_are_shown_to_the_user(demo_service, server):
     from ui.views import fallbacks
 
     server.script("ReasoningDraft", Reply.error(500), Reply.error(500))
-    result = run_analysis(_high_risk(demo_service), _context(demo_service, server))
+    result = _context(demo_service, server).analyzer.run(_high_risk(demo_service))
     shown = fallbacks(result.trace)
     assert "**reasoning**: offline writer used" in shown and "analyst" not in shown
 
@@ -194,7 +193,7 @@ def test_a_hung_endpoint_costs_one_analysis_at_most_its_llm_budget(demo_service,
         server.script(schema, *[Reply.hanging(8)] * 2)
     context = _context(demo_service, server, llm_timeout=30.0, llm_budget=2.0)
     started = time.perf_counter()
-    result = run_analysis(_high_risk(demo_service), context)
+    result = context.analyzer.run(_high_risk(demo_service))
     elapsed = time.perf_counter() - started
     assert elapsed < 2.0 + 3.0
     assert all(s.written_by == OFFLINE for s in result.trace if s.status == "ran")
@@ -209,7 +208,7 @@ def test_the_budget_counts_llm_time_across_nodes(demo_service, server):
     server.script("AnalystDraft", Reply.hanging(1.2))
     server.script("ReasoningDraft", Reply.hanging(1.2))
     context = _context(demo_service, server, llm_timeout=5.0, llm_budget=2.0)
-    result = run_analysis(_high_risk(demo_service), context)
+    result = context.analyzer.run(_high_risk(demo_service))
     assert _step(result, "analyst").fallback is None
     assert "budget" in _step(result, "reasoning").fallback
     assert "used up" in _step(result, "campaign").fallback
@@ -218,16 +217,15 @@ def test_the_budget_counts_llm_time_across_nodes(demo_service, server):
 def test_the_chat_shares_the_breaker_and_answers_offline_at_once(demo_service, server):
     from langchain_core.messages import HumanMessage
 
-    from graph.chat import build_chat_graph, make_chat_model
     from ui.views import chat_messages
 
     for schema in NODE_OF:
         server.script(schema, *[Reply.error(500)] * 4)
     context = _context(demo_service, server)
     customer = _high_risk(demo_service)
-    run_analysis(customer, context)
+    context.analyzer.run(customer)
     calls_before = len(server.requests)
-    chat = build_chat_graph(context, model=make_chat_model(context.settings))
+    chat = context.chat
     started = time.perf_counter()
     state = chat.invoke(
         {"messages": [HumanMessage(f"risk of {customer}?")], "language": "en", "fallback": None}
@@ -247,7 +245,7 @@ def test_an_llm_error_quoting_the_api_key_is_redacted_in_the_trace(demo_service,
     key = "sk-test-abcdef0123456789"
     server.script("AnalystDraft", R.error(401), R.error(401))
     context = _context(demo_service, server, openai_api_key=SecretStr(key))
-    result = run_analysis(_high_risk(demo_service), context)
+    result = context.analyzer.run(_high_risk(demo_service))
     fallback = _step(result, "analyst").fallback
     assert "AuthenticationError" in fallback and "Incorrect API key provided: [secret]" in fallback
     assert "sk-test-" not in result.model_dump_json() and "6789" not in result.model_dump_json()

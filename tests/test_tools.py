@@ -7,11 +7,15 @@ import math
 import pytest
 
 from tools.customer_tools import build_tools
+from tools.offer_desk import OfferDesk
+from tools.playbook import load_playbook
 
 
 @pytest.fixture(scope="module")
 def tools(real_service):
-    return build_tools(real_service)
+    """The tools as a chat model gets them: stock LangChain tools, JSON results."""
+    built = build_tools(real_service, OfferDesk(real_service, load_playbook()))
+    return {tool.name: tool for tool in built.as_langchain()}
 
 
 def test_lookup_customer_returns_all_fields_and_flags_simulated_signals(tools):

@@ -1,119 +1,171 @@
-"""The typed LangChain tools over the retention service. Thin: each one calls one service method.
+"""The read-only tools over one retention service, each defined once and used two ways.
 
-A failing tool answers with a clear message (`ToolException` + `handle_tool_error`) instead of a
-traceback, so an agent or a chat model can recover and tell the user what IDs look like.
+An agent node calls a tool as a typed function (`tools.predict_churn(customer_id=...)` returns a
+`ChurnPrediction`), which costs what the service call costs. A chat model gets the same tools as
+stock LangChain `StructuredTool`s (`as_langchain()`): pydantic arguments, JSON results, and a
+failure answered as a clear message (`ToolException` + `handle_tool_error`) instead of a
+traceback, so the model can recover and tell the user what IDs look like.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any, Generic, TypeVar
 
-from langchain_core.tools import BaseTool, StructuredTool, ToolException
-from langchain_core.tools.base import FILTERED_ARGS
+from langchain_core.tools import StructuredTool, ToolException
+from langsmith import traceable
+from langsmith.utils import tracing_is_enabled
 from pydantic import BaseModel, ValidationError
 
 from tools.offer_desk import OfferDesk
-from tools.playbook import load_playbook
-from tools.schemas import AtRiskArgs, CustomerIdArgs, NoArgs, WhatIfArgs
+from tools.schemas import (
+    AtRiskArgs,
+    AtRiskList,
+    ChurnPrediction,
+    CustomerIdArgs,
+    CustomerProfile,
+    ModelSummary,
+    NoArgs,
+    OfferEvaluation,
+    ValueSegment,
+    WhatIfArgs,
+    WhatIfResult,
+)
 from tools.service import CustomerNotFoundError, InvalidChangeError, RetentionService
 
+Result = TypeVar("Result", bound=BaseModel)
 
-class ServiceTool(StructuredTool):
-    """A `StructuredTool` whose per-call bookkeeping is computed once.
 
-    On every call LangChain re-reads the type hints of `_run` (to find a `RunnableConfig`
-    parameter) and of the argument schema (to find injected arguments), which costs more than
-    the service call itself. These tools take neither: `_run` has no annotations and passes the
-    validated arguments straight to the function, and the injected-argument filter is the
-    fixed list LangChain always filters. Callbacks, tracing, validation and error handling are
-    unchanged.
+@dataclass(frozen=True)
+class Tool(Generic[Result]):
+    """One tool: its name and description for a model, its argument model, its typed function.
+
+    Built with LangSmith tracing on (`LANGSMITH_TRACING`), a call is also a "tool" run in
+    LangSmith under the node that made it; off, a call costs only the function (checking for
+    tracing on every call would cost more than most tools).
     """
 
-    def _run(self, *args, **kwargs):  # no annotations on purpose, see the class docstring
-        return self.func(*args, **kwargs)
+    name: str
+    description: str
+    args_schema: type[BaseModel]
+    func: Callable[..., Result]
+    traced: bool = False
 
-    def _filter_injected_args(self, tool_input: dict) -> dict:
-        return {k: v for k, v in tool_input.items() if k not in FILTERED_ARGS}
+    def __call__(self, **args: Any) -> Result:
+        return self.func(**args)
+
+    @classmethod
+    def define(
+        cls, name: str, description: str, args_schema: type[BaseModel], func: Callable[..., Result]
+    ) -> Tool[Result]:
+        if tracing_is_enabled():
+            return cls(
+                name, description, args_schema, traceable(run_type="tool", name=name)(func), True
+            )
+        return cls(name, description, args_schema, func)
+
+    def as_langchain(self) -> StructuredTool:
+        """The tool for a chat model: arguments validated, result as JSON, refusals as text."""
+        return structured_tool(
+            self.name,
+            self.description,
+            self.args_schema,
+            lambda **args: self.func(**args).model_dump(mode="json"),
+        )
 
 
-def guarded(call: Callable[..., dict]) -> Callable[..., dict]:
-    """The call, with the service's known refusals turned into tool error messages."""
+def structured_tool(
+    name: str, description: str, args_schema: type[BaseModel], func: Callable[..., Any]
+) -> StructuredTool:
+    """A stock `StructuredTool` whose known refusals (unknown ID, impossible change) and bad
+    arguments come back to the model as one clear message."""
 
-    def run(**kwargs):
+    def run(**args: Any) -> Any:
         try:
-            return call(**kwargs)
+            return func(**args)
         except (CustomerNotFoundError, InvalidChangeError) as err:
             raise ToolException(str(err)) from None
 
-    return run
+    return StructuredTool.from_function(
+        func=run,
+        name=name,
+        description=description,
+        args_schema=args_schema,
+        handle_tool_error=True,
+        handle_validation_error=explain_bad_arguments,
+    )
 
 
-def _guarded(call: Callable[..., BaseModel]) -> Callable[..., dict]:
-    return guarded(lambda **kwargs: call(**kwargs).model_dump(mode="json"))
-
-
-def _explain_bad_arguments(error: ValidationError) -> str:
+def explain_bad_arguments(error: ValidationError) -> str:
     problems = "; ".join(
         f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}" for e in error.errors()
     )
     return f"Invalid arguments — {problems}"
 
 
-def build_tools(service: RetentionService, desk: OfferDesk | None = None) -> dict[str, BaseTool]:
-    """The tools bound to one service (and its offer desk), by name."""
-    desk = desk or OfferDesk(service, load_playbook())
-    specs = [
-        (
+@dataclass(frozen=True)
+class RetentionTools:
+    """Every read-only tool over one service and its offer desk. None of them writes."""
+
+    lookup_customer: Tool[CustomerProfile]
+    predict_churn: Tool[ChurnPrediction]
+    segment_value: Tool[ValueSegment]
+    list_at_risk: Tool[AtRiskList]
+    what_if: Tool[WhatIfResult]
+    evaluate_offers: Tool[OfferEvaluation]
+    model_card: Tool[ModelSummary]
+
+    def all(self) -> list[Tool[Any]]:
+        return [getattr(self, f.name) for f in fields(self)]
+
+    def as_langchain(self) -> list[StructuredTool]:
+        return [tool.as_langchain() for tool in self.all()]
+
+
+def build_tools(service: RetentionService, desk: OfferDesk) -> RetentionTools:
+    """The tools bound to one service and its offer desk."""
+    return RetentionTools(
+        lookup_customer=Tool.define(
             "lookup_customer",
             "All Telco fields and behaviour signals of one customer.",
             CustomerIdArgs,
             service.profile,
         ),
-        (
+        predict_churn=Tool.define(
             "predict_churn",
             "Churn probability, risk level and every driver (signed log-odds contributions).",
             CustomerIdArgs,
             service.predict,
         ),
-        (
+        segment_value=Tool.define(
             "segment_value",
             "Value tier (high/mid/low by MonthlyCharges) and revenue at stake of one customer.",
             CustomerIdArgs,
             service.segment,
         ),
-        (
+        list_at_risk=Tool.define(
             "list_at_risk",
             "Customers most likely to churn, optionally filtered by risk level and value tier.",
             AtRiskArgs,
             service.at_risk,
         ),
-        (
+        what_if=Tool.define(
             "what_if",
             "Re-score one customer with some features changed, e.g. Contract to 'One year'.",
             WhatIfArgs,
             service.what_if,
         ),
-        (
+        evaluate_offers=Tool.define(
             "evaluate_offers",
             "Every playbook offer this customer may get, re-scored, with cost and expected value.",
             CustomerIdArgs,
             desk.evaluate,
         ),
-        (
+        model_card=Tool.define(
             "model_card",
             "How the churn model works, how it was chosen and its cross-validated accuracy.",
             NoArgs,
             service.model_summary,
         ),
-    ]
-    return {
-        name: ServiceTool.from_function(
-            func=_guarded(call),
-            name=name,
-            description=description,
-            args_schema=schema,
-            handle_tool_error=True,
-            handle_validation_error=_explain_bad_arguments,
-        )
-        for name, description, schema, call in specs
-    }
+    )

@@ -152,3 +152,15 @@ class ModelSummary(BaseModel):
     trained_on: str
     trained_at: str
     risk_thresholds: dict[str, float]
+
+
+#: Whatever a tool returns (the trace records it, typed, so checkpoints can restore it).
+ToolResult = (
+    CustomerProfile
+    | ChurnPrediction
+    | ValueSegment
+    | AtRiskList
+    | WhatIfResult
+    | OfferEvaluation
+    | ModelSummary
+)

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agents.context import AnalysisContext
 from core.settings import Settings
-from crm_agents.model_check import ensure_model
-from data.loading import load_customers
-from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
+from crm_agents.composition import Assembly, assemble
+from graph.analysis import Analyzer
 from tools.service import RetentionService
 from ui.escape import md
 
@@ -20,27 +18,39 @@ from ui.escape import md
 class Backend:
     """Everything the handlers share, built once at start-up."""
 
-    settings: Settings
-    service: RetentionService
-    context: AnalysisContext
-    chat: Any
+    assembly: Assembly
     files: Path
 
     @classmethod
     def start(cls, settings: Settings) -> Backend:
-        data = load_customers(settings.data_path, settings)
-        model, card = ensure_model(data, settings, say=lambda line: print(line, flush=True))
-        service = RetentionService(data, model, card, settings)
-        service.scores()  # the portfolio, the picker and the random button need the base scored
-        context = AnalysisContext.build(service)
-        chat = build_chat_graph(
-            context,
-            checkpointer=open_checkpointer(settings.chat_db),
-            model=make_chat_model(settings),
+        assembly = assemble(
+            settings, chat_db=settings.chat_db, say=lambda line: print(line, flush=True)
         )
+        assembly.service.scores()  # the portfolio, the picker and the random button need it
         settings.downloads_dir.mkdir(parents=True, exist_ok=True)
         files = Path(tempfile.mkdtemp(prefix="app-", dir=settings.downloads_dir))
-        return cls(settings, service, context, chat, files)
+        return cls(assembly, files)
+
+    @property
+    def settings(self) -> Settings:
+        return self.assembly.settings
+
+    @property
+    def service(self) -> RetentionService:
+        return self.assembly.service
+
+    @property
+    def analyzer(self) -> Analyzer:
+        return self.assembly.analyzer
+
+    @property
+    def chat(self) -> Any:
+        return self.assembly.chat
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        """The analysis graph's nodes in order, as the compiled graph has them."""
+        return self.assembly.analyzer.nodes
 
     def header(self) -> str:
         card = self.service.card
@@ -54,7 +64,7 @@ class Backend:
         return (
             "## CRM Retention Agents\n"
             f"Data: {data} · Model: **{md(card.model)}** (CV ROC-AUC {card.metrics.roc_auc:.3f}, "
-            f"{card.feature_set} features) · Writer: **{md(self.context.writer.describe())}**"
+            f"{card.feature_set} features) · Writer: **{md(self.assembly.writer.describe())}**"
         )
 
     def save(self, name: str, text: str) -> str:

@@ -12,7 +12,6 @@ from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAsses
 from agents.trace import TraceStep
 from core.types import Language
 from data.schema import FEATURE_LABELS
-from graph.analysis import NODES
 from tools.playbook import load_playbook
 from tools.schemas import CustomerProfile
 from ui.escape import html_text, md, md_block, no_html
@@ -43,13 +42,14 @@ _PROFILE_FIELDS = (
 
 
 def progress(
+    nodes: tuple[str, ...],
     done: list[str],
     skipped: list[str] | None = None,
     running: str | None = None,
     customer_id: str | None = None,
 ) -> str:
     marks = []
-    for node in NODES:
+    for node in nodes:
         if node in done:
             marks.append(f"✅ {node}")
         elif skipped and node in skipped:

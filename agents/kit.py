@@ -1,0 +1,114 @@
+"""The live objects a node works with, chosen for the run's context.
+
+The composition root builds one `Kits` from the settings and binds it to the nodes when it
+builds a graph; each node asks it for the kit of its run's context. A context that changes
+nothing gets the root's own objects; one that sets thresholds gets a service scored under those
+thresholds (sharing the data and the model), built once and kept for the next run like it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from cachetools import LRUCache
+
+from agents.context import Context, ContextError
+from agents.llm import OfflineWriter, Writer
+from core.settings import Settings
+from core.types import Language
+from tools.customer_tools import RetentionTools, build_tools
+from tools.offer_desk import OfferDesk
+from tools.playbook import Playbook
+from tools.service import RetentionService
+
+#: Distinct threshold sets kept at once (each holds a re-scored base).
+VARIANTS = 8
+
+
+@dataclass(frozen=True)
+class AgentKit:
+    """Everything one node needs besides the state."""
+
+    settings: Settings
+    service: RetentionService
+    desk: OfferDesk
+    tools: RetentionTools
+    writer: Writer
+    playbook: Playbook
+
+    def language(self, context: Context | None) -> Language:
+        return (context.language if context else None) or self.settings.language
+
+    def warm(self) -> None:
+        """Explain the whole base and re-score it under every offer now, in one vectorised pass
+        each, instead of customer by customer later (for batch runs and benchmarks)."""
+        scored = self.service.scores()
+        if len(scored):
+            self.service.predict(scored["customerID"].iloc[0])  # explains the whole base
+        self.desk.precompute()
+
+
+class Kits:
+    """The kit for each context, built from one service, playbook and writer."""
+
+    def __init__(self, service: RetentionService, playbook: Playbook, writer: Writer) -> None:
+        self.default = self._kit(service, playbook, writer)
+        self._offline_writer = OfflineWriter()
+        self._variants: LRUCache[tuple, AgentKit] = LRUCache(maxsize=VARIANTS)
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _kit(service: RetentionService, playbook: Playbook, writer: Writer) -> AgentKit:
+        desk = OfferDesk(service, playbook)
+        return AgentKit(
+            settings=service.settings,
+            service=service,
+            desk=desk,
+            tools=build_tools(service, desk),
+            writer=writer,
+            playbook=playbook,
+        )
+
+    def kit_for(self, context: Context | None) -> AgentKit:
+        context = context or Context()
+        overrides = context.overrides()
+        offline = context.backend == "offline" and not isinstance(
+            self.default.writer, OfflineWriter
+        )
+        if not overrides and not offline:
+            return self.default
+        key = (offline, tuple(sorted(overrides.items())))
+        with self._lock:
+            kit = self._variants.get(key)
+            if kit is None:
+                kit = self._variant(overrides, offline)
+                self._variants[key] = kit
+        return kit
+
+    def _variant(self, overrides: dict[str, float], offline: bool) -> AgentKit:
+        base = self.default
+        settings = _with_thresholds(base.settings, overrides)
+        service = base.service
+        if settings is not base.settings:
+            service = RetentionService(service.data, service.model, service.card, settings)
+        writer = self._offline_writer if offline else base.writer
+        return self._kit(service, base.playbook, writer)
+
+
+def _with_thresholds(settings: Settings, overrides: dict[str, float]) -> Settings:
+    if not overrides:
+        return settings
+    merged = {
+        name: overrides.get(name, getattr(settings, name))
+        for name in ("risk_high", "risk_medium", "value_high", "value_mid")
+    }
+    if merged["risk_medium"] >= merged["risk_high"]:
+        raise ContextError(
+            f"risk_medium ({merged['risk_medium']}) must be below risk_high ({merged['risk_high']})"
+        )
+    if merged["value_mid"] >= merged["value_high"]:
+        raise ContextError(
+            f"value_mid ({merged['value_mid']}) must be below value_high ({merged['value_high']})"
+        )
+    return settings.model_copy(update=merged)

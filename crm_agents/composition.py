@@ -1,0 +1,101 @@
+"""The composition root: the one place the product's object graph is built from settings.
+
+    data → model → service → playbook, writer → kits (tools per context) → graphs
+
+The app, every CLI command, the batch job, the benchmarks and the `langgraph dev` entry point
+call `assemble`; nothing else builds these objects or keeps a default copy of them. Tests and
+benchmarks may hand in parts they made themselves (a service over a small table, a writer
+pointed at a scripted server).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph.state import CompiledStateGraph
+
+from agents.kit import AgentKit, Kits
+from agents.llm import Writer, make_writer
+from core.settings import Settings
+from crm_agents.model_check import ensure_model
+from data.loading import CustomerData, load_customers
+from graph.analysis import Analyzer, build_analysis_graph
+from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
+from tools.playbook import Playbook, load_playbook
+from tools.service import RetentionService
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """Everything a run needs, built once."""
+
+    settings: Settings
+    kits: Kits
+    analyzer: Analyzer
+    chat: CompiledStateGraph
+
+    @property
+    def kit(self) -> AgentKit:
+        """The objects of a run with the settings as they are (no context overrides)."""
+        return self.kits.default
+
+    @property
+    def service(self) -> RetentionService:
+        return self.kits.default.service
+
+    @property
+    def data(self) -> CustomerData:
+        return self.kits.default.service.data
+
+    @property
+    def playbook(self) -> Playbook:
+        return self.kits.default.playbook
+
+    @property
+    def writer(self) -> Writer:
+        return self.kits.default.writer
+
+
+def build_service(
+    settings: Settings,
+    data: CustomerData | None = None,
+    say: Callable[[str], None] = lambda line: None,
+    progress: Callable[[str], None] = lambda stage: None,
+) -> RetentionService:
+    """Data (the settings' file, else the demo) and the model trained on it (trained now when
+    missing or stale, unless the settings forbid it)."""
+    data = data if data is not None else load_customers(settings.data_path, settings)
+    model, card = ensure_model(data, settings, say=say, progress=progress)
+    return RetentionService(data, model, card, settings)
+
+
+def assemble(
+    settings: Settings,
+    *,
+    data: CustomerData | None = None,
+    service: RetentionService | None = None,
+    writer: Writer | None = None,
+    playbook: Playbook | None = None,
+    chat_db: Path | None = None,
+    checkpointer: BaseCheckpointSaver | None = None,
+    chat_model: Any | None = None,
+    say: Callable[[str], None] = lambda line: None,
+    progress: Callable[[str], None] = lambda stage: None,
+) -> Assembly:
+    """The product's objects from settings. `chat_db` gives the chat a SQLite checkpointer
+    (the app's conversations); without it and without `checkpointer` the chat keeps no
+    history (a CLI question, or `langgraph dev`, which brings its own persistence). `say` and
+    `progress` report a model trained on the way."""
+    if service is None:
+        service = build_service(settings, data, say=say, progress=progress)
+    kits = Kits(service, playbook or load_playbook(), writer or make_writer(service.settings))
+    analyzer = Analyzer(build_analysis_graph(kits), kits)
+    if checkpointer is None and chat_db is not None:
+        checkpointer = open_checkpointer(chat_db)
+    model = chat_model if chat_model is not None else make_chat_model(service.settings)
+    chat = build_chat_graph(kits, analyzer, checkpointer=checkpointer, model=model)
+    return Assembly(settings=service.settings, kits=kits, analyzer=analyzer, chat=chat)
