@@ -65,8 +65,8 @@ class ModelCard(BaseModel):
 
 
 def _atomic_write(path: Path, payload: bytes) -> None:
-    """Write to a temporary file and rename, so a crash never leaves half a file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write to a temporary file beside the target and rename (atomic within one folder), so a
+    crash never leaves half a file behind."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:

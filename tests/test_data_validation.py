@@ -39,6 +39,13 @@ def test_missing_column_is_named(telco_csv):
         _load(path)
 
 
+def test_a_missing_column_error_names_the_file(telco_csv):
+    path = _rewrite(telco_csv(), lambda f: f.drop(columns=["Contract"], inplace=True))
+    with pytest.raises(DataValidationError) as raised:
+        _load(path)
+    assert path.name in str(raised.value)
+
+
 def test_extra_column_is_named_with_what_is_allowed(telco_csv):
     path = _rewrite(telco_csv(), lambda f: f.insert(3, "Shoe size", "42"))
     with pytest.raises(DataValidationError, match=r"unexpected column\(s\) 'Shoe size'.*signals"):

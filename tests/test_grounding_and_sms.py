@@ -66,6 +66,16 @@ def test_english_sms_counts_extension_characters_twice():
     assert sms_length("a€", "en") == 3
 
 
+def test_english_sms_counts_each_basic_character_once():
+    assert sms_length("Hello, 20% off!", "en") == 15
+    assert sms_length("{x}", "en") == 5
+
+
+def test_chinese_sms_length_is_a_whole_number_of_units():
+    length = sms_length("感謝您", "zh-TW")
+    assert length == 3 and isinstance(length, int)
+
+
 def test_english_sms_rejects_characters_outside_gsm7():
     assert "GSM-7" in sms_problem("Smart “quotes”", "en")
 

@@ -140,3 +140,67 @@ def test_a_trusted_file_that_is_not_a_churn_model_is_refused(saved):
     _replace_model_and_card(saved, sio.dumps(state))
     with pytest.raises(ModelArtifactError, match="does not hold a churn model; run `crm-agents"):
         load_model(saved)
+
+
+def test_a_model_saves_into_a_folder_that_does_not_exist_yet(demo_service, tmp_path):
+    folder = tmp_path / "new" / "nested"
+    save_model(demo_service.model, demo_service.card, folder)
+    assert load_model(folder)[1].model == demo_service.card.model
+
+
+def test_saving_again_replaces_the_saved_model(saved, demo_service):
+    card = save_model(demo_service.model, demo_service.card, saved)
+    assert load_model(saved)[1].artifact_sha256 == card.artifact_sha256
+    assert {p.name for p in saved.iterdir()} == {persistence.CARD_FILE, persistence.MODEL_FILE}
+
+
+def test_each_file_is_written_beside_its_target_then_renamed(demo_service, tmp_path, monkeypatch):
+    renamed: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        renamed.append((str(src), str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(persistence.os, "replace", replace)
+    save_model(demo_service.model, demo_service.card, tmp_path)
+    assert [os.path.basename(dst) for _, dst in renamed] == [
+        persistence.MODEL_FILE,
+        persistence.CARD_FILE,
+    ]
+    for src, dst in renamed:
+        assert os.path.dirname(src) == os.path.dirname(dst)
+        assert os.path.basename(src).startswith(f".{os.path.basename(dst)}.")
+
+
+def test_a_failed_write_leaves_the_saved_model_and_no_partial_file(
+    saved, demo_service, monkeypatch
+):
+    before = {p.name: p.read_bytes() for p in saved.iterdir()}
+
+    def failing_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(persistence.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        save_model(demo_service.model, demo_service.card, saved)
+    assert {p.name: p.read_bytes() for p in saved.iterdir()} == before
+
+
+def test_a_model_holding_an_unreviewed_type_is_not_saved(demo_service, tmp_path, monkeypatch):
+    monkeypatch.setattr(persistence, "TRUSTED_TYPES", frozenset())
+    with pytest.raises(ModelArtifactError, match="not on the trusted list"):
+        save_model(demo_service.model, demo_service.card, tmp_path)
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_model_card_is_indented_json_for_people(saved):
+    text = (saved / persistence.CARD_FILE).read_text(encoding="utf-8")
+    assert text.startswith('{\n  "') and json.loads(text)["model"] == "logistic_splines"
+
+
+def test_a_card_without_its_model_file_names_the_file_and_the_command(saved):
+    (saved / persistence.MODEL_FILE).unlink()
+    with pytest.raises(ModelArtifactError) as raised:
+        load_model(saved)
+    assert persistence.MODEL_FILE in str(raised.value) and "crm-agents train" in str(raised.value)

@@ -108,3 +108,20 @@ def test_a_column_mixing_text_and_blanks_is_still_neutralised():
     safe = spreadsheet_safe(frame)
     assert safe["note"].tolist() == ["'=cmd", None, 3]
     assert safe["plan"].tolist()[:2] == ["'+1", "ok"]
+
+
+def test_a_written_file_has_only_the_frames_columns_and_crlf_lines(tmp_path):
+    from data.spreadsheet import write_csv
+
+    frame = pd.DataFrame({"customerID": ["=A1", "B2"], "risk": [0.9, 0.1]})
+    path = write_csv(frame, tmp_path / "new" / "nested" / "scores.csv")
+    raw = path.read_bytes().decode("utf-8")
+    assert raw.split("\r\n")[0] == "customerID,risk"
+    assert raw.count("\r\n") == 3 and "\n" not in raw.replace("\r\n", "")
+    assert list(csv.reader(io.StringIO(raw)))[1] == ["'=A1", "0.9"]
+    assert [p.name for p in path.parent.iterdir()] == ["scores.csv"]
+
+
+def test_csv_text_keeps_only_the_frames_columns():
+    text = to_csv_text(pd.DataFrame({"a": ["x"], "b": [1]}, index=[7]))
+    assert text == "a,b\r\nx,1\r\n"
