@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 from gradio_client import Client
 
-STATUS, EMAIL = 0, 11  # the analyze endpoint's outputs (see app.py)
+from ui.tabs.analyze import OUTPUTS
+
+# Where the status line and the email are among the analyze endpoint's outputs.
+STATUS, EMAIL = OUTPUTS.index("status"), OUTPUTS.index("email")
 
 
 @dataclass

@@ -9,20 +9,12 @@ from app_server import app_settings, start
 from gradio_client import Client
 from pydantic import SecretStr
 
+from ui.tabs.analyze import OUTPUTS
+
 pytestmark = pytest.mark.slow
 
-STATUS, PROFILE, *_ = range(19)
-OUT = {
-    "status": 0,
-    "profile": 1,
-    "campaign_summary": 9,
-    "email": 11,
-    "sms": 12,
-    "sms_count": 13,
-    "script": 14,
-    "download": 15,
-    "trace": 16,
-}
+#: Where each named panel is in the `/analyze` endpoint's outputs.
+OUT = {name: position for position, name in enumerate(OUTPUTS)}
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +57,9 @@ def test_analyze_in_chinese_keeps_the_sms_within_70(client):
 
 def test_trace_lists_every_node(client):
     out = client.predict(_random(client, "low"), "en", api_name="/analyze")
-    trace = pd.DataFrame(out[OUT["trace"]]["data"], columns=out[OUT["trace"]]["headers"])
+    trace = pd.DataFrame(
+        out[OUT["trace_table"]]["data"], columns=out[OUT["trace_table"]]["headers"]
+    )
     assert trace["node"].tolist() == ["analyst", "reasoning", "campaign", "communication"]
     assert trace["status"].tolist() == ["ran", "ran", "skipped", "skipped"]
 

@@ -66,7 +66,7 @@ def test_analyze_in_the_browser_shows_the_email_and_sms_count(browser, app):
     expect(page.locator("#header")).to_contain_text("synthetic demo data")
     pick_customer(page, customer)
     page.locator("#analyze").click()
-    expect(page.locator("#sms-count")).to_contain_text("/ 160", timeout=15_000)
+    expect(page.locator("#sms-count")).to_contain_text("/ 160", timeout=60_000)
     assert page.locator("#email textarea").input_value().startswith("Subject: ")
     assert page.locator("#sms textarea").input_value()
     expect(page.locator(".js-plotly-plot").first).to_be_visible()

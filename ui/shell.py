@@ -1,0 +1,118 @@
+"""What surrounds the tabs: the header and language switch, the per-session start (everything
+from the data loads after login), the port check, and the command line of `python app.py`."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import gradio as gr
+
+from core.settings import Settings, SettingsError
+from data.validation import DataValidationError
+from models.persistence import ModelArtifactError
+from models.training import MissingLabelsError
+from ui.backend import Backend
+from ui.tabs import analyze, ask, portfolio
+
+LANGUAGES = [("English", "en"), ("繁體中文", "zh-TW")]
+
+
+@dataclass(frozen=True)
+class Header:
+    title: gr.Markdown
+    language: gr.Radio
+
+
+def header(backend: Backend) -> Header:
+    with gr.Row():
+        title = gr.Markdown("## CRM Retention Agents", elem_id="header")
+        language = gr.Radio(
+            LANGUAGES,
+            value=backend.settings.language,
+            label="Language / 語言",
+            scale=0,
+            min_width=220,
+        )
+    return Header(title, language)
+
+
+def wire_session_start(
+    demo: gr.Blocks,
+    backend: Backend,
+    top: Header,
+    analyze_tab: analyze.AnalyzeTab,
+    ask_tab: ask.AskTab,
+    portfolio_tab: portfolio.PortfolioTab,
+) -> None:
+    """The layout holds nothing from the data: the page, its config and the API info are served
+    before login, so the header, the ID choices, examples and the portfolio load per session."""
+
+    def session_start():
+        """The header, the ID picker's choices, an example question and the portfolio."""
+        return (
+            backend.header(),
+            analyze.id_choices(backend),
+            ask.example_placeholder(backend),
+            *portfolio.matrix(backend),
+        )
+
+    outputs = [
+        top.title,
+        analyze_tab.customer,
+        ask_tab.question,
+        portfolio_tab.matrix_chart,
+        portfolio_tab.matrix_table,
+    ]
+    demo.load(session_start, None, outputs, api_name="session_start")
+
+
+class PortInUseError(OSError):
+    """The port the app should listen on is taken."""
+
+
+def check_port_free(host: str, port: int) -> None:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise PortInUseError(
+                f"port {port} on {host} is already in use (another app or an earlier run?). "
+                f"Choose another: `make run PORT={port + 1}`, `python app.py --port {port + 1}` "
+                f"or CRM_PORT={port + 1}."
+            ) from None
+
+
+def run_from_command_line(launch: Callable[[Settings], object], argv: list[str] | None) -> None:
+    """`python app.py [--data PATH] [--host H] [--port N] [--lang L] [--share]`: a known problem
+    ends with one line and exit code 2, never a traceback."""
+    parser = argparse.ArgumentParser(description="CRM Retention Agents app")
+    parser.add_argument("--data", type=Path, help="Telco CSV (default: settings, data/raw, demo)")
+    parser.add_argument("--host", help="address to bind (default 127.0.0.1, CRM_HOST)")
+    parser.add_argument("--port", type=int, help="port (default 7860, CRM_PORT)")
+    parser.add_argument(
+        "--lang", choices=["en", "zh-TW"], help="language of generated texts (CRM_LANGUAGE)"
+    )
+    parser.add_argument(
+        "--share", action="store_true", help="also open a public Gradio share link (CRM_SHARE)"
+    )
+    args = parser.parse_args(argv)
+    given = {"data_path": args.data, "host": args.host, "port": args.port, "language": args.lang}
+    overrides = {k: v for k, v in given.items() if v is not None}
+    if args.share:
+        overrides["share"] = True
+    try:
+        launch(Settings(**overrides))
+    except (
+        ModelArtifactError,
+        DataValidationError,
+        MissingLabelsError,
+        SettingsError,
+        OSError,
+    ) as err:
+        print(f"Error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,223 @@
+"""Analyze tab: pick a customer, watch the four agents work node by node, read and copy the
+results. Outputs are addressed by name; `OUTPUTS` is their order in the `/analyze` API."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from graph.analysis import AnalysisResult
+from tools.service import CustomerNotFoundError
+from ui import charts, views
+from ui.backend import Backend
+from ui.escape import html_text
+from ui.tabs.trace import TraceTab
+
+log = logging.getLogger("crm_agents.app")
+ANY = "any"
+
+#: The `/analyze` endpoint's outputs, in order (an API client reads them by this position).
+OUTPUTS = (
+    "status",
+    "profile",
+    "gauge",
+    "badges",
+    "drivers",
+    "analyst_summary",
+    "analyst_detail",
+    "reasons_summary",
+    "reasons_detail",
+    "campaign_summary",
+    "campaign_detail",
+    "email",
+    "sms",
+    "sms_count",
+    "script",
+    "download",
+    "trace_table",
+    "trace_json",
+    "last_result",
+)
+
+
+@dataclass(frozen=True)
+class AnalyzeTab:
+    customer: gr.Dropdown
+    risk_filter: gr.Dropdown
+    random_button: gr.Button
+    analyze_button: gr.Button
+    panels: dict[str, Any]
+
+
+def build(backend: Backend) -> AnalyzeTab:
+    panels: dict[str, Any] = {}
+    with gr.Tab("Analyze"):
+        with gr.Row():
+            customer = gr.Dropdown(
+                [],
+                value=None,
+                label="Customer ID",
+                filterable=True,
+                allow_custom_value=True,
+                elem_id="customer",
+            )
+            risk_filter = gr.Dropdown(
+                [ANY, "high", "medium", "low"],
+                value=ANY,
+                label="Random from risk level",
+                scale=0,
+                min_width=180,
+            )
+            random_button = gr.Button("🎲 Random customer", scale=0)
+            analyze_button = gr.Button("Analyze", variant="primary", scale=0, elem_id="analyze")
+        panels["status"] = gr.Markdown(views.progress(backend.nodes, []), elem_id="progress")
+        with gr.Row():
+            panels["profile"] = gr.Markdown(label="Profile")
+            with gr.Column():
+                panels["gauge"] = gr.Plot(label="Churn probability", show_label=False)
+                panels["badges"] = gr.HTML()
+        panels["drivers"] = gr.Plot(label="Drivers", show_label=False)
+        for section, title in (
+            ("analyst", "Analyst details"),
+            ("reasons", "Reasoning details"),
+            ("campaign", "Campaign details"),
+        ):
+            panels[f"{section}_summary"] = gr.Markdown()
+            with gr.Accordion(title, open=False):
+                panels[f"{section}_detail"] = gr.Markdown()
+        gr.Markdown("### 4 · Communication")
+        panels["email"] = gr.Textbox(
+            label="Email", lines=8, buttons=["copy"], interactive=False, elem_id="email"
+        )
+        with gr.Row():
+            panels["sms"] = gr.Textbox(
+                label="SMS", lines=2, buttons=["copy"], interactive=False, elem_id="sms"
+            )
+            panels["sms_count"] = gr.Markdown(elem_id="sms-count")
+        panels["script"] = gr.Textbox(
+            label="Call script", lines=10, buttons=["copy"], interactive=False
+        )
+        panels["download"] = gr.DownloadButton(
+            "⬇ Download the analysis (JSON)", value=None, interactive=False
+        )
+        panels["last_result"] = gr.State(None)
+    return AnalyzeTab(customer, risk_filter, random_button, analyze_button, panels)
+
+
+class _Views:
+    """What each panel shows for a result, by panel name."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def refused(self, message: str) -> dict[str, Any]:
+        """One clear message in the status line, every panel of an earlier customer cleared."""
+        log.warning("analysis refused: %s", message.replace("\n", " "))
+        return {name: None for name in OUTPUTS} | {
+            "status": f"⚠️ {views.md(message)}",
+            "sms_count": "",
+            "download": gr.DownloadButton(value=None, interactive=False),
+        }
+
+    def analyst(self, profile, risk) -> dict[str, Any]:
+        return {
+            "profile": views.profile_table(profile),
+            "gauge": charts.churn_gauge(risk, self.backend.settings),
+            "badges": views.badges(risk),
+            "drivers": charts.driver_chart(risk),
+            "analyst_summary": views.analyst_summary(risk),
+            "analyst_detail": views.analyst_detail(risk),
+        }
+
+    def progress(self, done: list[str], customer_id: str, running: str | None = None) -> str:
+        return views.progress(self.backend.nodes, done, running=running, customer_id=customer_id)
+
+    def result(self, result: AnalysisResult, done: list[str]) -> dict[str, Any]:
+        """The whole result again, so an API caller (who sees only the last update) gets it all."""
+        backend = self.backend
+        skipped_note = next((s.note for s in result.trace if s.status == "skipped"), None)
+        status = views.progress(
+            backend.nodes, done, skipped=result.skipped, customer_id=result.customer_id
+        )
+        saved = backend.save(
+            f"analysis-{result.customer_id}.json", result.model_dump_json(indent=2)
+        )
+        return {
+            **self.analyst(backend.service.profile(result.customer_id), result.risk),
+            "status": status + views.fallbacks(result.trace),
+            "reasons_summary": views.reasons_summary(result.reasons),
+            "reasons_detail": views.reasons_detail(result.reasons),
+            "campaign_summary": views.campaign_summary(
+                result.campaign, result.skipped, skipped_note
+            ),
+            "campaign_detail": views.campaign_detail(result.campaign, result.language),
+            "email": views.email_text(result.communications),
+            "sms": views.sms_text(result.communications),
+            "sms_count": views.sms_count(result.communications),
+            "script": views.call_script_text(result.communications),
+            "download": gr.DownloadButton(value=saved, interactive=True),
+            "trace_table": views.trace_table(result.trace),
+            "trace_json": result.model_dump(
+                mode="json", include={"customer_id", "backend", "skipped", "trace"}
+            ),
+            "last_result": result.customer_id,
+        }
+
+
+def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio) -> None:
+    components = {**tab.panels, "trace_table": trace.table, "trace_json": trace.detail}
+    outputs = [components[name] for name in OUTPUTS]
+    show = _Views(backend)
+    nodes = backend.nodes
+
+    def by_component(values: dict[str, Any]) -> dict[Any, Any]:
+        return {components[name]: value for name, value in values.items()}
+
+    def analyze(customer_id: str | None, lang: str) -> Iterator[dict[Any, Any]]:
+        """Run the four-agent analysis of one customer, streaming node by node."""
+        if not customer_id:
+            yield by_component(show.refused("Pick a customer ID first (or press Random customer)."))
+            return
+        try:
+            done: list[str] = []
+            stream = backend.analyzer.stream(customer_id, language=lang)
+            yield by_component({"status": show.progress(done, customer_id, running=nodes[0])})
+            for item in stream:
+                if isinstance(item, AnalysisResult):
+                    yield by_component(show.result(item, done))
+                    return
+                node, update = item
+                done.append(node)
+                following = nodes[nodes.index(node) + 1] if node != nodes[-1] else None
+                changes = {"status": show.progress(done, customer_id, running=following)}
+                if node == nodes[0]:
+                    changes |= show.analyst(update["profile"], update["risk"])
+                yield by_component(changes)
+        except CustomerNotFoundError as err:
+            yield by_component(show.refused(str(err)))
+
+    def random_customer(level: str) -> str:
+        """A random customer ID, optionally of one risk level."""
+        scores = backend.service.scores()
+        if level != ANY:
+            scores = scores[scores["risk_level"] == level]
+        if scores.empty:
+            raise gr.Error(f"No customer is at {html_text(level)} risk.")
+        return random.choice(scores["customerID"].tolist())
+
+    inputs = [tab.customer, language]
+    tab.analyze_button.click(analyze, inputs, outputs, api_name="analyze")
+    tab.customer.select(analyze, inputs, outputs, api_name=False)
+    tab.random_button.click(
+        random_customer, tab.risk_filter, tab.customer, api_name="random_customer"
+    ).then(analyze, inputs, outputs, api_name=False)
+
+
+def id_choices(backend: Backend) -> gr.Dropdown:
+    """The ID picker's choices (loaded per session, after login)."""
+    return gr.Dropdown(choices=backend.service.customers.index.tolist())

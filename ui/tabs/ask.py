@@ -1,0 +1,80 @@
+"""Ask tab: a chat about any customer or the whole base, one stored thread per browser."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import gradio as gr
+from langchain_core.messages import HumanMessage
+
+from ui import views
+from ui.backend import Backend
+
+EXAMPLE_QUESTIONS = "Who is most likely to leave? · 列出前 5 名高風險客戶"
+
+
+@dataclass(frozen=True)
+class AskTab:
+    thread_store: gr.BrowserState
+    thread: gr.Textbox
+    chatbot: gr.Chatbot
+    question: gr.Textbox
+    ask_button: gr.Button
+    new_button: gr.Button
+
+
+def build() -> AskTab:
+    with gr.Tab("Ask"):
+        thread_store = gr.BrowserState(None, storage_key="crm-agents-chat-thread")
+        thread = gr.Textbox(visible=False)
+        chatbot = gr.Chatbot(label="Ask about any customer", height=480, elem_id="chatbot")
+        with gr.Row():
+            question = gr.Textbox(
+                placeholder=f"e.g. {EXAMPLE_QUESTIONS}", show_label=False, scale=4
+            )
+            ask_button = gr.Button("Ask", variant="primary", scale=0)
+            new_button = gr.Button("New conversation", scale=0)
+    return AskTab(thread_store, thread, chatbot, question, ask_button, new_button)
+
+
+def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> None:
+    def history(thread_id: str) -> list[dict]:
+        state = backend.chat.get_state({"configurable": {"thread_id": thread_id}})
+        return views.chat_messages(state.values.get("messages", []))
+
+    def ask(message: str, thread_id: str, lang: str):
+        """Answer one chat question in the given conversation thread."""
+        thread_id = thread_id or uuid.uuid4().hex
+        if message.strip():
+            backend.chat.invoke(
+                {"messages": [HumanMessage(message)], "language": lang, "fallback": None},
+                {"configurable": {"thread_id": thread_id}},
+            )
+        return history(thread_id), "", thread_id
+
+    def load_thread(thread_id: str | None):
+        """The stored conversation of a thread (a new thread when there is none)."""
+        thread_id = thread_id or uuid.uuid4().hex
+        return thread_id, thread_id, history(thread_id)
+
+    def new_thread():
+        thread_id = uuid.uuid4().hex
+        return thread_id, thread_id, []
+
+    asked = dict(
+        fn=ask,
+        inputs=[tab.question, tab.thread, language],
+        outputs=[tab.chatbot, tab.question, tab.thread],
+    )
+    tab.ask_button.click(**asked, api_name="ask")
+    tab.question.submit(**asked, api_name=False)
+    threads = [tab.thread, tab.thread_store, tab.chatbot]
+    tab.new_button.click(new_thread, None, threads, api_name=False)
+    demo.load(load_thread, tab.thread_store, threads, api_name="load_thread")
+
+
+def example_placeholder(backend: Backend) -> gr.Textbox:
+    """The question box's hint with an ID of the data in use (loaded per session)."""
+    example = backend.service.example_id()
+    return gr.Textbox(placeholder=f"e.g. Why will {example} churn? · 列出前 5 名高風險客戶")
