@@ -23,7 +23,7 @@ from agents.outputs import (
 )
 from agents.state import AnalysisState
 from agents.trace import StepRecorder
-from agents.writers import offline
+from agents.writers import offline_messages
 from core.types import Language
 from tools.playbook import Playbook
 from tools.schemas import CustomerProfile
@@ -105,7 +105,7 @@ def communication(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits
         CommunicationDraft,
         facts,
         language,
-        offline=lambda: offline.communication(facts, language),
+        offline=lambda: offline_messages.communication(facts, language),
         check=lambda draft: _check(draft, offer_id, language, fact_numbers(facts), others),
         spent_s=llm_seconds_spent(state.get("trace", [])),
     )

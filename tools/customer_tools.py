@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from langchain_core.tools import StructuredTool, ToolException
@@ -19,6 +20,7 @@ from langsmith.utils import tracing_is_enabled
 from pydantic import BaseModel, ValidationError
 
 from tools.offer_desk import OfferDesk
+from tools.portfolio import at_risk_list
 from tools.schemas import (
     AtRiskArgs,
     AtRiskList,
@@ -148,7 +150,7 @@ def build_tools(service: RetentionService, desk: OfferDesk) -> RetentionTools:
             "list_at_risk",
             "Customers most likely to churn, optionally filtered by risk level and value tier.",
             AtRiskArgs,
-            service.at_risk,
+            partial(at_risk_list, service),
         ),
         what_if=Tool.define(
             "what_if",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from data.schema import FEATURE_LABELS
 from models.segments import RISK_LEVELS, VALUE_TIERS
+from tools.schemas import AtRiskCustomer, AtRiskList
 from tools.service import RetentionService
 
 
@@ -53,3 +55,35 @@ def at_risk_table(
             "top driver": top["top_driver"].map(FEATURE_LABELS),
         }
     ).reset_index(drop=True)
+
+
+def at_risk_list(
+    service: RetentionService,
+    limit: int = 10,
+    risk_level: str | None = None,
+    value_tier: str | None = None,
+) -> AtRiskList:
+    """The customers most likely to churn, optionally of one risk level and value tier, with
+    how many match in all (the list may be cut, the count never is)."""
+    scored = service.scores()
+    mask = np.ones(len(scored), dtype=bool)
+    if risk_level:
+        mask &= scored["risk_level"].eq(risk_level).to_numpy()
+    if value_tier:
+        mask &= scored["value_tier"].eq(value_tier).to_numpy()
+    matching = scored[mask]
+    return AtRiskList(
+        customers=[
+            AtRiskCustomer(
+                customer_id=r.customerID,
+                probability=float(r.churn_probability),
+                risk_level=r.risk_level,
+                value_tier=r.value_tier,
+                monthly_charges=float(r.monthly_charges),
+                top_driver=r.top_driver,
+            )
+            for r in matching.head(limit).itertuples(index=False)
+        ],
+        matching=int(mask.sum()),
+        filters={"risk_level": risk_level, "value_tier": value_tier},
+    )

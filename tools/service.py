@@ -14,7 +14,6 @@ from scipy.special import expit
 from core.settings import Settings
 from data.loading import CustomerData
 from data.schema import (
-    CATEGORICAL_VALUES,
     CUSTOMER_ID_EXAMPLE,
     FEATURE_LABELS,
     SIGNAL_COLUMNS,
@@ -24,17 +23,18 @@ from models.churn_model import ChurnModel, Explanation
 from models.persistence import ModelCard
 from models.scoring import score_customers
 from models.segments import clv_estimate, risk_level, value_tier
+from tools.changes import InvalidChangeError, checked_changes
+from tools.model_summary import model_summary
 from tools.schemas import (
-    AtRiskCustomer,
-    AtRiskList,
     ChurnPrediction,
     CustomerProfile,
     Driver,
-    ModelMetrics,
     ModelSummary,
     ValueSegment,
     WhatIfResult,
 )
+
+__all__ = ["CustomerNotFoundError", "InvalidChangeError", "RetentionService"]
 
 #: Per-customer answers kept at most; the least recently used go first (a batch over millions
 #: stays bounded).
@@ -48,10 +48,6 @@ _BASE_EXPLANATION_LIMIT = 2_000_000
 
 class CustomerNotFoundError(LookupError):
     """The customer ID is malformed or not in the loaded data."""
-
-
-class InvalidChangeError(ValueError):
-    """A what-if change names an unknown feature or a value the feature cannot take."""
 
 
 def _plain(value: object) -> str | int | float:
@@ -233,33 +229,9 @@ class RetentionService:
         row = self.resolve(customer_id)
         frame = pd.DataFrame([row] * len(variants)).reset_index(drop=True)
         for i, changes in enumerate(variants):
-            for feature, value in self._checked(changes).items():
+            for feature, value in checked_changes(changes, self.model.features).items():
                 frame.loc[i, feature] = value
         return frame.astype(self.customers.dtypes.to_dict())
-
-    def _checked(self, changes: dict[str, object]) -> dict[str, object]:
-        checked: dict[str, object] = {}
-        for feature, value in changes.items():
-            if feature not in self.model.features:
-                raise InvalidChangeError(
-                    f"cannot change {feature!r}: the model uses {', '.join(self.model.features)}"
-                )
-            if feature in CATEGORICAL_VALUES:
-                allowed = CATEGORICAL_VALUES[feature]
-                if value not in allowed:
-                    raise InvalidChangeError(
-                        f"{feature} cannot be {value!r}; allowed: {', '.join(map(str, allowed))}"
-                    )
-                checked[feature] = value
-                continue
-            try:
-                number = float(value)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                raise InvalidChangeError(f"{feature} needs a number, got {value!r}") from None
-            if not np.isfinite(number) or number < 0:
-                raise InvalidChangeError(f"{feature} needs a number ≥ 0, got {value!r}")
-            checked[feature] = number
-        return checked
 
     def what_if(self, customer_id: str, changes: dict[str, object]) -> WhatIfResult:
         """The customer re-scored with some features changed (all else equal)."""
@@ -267,7 +239,7 @@ class RetentionService:
         after = float(self.model.predict_proba(self.changed_rows(customer_id, [changes]))[0])
         return WhatIfResult(
             customer_id=before.customer_id,
-            changes=self._checked(changes),  # type: ignore[arg-type]
+            changes=checked_changes(changes, self.model.features),  # type: ignore[arg-type]
             probability_before=before.probability,
             probability_after=after,
             risk_before=before.risk_level,
@@ -304,55 +276,6 @@ class RetentionService:
                     )
         return self._scores
 
-    def at_risk(
-        self, limit: int = 10, risk_level: str | None = None, value_tier: str | None = None
-    ) -> AtRiskList:
-        scored = self.scores()
-        mask = np.ones(len(scored), dtype=bool)
-        if risk_level:
-            mask &= scored["risk_level"].eq(risk_level).to_numpy()
-        if value_tier:
-            mask &= scored["value_tier"].eq(value_tier).to_numpy()
-        matching = scored[mask]
-        return AtRiskList(
-            customers=[
-                AtRiskCustomer(
-                    customer_id=r.customerID,
-                    probability=float(r.churn_probability),
-                    risk_level=r.risk_level,
-                    value_tier=r.value_tier,
-                    monthly_charges=float(r.monthly_charges),
-                    top_driver=r.top_driver,
-                )
-                for r in matching.head(limit).itertuples(index=False)
-            ],
-            matching=int(mask.sum()),
-            filters={"risk_level": risk_level, "value_tier": value_tier},
-        )
-
     def model_summary(self) -> ModelSummary:
         """What the model is, how it was chosen, and how well it did in cross-validation."""
-        card = self.card
-
-        def metrics(m) -> ModelMetrics:
-            return ModelMetrics(
-                roc_auc=m.roc_auc,
-                pr_auc=m.pr_auc,
-                brier=m.brier,
-                top_decile_lift=m.top_decile_lift,
-                folds=m.folds,
-                repeats=m.repeats,
-            )
-
-        return ModelSummary(
-            model=card.model,
-            description=card.description,
-            feature_set=card.feature_set,
-            explanation_method=card.explanation_method,
-            selection_rule=card.selection_rule,
-            metrics=metrics(card.metrics),
-            feature_set_comparison={k: metrics(v) for k, v in card.feature_set_comparison.items()},
-            trained_on=card.dataset.describe(),
-            trained_at=card.created_at.isoformat(timespec="seconds"),
-            risk_thresholds={"high": self.settings.risk_high, "medium": self.settings.risk_medium},
-        )
+        return model_summary(self.card, self.settings)

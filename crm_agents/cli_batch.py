@@ -1,0 +1,118 @@
+"""`crm-agents batch`: the nightly run, with a progress bar, a summary and an optional export."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+from core.types import Language
+from crm_agents.batch import run_batch
+from crm_agents.cli_common import (
+    DEFAULT_WORKERS,
+    SHOWN_FAILURES,
+    DataOption,
+    assemble_for,
+    clear_errors,
+    console,
+    out,
+    settings_with,
+)
+from crm_agents.store import default_url, export_run, open_store
+from models.segments import RiskLevel
+
+
+def batch(
+    data: DataOption = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="SQLAlchemy URL (default: sqlite:/// at CRM_RESULTS_DB, state/crm.db)"
+        ),
+    ] = None,
+    min_risk: Annotated[
+        RiskLevel, typer.Option("--min-risk", help="Analyse customers at or above this risk")
+    ] = "medium",
+    limit: Annotated[int | None, typer.Option(min=1, help="Analyse at most N customers")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Parallel analyses: processes for the offline writer, threads for an LLM",
+        ),
+    ] = DEFAULT_WORKERS,
+    budget: Annotated[
+        float | None, typer.Option(min=0, help="Total offer budget for the campaign queue")
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the unfinished run")] = False,
+    lang: Annotated[Language | None, typer.Option("--lang", help="en or zh-TW")] = None,
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Write CSV and Parquet files to this folder")
+    ] = None,
+) -> None:
+    """Score every customer, analyse those at or above the risk floor, store it all in the DB."""
+    with clear_errors():
+        settings = settings_with()
+        url = db or default_url(settings.results_db)
+        open_store(url)  # a bad database fails here, before the data and model are loaded
+        assembly = assemble_for(data, settings)
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            console=console,
+            # No refresh thread: the offline workers are forked, and a fork must not happen
+            # while another thread holds the console's lock.
+            auto_refresh=False,
+        ) as bar:
+            task = bar.add_task("analysing", total=None, rate="")
+            started = time.perf_counter()
+
+            def show(done: int, total: int) -> None:
+                elapsed = max(time.perf_counter() - started, 1e-9)
+                bar.update(task, completed=done, total=total, rate=f"{done / elapsed:,.0f}/s")
+                bar.refresh()
+
+            summary = run_batch(
+                assembly.analyzer,
+                url,
+                min_risk=min_risk,
+                limit=limit,
+                workers=workers,
+                budget=budget,
+                resume=resume,
+                language=lang,
+                progress=show,
+            )
+        rate = summary.analysed_this_time / summary.seconds if summary.seconds else 0.0
+        console.print(
+            f"run {summary.run_id} {summary.status}: {summary.customers_scored:,} scored, "
+            f"{summary.customers_analysed:,} of {summary.customers_eligible:,} eligible analysed "
+            f"({summary.analysed_this_time:,} now, {rate:,.0f}/s) → {url}",
+            highlight=False,
+        )
+        if summary.failures:
+            console.print(
+                f"[yellow]{summary.customers_failed:,} customer(s) could not be analysed "
+                "(stored in the failures table):[/yellow]"
+            )
+            for failure in summary.failures[:SHOWN_FAILURES]:
+                console.print(f"  {escape(failure.customer_id)}: {escape(failure.reason)}")
+            if summary.customers_failed > SHOWN_FAILURES:
+                console.print(f"  … and {summary.customers_failed - SHOWN_FAILURES:,} more")
+        if export is not None and summary.status == "completed":
+            files = export_run(open_store(url), summary.run_id, export / f"run-{summary.run_id}")
+            console.print(f"exported {len(files)} files to {files[0].parent}")
+        out.print_json(summary.model_dump_json())
+        if summary.status != "completed":
+            console.print(
+                "[yellow]Interrupted: continue with `crm-agents batch --resume`.[/yellow]"
+            )
+            raise typer.Exit(130)

@@ -1,0 +1,84 @@
+"""What every `crm-agents` command shares: the consoles, the one-line errors, loading the data
+and assembling the product with a spinner while a model trains."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from core.settings import Settings, SettingsError
+from crm_agents.batch import BatchError
+from crm_agents.composition import Assembly, assemble, build_service
+from crm_agents.store import StoreError
+from data.loading import CustomerData, load_customers
+from data.validation import DataValidationError
+from models.persistence import ModelArtifactError
+from models.training import MissingLabelsError
+from tools.service import CustomerNotFoundError, RetentionService
+
+console = Console(stderr=True)
+out = Console()
+
+DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
+SHOWN_FAILURES = 10
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Telco CSV (default: CRM_DATA_PATH, data/raw/*.csv, else demo)"),
+]
+EXPECTED_ERRORS = (
+    DataValidationError,
+    ModelArtifactError,
+    CustomerNotFoundError,
+    MissingLabelsError,
+    BatchError,
+    StoreError,
+    OSError,
+)
+
+
+@contextmanager
+def clear_errors() -> Iterator[None]:
+    """Known failures end with one readable message and exit code 2, never a traceback."""
+    try:
+        yield
+    except SettingsError as err:
+        console.print(f"[red]Invalid setting:[/red] {escape(str(err))}", highlight=False)
+        raise typer.Exit(2) from None
+    except EXPECTED_ERRORS as err:
+        console.print(f"[red]Error:[/red] {escape(str(err))}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def settings_with(**overrides) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def load(data: Path | None, settings: Settings) -> CustomerData:
+    loaded = load_customers(data, settings)
+    colour = "yellow" if loaded.origin.is_synthetic or loaded.origin.simulated_signals else "green"
+    console.print(f"[{colour}]Data:[/{colour}] {loaded.origin.describe()}", highlight=False)
+    return loaded
+
+
+def service_for(loaded: CustomerData, settings: Settings) -> RetentionService:
+    """The data with its model, trained first (with a spinner) when missing or stale."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
+        task = bar.add_task("checking the saved model", total=None)
+        return build_service(
+            settings,
+            loaded,
+            say=lambda line: console.print(f"[yellow]{escape(line)}[/yellow]", highlight=False),
+            progress=lambda stage: bar.update(task, description=stage),
+        )
+
+
+def assemble_for(data: Path | None, settings: Settings) -> Assembly:
+    return assemble(settings, service=service_for(load(data, settings), settings))
