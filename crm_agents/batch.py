@@ -7,24 +7,20 @@ followed by `--resume`) continues the same run and skips every customer already 
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 
 from pydantic import BaseModel
 
 from agents.llm import OfflineWriter
 from core.types import Language
 from crm_agents import store
+from crm_agents.process_control import graceful_stop, init_worker
 from graph.analysis import AnalysisResult, Analyzer
 from models.segments import RiskLevel
 from tools.service import RetentionService
@@ -54,30 +50,6 @@ class BatchSummary(BaseModel):
     customers_failed: int = 0
     failures: list[Failure] = []
     seconds: float
-
-
-@dataclass
-class _Stop:
-    requested: str | None = None
-
-
-@contextmanager
-def _graceful_stop() -> Iterator[_Stop]:
-    """SIGINT/SIGTERM ask the loop to stop after the chunk in hand (main thread only)."""
-    stop = _Stop()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-
-    def ask(signum, _frame) -> None:
-        stop.requested = signal.Signals(signum).name
-
-    previous = {s: signal.signal(s, ask) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield stop
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
 
 
 def _model_version(service: RetentionService) -> str:
@@ -117,28 +89,6 @@ def _analysis_row(run_id: int, result: AnalysisResult) -> dict:
 
 # A forked worker's copy of the parent's analyzer (set before the fork, never pickled).
 _WORKER: Analyzer | None = None
-_PARENT_PID = 0
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
-
-
-# Runs only inside forked workers, out of reach of in-process mutation testing; the slow test
-# `test_kill_9_of_the_batch_takes_its_forked_workers_with_it` covers it.
-def _die_with_parent() -> None:  # pragma: no mutate block
-    """Ask the kernel to kill this worker when the batch process dies, however it dies
-    (kill -9 included): an orphaned worker would hold hundreds of MB for nothing."""
-    with suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != _PARENT_PID:  # the parent died before the request took effect
-        os._exit(1)
-
-
-def _init_worker() -> None:  # pragma: no mutate block
-    _die_with_parent()
-    # Ctrl-C reaches the whole terminal group; the parent finishes the chunk in hand and
-    # stops the workers itself. SIGTERM sent to a worker ends it (the parent then stops).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _analyse_chunk(
@@ -162,12 +112,15 @@ def _analyse_chunk(
 def _executor(analyzer: Analyzer, workers: int) -> Iterator[Executor]:
     """Threads for an LLM backend (waiting on the network); forked processes for the offline
     writer (pure Python, so threads would share one core)."""
-    global _WORKER, _PARENT_PID
-    _WORKER, _PARENT_PID = analyzer, os.getpid()
+    global _WORKER
+    _WORKER = analyzer
     offline = isinstance(analyzer.kits.default.writer, OfflineWriter)
     if offline and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         pool: Executor = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=init_worker,
+            initargs=(os.getpid(),),
         )
     else:
         pool = ThreadPoolExecutor(max_workers=workers)
@@ -241,7 +194,7 @@ def run_batch(
         analysed = processed = 0
         progress(len(done), len(eligible))
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        with _graceful_stop() as stop, _executor(analyzer, workers) as pool:
+        with graceful_stop() as stop, _executor(analyzer, workers) as pool:
             # One task per chunk, at most two per worker in flight: memory stays bounded and a
             # stop request waits only for the chunks already running.
             pending: list = []
