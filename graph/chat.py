@@ -1,7 +1,7 @@
 """The Ask tab's chat graph: assistant ⇄ tools, with a SQLite checkpointer per conversation.
 
 The assistant is an LLM that chooses tools when one is configured, else the offline intent
-router (`agents/chat.py`); both call the same read-only tools through a `ToolNode`.
+router (`agents/chat/assistant.py`); both call the same read-only tools through a `ToolNode`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.runtime import get_runtime
 from pydantic import Field
 
-from agents.chat import make_assistant
-from agents.chat_answers import EXAMPLES
+from agents.chat.answers import EXAMPLES
+from agents.chat.assistant import make_assistant
 from agents.context import Context
 from agents.kit import Kits
 from agents.llm import chat_client

@@ -9,7 +9,7 @@ import pytest
 from fake_openai import Reply
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from agents.chat_intents import parse, planned_calls
+from agents.chat.intents import parse, planned_calls
 from crm_agents.composition import assemble
 from graph.chat import build_chat_graph, chat_tools, make_chat_model, open_checkpointer
 

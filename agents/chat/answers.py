@@ -6,7 +6,7 @@ the tool's JSON result, or its error message (a string) when the tool refused.
 
 from __future__ import annotations
 
-from agents.chat_intents import Intent
+from agents.chat.intents import Intent
 from agents.writers.phrases import WORDS
 from core.types import Language
 from data.schema import CUSTOMER_ID_EXAMPLE, FEATURE_LABELS

@@ -18,8 +18,8 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemM
 from langgraph.runtime import Runtime
 
 from agents.breaker import CircuitBreaker
-from agents.chat_answers import EXAMPLES, answer
-from agents.chat_intents import parse, planned_calls
+from agents.chat.answers import EXAMPLES, answer
+from agents.chat.intents import parse, planned_calls
 from agents.context import Context
 from agents.grounding import numbers_in, ungrounded_numbers
 from agents.llm import prompt
