@@ -22,7 +22,7 @@ from data.loading import load_customers
 from models.persistence import save_model
 from models.training import train
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _db(path: Path) -> str:

@@ -12,7 +12,7 @@ from app_server import app_settings, start
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

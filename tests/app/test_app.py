@@ -144,7 +144,7 @@ def test_app_without_a_trained_model_and_no_retraining_says_how_to_train(tmp_pat
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     env = {
         **os.environ,
         "CRM_ARTIFACTS_DIR": str(tmp_path / "none"),

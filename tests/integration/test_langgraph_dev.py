@@ -20,7 +20,7 @@ import pytest
 from core.settings import Settings
 from crm_agents.composition import build_service
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LANGGRAPH = Path(sys.executable).with_name("langgraph")
 
 pytestmark = pytest.mark.slow

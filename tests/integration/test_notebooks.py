@@ -12,7 +12,7 @@ from nbclient import NotebookClient
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 OUTPUT = ROOT / "test-output" / "notebooks"
 
