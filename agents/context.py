@@ -9,7 +9,9 @@ to the nodes when the graph is built (`agents/kit.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from core.types import Language
 
@@ -24,19 +26,31 @@ class ContextError(ValueError):
 class Context:
     """Choices for one run. None means the settings' value."""
 
-    #: Language of every text the run writes: en or zh-TW.
-    language: Language | None = None
-    #: "configured": the LLM when one is configured, else the offline writer; "offline": always
-    #: the offline writer.
-    backend: Backend = "configured"
-    #: Churn probability from which a customer is at high risk (0–1, above risk_medium).
-    risk_high: float | None = None
-    #: Churn probability from which a customer is at medium risk (0–1, below risk_high).
-    risk_medium: float | None = None
-    #: MonthlyCharges from which a customer is in the high value tier (above value_mid).
-    value_high: float | None = None
-    #: MonthlyCharges from which a customer is in the mid value tier (below value_high).
-    value_mid: float | None = None
+    language: Annotated[
+        Language | None,
+        Field(description="Language of every text the run writes; empty: the settings'"),
+    ] = None
+    backend: Annotated[
+        Backend,
+        Field(
+            description="configured: the LLM when one is configured, else the offline writer; "
+            "offline: always the offline writer"
+        ),
+    ] = "configured"
+    risk_high: Annotated[
+        float | None,
+        Field(description="Churn probability from which a customer is at high risk (0–1)"),
+    ] = None
+    risk_medium: Annotated[
+        float | None,
+        Field(description="Churn probability from which a customer is at medium risk (0–1)"),
+    ] = None
+    value_high: Annotated[
+        float | None, Field(description="MonthlyCharges from which a customer is high value")
+    ] = None
+    value_mid: Annotated[
+        float | None, Field(description="MonthlyCharges from which a customer is mid value")
+    ] = None
 
     def __post_init__(self) -> None:
         if self.language not in (None, "en", "zh-TW"):
