@@ -165,7 +165,7 @@ def analyze(
         if as_json:
             out.print_json(result.model_dump_json())
             return
-        print_report(result, out)
+        print_report(result, out, assembly.playbook)
 
 
 app.command()(batch)

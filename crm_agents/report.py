@@ -11,7 +11,7 @@ from rich.text import Text
 
 from data.schema import FEATURE_LABELS
 from graph.analysis import AnalysisResult
-from tools.playbook import load_playbook
+from tools.playbook import Playbook
 
 
 def esc(value: object) -> str:
@@ -48,13 +48,12 @@ def _reasons_panel(result: AnalysisResult) -> Panel:
     return Panel("\n".join(parts), title="Reasoning")
 
 
-def _campaign_panel(result: AnalysisResult) -> Panel:
+def _campaign_panel(result: AnalysisResult, playbook: Playbook) -> Panel:
     plan = result.campaign
     assert plan is not None
     table = Table(box=None)
     for column in ("offer", "cost", "p after", "expected value"):
         table.add_column(column)
-    playbook = load_playbook()
     for o in [plan.offer, *plan.runners_up]:
         table.add_row(
             Text(playbook.get(o.offer_id).title_in(result.language)),
@@ -94,11 +93,11 @@ def _communications_panel(result: AnalysisResult) -> Panel:
     return Panel("\n".join(lines), title="Communication")
 
 
-def print_report(result: AnalysisResult, console: Console) -> None:
+def print_report(result: AnalysisResult, console: Console, playbook: Playbook) -> None:
     console.print(_risk_panel(result))
     console.print(_reasons_panel(result))
     if result.campaign is not None:
-        console.print(_campaign_panel(result))
+        console.print(_campaign_panel(result, playbook))
     if result.communications is not None:
         console.print(_communications_panel(result))
     if result.skipped:

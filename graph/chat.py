@@ -18,7 +18,7 @@ from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.runtime import get_runtime
 from pydantic import Field
 
-from agents.chat.answers import EXAMPLES
+from agents.chat.answers import EXAMPLES, Reference
 from agents.chat.assistant import make_assistant
 from agents.context import Context
 from agents.kit import Kits
@@ -129,7 +129,11 @@ def build_chat_graph(
     ids = kit.service.customers.index
     examples = (str(ids[0]), str(ids[min(1, len(ids) - 1)])) if len(ids) else EXAMPLES
     assistant = make_assistant(
-        bound, breaker, kit.settings.redact, examples, default_language=kit.settings.language
+        bound,
+        Reference(kit.playbook, examples),
+        breaker,
+        kit.settings.redact,
+        default_language=kit.settings.language,
     )
     builder.add_node("assistant", assistant)
     builder.add_node("tools", ToolNode(tools, handle_tool_errors=True))

@@ -11,6 +11,9 @@ from data.schema import SIGNAL_WINDOW_DAYS
 from graph.analysis import AnalysisResult
 from tools.playbook import load_playbook
 
+#: The shipped playbook, read once for every check.
+PLAYBOOK = load_playbook()
+
 
 def _customer_facts(service, result: AnalysisResult) -> set[float]:
     fields = service.profile(result.customer_id).fields
@@ -27,7 +30,7 @@ def _analysis_facts(service, result: AnalysisResult) -> set[float]:
     plan = result.campaign
     if plan is not None:
         for option in [plan.offer, *plan.runners_up]:
-            offer = load_playbook().get(option.offer_id)
+            offer = PLAYBOOK.get(option.offer_id)
             numbers |= {
                 option.total_cost,
                 option.monthly_cost,
@@ -43,7 +46,7 @@ def _message_facts(service, result: AnalysisResult) -> set[float]:
     """A message to the customer may quote only the chosen offer and the customer's own bill."""
     option = result.campaign.offer
     fields = service.profile(result.customer_id).fields
-    offer_terms = load_playbook().get(option.offer_id).figures().values()
+    offer_terms = PLAYBOOK.get(option.offer_id).figures().values()
     return {*offer_terms, option.price_during_offer, fields["MonthlyCharges"], fields["tenure"]}
 
 
@@ -60,7 +63,7 @@ def ungrounded_texts(service, result: AnalysisResult) -> list[tuple[str, list[st
         message_allowed = _message_facts(service, result)
         others = [
             o.title_in(language)
-            for o in load_playbook().offers
+            for o in PLAYBOOK.offers
             if o.id != result.campaign.offer.offer_id
             for language in ("en", "zh-TW")
         ]

@@ -7,7 +7,6 @@ every number a text may quote about an offer is computed here, once.
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -118,7 +117,6 @@ class Playbook(BaseModel):
         raise KeyError(f"no offer {offer_id!r}; the playbook has {known}")
 
 
-@lru_cache(maxsize=4)
 def load_playbook(path: Path = PLAYBOOK_PATH) -> Playbook:
     with path.open("rb") as handle:
         return Playbook.model_validate(tomllib.load(handle))

@@ -12,7 +12,7 @@ from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAsses
 from agents.trace import TraceStep
 from core.types import Language
 from data.schema import FEATURE_LABELS
-from tools.playbook import load_playbook
+from tools.playbook import Playbook
 from tools.schemas import CustomerProfile
 from ui.escape import html_text, md, md_block, no_html
 
@@ -134,10 +134,9 @@ def campaign_summary(plan: CampaignPlan | None, skipped: list[str], note: str | 
     )
 
 
-def campaign_detail(plan: CampaignPlan | None, language: Language = "en") -> str:
+def campaign_detail(plan: CampaignPlan | None, playbook: Playbook, language: Language) -> str:
     if plan is None:
         return ""
-    playbook = load_playbook()
     rows = [
         "| offer | cost | churn after | expected value |",
         "|---|---|---|---|",

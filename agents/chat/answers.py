@@ -6,15 +6,27 @@ the tool's JSON result, or its error message (a string) when the tool refused.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from agents.chat.intents import Intent
 from agents.writers.phrases import WORDS
 from core.types import Language
 from data.schema import CUSTOMER_ID_EXAMPLE, FEATURE_LABELS
-from tools.playbook import load_playbook
+from tools.playbook import Playbook
 
 Results = dict[str, list[dict | str]]
 #: Only when no data is at hand; the chat passes IDs of the table in use.
 EXAMPLES = (CUSTOMER_ID_EXAMPLE, "5575-GNVDE")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the offline router knows of the data in use: the offer playbook (titles in each
+    language) and two IDs of the table, for help texts."""
+
+    playbook: Playbook
+    examples: tuple[str, str] = EXAMPLES
+
 
 HELP: dict[Language, str] = {
     "en": (
@@ -111,14 +123,13 @@ def _why(a: dict, lang: Language) -> str:
     return "\n".join([head, label, *reasons, *warnings])
 
 
-def _offer(e: dict, lang: Language) -> str:
+def _offer(e: dict, lang: Language, playbook: Playbook) -> str:
     if not e["options"]:
         return (
             f"{e['customer_id']} 沒有符合資格且在預算內的方案。"
             if lang == "zh-TW"
             else f"No playbook offer is eligible for {e['customer_id']} within the budget."
         )
-    playbook = load_playbook()
     best, rest = e["options"][0], e["options"][1:3]
     title = playbook.get(best["offer_id"]).title_in(lang)
     if lang == "zh-TW":
@@ -252,10 +263,9 @@ def _model(m: dict, lang: Language) -> str:
     )
 
 
-def answer(intent: Intent, results: Results, examples: tuple[str, str] = EXAMPLES) -> str:
-    """The reply to one question from this turn's tool results; `examples` are two IDs of the
-    data in use, for the help text."""
-    words = {"example": examples[0], "other": examples[1]}
+def answer(intent: Intent, results: Results, reference: Reference) -> str:
+    """The reply to one question from this turn's tool results."""
+    words = {"example": reference.examples[0], "other": reference.examples[1]}
     lang = intent.language
     if intent.kind == "help":
         return HELP[lang].format(**words)
@@ -274,7 +284,7 @@ def answer(intent: Intent, results: Results, examples: tuple[str, str] = EXAMPLE
         case "email" | "sms" | "call_script":
             return _message(_first(results, "analyze_customer"), intent.kind, lang)
         case "offer":
-            return _offer(_first(results, "evaluate_offers"), lang)
+            return _offer(_first(results, "evaluate_offers"), lang, reference.playbook)
         case "what_if":
             return _what_if(_first(results, "what_if"), lang)
         case "compare":

@@ -18,7 +18,7 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemM
 from langgraph.runtime import Runtime
 
 from agents.breaker import CircuitBreaker
-from agents.chat.answers import EXAMPLES, answer
+from agents.chat.answers import Reference, answer
 from agents.chat.intents import parse, planned_calls
 from agents.context import Context
 from agents.grounding import numbers_in, ungrounded_numbers
@@ -62,7 +62,7 @@ def tool_results(turn: list[AnyMessage]) -> list[tuple[str, dict, Any]]:
 
 
 def offline_reply(
-    messages: list[AnyMessage], language: Language, examples: tuple[str, str] = EXAMPLES
+    messages: list[AnyMessage], language: Language, reference: Reference
 ) -> AIMessage:
     question, turn = this_turn(messages)
     intent = parse(_text(question), language)
@@ -86,7 +86,7 @@ def offline_reply(
     results: dict[str, list] = {}
     for name, _, payload in done:
         results.setdefault(name, []).append(payload)
-    return AIMessage(content=answer(intent, results, examples), response_metadata=meta)
+    return AIMessage(content=answer(intent, results, reference), response_metadata=meta)
 
 
 def grounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:
@@ -102,20 +102,20 @@ def grounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:
 
 
 def _offline_turn(
-    messages: list[AnyMessage], language: Language, reason: str, examples: tuple[str, str]
+    messages: list[AnyMessage], language: Language, reason: str, reference: Reference
 ) -> dict:
     """The offline router answers the rest of this turn; the reply carries the reason so the
     chat can show it."""
-    reply = offline_reply(messages, language, examples)
+    reply = offline_reply(messages, language, reference)
     reply.response_metadata["fallback"] = reason
     return {"messages": [reply], "fallback": reason}
 
 
 def make_assistant(
     model: Any | None,
+    reference: Reference,
     breaker: CircuitBreaker | None = None,
     redact: Callable[[str], str] = str,
-    examples: tuple[str, str] = EXAMPLES,
     default_language: Language = "en",
 ) -> Callable[[ChatState, Runtime[Context]], dict]:
     """The chat node: `model` is a tool-bound chat model, or None for the offline router.
@@ -128,24 +128,24 @@ def make_assistant(
         language: Language = state.get("language") or context.language or default_language
         messages = state["messages"]
         if model is None or context.backend == "offline":
-            return {"messages": [offline_reply(messages, language, examples)]}
+            return {"messages": [offline_reply(messages, language, reference)]}
         if state.get("fallback"):
-            return _offline_turn(messages, language, state["fallback"], examples)
+            return _offline_turn(messages, language, state["fallback"], reference)
         down = breaker.open_reason()
         if down is not None:
-            return _offline_turn(messages, language, down, examples)
+            return _offline_turn(messages, language, down, reference)
         try:
             reply = model.invoke([SystemMessage(prompt("chat")), *messages])
         except Exception as err:  # any endpoint failure: this turn goes offline
             problem = redact(f"{type(err).__name__}: {err}"[:300])
             breaker.record_failure(problem)
-            return _offline_turn(messages, language, f"LLM failed: {problem}", examples)
+            return _offline_turn(messages, language, f"LLM failed: {problem}", reference)
         breaker.record_success()
         if not reply.tool_calls:
             bad = grounded_in_turn(reply, messages)
             if bad:
                 reason = f"LLM answer had figures not in the tool results: {', '.join(bad)}"
-                return _offline_turn(messages, language, reason, examples)
+                return _offline_turn(messages, language, reason, reference)
         return {"messages": [reply]}
 
     return assistant

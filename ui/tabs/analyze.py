@@ -155,7 +155,9 @@ class _Views:
             "campaign_summary": views.campaign_summary(
                 result.campaign, result.skipped, skipped_note
             ),
-            "campaign_detail": views.campaign_detail(result.campaign, result.language),
+            "campaign_detail": views.campaign_detail(
+                result.campaign, backend.assembly.playbook, result.language
+            ),
             "email": views.email_text(result.communications),
             "sms": views.sms_text(result.communications),
             "sms_count": views.sms_count(result.communications),
