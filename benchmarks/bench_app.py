@@ -70,13 +70,9 @@ def browser_latency(runs: int) -> list[float]:
 
     settings = app_settings(Path(tempfile.mkdtemp(prefix="bench-app-")))
     demo, url = start(settings)
-    from data.loading import load_customers
-    from models.persistence import load_model
-    from tools.service import RetentionService
+    from crm_agents.composition import build_service
 
-    service = RetentionService(
-        load_customers(None, settings), *load_model(settings.artifacts_dir), settings
-    )
+    service = build_service(settings)  # the data and model the app serves
     customers = service.scores().query("risk_level != 'low'").customerID.tolist()
     timings = []
     with sync_playwright() as p:

@@ -51,14 +51,10 @@ def pick_customer(page, customer_id: str) -> None:
 def test_analyze_in_the_browser_shows_the_email_and_sms_count(browser, app):
     from playwright.sync_api import expect
 
-    from data.loading import load_customers
-    from models.persistence import load_model
-    from tools.service import RetentionService
+    from crm_agents.composition import build_service
 
     settings, url = app
-    service = RetentionService(
-        load_customers(None, settings), *load_model(settings.artifacts_dir), settings
-    )
+    service = build_service(settings)  # the data and model the app serves
     customer = service.scores().query("risk_level == 'high'").customerID.iloc[0]
 
     page = browser.new_page(viewport={"width": 1400, "height": 2200})

@@ -11,7 +11,6 @@ from app_server import app_settings, start
 from gradio_client import Client
 from pydantic import SecretStr
 
-from data.loading import load_customers
 from tools.portfolio import risk_value_matrix
 
 pytestmark = pytest.mark.slow
@@ -31,12 +30,10 @@ def protected_app(tmp_path_factory):
 
 def _secrets_of_the_data(settings, demo) -> list[str]:
     """Every customer ID, and figures only the data could produce."""
-    from models.persistence import load_model
-    from tools.service import RetentionService
+    from crm_agents.composition import build_service
 
-    data = load_customers(None, settings)
-    model, card = load_model(settings.artifacts_dir)
-    service = RetentionService(data, model, card, settings)
+    service = build_service(settings)  # the data and model the app serves
+    data, card = service.data, service.card
     matrix = risk_value_matrix(service)
     figures = [f"{len(data.customers):,}", f"{card.metrics.roc_auc:.3f}"]
     figures += [f"{v:,.2f}" for v in matrix["monthly_revenue"] if v > 0]
