@@ -227,3 +227,41 @@ def test_resume_refuses_a_run_made_with_other_data_or_another_model(
     store.update_run(engine, run["id"], **{column: "something else"})
     with pytest.raises(BatchError, match="used other data or another model"):
         run_batch(demo.analyzer, url, resume=True, workers=1)
+
+
+def test_a_resumed_run_is_marked_running_with_its_error_cleared(demo, tmp_path, monkeypatch):
+    url = _db(tmp_path)
+    monkeypatch.setattr(batch_module, "CHUNK", 1)
+    original = batch_module._analyse_chunk
+    monkeypatch.setattr(batch_module, "_analyse_chunk", _dying_worker(after=1))
+    run_batch(demo.analyzer, url, min_risk="high", limit=3, workers=1)
+    monkeypatch.setattr(batch_module, "_analyse_chunk", original)
+    seen: list[tuple[str, str | None]] = []
+
+    def watch(done: int, total: int) -> None:
+        (run,) = _runs(url)
+        seen.append((run["status"], run["error"]))
+
+    run_batch(demo.analyzer, url, resume=True, workers=1, progress=watch)
+    assert seen and all(status == "running" and error is None for status, error in seen)
+
+
+def test_a_run_on_a_file_records_the_files_hash(telco_csv, tmp_path):
+    from core.settings import Settings
+    from crm_agents.composition import assemble
+    from data.loading import load_customers
+
+    settings = Settings(
+        state_dir=tmp_path / "state",
+        raw_dir=tmp_path / "raw",
+        model="logistic_baseline",
+        cv_folds=2,
+        cv_repeats=1,
+        n_jobs=1,
+    )
+    data = load_customers(telco_csv(400, 3), settings)
+    assembly = assemble(settings, data=data)
+    url = _db(tmp_path)
+    run_batch(assembly.analyzer, url, min_risk="low", limit=2, workers=1)
+    (run,) = _runs(url)
+    assert run["data_sha256"] == data.origin.sha256 and len(run["data_sha256"]) == 64

@@ -131,7 +131,7 @@ def test_a_freshly_built_graph_routes_by_risk(demo, level, ran):
 
 
 def test_the_graph_publishes_its_name_input_output_and_context(demo):
-    built = demo.analyzer.graph
+    built = build_analysis_graph(demo.kits)
     assert built.name == "analysis"
     assert set(built.get_input_jsonschema()["properties"]) == {"customer_id"}
     output = built.get_output_jsonschema()["properties"]
@@ -252,7 +252,7 @@ def test_simulated_signals_are_flagged_in_warnings(demo):
 def test_graph_diagram_shows_the_conditional_edges(demo):
     edges = {
         line.strip().rstrip(";")
-        for line in demo.analyzer.graph.get_graph().draw_mermaid().splitlines()
+        for line in build_analysis_graph(demo.kits).get_graph().draw_mermaid().splitlines()
         if "-->" in line or "-.->" in line
     }
     assert edges == {

@@ -370,3 +370,64 @@ def test_an_llm_outage_falls_back_to_the_router(context, server):
     )
     assert state["fallback"].startswith("LLM failed")
     assert "Main reasons" in state["messages"][-1].content
+
+
+# ---- the graph's wiring -----------------------------------------------------------------
+
+
+def test_the_chat_graph_is_named_and_publishes_the_run_context(context):
+    chat = build_chat_graph(context.kits, context.analyzer)
+    assert chat.name == "chat"
+    assert {"language", "backend", "risk_high"} <= set(chat.get_context_jsonschema()["properties"])
+
+
+def test_a_failing_tool_answers_the_chat_instead_of_stopping_it(context):
+    from agents.kit import Kits
+    from graph.analysis import Analyzer, build_analysis_graph
+
+    class Down(type(context.service)):
+        def predict(self, customer_id):
+            raise RuntimeError("the scoring service is down")
+
+    s = context.service
+    kits = Kits(Down(s.data, s.model, s.card, s.settings), context.playbook, context.writer)
+    chat = build_chat_graph(kits, Analyzer(build_analysis_graph(kits), kits))
+    messages = _ask(chat, f"What is {_high(context)}'s risk?")
+    errors = [m for m in messages if isinstance(m, ToolMessage) and m.status == "error"]
+    assert errors and "the scoring service is down" in errors[0].content
+    assert isinstance(messages[-1], AIMessage)
+
+
+def test_the_tools_answer_under_the_runs_context(context):
+    from agents.context import Context
+
+    customer = _high(context)
+    probability = context.service.predict(customer).probability
+    raised = Context(risk_medium=min(probability + 0.01, 0.98), risk_high=0.99)
+    chat = build_chat_graph(context.kits, context.analyzer)
+    state = chat.invoke(
+        {"messages": [HumanMessage(f"What is {customer}'s risk?")], "language": "en"},
+        context=raised,
+    )
+    payloads = [json.loads(m.content) for m in state["messages"] if isinstance(m, ToolMessage)]
+    assert payloads and payloads[0]["risk_level"] == "low"
+
+
+def test_the_analysis_tool_runs_under_the_runs_context(context):
+    from agents.context import Context
+
+    chat = build_chat_graph(context.kits, context.analyzer)
+    state = chat.invoke(
+        {"messages": [HumanMessage(f"Why will {_high(context)} churn?")]},
+        context=Context(language="zh-TW"),
+    )
+    payload = json.loads(next(m for m in state["messages"] if isinstance(m, ToolMessage)).content)
+    assert "流失" in payload["summary"]
+
+
+def test_a_turn_without_a_language_answers_in_the_settings_language(demo_service):
+    settings = demo_service.settings.model_copy(update={"language": "zh-TW"})
+    service = type(demo_service)(demo_service.data, demo_service.model, demo_service.card, settings)
+    chat = assemble(settings, service=service).chat
+    state = chat.invoke({"messages": [HumanMessage("How good is the model?")]})
+    assert "模型" in state["messages"][-1].content
