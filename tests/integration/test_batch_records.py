@@ -142,6 +142,10 @@ def test_at_most_two_chunks_per_worker_are_in_flight(demo, tmp_path, monkeypatch
     monkeypatch.setattr(batch_module, "_analyse_chunk", lambda chunk, language, run_id: ([], []))
     run_batch(demo.analyzer, _db(tmp_path), min_risk="low", limit=8)  # default: one worker
     assert max(in_flight) == 2
+    in_flight.clear()
+    (tmp_path / "two").mkdir()
+    run_batch(demo.analyzer, _db(tmp_path / "two"), min_risk="low", limit=8, workers=2)
+    assert max(in_flight) == 4
 
 
 def _dying_worker(after: int):
@@ -265,3 +269,45 @@ def test_a_run_on_a_file_records_the_files_hash(telco_csv, tmp_path):
     run_batch(assembly.analyzer, url, min_risk="low", limit=2, workers=1)
     (run,) = _runs(url)
     assert run["data_sha256"] == data.origin.sha256 and len(run["data_sha256"]) == 64
+
+
+def test_a_failed_run_records_the_error_with_its_type(demo, tmp_path, monkeypatch):
+    url = _db(tmp_path)
+
+    def broken_insert(engine, analysed, failed):
+        raise ValueError("the disk is full " + "x" * 3000)
+
+    monkeypatch.setattr(store, "insert_chunk", broken_insert)
+    with pytest.raises(BatchError, match="the disk is full"):
+        run_batch(demo.analyzer, url, min_risk="high", limit=2, workers=1)
+    (run,) = _runs(url)
+    assert run["status"] == "failed"
+    assert run["error"].startswith("ValueError: the disk is full") and len(run["error"]) == 2000
+
+
+def test_progress_counts_failed_customers_as_done_and_the_run_times_itself(
+    demo, tmp_path, monkeypatch
+):
+    import time
+
+    broken = _of_level(demo, "high", 1)[0]
+    real = demo.analyzer.run
+
+    def analysis(customer_id, context=None, language=None):
+        if customer_id == broken:
+            raise ValueError("no price for this plan")
+        return real(customer_id, context, language)
+
+    monkeypatch.setattr(demo.analyzer, "run", analysis)
+    seen: list[tuple[int, int]] = []
+    started = time.perf_counter()
+    summary = run_batch(
+        demo.analyzer,
+        _db(tmp_path),
+        min_risk="high",
+        limit=3,
+        workers=1,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen[-1] == (3, 3) and summary.customers_failed == 1
+    assert 0 < summary.seconds <= time.perf_counter() - started

@@ -217,6 +217,8 @@ def test_a_customer_with_no_offer_in_budget_gets_no_message(demo_service):
     assert result.skipped == ["communication"]
     campaign_step = next(s for s in result.trace if s.node == "campaign")
     assert "budget" in campaign_step.note
+    (skipped,) = [s for s in result.trace if s.status == "skipped"]
+    assert (skipped.node, skipped.note) == ("communication", "no eligible offer")
 
 
 def test_nodes_are_functions_of_plain_state(demo):

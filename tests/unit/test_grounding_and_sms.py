@@ -80,6 +80,20 @@ def test_english_sms_rejects_characters_outside_gsm7():
     assert "GSM-7" in sms_problem("Smart “quotes”", "en")
 
 
+def test_an_empty_sms_is_named_as_empty():
+    assert sms_problem("   ", "en") == "the SMS is empty"
+
+
+def test_the_characters_outside_gsm7_are_listed():
+    assert sms_problem("Olá ✓ ok", "en") == ("the English SMS has characters outside GSM-7: 'á✓'")
+
+
+def test_extension_characters_can_push_an_english_sms_over_its_segment():
+    assert sms_problem("x" * 159 + "€", "en") == (
+        "the SMS is 161 characters; one en segment allows 160"
+    )
+
+
 def test_english_sms_over_160_is_rejected():
     with pytest.raises(ValidationError, match="160"):
         Sms(text="x" * 161, language="en")
