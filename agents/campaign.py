@@ -17,36 +17,13 @@ from agents.outputs import CampaignDraft, CampaignPlan
 from agents.state import AnalysisState
 from agents.trace import StepRecorder
 from agents.writers import offline
+from core.i18n import t
 from core.types import Language
-from data.schema import FEATURE_LABELS
+from data.schema import feature_label
 from tools.playbook import Playbook
 from tools.schemas import OfferEvaluation, OfferOption
 
 RUNNERS_UP = 3
-CAVEAT = (
-    "The churn model is correlational: the re-scored probability shows how customers like this "
-    "one churn with the offer's features, not a guaranteed effect of the offer."
-)
-_LABELS_ZH = {
-    "Contract": "合約類型",
-    "tenure": "在網時間",
-    "TotalCharges": "累計消費",
-    "MonthlyCharges": "月費",
-    "PaymentMethod": "付款方式",
-    "PaperlessBilling": "電子帳單",
-    "TechSupport": "技術支援",
-    "OnlineSecurity": "網路安全防護",
-    "OnlineBackup": "雲端備份",
-    "DeviceProtection": "裝置保護",
-    "InternetService": "網路類型",
-    "complain_count": "客訴",
-}
-
-
-def _label(feature: str, language: Language) -> str:
-    if language == "zh-TW":
-        return _LABELS_ZH.get(feature, FEATURE_LABELS[feature])
-    return FEATURE_LABELS[feature]
 
 
 def campaign_facts(
@@ -65,7 +42,7 @@ def campaign_facts(
             "probability_before_percent": round(evaluation.probability * 100, 1),
             "probability_after_percent": round(chosen.probability_after * 100, 1),
             "expected_value": chosen.expected_value,
-            "addresses": [_label(f, language) for f in chosen.addresses],
+            "addresses": [feature_label(f, language) for f in chosen.addresses],
         },
         "runners_up": [
             {
@@ -105,7 +82,7 @@ def campaign(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> 
         value_at_risk=evaluation.value_at_risk,
         budget_cap=evaluation.budget_cap,
         ineligible=evaluation.ineligible,
-        caveat=CAVEAT,
+        caveat=t("campaign.caveat", language),
         written_by=written.written_by,
     )
     trace = step.finish(written)

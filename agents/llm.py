@@ -24,12 +24,12 @@ from pydantic import BaseModel
 
 from agents.breaker import CircuitBreaker
 from agents.trace import LLMCall, TraceStep
+from core.i18n import t
 from core.settings import Settings
 from core.types import Language
 
 PROMPTS = Path(__file__).with_name("prompts")
 OFFLINE = "offline writer"
-LANGUAGE_NAMES: dict[Language, str] = {"en": "English", "zh-TW": "Traditional Chinese (Taiwan)"}
 
 Draft = TypeVar("Draft", bound=BaseModel)
 Check = Callable[[BaseModel], list[str]]
@@ -151,7 +151,7 @@ class OpenAIWriter:
         messages = [
             SystemMessage(prompt("system") + "\n\n" + prompt(node)),
             HumanMessage(
-                f"Language: {LANGUAGE_NAMES[language]}\nFacts:\n"
+                f"Language: {t(f'language.{language}', 'en')}\nFacts:\n"
                 + json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
             ),
         ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from core.i18n import t
+from core.types import Language
+
 ID_COLUMN = "customerID"
 TARGET_COLUMN = "Churn"
 
@@ -69,31 +72,14 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "enriched": ENRICHED_FEATURES,
 }
 
-#: Plain words for each feature, used in driver labels and reports.
-FEATURE_LABELS: dict[str, str] = {
-    "gender": "gender",
-    "SeniorCitizen": "senior citizen",
-    "Partner": "has a partner",
-    "Dependents": "has dependents",
-    "tenure": "months as a customer",
-    "PhoneService": "phone service",
-    "MultipleLines": "multiple lines",
-    "InternetService": "internet service",
-    "OnlineSecurity": "online security add-on",
-    "OnlineBackup": "online backup add-on",
-    "DeviceProtection": "device protection add-on",
-    "TechSupport": "tech support add-on",
-    "StreamingTV": "streaming TV",
-    "StreamingMovies": "streaming movies",
-    "Contract": "contract type",
-    "PaperlessBilling": "paperless billing",
-    "PaymentMethod": "payment method",
-    "MonthlyCharges": "monthly charges",
-    "TotalCharges": "total charges to date",
-    "recent_login_count": f"logins in the last {SIGNAL_WINDOW_DAYS['recent_login_count']} days",
-    "complain_count": f"complaints in the last {SIGNAL_WINDOW_DAYS['complain_count']} days",
-    "usage_drop_rate": "drop in usage vs. previous quarter",
-}
+
+def feature_label(feature: str, lang: Language = "en") -> str:
+    """Plain words for a feature, from the phrase catalogue (`feature.<name>`)."""
+    return t(f"feature.{feature}", lang, days=SIGNAL_WINDOW_DAYS.get(feature))
+
+
+#: Every feature in English words: the tools' driver labels (the language an LLM reads).
+FEATURE_LABELS: dict[str, str] = {f: feature_label(f) for f in ENRICHED_FEATURES}
 
 #: Telco IDs are four digits, a dash and five capital letters, e.g. 7590-VHVEG.
 CUSTOMER_ID_PATTERN = re.compile(r"^\d{4}-[A-Z]{5}$")

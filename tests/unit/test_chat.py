@@ -138,7 +138,8 @@ def test_risk_answer_quotes_the_tool_probability(chat, context):
 
 def test_sms_answer_shows_its_length_and_limit(chat, context):
     messages = _ask(chat, f"write the SMS for {_high(context)}")
-    assert "/160)" in messages[-1].content
+    sms_text = messages[-1].content.split("\n\n")[0]
+    assert f"{len(sms_text)} / 160 characters" in messages[-1].content
 
 
 def test_low_risk_customer_gets_no_message(chat, context):

@@ -1,0 +1,210 @@
+"""One presenter per object a user reads: its words and figures, in the user's language.
+
+The app (Markdown), the command line (rich) and the chat (Markdown) format the same result;
+each takes from here what to say — headings, labels, table rows, the call script's lines — and
+only adds its own markup. Every figure is formatted here, once; every word comes from the
+phrase catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from agents.outputs import CallScript, ChurnReasons, Communications, Email, RiskAssessment, Sms
+from core.i18n import has, t
+from core.types import Language
+from data.schema import BINARY_INT_COLUMNS, CATEGORICAL_VALUES, feature_label
+from tools.playbook import Playbook
+from tools.schemas import Driver, OfferOption
+
+
+def percent(probability: float) -> str:
+    return f"{probability:.1%}"
+
+
+def money(amount: float) -> str:
+    return f"{amount:,.2f}"
+
+
+@dataclass(frozen=True)
+class Table:
+    """Headers and rows of text, ready for any medium."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def markdown(self, cell: Callable[[str], str] = lambda text: text) -> str:
+        lines = [
+            "| " + " | ".join(cell(h) for h in self.headers) + " |",
+            "|" + "---|" * len(self.headers),
+            *["| " + " | ".join(cell(c) for c in row) + " |" for row in self.rows],
+        ]
+        return "\n".join(lines)
+
+
+# ---- risk ----------------------------------------------------------------------------------
+
+
+def value_in_words(feature: str, value: object, lang: Language) -> str:
+    """A profile value as a user reads it: category values in words, others as they are."""
+    words = feature in CATEGORICAL_VALUES or feature in BINARY_INT_COLUMNS
+    key = f"value.{value}"
+    return t(key, lang) if words and has(key, lang) else str(value)
+
+
+def risk_headline(risk: RiskAssessment, lang: Language) -> str:
+    return t(
+        "present.headline",
+        lang,
+        probability=percent(risk.probability),
+        risk=t(f"risk_level.{risk.risk_level}", lang),
+        tier=t(f"value_tier.{risk.value_tier}", lang),
+        at_stake=money(risk.value_at_risk),
+        months=risk.clv_horizon_months,
+    )
+
+
+def money_at_stake(risk: RiskAssessment, lang: Language) -> str:
+    return t(
+        "present.monthly",
+        lang,
+        monthly=money(risk.monthly_charges),
+        at_stake=money(risk.value_at_risk),
+        months=risk.clv_horizon_months,
+    )
+
+
+def driver_label(driver: Driver, lang: Language) -> str:
+    label = t(
+        "present.driver.label",
+        lang,
+        feature=feature_label(driver.feature, lang),
+        value=driver.value,
+    )
+    return label + (t("present.simulated_mark", lang) if driver.simulated else "")
+
+
+def driver_table(drivers: Iterable[Driver], lang: Language) -> Table:
+    rows = tuple(
+        (
+            feature_label(d.feature, lang),
+            str(d.value) + (t("present.simulated_mark", lang) if d.simulated else ""),
+            f"{d.contribution:+.3f}",
+            t("present.driver.raises" if d.contribution > 0 else "present.driver.lowers", lang),
+        )
+        for d in drivers
+    )
+    headers = tuple(
+        t(f"present.driver.{k}", lang) for k in ("feature", "value", "contribution", "effect")
+    )
+    return Table(headers, rows)
+
+
+# ---- reasons -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReasonsView:
+    heading: str
+    reasons: tuple[tuple[str, str], ...]
+    warnings_heading: str
+    warnings: tuple[str, ...]
+    background: str
+    simulated_note: str | None
+
+    def titles(self, lang: Language) -> tuple[str, ...]:
+        return tuple(title for title, _ in self.reasons) or (t("present.reasons.none", lang),)
+
+
+def reasons_view(reasons: ChurnReasons, lang: Language) -> ReasonsView:
+    signals = ", ".join(feature_label(s, lang) for s in reasons.simulated_signals)
+    return ReasonsView(
+        heading=t("present.reasons.heading", lang),
+        reasons=tuple((r.title, r.explanation) for r in reasons.reasons),
+        warnings_heading=t("present.reasons.warnings", lang),
+        warnings=tuple(reasons.warning_signs),
+        background=reasons.background,
+        simulated_note=t("present.reasons.simulated", lang, signals=signals) if signals else None,
+    )
+
+
+# ---- offer ---------------------------------------------------------------------------------
+
+
+def offer_table(options: Sequence[OfferOption], playbook: Playbook, lang: Language) -> Table:
+    headers = tuple(t(f"present.offer.{k}", lang) for k in ("offer", "cost", "after", "value"))
+    rows = tuple(
+        (
+            playbook.get(o.offer_id).title_in(lang),
+            money(o.total_cost),
+            percent(o.probability_after),
+            money(o.expected_value),
+        )
+        for o in options
+    )
+    return Table(headers, rows)
+
+
+def offer_summary(title: str, option: OfferOption, lang: Language) -> str:
+    verdict = "present.offer.worth" if option.expected_value > 0 else "present.offer.not_worth"
+    return t(
+        "present.offer.summary",
+        lang,
+        title=title,
+        verdict=t(verdict, lang),
+        cost=money(option.total_cost),
+        after=percent(option.probability_after),
+        value=money(option.expected_value),
+    )
+
+
+def ineligible_lines(ineligible: dict[str, str], playbook: Playbook, lang: Language) -> list[str]:
+    """`offer title: why not`, one per offer the customer may not get."""
+    return [f"{playbook.get(k).title_in(lang)}: {why}" for k, why in ineligible.items()]
+
+
+def skipped_reason(risk_level: str, lang: Language) -> str:
+    """Why no offer was designed: low risk, or no offer fits the budget."""
+    key = "present.skipped.low_risk" if risk_level == "low" else "present.skipped.no_offer"
+    return t(key, lang)
+
+
+def skipped_line(risk_level: str, lang: Language) -> str:
+    return t("present.skipped.line", lang, reason=skipped_reason(risk_level, lang))
+
+
+# ---- messages ------------------------------------------------------------------------------
+
+
+def email_text(email: Email, lang: Language) -> str:
+    return t("present.message.email", lang, subject=email.subject, body=email.body)
+
+
+def sms_count(sms: Sms, lang: Language) -> str:
+    return t(
+        "present.message.sms_count",
+        lang,
+        length=sms.length,
+        limit=sms.limit,
+        language=t(f"language.{sms.language}", lang),
+    )
+
+
+def call_script_lines(script: CallScript, lang: Language) -> list[str]:
+    """The call script as numbered steps, the likely objections under the offer."""
+    return [
+        t("present.script.greeting", lang, text=script.greeting),
+        t("present.script.reason", lang, text=script.reason_for_call),
+        t("present.script.offer", lang, text=script.offer),
+        t("present.script.objections", lang),
+        *[
+            t("present.script.objection", lang, objection=o.objection, answer=o.answer)
+            for o in script.objections
+        ],
+        t("present.script.close", lang, text=script.close),
+    ]
+
+
+def call_script_text(communications: Communications, lang: Language) -> str:
+    return "\n".join(call_script_lines(communications.call_script, lang))

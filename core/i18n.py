@@ -1,0 +1,120 @@
+"""Every word a user reads, in every language: one catalogue and `t(key, lang, **values)`.
+
+The phrases are data, one TOML file per language in `core/locales/` (`en.toml`, `zh-TW.toml`),
+with the same keys in each. Tables nest: `[reason.title] Contract = "…"` is the key
+`reason.title.Contract`. `{placeholders}` follow `str.format`; values a phrase does not use are
+ignored, so a caller may pass the same values to every language's wording.
+
+The catalogue is checked when it loads: a key missing in one language, or a placeholder one
+language uses and another does not, stops the product at start-up with the key named.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from types import MappingProxyType
+
+from core.types import LANGUAGES, Language
+
+Catalogue = Mapping[Language, Mapping[str, str]]
+
+
+class PhraseError(KeyError):
+    """A phrase that does not exist, or that was asked for without the values it needs."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return str(self.args[0])
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            flat |= _flatten(value, f"{key}.")
+        elif isinstance(value, str):
+            flat[key] = value
+        else:
+            raise PhraseError(f"phrase {key!r} is {type(value).__name__}; a phrase is a string")
+    return flat
+
+
+def read_locale(text: str) -> dict[str, str]:
+    """One language's phrases from the text of its TOML file."""
+    return _flatten(tomllib.loads(text))
+
+
+def placeholders(phrase: str) -> set[str]:
+    return {
+        field.split(".")[0].split("[")[0]
+        for _, field, _, _ in string.Formatter().parse(phrase)
+        if field
+    }
+
+
+def problems(catalogue: Catalogue) -> list[str]:
+    """What makes a catalogue unusable: a key one language lacks, or placeholders that differ."""
+    found: list[str] = []
+    every_key = sorted(set().union(*(set(phrases) for phrases in catalogue.values())))
+    for key in every_key:
+        missing = [lang for lang, phrases in catalogue.items() if key not in phrases]
+        if missing:
+            found.append(f"{key!r} is missing in {', '.join(missing)}")
+            continue
+        fields = {lang: placeholders(phrases[key]) for lang, phrases in catalogue.items()}
+        if len({frozenset(f) for f in fields.values()}) > 1:
+            shown = "; ".join(f"{lang}: {sorted(f)}" for lang, f in fields.items())
+            found.append(f"{key!r} uses different placeholders ({shown})")
+    return found
+
+
+def _load() -> Catalogue:
+    folder = resources.files("core") / "locales"
+    catalogue = {
+        lang: MappingProxyType(read_locale((folder / f"{lang}.toml").read_text(encoding="utf-8")))
+        for lang in LANGUAGES
+    }
+    found = problems(catalogue)
+    if found:
+        raise PhraseError("the phrase catalogue core/locales is inconsistent: " + "; ".join(found))
+    return MappingProxyType(catalogue)
+
+
+#: Read once at import: the phrases ship with the code and never change while it runs.
+CATALOGUE: Catalogue = _load()
+
+
+def t(key: str, lang: Language, **values: object) -> str:
+    """The phrase `key` in `lang`, its placeholders filled from `values`."""
+    try:
+        phrase = CATALOGUE[lang][key]
+    except KeyError:
+        raise PhraseError(
+            f"no phrase {key!r} in language {lang!r}; languages: {', '.join(LANGUAGES)}"
+        ) from None
+    try:
+        return phrase.format(**values)
+    except (KeyError, IndexError) as err:
+        raise PhraseError(f"phrase {key!r} needs the value {err}") from None
+
+
+def has(key: str, lang: Language = "en") -> bool:
+    return key in CATALOGUE[lang]
+
+
+def first(keys: Iterable[str], lang: Language, **values: object) -> str:
+    """The first of `keys` the catalogue has (a specific wording before a general one)."""
+    keys = list(keys)
+    for key in keys:
+        if key in CATALOGUE[lang]:
+            return t(key, lang, **values)
+    raise PhraseError(f"none of the phrases {keys} exists in language {lang!r}")
+
+
+def section(prefix: str, lang: Language) -> dict[str, str]:
+    """Every phrase under `prefix.`, by the rest of its key (e.g. the UI's labels for Gradio)."""
+    start = f"{prefix}."
+    return {k[len(start) :]: v for k, v in CATALOGUE[lang].items() if k.startswith(start)}
