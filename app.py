@@ -14,6 +14,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 
+from core.i18n import t
 from core.settings import Settings
 from ui import shell
 from ui.backend import Backend
@@ -21,11 +22,12 @@ from ui.tabs import analyze, ask, portfolio, trace
 
 
 def build_app(backend: Backend) -> gr.Blocks:
-    with gr.Blocks(title="CRM Retention Agents") as demo:
+    lang = backend.settings.language
+    with gr.Blocks(title=t("ui.title", lang)) as demo:
         top = shell.header(backend)
         analyze_tab = analyze.build(backend)
-        ask_tab = ask.build()
-        portfolio_tab = portfolio.build()
+        ask_tab = ask.build(lang)
+        portfolio_tab = portfolio.build(lang)
         trace_tab = trace.build(backend)
         analyze.wire(analyze_tab, trace_tab, backend, top.language)
         ask.wire(ask_tab, backend, top.language, demo)

@@ -80,7 +80,7 @@ def analyst(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> d
         top_drivers=prediction.top_drivers(TOP_DRIVERS),
         protective_drivers=prediction.top_drivers(PROTECTIVE_DRIVERS, raising=False),
         model=prediction.model,
-        data_source=profile.data_source,
+        data_source=kit.service.data.origin.describe(language),
         summary=written.draft.summary,
         detail=written.draft.detail,
         written_by=written.written_by,

@@ -15,7 +15,7 @@ from cachetools import LRUCache
 
 from agents.context import Context, ContextError
 from agents.llm import OfflineWriter, Writer
-from core.settings import Settings
+from core.settings import THRESHOLDS, Settings, threshold_order_problem
 from core.types import Language
 from tools.customer_tools import RetentionTools, build_tools
 from tools.offer_desk import OfferDesk
@@ -99,16 +99,8 @@ class Kits:
 def _with_thresholds(settings: Settings, overrides: dict[str, float]) -> Settings:
     if not overrides:
         return settings
-    merged = {
-        name: overrides.get(name, getattr(settings, name))
-        for name in ("risk_high", "risk_medium", "value_high", "value_mid")
-    }
-    if merged["risk_medium"] >= merged["risk_high"]:
-        raise ContextError(
-            f"risk_medium ({merged['risk_medium']}) must be below risk_high ({merged['risk_high']})"
-        )
-    if merged["value_mid"] >= merged["value_high"]:
-        raise ContextError(
-            f"value_mid ({merged['value_mid']}) must be below value_high ({merged['value_high']})"
-        )
+    merged = {name: overrides.get(name, getattr(settings, name)) for name in THRESHOLDS}
+    problem = threshold_order_problem(merged)
+    if problem is not None:
+        raise ContextError(problem)
     return settings.model_copy(update=merged)

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
+from agents.llm import OFFLINE
 from agents.outputs import CallScript, ChurnReasons, Communications, Email, RiskAssessment, Sms
 from core.i18n import has, t
 from core.types import Language
@@ -75,21 +78,34 @@ def money_at_stake(risk: RiskAssessment, lang: Language) -> str:
     )
 
 
+def writer_name(written_by: str, lang: Language) -> str:
+    """Who wrote a text: the offline writer in words, an LLM by its model and host."""
+    return t("present.offline_writer", lang) if written_by == OFFLINE else written_by
+
+
+def written_by(writer: str, lang: Language) -> str:
+    return t("present.written_by", lang, writer=writer_name(writer, lang))
+
+
+def driver_value(driver: Driver, lang: Language) -> str:
+    shown = value_in_words(driver.feature, driver.value, lang)
+    return shown + (t("present.simulated_mark", lang) if driver.simulated else "")
+
+
 def driver_label(driver: Driver, lang: Language) -> str:
-    label = t(
+    return t(
         "present.driver.label",
         lang,
         feature=feature_label(driver.feature, lang),
-        value=driver.value,
+        value=driver_value(driver, lang),
     )
-    return label + (t("present.simulated_mark", lang) if driver.simulated else "")
 
 
 def driver_table(drivers: Iterable[Driver], lang: Language) -> Table:
     rows = tuple(
         (
             feature_label(d.feature, lang),
-            str(d.value) + (t("present.simulated_mark", lang) if d.simulated else ""),
+            driver_value(d, lang),
             f"{d.contribution:+.3f}",
             t("present.driver.raises" if d.contribution > 0 else "present.driver.lowers", lang),
         )
@@ -99,6 +115,29 @@ def driver_table(drivers: Iterable[Driver], lang: Language) -> Table:
         t(f"present.driver.{k}", lang) for k in ("feature", "value", "contribution", "effect")
     )
     return Table(headers, rows)
+
+
+# ---- portfolio -----------------------------------------------------------------------------
+
+
+def _words(frame: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    words = frame.copy()
+    for column, prefix in (("risk_level", "word"), ("value_tier", "word")):
+        if column in words:
+            words[column] = [t(f"{prefix}.{v}", lang) for v in words[column]]
+    if "top_driver" in words:
+        words["top_driver"] = [feature_label(f, lang) for f in words["top_driver"]]
+    return words.rename(columns={c: t(f"column.{c}", lang) for c in words.columns})
+
+
+def at_risk_frame(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """The at-risk list with headers and values in words (the table shown and exported)."""
+    return _words(table, lang)
+
+
+def matrix_frame(matrix: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """The risk × value matrix with headers and levels in words."""
+    return _words(matrix, lang)
 
 
 # ---- reasons -------------------------------------------------------------------------------
@@ -118,7 +157,9 @@ class ReasonsView:
 
 
 def reasons_view(reasons: ChurnReasons, lang: Language) -> ReasonsView:
-    signals = ", ".join(feature_label(s, lang) for s in reasons.simulated_signals)
+    signals = t("list.separator", lang).join(
+        feature_label(s, lang) for s in reasons.simulated_signals
+    )
     return ReasonsView(
         heading=t("present.reasons.heading", lang),
         reasons=tuple((r.title, r.explanation) for r in reasons.reasons),

@@ -15,6 +15,7 @@ log or file ever repeats their value.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -78,6 +79,28 @@ class SettingsError(ValueError):
             given = "" if field in _SECRETS else f" (got {str(e.get('input'))[:80]!r})"
             problems.append(f"{env_name(field)}: {message}{given}")
         return cls(problems)
+
+
+#: The tier thresholds a run may override, as (lower, higher, what both are).
+_ORDERED = (
+    ("risk_medium", "risk_high", "both are probabilities between 0 and 1"),
+    ("value_mid", "value_high", "both are MonthlyCharges amounts"),
+)
+THRESHOLDS = ("risk_high", "risk_medium", "value_high", "value_mid")
+
+
+def threshold_order_problem(
+    values: dict[str, float], name: Callable[[str], str] = str
+) -> str | None:
+    """Why these thresholds cannot tier customers (a lower one not below its higher), or None.
+    `name` spells a threshold as the reader set it (an environment variable, a context field)."""
+    for low, high, what in _ORDERED:
+        if not values[low] < values[high]:
+            return (
+                f"{name(low)} ({values[low]:g}) must be below {name(high)} ({values[high]:g}); "
+                f"{what}"
+            )
+    return None
 
 
 class Settings(BaseSettings):
@@ -216,16 +239,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _thresholds_are_ordered(self) -> Settings:
-        if not self.risk_medium < self.risk_high:
-            raise ValueError(
-                f"CRM_RISK_MEDIUM ({self.risk_medium:g}) must be below CRM_RISK_HIGH "
-                f"({self.risk_high:g}); both are probabilities between 0 and 1"
-            )
-        if not self.value_mid < self.value_high:
-            raise ValueError(
-                f"CRM_VALUE_MID ({self.value_mid:g}) must be below CRM_VALUE_HIGH "
-                f"({self.value_high:g}); both are MonthlyCharges amounts"
-            )
+        values = {name: getattr(self, name) for name in THRESHOLDS}
+        problem = threshold_order_problem(values, lambda name: f"CRM_{name.upper()}")
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
     def redact(self, text: str) -> str:

@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from core.i18n import t
 from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.cli_batch import batch
 from crm_agents.cli_common import (
@@ -20,6 +21,7 @@ from crm_agents.cli_common import (
     console,
     load,
     out,
+    say,
     service_for,
     settings_with,
 )
@@ -30,6 +32,7 @@ from graph.analysis import AnalysisResult
 from models.candidates import CandidateName
 from models.persistence import ModelArtifactError, load_card, save_model
 from models.scoring import score_customers
+from models.segments import RISK_LEVELS
 from models.training import evaluate, metrics_table, train
 
 app = typer.Typer(
@@ -48,7 +51,7 @@ def prepare(data: DataOption = None) -> None:
             signals_simulated=",".join(loaded.origin.simulated_signals) or "none"
         )
         write_csv(frame, target)
-        console.print(f"Wrote {len(frame):,} customers to {target}")
+        say(settings, "cli.prepared", count=f"{len(frame):,}", path=target)
 
 
 @app.command("train")
@@ -71,26 +74,23 @@ def train_command(
                 card = None
             reason = stale_reason(card, loaded)
             if card is not None and reason is None:
-                console.print(
-                    f"Model already trained on this data: {card.model} ({card.created_at:%Y-%m-%d})"
-                )
+                when = f"{card.created_at:%Y-%m-%d}"
+                say(settings, "cli.already_trained", model=card.model, date=when)
                 return
-            console.print(f"Training: {reason}.", highlight=False)
+            say(settings, "cli.training", reason=reason)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
-            task = bar.add_task("training", total=None)
+            task = bar.add_task(t("cli.training_task", settings.language), total=None)
             fitted, card = train(loaded, settings, lambda s: bar.update(task, description=s))
         card = save_model(fitted, card, settings.artifacts_dir)
-        table = Table(title="Candidates (mean of repeated stratified CV, out-of-fold)")
+        table = Table(title=t("cli.candidates", settings.language))
         frame = metrics_table([*card.candidates, *card.feature_set_comparison.values()])
         for column in frame.columns:
             table.add_column(column)
         for row in frame.drop_duplicates().itertuples(index=False):
             table.add_row(*map(str, row))
         console.print(table)
-        console.print(
-            f"Champion: [bold]{card.model}[/bold] ({card.selection_rule}); "
-            f"saved to {settings.artifacts_dir}"
-        )
+        where = settings.artifacts_dir
+        say(settings, "cli.champion", model=card.model, rule=card.selection_rule, path=where)
 
 
 @app.command("evaluate")
@@ -106,7 +106,7 @@ def evaluate_command(
     with clear_errors():
         settings = settings_with()
         loaded = load(data, settings)
-        with console.status(f"cross-validating {model} on {features} features"):
+        with console.status(t("cli.evaluating", settings.language, model=model, features=features)):
             metrics = evaluate(loaded, model, features, settings)
         result = metrics.model_dump()
         result["data"] = loaded.origin.model_dump()
@@ -126,15 +126,23 @@ def score(
         settings = settings_with()
         loaded = load(data, settings)
         model = service_for(loaded, settings).model
-        columns = [BarColumn(), MofNCompleteColumn(), TextColumn("customers scored")]
+        columns = [
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(t("cli.scoring", settings.language)),
+        ]
         with Progress(*columns, console=console) as bar:
             task = bar.add_task("score", total=len(loaded.customers))
             scored = score_customers(
                 model, loaded.customers, settings, lambda n: bar.advance(task, n)
             )
         write_csv(scored, out_path)
-        counts = scored["risk_level"].value_counts().to_dict()
-        console.print(f"Wrote {len(scored):,} scores to {out_path}; risk levels: {counts}")
+        counts = scored["risk_level"].value_counts()
+        levels = t("list.separator", settings.language).join(
+            f"{t(f'risk_level.{level}', settings.language)} {int(counts.get(level, 0)):,}"
+            for level in RISK_LEVELS
+        )
+        say(settings, "cli.scored", count=f"{len(scored):,}", path=out_path, levels=levels)
 
 
 @app.command()
@@ -151,16 +159,17 @@ def analyze(
     with clear_errors():
         if customer_id is None and not pick_random:
             raise typer.BadParameter("give a customer ID of the data in use, or --random")
-        assembly = assemble_for(data, settings_with())
+        settings = settings_with(language=lang)
+        assembly = assemble_for(data, settings)
         if customer_id is None:
             customer_id = random.choice(assembly.service.customers.index.tolist())
         result = None
-        with console.status("analysing") as status:
+        with console.status(t("cli.analysing", settings.language)) as status:
             for item in assembly.analyzer.stream(customer_id, language=lang):
                 if isinstance(item, AnalysisResult):
                     result = item
                 else:
-                    status.update(f"{item[0]} done")
+                    status.update(t("cli.node_done", settings.language, node=item[0]))
         assert result is not None
         if as_json:
             out.print_json(result.model_dump_json())

@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
+from core.i18n import t
 from core.types import Language
 from crm_agents.batch import run_batch
 from crm_agents.cli_common import (
@@ -20,6 +21,7 @@ from crm_agents.cli_common import (
     clear_errors,
     console,
     out,
+    say,
     settings_with,
 )
 from crm_agents.store import default_url, export_run, open_store
@@ -57,7 +59,7 @@ def batch(
 ) -> None:
     """Score every customer, analyse those at or above the risk floor, store it all in the DB."""
     with clear_errors():
-        settings = settings_with()
+        settings = settings_with(language=lang)
         url = db or default_url(settings.results_db)
         open_store(url)  # a bad database fails here, before the data and model are loaded
         assembly = assemble_for(data, settings)
@@ -72,7 +74,7 @@ def batch(
             # while another thread holds the console's lock.
             auto_refresh=False,
         ) as bar:
-            task = bar.add_task("analysing", total=None, rate="")
+            task = bar.add_task(t("cli.analysing", settings.language), total=None, rate="")
             started = time.perf_counter()
 
             def show(done: int, total: int) -> None:
@@ -92,27 +94,29 @@ def batch(
                 progress=show,
             )
         rate = summary.analysed_this_time / summary.seconds if summary.seconds else 0.0
-        console.print(
-            f"run {summary.run_id} {summary.status}: {summary.customers_scored:,} scored, "
-            f"{summary.customers_analysed:,} of {summary.customers_eligible:,} eligible analysed "
-            f"({summary.analysed_this_time:,} now, {rate:,.0f}/s) → {url}",
-            highlight=False,
+        say(
+            settings,
+            "cli.batch_done",
+            run=summary.run_id,
+            status=summary.status,
+            scored=f"{summary.customers_scored:,}",
+            analysed=f"{summary.customers_analysed:,}",
+            eligible=f"{summary.customers_eligible:,}",
+            now=f"{summary.analysed_this_time:,}",
+            rate=f"{rate:,.0f}",
+            url=url,
         )
         if summary.failures:
-            console.print(
-                f"[yellow]{summary.customers_failed:,} customer(s) could not be analysed "
-                "(stored in the failures table):[/yellow]"
-            )
+            say(settings, "cli.failed", count=f"{summary.customers_failed:,}")
             for failure in summary.failures[:SHOWN_FAILURES]:
                 console.print(f"  {escape(failure.customer_id)}: {escape(failure.reason)}")
             if summary.customers_failed > SHOWN_FAILURES:
-                console.print(f"  … and {summary.customers_failed - SHOWN_FAILURES:,} more")
+                more = f"{summary.customers_failed - SHOWN_FAILURES:,}"
+                say(settings, "cli.more_failed", count=more)
         if export is not None and summary.status == "completed":
             files = export_run(open_store(url), summary.run_id, export / f"run-{summary.run_id}")
-            console.print(f"exported {len(files)} files to {files[0].parent}")
+            say(settings, "cli.exported", count=len(files), path=files[0].parent)
         out.print_json(summary.model_dump_json())
         if summary.status != "completed":
-            console.print(
-                "[yellow]Interrupted: continue with `crm-agents batch --resume`.[/yellow]"
-            )
+            say(settings, "cli.interrupted")
             raise typer.Exit(130)

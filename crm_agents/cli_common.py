@@ -13,7 +13,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.text import Text
 
+from core.i18n import t
 from core.settings import Settings, SettingsError
 from crm_agents.batch import BatchError
 from crm_agents.composition import Assembly, assemble, build_service
@@ -57,6 +59,11 @@ def clear_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+def say(settings: Settings, key: str, **values: object) -> None:
+    """One line of the command's own output, in the settings' language, printed as text."""
+    console.print(Text(t(key, settings.language, **values)), highlight=False)
+
+
 def settings_with(**overrides) -> Settings:
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -64,14 +71,18 @@ def settings_with(**overrides) -> Settings:
 def load(data: Path | None, settings: Settings) -> CustomerData:
     loaded = load_customers(data, settings)
     colour = "yellow" if loaded.origin.is_synthetic or loaded.origin.simulated_signals else "green"
-    console.print(f"[{colour}]Data:[/{colour}] {loaded.origin.describe()}", highlight=False)
+    label = t("cli.data", settings.language)
+    console.print(
+        f"[{colour}]{escape(label)}[/{colour}] {loaded.origin.describe(settings.language)}",
+        highlight=False,
+    )
     return loaded
 
 
 def service_for(loaded: CustomerData, settings: Settings) -> RetentionService:
     """The data with its model, trained first (with a spinner) when missing or stale."""
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
-        task = bar.add_task("checking the saved model", total=None)
+        task = bar.add_task(t("cli.checking_model", settings.language), total=None)
         return build_service(
             settings,
             loaded,

@@ -9,7 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from data.schema import FEATURE_LABELS
+from agents import present
+from core.i18n import t
 from graph.analysis import AnalysisResult
 from tools.playbook import Playbook
 
@@ -18,82 +19,72 @@ def esc(value: object) -> str:
     return escape(str(value))
 
 
-def _risk_panel(result: AnalysisResult) -> Panel:
-    r = result.risk
+def _table(view: present.Table) -> Table:
     table = Table(show_header=True, box=None, pad_edge=False)
-    for column in ("driver", "customer's value", "log-odds", "effect"):
-        table.add_column(column)
-    for d in r.top_drivers + r.protective_drivers:
-        mark = " (simulated)" if d.simulated else ""
-        effect = "raises risk" if d.contribution > 0 else "lowers risk"
-        table.add_row(
-            FEATURE_LABELS[d.feature], f"{esc(d.value)}{mark}", f"{d.contribution:+.3f}", effect
-        )
-    head = (
-        f"[bold]{r.probability:.1%}[/bold] churn probability · {r.risk_level} risk · "
-        f"{r.value_tier} value · {r.value_at_risk:,.2f} at stake over {r.clv_horizon_months} months"
-    )
+    for header in view.headers:
+        table.add_column(esc(header))
+    for row in view.rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+def _risk_panel(result: AnalysisResult) -> Panel:
+    r, lang = result.risk, result.language
+    drivers = present.driver_table(r.top_drivers + r.protective_drivers, lang)
     return Panel(
-        Group(head, Text(r.summary), Text(r.detail), table),
-        title=f"Analyst · {esc(result.customer_id)}",
+        Group(
+            Text(present.risk_headline(r, lang), style="bold"),
+            Text(r.summary),
+            Text(r.detail),
+            _table(drivers),
+        ),
+        title=esc(t("report.analyst", lang, customer_id=result.customer_id)),
     )
 
 
 def _reasons_panel(result: AnalysisResult) -> Panel:
-    parts = [
-        f"• [bold]{esc(x.title)}[/bold] — {esc(x.explanation)}" for x in result.reasons.reasons
-    ]
-    parts += [f"⚠ {esc(w)}" for w in result.reasons.warning_signs]
-    parts.append(f"[dim]{esc(result.reasons.background)}[/dim]")
-    return Panel("\n".join(parts), title="Reasoning")
+    view = present.reasons_view(result.reasons, result.language)
+    parts = [f"• [bold]{esc(title)}[/bold] — {esc(why)}" for title, why in view.reasons]
+    parts += [f"⚠ {esc(w)}" for w in view.warnings]
+    parts.append(f"[dim]{esc(view.background)}[/dim]")
+    if view.simulated_note:
+        parts.append(f"[dim]{esc(view.simulated_note)}[/dim]")
+    return Panel("\n".join(parts), title=esc(t("report.reasoning", result.language)))
 
 
 def _campaign_panel(result: AnalysisResult, playbook: Playbook) -> Panel:
-    plan = result.campaign
+    plan, lang = result.campaign, result.language
     assert plan is not None
-    table = Table(box=None)
-    for column in ("offer", "cost", "p after", "expected value"):
-        table.add_column(column)
-    for o in [plan.offer, *plan.runners_up]:
-        table.add_row(
-            Text(playbook.get(o.offer_id).title_in(result.language)),
-            f"{o.total_cost:,.2f}",
-            f"{o.probability_after:.1%}",
-            f"{o.expected_value:,.2f}",
-        )
-    verdict = "worth its cost" if plan.worth_its_cost else "does NOT pay for itself"
+    options = present.offer_table([plan.offer, *plan.runners_up], playbook, lang)
     return Panel(
         Group(
-            f"[bold]{esc(plan.offer_title)}[/bold] ({verdict})",
+            Text(present.offer_summary(plan.offer_title, plan.offer, lang), style="bold"),
             Text(plan.why_it_fits),
-            table,
-            f"[dim]{esc(plan.caveat)}[/dim]",
+            _table(options),
+            Text(plan.caveat, style="dim"),
         ),
-        title="Campaign",
+        title=esc(t("report.campaign", lang)),
     )
 
 
 def _communications_panel(result: AnalysisResult) -> Panel:
-    c = result.communications
+    c, lang = result.communications, result.language
     assert c is not None
-    script = c.call_script
     lines = [
-        f"[bold]Email — {esc(c.email.subject)}[/bold]",
+        f"[bold]{esc(t('report.email', lang, subject=c.email.subject))}[/bold]",
         esc(c.email.body),
         "",
-        f"[bold]SMS ({c.sms.length}/{c.sms.limit})[/bold] {esc(c.sms.text)}",
+        f"[bold]{esc(t('report.sms', lang, length=c.sms.length, limit=c.sms.limit))}[/bold] "
+        f"{esc(c.sms.text)}",
         "",
-        "[bold]Call script[/bold]",
-        f"1. {esc(script.greeting)}",
-        f"2. {esc(script.reason_for_call)}",
-        f"3. {esc(script.offer)}",
-        *[f"   – “{esc(o.objection)}” → {esc(o.answer)}" for o in script.objections],
-        f"4. {esc(script.close)}",
+        f"[bold]{esc(t('report.script', lang))}[/bold]",
+        *[esc(line) for line in present.call_script_lines(c.call_script, lang)],
     ]
-    return Panel("\n".join(lines), title="Communication")
+    return Panel("\n".join(lines), title=esc(t("report.communication", lang)))
 
 
 def print_report(result: AnalysisResult, console: Console, playbook: Playbook) -> None:
+    lang = result.language
     console.print(_risk_panel(result))
     console.print(_reasons_panel(result))
     if result.campaign is not None:
@@ -101,9 +92,12 @@ def print_report(result: AnalysisResult, console: Console, playbook: Playbook) -
     if result.communications is not None:
         console.print(_communications_panel(result))
     if result.skipped:
-        note = next(s.note for s in result.trace if s.status == "skipped")
-        console.print(f"[yellow]Skipped {', '.join(result.skipped)}: {esc(note)}[/yellow]")
-    fallbacks = [f"{s.node}: {esc(s.fallback)}" for s in result.trace if s.fallback]
-    console.print(f"[dim]Texts written by {esc(result.backend)}.[/dim]")
-    for line in fallbacks:
-        console.print(f"[yellow]Fallback to the offline writer — {line}[/yellow]")
+        reason = present.skipped_reason(result.risk.risk_level, lang)
+        line = t("report.skipped", lang, nodes=", ".join(result.skipped), reason=reason)
+        console.print(f"[yellow]{esc(line)}[/yellow]")
+    texts_by = t("present.texts_by", lang, writer=present.writer_name(result.backend, lang))
+    console.print(f"[dim]{esc(texts_by)}[/dim]")
+    for s in result.trace:
+        if s.fallback:
+            line = t("report.fallback", lang, node=s.node, reason=s.fallback)
+            console.print(f"[yellow]{esc(line)}[/yellow]")

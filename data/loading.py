@@ -17,8 +17,10 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
+from core.i18n import t
 from core.settings import Settings
-from data.schema import ID_COLUMN, TARGET_COLUMN
+from core.types import Language
+from data.schema import ID_COLUMN, TARGET_COLUMN, feature_label
 from data.signals import attach_signals
 from data.synthetic import generate_customers
 from data.validation import DataValidationError, validate_customers
@@ -38,14 +40,18 @@ class DataOrigin(BaseModel):
     def is_synthetic(self) -> bool:
         return self.kind == "synthetic"
 
-    def describe(self) -> str:
+    def describe(self, lang: Language = "en") -> str:
+        rows = f"{self.rows:,}"
         if self.kind == "synthetic":
-            base = f"synthetic demo data (seed {self.seed}, {self.rows:,} customers)"
+            base = t("data.synthetic", lang, seed=self.seed, rows=rows)
         else:
-            name = Path(self.path or "").name
-            base = f"{name} ({self.rows:,} customers, sha256 {(self.sha256 or '')[:12]}…)"
+            name, sha = Path(self.path or "").name, (self.sha256 or "")[:12]
+            base = t("data.file", lang, name=name, rows=rows, sha=sha)
         if self.simulated_signals:
-            base += "; behaviour signals simulated: " + ", ".join(self.simulated_signals)
+            signals = t("list.separator", lang).join(
+                feature_label(s, lang) for s in self.simulated_signals
+            )
+            base += t("data.signals_simulated", lang, signals=signals)
         return base
 
 

@@ -12,8 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from core.types import Language
-from data.schema import CATEGORICAL_VALUES, FEATURE_LABELS
+from core.i18n import t
+from core.types import LANGUAGES, Language
+from data.schema import CATEGORICAL_VALUES, FEATURE_LABELS, feature_label
 from models.segments import RiskLevel, ValueTier
 
 PLAYBOOK_PATH = Path(__file__).with_name("offers.toml")
@@ -46,8 +47,10 @@ class Offer(BaseModel):
             allowed = CATEGORICAL_VALUES.get(feature, ())
             problems += [f"requires.{feature}={v!r}" for v in values if v not in allowed]
         problems += [f"addresses {f!r}" for f in self.addresses if f not in FEATURE_LABELS]
+        for name, texts in (("title", self.title), ("pitch", self.pitch)):
+            problems += [f"{name} in {lang}" for lang in LANGUAGES if not texts.get(lang)]
         if problems:
-            raise ValueError(f"offer {self.id}: unknown feature or value in {', '.join(problems)}")
+            raise ValueError(f"offer {self.id}: unknown or missing {', '.join(problems)}")
         return self
 
     def figures(self) -> dict[str, float]:
@@ -81,21 +84,32 @@ class Offer(BaseModel):
         return round(max(reduced, 0.0), 2)
 
     def ineligibility(
-        self, fields: dict, risk: RiskLevel, tier: ValueTier, budget_cap: float
+        self,
+        fields: dict,
+        risk: RiskLevel,
+        tier: ValueTier,
+        budget_cap: float,
+        lang: Language = "en",
     ) -> str | None:
-        """Why this customer may not get the offer, or None when they may."""
+        """Why this customer may not get the offer, in words, or None when they may."""
         if risk not in self.risk_levels:
-            return f"not for {risk}-risk customers"
+            return t("ineligible.risk", lang, risk=t(f"risk_level.{risk}", lang))
         if tier not in self.value_tiers:
-            return f"not for the {tier} value tier"
+            return t("ineligible.tier", lang, tier=t(f"value_tier.{tier}", lang))
         for feature, allowed in self.requires.items():
             if fields[feature] not in allowed:
-                return f"needs {FEATURE_LABELS[feature]} in {allowed}, has {fields[feature]!r}"
+                return t(
+                    "ineligible.requires",
+                    lang,
+                    feature=feature_label(feature, lang),
+                    allowed=t("list.or", lang).join(t(f"value.{v}", lang) for v in allowed),
+                    actual=t(f"value.{fields[feature]}", lang),
+                )
         if int(fields["tenure"]) < self.min_tenure:
-            return f"needs at least {self.min_tenure} months of tenure"
+            return t("ineligible.tenure", lang, months=self.min_tenure)
         cost = self.total_cost(float(fields["MonthlyCharges"]))
         if cost > budget_cap:
-            return f"costs {cost:.2f}, above the per-customer budget of {budget_cap:.2f}"
+            return t("ineligible.budget", lang, cost=f"{cost:,.2f}", budget=f"{budget_cap:,.2f}")
         return None
 
 

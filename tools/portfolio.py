@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data.schema import FEATURE_LABELS
 from models.segments import RISK_LEVELS, VALUE_TIERS
 from tools.schemas import AtRiskCustomer, AtRiskList
 from tools.service import RetentionService
@@ -38,7 +37,8 @@ def at_risk_table(
     risk_level: str | None = None,
     value_tier: str | None = None,
 ) -> pd.DataFrame:
-    """The most likely churners (filtered), with what the CSV export and the table show."""
+    """The most likely churners (filtered), with what the CSV export and the table show;
+    `agents.present.at_risk_frame` puts it in a user's words."""
     scores = service.scores()
     if risk_level:
         scores = scores[scores["risk_level"] == risk_level]
@@ -47,12 +47,12 @@ def at_risk_table(
     top = scores.head(limit)
     return pd.DataFrame(
         {
-            "customer": top["customerID"],
-            "churn probability %": (top["churn_probability"] * 100).round(1),
-            "risk": top["risk_level"],
-            "value": top["value_tier"],
-            "monthly charges": top["monthly_charges"].round(2),
-            "top driver": top["top_driver"].map(FEATURE_LABELS),
+            "customer_id": top["customerID"],
+            "churn_probability_percent": (top["churn_probability"] * 100).round(1),
+            "risk_level": top["risk_level"],
+            "value_tier": top["value_tier"],
+            "monthly_charges": top["monthly_charges"].round(2),
+            "top_driver": top["top_driver"],
         }
     ).reset_index(drop=True)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.i18n import t
 from core.settings import Settings
 from crm_agents.composition import Assembly, assemble
 from graph.analysis import Analyzer
@@ -53,19 +54,24 @@ class Backend:
         return self.assembly.analyzer.nodes
 
     def header(self) -> str:
-        card = self.service.card
-        origin = self.service.data.origin
+        card, origin, lang = self.service.card, self.service.data.origin, self.settings.language
+        rows = f"{origin.rows:,}"
         if origin.is_synthetic:
-            data = f"⚠️ **synthetic demo data** (seed {origin.seed}, {origin.rows:,} customers)"
+            data = t("ui.header.synthetic", lang, seed=origin.seed, rows=rows)
         else:
-            data = f"**{md(Path(origin.path or '').name)}** ({origin.rows:,} customers)"
+            data = t("ui.header.file", lang, name=md(Path(origin.path or "").name), rows=rows)
         if origin.simulated_signals:
-            data += " · behaviour signals simulated"
-        return (
-            "## CRM Retention Agents\n"
-            f"Data: {data} · Model: **{md(card.model)}** (CV ROC-AUC {card.metrics.roc_auc:.3f}, "
-            f"{card.feature_set} features) · Writer: **{md(self.assembly.writer.describe())}**"
+            data += t("ui.header.signals_simulated", lang)
+        line = t(
+            "ui.header.line",
+            lang,
+            data=data,
+            model=md(card.model),
+            roc_auc=f"{card.metrics.roc_auc:.3f}",
+            feature_set=card.feature_set,
+            writer=md(self.assembly.writer.describe()),
         )
+        return f"## {t('ui.title', lang)}\n{line}"
 
     def save(self, name: str, text: str) -> str:
         """A file the browser may download, in a folder of its own: two users saving at once

@@ -5,21 +5,23 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from agents import present
 from agents.outputs import RiskAssessment
+from core.i18n import t
 from core.settings import Settings
-from data.schema import FEATURE_LABELS
+from core.types import Language
 from models.segments import RISK_LEVELS, VALUE_TIERS
 
 RED, AMBER, GREEN, BLUE = "#d64545", "#f0a202", "#3c9d5d", "#3b6ea8"
 
 
-def churn_gauge(risk: RiskAssessment, settings: Settings) -> go.Figure:
+def churn_gauge(risk: RiskAssessment, settings: Settings, lang: Language) -> go.Figure:
     figure = go.Figure(
         go.Indicator(
             mode="gauge+number",
             value=round(risk.probability * 100, 1),
             number={"suffix": "%"},
-            title={"text": "churn probability"},
+            title={"text": t("ui.chart.churn_probability", lang)},
             gauge={
                 "axis": {"range": [0, 100]},
                 "bar": {"color": "#222"},
@@ -38,14 +40,11 @@ def churn_gauge(risk: RiskAssessment, settings: Settings) -> go.Figure:
     return figure
 
 
-def driver_chart(risk: RiskAssessment) -> go.Figure:
+def driver_chart(risk: RiskAssessment, lang: Language) -> go.Figure:
     # Plotly draws the first bar at the bottom: strongest pull away from churn at the bottom,
     # strongest push towards it at the top.
     drivers = sorted([*risk.top_drivers, *risk.protective_drivers], key=lambda d: d.contribution)
-    labels = [
-        f"{FEATURE_LABELS[d.feature]} = {d.value}" + (" (simulated)" if d.simulated else "")
-        for d in drivers
-    ]
+    labels = [present.driver_label(d, lang) for d in drivers]
     values = [d.contribution for d in drivers]
     figure = go.Figure(
         go.Bar(
@@ -53,19 +52,19 @@ def driver_chart(risk: RiskAssessment) -> go.Figure:
             y=labels,
             orientation="h",
             marker_color=[RED if v > 0 else GREEN for v in values],
-            hovertemplate="%{y}: %{x:+.3f} log-odds<extra></extra>",
+            hovertemplate=f"%{{y}}: %{{x:+.3f}} {t('ui.chart.log_odds', lang)}<extra></extra>",
         )
     )
     figure.update_layout(
-        title="What moves this customer's score (log-odds vs. a typical customer)",
+        title=t("ui.chart.drivers", lang),
         height=320,
         margin={"l": 10, "r": 10, "t": 40, "b": 30},
-        xaxis_title="← lowers churn risk · raises churn risk →",
+        xaxis_title=t("ui.chart.drivers_axis", lang),
     )
     return figure
 
 
-def portfolio_matrix(matrix: pd.DataFrame) -> go.Figure:
+def portfolio_matrix(matrix: pd.DataFrame, lang: Language) -> go.Figure:
     """Heatmap of monthly revenue at risk by risk level × value tier, counts in the cells."""
 
     def grid(column: str) -> pd.DataFrame:
@@ -79,17 +78,22 @@ def portfolio_matrix(matrix: pd.DataFrame) -> go.Figure:
     )
     text = [
         [
-            f"{int(counts.loc[r, t]):,} customers<br>{revenue.loc[r, t]:,.0f} / month"
-            f"<br><b>{at_risk.loc[r, t]:,.0f} / month at risk</b>"
-            for t in VALUE_TIERS
+            t(
+                "ui.chart.cell",
+                lang,
+                customers=f"{int(counts.loc[r, tier]):,}",
+                revenue=f"{revenue.loc[r, tier]:,.0f}",
+                at_risk=f"{at_risk.loc[r, tier]:,.0f}",
+            )
+            for tier in VALUE_TIERS
         ]
         for r in RISK_LEVELS
     ]
     figure = go.Figure(
         go.Heatmap(
             z=at_risk.to_numpy(),
-            x=[f"{t} value" for t in VALUE_TIERS],
-            y=[f"{r} risk" for r in RISK_LEVELS],
+            x=[t(f"value_tier.{tier}", lang) for tier in VALUE_TIERS],
+            y=[t(f"risk_level.{r}", lang) for r in RISK_LEVELS],
             text=text,
             texttemplate="%{text}",
             colorscale="Reds",
@@ -98,7 +102,7 @@ def portfolio_matrix(matrix: pd.DataFrame) -> go.Figure:
         )
     )
     figure.update_layout(
-        title="Monthly revenue at risk (Σ churn probability × monthly charges)",
+        title=t("ui.chart.matrix", lang),
         height=330,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         yaxis={"autorange": "reversed"},

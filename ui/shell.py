@@ -12,14 +12,17 @@ from pathlib import Path
 
 import gradio as gr
 
+from core.i18n import t
 from core.settings import Settings, SettingsError
+from core.types import LANGUAGES as LANGUAGE_CODES
 from data.validation import DataValidationError
 from models.persistence import ModelArtifactError
 from models.training import MissingLabelsError
 from ui.backend import Backend
 from ui.tabs import analyze, ask, portfolio
 
-LANGUAGES = [("English", "en"), ("繁體中文", "zh-TW")]
+#: Each language named in its own words.
+LANGUAGES = [(t(f"language.{lang}", lang), lang) for lang in LANGUAGE_CODES]
 
 
 @dataclass(frozen=True)
@@ -30,11 +33,11 @@ class Header:
 
 def header(backend: Backend) -> Header:
     with gr.Row():
-        title = gr.Markdown("## CRM Retention Agents", elem_id="header")
+        title = gr.Markdown(f"## {t('ui.title', backend.settings.language)}", elem_id="header")
         language = gr.Radio(
             LANGUAGES,
             value=backend.settings.language,
-            label="Language / 語言",
+            label=t("ui.language", backend.settings.language),
             scale=0,
             min_width=220,
         )
@@ -95,7 +98,7 @@ def run_from_command_line(launch: Callable[[Settings], object], argv: list[str] 
     parser.add_argument("--host", help="address to bind (default 127.0.0.1, CRM_HOST)")
     parser.add_argument("--port", type=int, help="port (default 7860, CRM_PORT)")
     parser.add_argument(
-        "--lang", choices=["en", "zh-TW"], help="language of generated texts (CRM_LANGUAGE)"
+        "--lang", choices=list(LANGUAGE_CODES), help="language of generated texts (CRM_LANGUAGE)"
     )
     parser.add_argument(
         "--share", action="store_true", help="also open a public Gradio share link (CRM_SHARE)"

@@ -8,10 +8,12 @@ import json
 import pandas as pd
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
+from agents import present
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.trace import TraceStep
+from core.i18n import t
 from core.types import Language
-from data.schema import FEATURE_LABELS
+from data.schema import feature_label
 from tools.playbook import Playbook
 from tools.schemas import CustomerProfile
 from ui.escape import html_text, md, md_block, no_html
@@ -39,11 +41,23 @@ _PROFILE_FIELDS = (
     "complain_count",
     "usage_drop_rate",
 )
+_TRACE_COLUMNS = (
+    "node",
+    "status",
+    "started",
+    "duration",
+    "tools",
+    "llm_calls",
+    "tokens",
+    "written_by",
+    "note",
+)
 
 
 def progress(
     nodes: tuple[str, ...],
     done: list[str],
+    lang: Language,
     skipped: list[str] | None = None,
     running: str | None = None,
     customer_id: str | None = None,
@@ -53,7 +67,7 @@ def progress(
         if node in done:
             marks.append(f"✅ {node}")
         elif skipped and node in skipped:
-            marks.append(f"⏭️ {node} (skipped)")
+            marks.append(f"⏭️ {node} ({t('ui.analyze.skipped', lang)})")
         elif node == running:
             marks.append(f"⏳ {node}…")
         else:
@@ -62,24 +76,32 @@ def progress(
     return f"**{md(customer_id)}**: {line}" if customer_id else line
 
 
-def fallbacks(trace: list[TraceStep]) -> str:
+def fallbacks(trace: list[TraceStep], lang: Language) -> str:
     """A visible note for every node whose LLM text was replaced by the offline writer."""
     notes = [
-        f"- ⚠️ **{s.node}**: offline writer used — {md(s.fallback)}" for s in trace if s.fallback
+        f"- ⚠️ **{s.node}**: {md(t('present.fallback', lang, reason=s.fallback))}"
+        for s in trace
+        if s.fallback
     ]
     return "\n\n" + "\n".join(notes) if notes else ""
 
 
-def profile_table(profile: CustomerProfile) -> str:
-    rows = ["| field | value |", "|---|---|"]
-    for field in _PROFILE_FIELDS:
-        if field in profile.fields:
-            mark = " *(simulated)*" if field in profile.simulated_signals else ""
-            rows.append(f"| {FEATURE_LABELS[field]} | {md(profile.fields[field])}{mark} |")
-    return f"**{md(profile.customer_id)}**\n\n" + "\n".join(rows)
+def profile_table(profile: CustomerProfile, lang: Language) -> str:
+    rows = [
+        (
+            feature_label(field, lang),
+            present.value_in_words(field, profile.fields[field], lang)
+            + (t("present.simulated_mark", lang) if field in profile.simulated_signals else ""),
+        )
+        for field in _PROFILE_FIELDS
+        if field in profile.fields
+    ]
+    headers = (t("ui.analyze.field", lang), t("ui.analyze.value", lang))
+    table = present.Table(headers, tuple(rows)).markdown(cell=md)
+    return f"**{md(profile.customer_id)}**\n\n{table}"
 
 
-def badges(risk: RiskAssessment) -> str:
+def badges(risk: RiskAssessment, lang: Language) -> str:
     def badge(text: str, key: str) -> str:
         return (
             f'<span style="background:{_COLORS[key]};color:white;padding:4px 10px;'
@@ -87,134 +109,100 @@ def badges(risk: RiskAssessment) -> str:
         )
 
     return (
-        f"<div style='margin:8px 0'>{badge(f'{risk.risk_level} risk', risk.risk_level)}"
-        f"{badge(f'{risk.value_tier} value', risk.value_tier)}</div>"
-        f"<div>{risk.monthly_charges:,.2f} a month · {risk.value_at_risk:,.2f} at stake over "
-        f"{risk.clv_horizon_months} months</div>"
+        f"<div style='margin:8px 0'>"
+        f"{badge(t(f'risk_level.{risk.risk_level}', lang), risk.risk_level)}"
+        f"{badge(t(f'value_tier.{risk.value_tier}', lang), risk.value_tier)}</div>"
+        f"<div>{html_text(present.money_at_stake(risk, lang))}</div>"
     )
 
 
-def analyst_summary(risk: RiskAssessment) -> str:
-    return f"### 1 · Analyst\n{md_block(risk.summary)}"
+def analyst_summary(risk: RiskAssessment, lang: Language) -> str:
+    return f"{t('ui.analyze.analyst', lang)}\n{md_block(risk.summary)}"
 
 
-def analyst_detail(risk: RiskAssessment) -> str:
-    source = md(f"Model: {risk.model}. Data: {risk.data_source}. Written by {risk.written_by}.")
-    return f"{md_block(risk.detail)}\n\n*{source}*"
+def analyst_detail(risk: RiskAssessment, lang: Language) -> str:
+    source = t("present.source", lang, model=risk.model, data=risk.data_source)
+    written = present.written_by(risk.written_by, lang)
+    return f"{md_block(risk.detail)}\n\n*{md(source)} {md(written)}*"
 
 
-def reasons_summary(reasons: ChurnReasons) -> str:
-    titles = ", ".join(md(r.title) for r in reasons.reasons) or "no strong push towards churn"
-    return f"### 2 · Reasoning\nMain reasons: **{titles}**"
+def reasons_summary(reasons: ChurnReasons, lang: Language) -> str:
+    view = present.reasons_view(reasons, lang)
+    titles = t("list.separator", lang).join(md(title) for title in view.titles(lang))
+    return f"{t('ui.analyze.reasoning', lang)}\n{md(view.heading)}: **{titles}**"
 
 
-def reasons_detail(reasons: ChurnReasons) -> str:
-    lines = [f"- **{md(r.title)}** — {md(r.explanation)}" for r in reasons.reasons]
-    if reasons.warning_signs:
-        lines += ["", "**Warning signs**", *[f"- ⚠ {md(w)}" for w in reasons.warning_signs]]
-    lines += ["", md_block(reasons.background)]
-    if reasons.simulated_signals:
-        lines.append(f"\n*Simulated behaviour signals: {', '.join(reasons.simulated_signals)}.*")
-    lines.append(f"*Written by {md(reasons.written_by)}.*")
+def reasons_detail(reasons: ChurnReasons, lang: Language) -> str:
+    view = present.reasons_view(reasons, lang)
+    lines = [f"- **{md(title)}** — {md(why)}" for title, why in view.reasons]
+    if view.warnings:
+        lines += ["", f"**{md(view.warnings_heading)}**", *[f"- ⚠ {md(w)}" for w in view.warnings]]
+    lines += ["", md_block(view.background)]
+    if view.simulated_note:
+        lines.append(f"\n*{md(view.simulated_note)}*")
+    lines.append(f"*{md(present.written_by(reasons.written_by, lang))}*")
     return "\n".join(lines)
 
 
-def campaign_summary(plan: CampaignPlan | None, skipped: list[str], note: str | None) -> str:
+def campaign_summary(plan: CampaignPlan | None, risk_level: str, lang: Language) -> str:
+    heading = t("ui.analyze.campaign", lang)
     if plan is None:
-        return (
-            f"### 3 · Campaign\n⏭️ **Campaign skipped: {md(note or 'low risk')}.** "
-            "No offer, no message."
-        )
-    verdict = "worth its cost" if plan.worth_its_cost else "does **not** pay for itself"
-    o = plan.offer
-    return (
-        f"### 3 · Campaign\n**{md(plan.offer_title)}** — {verdict}: costs {o.total_cost:,.2f}, "
-        f"churn probability {o.probability_after:.1%} after the offer, "
-        f"expected value {o.expected_value:,.2f}."
-    )
+        return f"{heading}\n⏭️ **{md(present.skipped_line(risk_level, lang))}**"
+    return f"{heading}\n{md(present.offer_summary(plan.offer_title, plan.offer, lang))}"
 
 
-def campaign_detail(plan: CampaignPlan | None, playbook: Playbook, language: Language) -> str:
+def campaign_detail(plan: CampaignPlan | None, playbook: Playbook, lang: Language) -> str:
     if plan is None:
         return ""
-    rows = [
-        "| offer | cost | churn after | expected value |",
-        "|---|---|---|---|",
-        *[
-            f"| {md(playbook.get(o.offer_id).title_in(language))} | {o.total_cost:,.2f} "
-            f"| {o.probability_after:.1%} "
-            f"| {o.expected_value:,.2f} |"
-            for o in [plan.offer, *plan.runners_up]
-        ],
-    ]
-    ineligible = [f"- {md(k)}: {md(v)}" for k, v in plan.ineligible.items()]
-    parts = [md_block(plan.why_it_fits), "", *rows]
+    table = present.offer_table([plan.offer, *plan.runners_up], playbook, lang)
+    parts = [md_block(plan.why_it_fits), "", table.markdown(cell=md)]
+    ineligible = present.ineligible_lines(plan.ineligible, playbook, lang)
     if ineligible:
-        parts += ["", "**Not eligible**", *ineligible]
-    parts += [
-        "",
-        f"*{md(plan.caveat)}*",
-        f"*Budget cap {plan.budget_cap:,.2f}. Written by {md(plan.written_by)}.*",
-    ]
+        heading = t("present.offer.ineligible", lang)
+        parts += ["", f"**{md(heading)}**", *[f"- {md(line)}" for line in ineligible]]
+    budget = t("present.offer.budget", lang, budget=present.money(plan.budget_cap))
+    written = present.written_by(plan.written_by, lang)
+    parts += ["", f"*{md(plan.caveat)}*", f"*{md(budget)} {md(written)}*"]
     return "\n".join(parts)
 
 
-def email_text(c: Communications | None) -> str:
-    return "" if c is None else f"Subject: {c.email.subject}\n\n{c.email.body}"
+def email_text(c: Communications | None, lang: Language) -> str:
+    return "" if c is None else present.email_text(c.email, lang)
 
 
 def sms_text(c: Communications | None) -> str:
     return "" if c is None else c.sms.text
 
 
-def sms_count(c: Communications | None) -> str:
+def sms_count(c: Communications | None, lang: Language) -> str:
     if c is None:
-        return "No SMS: campaign skipped."
-    return f"SMS: **{c.sms.length} / {c.sms.limit}** characters ({c.sms.language}, one segment)"
+        return md(t("present.message.no_sms", lang))
+    return md(present.sms_count(c.sms, lang))
 
 
-def call_script_text(c: Communications | None) -> str:
-    if c is None:
-        return ""
-    s = c.call_script
-    objections = "\n".join(f"   • “{o.objection}”\n     → {o.answer}" for o in s.objections)
-    return (
-        f"1. Greeting: {s.greeting}\n2. Reason for the call: {s.reason_for_call}\n"
-        f"3. Offer: {s.offer}\n   Likely objections:\n{objections}\n4. Close: {s.close}"
-    )
+def call_script_text(c: Communications | None, lang: Language) -> str:
+    return "" if c is None else present.call_script_text(c, lang)
 
 
-def trace_table(trace: list[TraceStep]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "node": s.node,
-                "status": s.status,
-                "started": s.started_at or "",
-                "duration ms": round(s.duration_ms, 2),
-                "tool calls": "; ".join(
-                    f"{c.tool}({', '.join(f'{k}={v}' for k, v in c.args.items())})"
-                    for c in s.tool_calls
-                ),
-                "LLM calls": len(s.llm_calls),
-                "tokens": sum(c.total_tokens for c in s.llm_calls),
-                "written by": s.written_by or "",
-                "fallback / note": s.fallback or s.note or "",
-            }
-            for s in trace
-        ],
-        columns=[
-            "node",
-            "status",
-            "started",
-            "duration ms",
-            "tool calls",
-            "LLM calls",
-            "tokens",
-            "written by",
-            "fallback / note",
-        ],
-    )
+def trace_table(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
+    rows = [
+        (
+            s.node,
+            s.status,
+            s.started_at or "",
+            round(s.duration_ms, 2),
+            "; ".join(
+                f"{c.tool}({', '.join(f'{k}={v}' for k, v in c.args.items())})"
+                for c in s.tool_calls
+            ),
+            len(s.llm_calls),
+            sum(c.total_tokens for c in s.llm_calls),
+            s.written_by or "",
+            s.fallback or s.note or "",
+        )
+        for s in trace
+    ]
+    return pd.DataFrame(rows, columns=[t(f"ui.trace.{c}", lang) for c in _TRACE_COLUMNS])
 
 
 def _short(payload: str, limit: int = 1500) -> str:
@@ -225,7 +213,7 @@ def _short(payload: str, limit: int = 1500) -> str:
     return text if len(text) <= limit else text[:limit] + "\n…"
 
 
-def chat_messages(messages: list[AnyMessage]) -> list[dict]:
+def chat_messages(messages: list[AnyMessage], lang: Language) -> list[dict]:
     """LangGraph messages → Gradio messages; each tool call is a collapsible assistant message."""
     results = {m.tool_call_id: m for m in messages if isinstance(m, ToolMessage)}
     shown: list[dict] = []
@@ -236,12 +224,14 @@ def chat_messages(messages: list[AnyMessage]) -> list[dict]:
             for call in m.tool_calls:
                 result = results.get(call["id"])
                 status = "error" if result is not None and result.status == "error" else "done"
-                body = f"arguments: {md(json.dumps(call['args'], ensure_ascii=False))}"
+                arguments = md(json.dumps(call["args"], ensure_ascii=False))
+                body = f"{t('ui.ask.arguments', lang)}: {arguments}"
                 if result is not None:
                     # A payload cannot close the code fence: its backticks are made harmless.
                     payload = _short(str(result.content)).replace("`", "ˋ")
                     body += f"\n\n```json\n{payload}\n```"
-                title = f"🔧 {call['name']}" + (" — error" if status == "error" else "")
+                failed = f" — {t('ui.ask.error', lang)}" if status == "error" else ""
+                title = f"🔧 {call['name']}{failed}"
                 shown.append(
                     {
                         "role": "assistant",
@@ -257,8 +247,8 @@ def chat_messages(messages: list[AnyMessage]) -> list[dict]:
                     shown.append(
                         {
                             "role": "assistant",
-                            "content": f"Answered by the offline router: {md(reason)}",
-                            "metadata": {"title": "⚠️ LLM not used", "status": "done"},
+                            "content": md(t("ui.ask.offline", lang, reason=reason)),
+                            "metadata": {"title": t("ui.ask.llm_not_used", lang), "status": "done"},
                         }
                     )
     return shown

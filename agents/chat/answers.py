@@ -20,7 +20,14 @@ from tools.schemas import Driver
 Results = dict[str, list[dict | str]]
 #: Only when no data is at hand; the chat passes IDs of the table in use.
 EXAMPLES = (CUSTOMER_ID_EXAMPLE, "5575-GNVDE")
-_COLUMNS = ("customer", "probability", "risk_level", "value_tier", "monthly", "top_driver")
+_COLUMNS = (
+    "customer_id",
+    "churn_probability_percent",
+    "risk_level",
+    "value_tier",
+    "monthly_charges",
+    "top_driver",
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ def _error(results: Results) -> str | None:
 
 
 def _customer_table(rows: list[tuple[str, ...]], lang: Language) -> str:
-    headers = tuple(t(f"chat.{c}", lang) for c in _COLUMNS)
+    headers = tuple(t(f"column.{c}", lang) for c in _COLUMNS)
     return present.Table(headers, tuple(rows)).markdown()
 
 

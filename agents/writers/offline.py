@@ -98,7 +98,7 @@ def reasoning(facts: dict, language: Language) -> ReasoningDraft:
         )
         for r in facts["reasons"]
     ]
-    simulated = f" ({t('word.simulated', language)})"
+    simulated = t("present.simulated_mark", language)
     warnings = [s["evidence"] + (simulated if s["simulated"] else "") for s in facts["signals"]]
     p = facts["profile"]
     background = t(

@@ -184,7 +184,7 @@ def test_fallbacks_are_shown_to_the_user(demo_service, server):
 
     server.script("ReasoningDraft", Reply.error(500), Reply.error(500))
     result = _context(demo_service, server).analyzer.run(_high_risk(demo_service))
-    shown = fallbacks(result.trace)
+    shown = fallbacks(result.trace, "en")
     assert "**reasoning**: offline writer used" in shown and "analyst" not in shown
 
 
@@ -233,7 +233,7 @@ def test_the_chat_shares_the_breaker_and_answers_offline_at_once(demo_service, s
     assert time.perf_counter() - started < 1.0
     assert len(server.requests) == calls_before  # the endpoint is known to be down
     assert "failed 3 times in a row" in state["fallback"]
-    shown = chat_messages(state["messages"])
+    shown = chat_messages(state["messages"], "en")
     assert shown[-1]["metadata"]["title"] == "⚠️ LLM not used"
     assert "retrying in" in shown[-1]["content"]
 

@@ -47,7 +47,7 @@ def test_nested_tables_become_dotted_keys():
 
 
 def test_a_phrase_that_is_not_a_string_is_refused():
-    with pytest.raises(PhraseError, match="'ui.count' is int"):
+    with pytest.raises(PhraseError, match=r"'ui\.count' is int"):
         read_locale("[ui]\ncount = 3\n")
 
 

@@ -37,6 +37,13 @@ def test_playbook_rejects_a_change_to_an_unknown_value():
         Playbook.model_validate(raw)
 
 
+def test_playbook_rejects_an_offer_without_words_in_a_language():
+    raw = tomllib.loads(PLAYBOOK_PATH.read_text(encoding="utf-8"))
+    del raw["offers"][0]["pitch"]["zh-TW"]
+    with pytest.raises(ValidationError, match="missing pitch in zh-TW"):
+        Playbook.model_validate(raw)
+
+
 def test_playbook_rejects_duplicate_ids():
     raw = tomllib.loads(PLAYBOOK_PATH.read_text(encoding="utf-8"))
     raw["offers"].append(raw["offers"][0])

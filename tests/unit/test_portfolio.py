@@ -33,11 +33,11 @@ def test_at_risk_table_is_filtered_and_sorted(demo_service):
     matching = int(((scores.risk_level == "high") & (scores.value_tier == "high")).sum())
     assert matching > 0 and len(table) == min(20, matching)
     assert (
-        table["customer"].tolist()
+        table["customer_id"].tolist()
         == scores[(scores.risk_level == "high") & (scores.value_tier == "high")]
         .customerID.head(20)
         .tolist()
     )
-    assert set(table["risk"]) <= {"high"} and set(table["value"]) <= {"high"}
-    probabilities = table["churn probability %"].tolist()
+    assert set(table["risk_level"]) <= {"high"} and set(table["value_tier"]) <= {"high"}
+    probabilities = table["churn_probability_percent"].tolist()
     assert probabilities == sorted(probabilities, reverse=True)

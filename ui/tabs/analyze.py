@@ -11,6 +11,8 @@ from typing import Any
 
 import gradio as gr
 
+from core.i18n import has, t
+from core.types import Language
 from graph.analysis import AnalysisResult
 from tools.service import CustomerNotFoundError
 from ui import charts, views
@@ -20,6 +22,7 @@ from ui.tabs.trace import TraceTab
 
 log = logging.getLogger("crm_agents.app")
 ANY = "any"
+LEVELS = (ANY, "high", "medium", "low")
 
 #: The `/analyze` endpoint's outputs, in order (an API client reads them by this position).
 OUTPUTS = (
@@ -55,55 +58,68 @@ class AnalyzeTab:
 
 
 def build(backend: Backend) -> AnalyzeTab:
+    lang = backend.settings.language
     panels: dict[str, Any] = {}
-    with gr.Tab("Analyze"):
+    with gr.Tab(t("ui.analyze.tab", lang)):
         with gr.Row():
             customer = gr.Dropdown(
                 [],
                 value=None,
-                label="Customer ID",
+                label=t("ui.analyze.customer", lang),
                 filterable=True,
                 allow_custom_value=True,
                 elem_id="customer",
             )
             risk_filter = gr.Dropdown(
-                [ANY, "high", "medium", "low"],
+                [(t(f"word.{k}", lang) if k != ANY else t("ui.any", lang), k) for k in LEVELS],
                 value=ANY,
-                label="Random from risk level",
+                label=t("ui.analyze.random_from", lang),
                 scale=0,
                 min_width=180,
             )
-            random_button = gr.Button("🎲 Random customer", scale=0)
-            analyze_button = gr.Button("Analyze", variant="primary", scale=0, elem_id="analyze")
-        panels["status"] = gr.Markdown(views.progress(backend.nodes, []), elem_id="progress")
+            random_button = gr.Button(t("ui.analyze.random", lang), scale=0)
+            analyze_button = gr.Button(
+                t("ui.analyze.run", lang), variant="primary", scale=0, elem_id="analyze"
+            )
+        panels["status"] = gr.Markdown(
+            views.progress(backend.nodes, [], backend.settings.language), elem_id="progress"
+        )
         with gr.Row():
-            panels["profile"] = gr.Markdown(label="Profile")
+            panels["profile"] = gr.Markdown(label=t("ui.analyze.profile", lang))
             with gr.Column():
-                panels["gauge"] = gr.Plot(label="Churn probability", show_label=False)
+                panels["gauge"] = gr.Plot(show_label=False)
                 panels["badges"] = gr.HTML()
-        panels["drivers"] = gr.Plot(label="Drivers", show_label=False)
+        panels["drivers"] = gr.Plot(show_label=False)
         for section, title in (
-            ("analyst", "Analyst details"),
-            ("reasons", "Reasoning details"),
-            ("campaign", "Campaign details"),
+            ("analyst", t("ui.analyze.analyst_details", lang)),
+            ("reasons", t("ui.analyze.reasons_details", lang)),
+            ("campaign", t("ui.analyze.campaign_details", lang)),
         ):
             panels[f"{section}_summary"] = gr.Markdown()
             with gr.Accordion(title, open=False):
                 panels[f"{section}_detail"] = gr.Markdown()
-        gr.Markdown("### 4 · Communication")
+        gr.Markdown(t("ui.analyze.communication", lang))
         panels["email"] = gr.Textbox(
-            label="Email", lines=8, buttons=["copy"], interactive=False, elem_id="email"
+            label=t("ui.analyze.email", lang),
+            lines=8,
+            buttons=["copy"],
+            interactive=False,
+            elem_id="email",
         )
         with gr.Row():
             panels["sms"] = gr.Textbox(
-                label="SMS", lines=2, buttons=["copy"], interactive=False, elem_id="sms"
+                label=t("ui.analyze.sms", lang),
+                lines=2,
+                buttons=["copy"],
+                interactive=False,
+                elem_id="sms",
             )
             panels["sms_count"] = gr.Markdown(elem_id="sms-count")
         panels["script"] = gr.Textbox(
-            label="Call script", lines=10, buttons=["copy"], interactive=False
+            label=t("ui.analyze.script", lang), lines=10, buttons=["copy"], interactive=False
         )
         panels["download"] = gr.DownloadButton(
-            "⬇ Download the analysis (JSON)", value=None, interactive=False
+            t("ui.analyze.download", lang), value=None, interactive=False
         )
         panels["last_result"] = gr.State(None)
     return AnalyzeTab(customer, risk_filter, random_button, analyze_button, panels)
@@ -124,46 +140,49 @@ class _Views:
             "download": gr.DownloadButton(value=None, interactive=False),
         }
 
-    def analyst(self, profile, risk) -> dict[str, Any]:
+    def analyst(self, profile, risk, lang: Language) -> dict[str, Any]:
         return {
-            "profile": views.profile_table(profile),
-            "gauge": charts.churn_gauge(risk, self.backend.settings),
-            "badges": views.badges(risk),
-            "drivers": charts.driver_chart(risk),
-            "analyst_summary": views.analyst_summary(risk),
-            "analyst_detail": views.analyst_detail(risk),
+            "profile": views.profile_table(profile, lang),
+            "gauge": charts.churn_gauge(risk, self.backend.settings, lang),
+            "badges": views.badges(risk, lang),
+            "drivers": charts.driver_chart(risk, lang),
+            "analyst_summary": views.analyst_summary(risk, lang),
+            "analyst_detail": views.analyst_detail(risk, lang),
         }
 
-    def progress(self, done: list[str], customer_id: str, running: str | None = None) -> str:
-        return views.progress(self.backend.nodes, done, running=running, customer_id=customer_id)
+    def progress(
+        self, done: list[str], customer_id: str, lang: Language, running: str | None = None
+    ) -> str:
+        return views.progress(
+            self.backend.nodes, done, lang, running=running, customer_id=customer_id
+        )
 
     def result(self, result: AnalysisResult, done: list[str]) -> dict[str, Any]:
         """The whole result again, so an API caller (who sees only the last update) gets it all."""
-        backend = self.backend
-        skipped_note = next((s.note for s in result.trace if s.status == "skipped"), None)
+        backend, lang = self.backend, result.language
         status = views.progress(
-            backend.nodes, done, skipped=result.skipped, customer_id=result.customer_id
+            backend.nodes, done, lang, skipped=result.skipped, customer_id=result.customer_id
         )
         saved = backend.save(
             f"analysis-{result.customer_id}.json", result.model_dump_json(indent=2)
         )
         return {
-            **self.analyst(backend.service.profile(result.customer_id), result.risk),
-            "status": status + views.fallbacks(result.trace),
-            "reasons_summary": views.reasons_summary(result.reasons),
-            "reasons_detail": views.reasons_detail(result.reasons),
+            **self.analyst(backend.service.profile(result.customer_id), result.risk, lang),
+            "status": status + views.fallbacks(result.trace, lang),
+            "reasons_summary": views.reasons_summary(result.reasons, lang),
+            "reasons_detail": views.reasons_detail(result.reasons, lang),
             "campaign_summary": views.campaign_summary(
-                result.campaign, result.skipped, skipped_note
+                result.campaign, result.risk.risk_level, lang
             ),
             "campaign_detail": views.campaign_detail(
-                result.campaign, backend.assembly.playbook, result.language
+                result.campaign, backend.assembly.playbook, lang
             ),
-            "email": views.email_text(result.communications),
+            "email": views.email_text(result.communications, lang),
             "sms": views.sms_text(result.communications),
-            "sms_count": views.sms_count(result.communications),
-            "script": views.call_script_text(result.communications),
+            "sms_count": views.sms_count(result.communications, lang),
+            "script": views.call_script_text(result.communications, lang),
             "download": gr.DownloadButton(value=saved, interactive=True),
-            "trace_table": views.trace_table(result.trace),
+            "trace_table": views.trace_table(result.trace, lang),
             "trace_json": result.model_dump(
                 mode="json", include={"customer_id", "backend", "skipped", "trace"}
             ),
@@ -180,15 +199,15 @@ def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio)
     def by_component(values: dict[str, Any]) -> dict[Any, Any]:
         return {components[name]: value for name, value in values.items()}
 
-    def analyze(customer_id: str | None, lang: str) -> Iterator[dict[Any, Any]]:
+    def analyze(customer_id: str | None, lang: Language) -> Iterator[dict[Any, Any]]:
         """Run the four-agent analysis of one customer, streaming node by node."""
         if not customer_id:
-            yield by_component(show.refused("Pick a customer ID first (or press Random customer)."))
+            yield by_component(show.refused(t("ui.analyze.pick_first", lang)))
             return
         try:
             done: list[str] = []
             stream = backend.analyzer.stream(customer_id, language=lang)
-            yield by_component({"status": show.progress(done, customer_id, running=nodes[0])})
+            yield by_component({"status": show.progress(done, customer_id, lang, nodes[0])})
             for item in stream:
                 if isinstance(item, AnalysisResult):
                     yield by_component(show.result(item, done))
@@ -196,9 +215,9 @@ def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio)
                 node, update = item
                 done.append(node)
                 following = nodes[nodes.index(node) + 1] if node != nodes[-1] else None
-                changes = {"status": show.progress(done, customer_id, running=following)}
+                changes = {"status": show.progress(done, customer_id, lang, following)}
                 if node == nodes[0]:
-                    changes |= show.analyst(update["profile"], update["risk"])
+                    changes |= show.analyst(update["profile"], update["risk"], lang)
                 yield by_component(changes)
         except CustomerNotFoundError as err:
             yield by_component(show.refused(str(err)))
@@ -209,7 +228,9 @@ def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio)
         if level != ANY:
             scores = scores[scores["risk_level"] == level]
         if scores.empty:
-            raise gr.Error(f"No customer is at {html_text(level)} risk.")
+            lang = backend.settings.language
+            level_words = t(f"word.{level}", lang) if has(f"word.{level}", lang) else level
+            raise gr.Error(html_text(t("ui.analyze.none_at_level", lang, level=level_words)))
         return random.choice(scores["customerID"].tolist())
 
     inputs = [tab.customer, language]

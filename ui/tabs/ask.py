@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import gradio as gr
 from langchain_core.messages import HumanMessage
 
+from core.i18n import t
+from core.types import Language
+from data.schema import CUSTOMER_ID_EXAMPLE
 from ui import views
 from ui.backend import Backend
-
-EXAMPLE_QUESTIONS = "Who is most likely to leave? · 列出前 5 名高風險客戶"
 
 
 @dataclass(frozen=True)
@@ -24,24 +25,26 @@ class AskTab:
     new_button: gr.Button
 
 
-def build() -> AskTab:
-    with gr.Tab("Ask"):
+def build(lang: Language) -> AskTab:
+    with gr.Tab(t("ui.ask.tab", lang)):
         thread_store = gr.BrowserState(None, storage_key="crm-agents-chat-thread")
         thread = gr.Textbox(visible=False)
-        chatbot = gr.Chatbot(label="Ask about any customer", height=480, elem_id="chatbot")
+        chatbot = gr.Chatbot(label=t("ui.ask.chat", lang), height=480, elem_id="chatbot")
         with gr.Row():
             question = gr.Textbox(
-                placeholder=f"e.g. {EXAMPLE_QUESTIONS}", show_label=False, scale=4
+                placeholder=t("ui.ask.placeholder", lang, example=CUSTOMER_ID_EXAMPLE),
+                show_label=False,
+                scale=4,
             )
-            ask_button = gr.Button("Ask", variant="primary", scale=0)
-            new_button = gr.Button("New conversation", scale=0)
+            ask_button = gr.Button(t("ui.ask.ask", lang), variant="primary", scale=0)
+            new_button = gr.Button(t("ui.ask.new", lang), scale=0)
     return AskTab(thread_store, thread, chatbot, question, ask_button, new_button)
 
 
 def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> None:
-    def history(thread_id: str) -> list[dict]:
+    def history(thread_id: str, lang: Language) -> list[dict]:
         state = backend.chat.get_state({"configurable": {"thread_id": thread_id}})
-        return views.chat_messages(state.values.get("messages", []))
+        return views.chat_messages(state.values.get("messages", []), lang)
 
     def ask(message: str, thread_id: str, lang: str):
         """Answer one chat question in the given conversation thread."""
@@ -51,12 +54,12 @@ def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> 
                 {"messages": [HumanMessage(message)], "language": lang, "fallback": None},
                 {"configurable": {"thread_id": thread_id}},
             )
-        return history(thread_id), "", thread_id
+        return history(thread_id, lang), "", thread_id
 
     def load_thread(thread_id: str | None):
         """The stored conversation of a thread (a new thread when there is none)."""
         thread_id = thread_id or uuid.uuid4().hex
-        return thread_id, thread_id, history(thread_id)
+        return thread_id, thread_id, history(thread_id, backend.settings.language)
 
     def new_thread():
         thread_id = uuid.uuid4().hex
@@ -77,4 +80,6 @@ def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> 
 def example_placeholder(backend: Backend) -> gr.Textbox:
     """The question box's hint with an ID of the data in use (loaded per session)."""
     example = backend.service.example_id()
-    return gr.Textbox(placeholder=f"e.g. Why will {example} churn? · 列出前 5 名高風險客戶")
+    return gr.Textbox(
+        placeholder=t("ui.ask.placeholder", backend.settings.language, example=example)
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import gradio as gr
 
+from core.i18n import t
 from ui.backend import Backend
 
 
@@ -17,10 +18,11 @@ class TraceTab:
 
 
 def build(backend: Backend) -> TraceTab:
-    with gr.Tab("Trace"):
+    lang = backend.settings.language
+    with gr.Tab(t("ui.trace.tab", lang)):
         diagram = backend.analyzer.graph.get_graph().draw_mermaid()
-        gr.Markdown(f"### The analysis graph\n```mermaid\n{diagram}\n```")
-        gr.Markdown("### Last run")
+        gr.Markdown(f"{t('ui.trace.graph', lang)}\n```mermaid\n{diagram}\n```")
+        gr.Markdown(t("ui.trace.last_run", lang))
         table = gr.Dataframe(interactive=False, elem_id="trace")
-        detail = gr.JSON(label="Tool calls, LLM calls and fallbacks of the last run")
+        detail = gr.JSON(label=t("ui.trace.detail", lang))
     return TraceTab(table=table, detail=detail)

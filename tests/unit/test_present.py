@@ -1,0 +1,137 @@
+"""Presenters: one wording of each object, shared by the app, the CLI report and the chat."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rich.console import Console
+
+from agents import present
+from agents.llm import OFFLINE
+from crm_agents.report import print_report
+from tools.schemas import Driver
+from ui import views
+
+#: Words that stay as they are in Chinese text: product and technology names.
+_NAMES = {"DSL", "ROC", "AUC", "PR", "Brier", "SMS", "Y"}
+
+
+def _english_words(text: str, allowed: set[str]) -> set[str]:
+    text = re.sub(r"<[^>]+>", " ", text)  # markup of the badges, not words
+    return {w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in allowed | _NAMES}
+
+
+@pytest.fixture(scope="module")
+def high_risk_in_chinese(demo):
+    scores = demo.service.scores()
+    customer = scores[scores["risk_level"] == "high"]["customerID"].iloc[0]
+    return demo.analyzer.run(customer, language="zh-TW")
+
+
+@pytest.fixture(scope="module")
+def low_risk_in_chinese(demo):
+    scores = demo.service.scores()
+    customer = scores[scores["risk_level"] == "low"]["customerID"].iloc[0]
+    return demo.analyzer.run(customer, language="zh-TW")
+
+
+def _allowed(result) -> set[str]:
+    return set(re.findall(r"[A-Za-z]+", result.customer_id)) | set(
+        re.findall(r"[A-Za-z]+", result.risk.model)
+    )
+
+
+def test_every_result_panel_of_a_chinese_analysis_is_in_chinese(demo, high_risk_in_chinese):
+    result, lang = high_risk_in_chinese, "zh-TW"
+    panels = [
+        views.profile_table(demo.service.profile(result.customer_id), lang),
+        views.badges(result.risk, lang),
+        views.analyst_summary(result.risk, lang),
+        views.analyst_detail(result.risk, lang),
+        views.reasons_summary(result.reasons, lang),
+        views.reasons_detail(result.reasons, lang),
+        views.campaign_summary(result.campaign, result.risk.risk_level, lang),
+        views.campaign_detail(result.campaign, demo.playbook, lang),
+        views.email_text(result.communications, lang),
+        views.sms_count(result.communications, lang),
+        views.call_script_text(result.communications, lang),
+    ]
+    found = {p[:40]: _english_words(p, _allowed(result)) for p in panels}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_the_cli_report_of_a_chinese_analysis_is_in_chinese(demo, high_risk_in_chinese):
+    console = Console(record=True, width=160)
+    print_report(high_risk_in_chinese, console, demo.playbook)
+    text = console.export_text()
+    assert "電話腳本" in text and "1. 開場：" in text
+    assert _english_words(text, _allowed(high_risk_in_chinese)) == set()
+
+
+def test_a_skipped_campaign_says_why_in_the_users_language(low_risk_in_chinese):
+    summary = views.campaign_summary(None, low_risk_in_chinese.risk.risk_level, "zh-TW")
+    assert "低風險：持續觀察，不需行動" in summary
+    assert "low risk" in views.campaign_summary(None, "low", "en")
+    assert "no playbook offer" in views.campaign_summary(None, "high", "en")
+
+
+def test_the_call_script_is_numbered_with_the_objections_under_the_offer(high_risk_in_chinese):
+    script = high_risk_in_chinese.communications.call_script
+    lines = present.call_script_lines(script, "en")
+    assert lines[0] == f"1. Greeting: {script.greeting}"
+    assert lines[2] == f"3. Offer: {script.offer}"
+    assert lines[4:7] == [f"   • “{o.objection}” → {o.answer}" for o in script.objections]
+    assert lines[-1] == f"4. Close: {script.close}"
+
+
+def test_offer_table_rows_carry_titles_in_the_language_and_formatted_figures(
+    demo, high_risk_in_chinese
+):
+    plan = high_risk_in_chinese.campaign
+    table = present.offer_table([plan.offer], demo.playbook, "zh-TW")
+    assert table.headers == ("方案", "成本", "方案後流失機率", "期望價值")
+    title = demo.playbook.get(plan.offer.offer_id).title_in("zh-TW")
+    assert table.rows[0] == (
+        title,
+        f"{plan.offer.total_cost:,.2f}",
+        f"{plan.offer.probability_after:.1%}",
+        f"{plan.offer.expected_value:,.2f}",
+    )
+
+
+def test_ineligible_offers_are_worded_without_python_syntax(demo, high_risk_in_chinese):
+    reasons = high_risk_in_chinese.campaign.ineligible.values()
+    assert reasons
+    assert not any(re.search(r"[\[\]{}']|None", why) for why in reasons)
+
+
+def test_category_values_are_words_and_numbers_stay_numbers():
+    assert present.value_in_words("SeniorCitizen", 1, "en") == "yes"
+    assert present.value_in_words("tenure", 1, "en") == "1"
+    assert present.value_in_words("Contract", "Two year", "zh-TW") == "兩年約"
+    assert present.value_in_words("customer", "Yes", "en") == "Yes"
+
+
+def test_a_simulated_driver_is_marked_in_its_label():
+    driver = Driver(feature="complain_count", value=2, contribution=0.3, label="x", simulated=True)
+    assert present.driver_label(driver, "en") == "complaints in the last 90 days = 2 (simulated)"
+    assert present.driver_label(driver, "zh-TW") == "近 90 天客訴次數 = 2（模擬資料）"
+
+
+def test_the_offline_writer_is_named_in_the_users_language():
+    assert present.writer_name(OFFLINE, "zh-TW") == "離線撰寫器"
+    assert present.writer_name("gemma @ 127.0.0.1", "zh-TW") == "gemma @ 127.0.0.1"
+
+
+def test_markdown_tables_escape_their_cells_with_the_given_escaper():
+    table = present.Table(("a", "b"), (("x|y", "1"),))
+    assert table.markdown(cell=lambda s: s.replace("|", "\\|")).splitlines()[2] == "| x\\|y | 1 |"
+
+
+def test_portfolio_tables_get_headers_and_levels_in_words(demo):
+    from tools.portfolio import at_risk_table
+
+    shown = present.at_risk_frame(at_risk_table(demo.service, 5), "zh-TW")
+    assert list(shown.columns)[:3] == ["客戶", "流失機率 %", "風險"]
+    assert set(shown["風險"]) <= {"高", "中", "低"}
