@@ -55,7 +55,7 @@ def communication_facts(
     }
 
 
-def assemble(
+def communications_from(
     draft: CommunicationDraft, offer_id: str, language: Language, written_by: str
 ) -> Communications:
     return Communications(
@@ -78,7 +78,7 @@ def _check(
 ) -> list[str]:
     problems = grounding_problems(draft, allowed, forbidden_terms=others)
     try:
-        assemble(draft, offer_id, language, "check")
+        communications_from(draft, offer_id, language, "check")
     except ValidationError as err:
         problems += [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()]
     return problems
@@ -109,6 +109,6 @@ def communication(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits
         check=lambda draft: _check(draft, offer_id, language, fact_numbers(facts), others),
         spent_s=llm_seconds_spent(state.get("trace", [])),
     )
-    communications = assemble(written.draft, offer_id, language, written.written_by)
+    communications = communications_from(written.draft, offer_id, language, written.written_by)
     trace = step.finish(written)
     return {"communications": communications, "trace": [trace]}

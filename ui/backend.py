@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from agents import present
 from core.i18n import t
 from core.settings import Settings
 from crm_agents.composition import Assembly, assemble
@@ -68,8 +69,8 @@ class Backend:
             data=data,
             model=md(card.model),
             roc_auc=f"{card.metrics.roc_auc:.3f}",
-            feature_set=card.feature_set,
-            writer=md(self.assembly.writer.describe()),
+            feature_set=t(f"feature_set.{card.feature_set}", lang),
+            writer=md(present.writer_name(self.assembly.writer.describe(), lang)),
         )
         return f"## {t('ui.title', lang)}\n{line}"
 

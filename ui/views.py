@@ -11,7 +11,7 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMes
 from agents import present
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.trace import TraceStep
-from core.i18n import t
+from core.i18n import has, t
 from core.types import Language
 from data.schema import feature_label
 from tools.playbook import Playbook
@@ -64,14 +64,15 @@ def progress(
 ) -> str:
     marks = []
     for node in nodes:
+        name = t(f"node.{node}", lang) if has(f"node.{node}", lang) else node
         if node in done:
-            marks.append(f"✅ {node}")
+            marks.append(f"✅ {name}")
         elif skipped and node in skipped:
-            marks.append(f"⏭️ {node} ({t('ui.analyze.skipped', lang)})")
+            marks.append(f"⏭️ {name} ({t('ui.analyze.skipped', lang)})")
         elif node == running:
-            marks.append(f"⏳ {node}…")
+            marks.append(f"⏳ {name}…")
         else:
-            marks.append(f"▫️ {node}")
+            marks.append(f"▫️ {name}")
     line = " → ".join(marks)
     return f"**{md(customer_id)}**: {line}" if customer_id else line
 
