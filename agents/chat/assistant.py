@@ -20,10 +20,12 @@ from langgraph.runtime import Runtime
 from agents.breaker import CircuitBreaker
 from agents.chat.answers import Reference, answer
 from agents.chat.intents import parse, planned_calls
+from agents.chat.memory import remembered_language, with_subjects
 from agents.context import Context
 from agents.grounding import numbers_in, ungrounded_numbers
 from agents.llm import prompt
 from agents.state import ChatState
+from core.i18n import t
 from core.types import Language
 
 OFFLINE_ROUTER = "offline router"
@@ -65,7 +67,13 @@ def offline_reply(
     messages: list[AnyMessage], language: Language, reference: Reference
 ) -> AIMessage:
     question, turn = this_turn(messages)
-    intent = parse(_text(question), language)
+    text = _text(question)
+    parsed = parse(text, language, remembered_language(messages))
+    intent = with_subjects(parsed, text, messages)
+    if isinstance(intent, tuple):  # several customers discussed, one needed: ask which
+        candidates = t("list.separator", parsed.language).join(intent)
+        which = t("chat.which_one", parsed.language, candidates=candidates)
+        return AIMessage(content=which, response_metadata={"backend": OFFLINE_ROUTER})
     done = tool_results(turn)
     routed_before = any(
         isinstance(m, AIMessage) and m.response_metadata.get("backend") == OFFLINE_ROUTER
@@ -134,8 +142,12 @@ def make_assistant(
         down = breaker.open_reason()
         if down is not None:
             return _offline_turn(messages, language, down, reference)
+        system = prompt("chat")
+        asked = remembered_language(messages)
+        if asked is not None:  # the user asked for this language earlier in the thread
+            system += f"\n\nAnswer in {t(f'language.{asked}', 'en')}."
         try:
-            reply = model.invoke([SystemMessage(prompt("chat")), *messages])
+            reply = model.invoke([SystemMessage(system), *messages])
         except Exception as err:  # any endpoint failure: this turn goes offline
             problem = redact(f"{type(err).__name__}: {err}"[:300])
             breaker.record_failure(problem)

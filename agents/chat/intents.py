@@ -28,8 +28,9 @@ IntentKind = Literal[
 ]
 
 # Loose on purpose: a mistyped ID should reach the tool and get its clear error and suggestions.
-_ID = re.compile(r"(?<![\w-])(\d{3,5}-[A-Za-z0-9]{1,8})(?![\w-])")
+CUSTOMER_ID = re.compile(r"(?<![\w-])(\d{3,5}-[A-Za-z0-9]{1,8})(?![\w-])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[A-Za-z]{2,}")
 _NUMBER = re.compile(r"(?<![\d-])(\d{1,3})(?![\d-])")
 
 _KEYWORDS: list[tuple[IntentKind, tuple[str, ...]]] = [
@@ -117,14 +118,22 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
 
 
 def language_of(text: str, default: Language) -> Language:
-    return "zh-TW" if _CJK.search(text) else default
+    """The question's own language: Chinese characters, else English words, else `default`
+    (a bare ID says nothing)."""
+    if _CJK.search(text):
+        return "zh-TW"
+    words = _WORD.findall(CUSTOMER_ID.sub(" ", text))
+    return "en" if len(words) >= 2 else default
 
 
-def parse(question: str, default_language: Language = "en") -> Intent:
+def parse(
+    question: str, default_language: Language = "en", language: Language | None = None
+) -> Intent:
+    """The intent of one question; `language` forces the answer language (the user asked)."""
     text = question.casefold()
-    language = language_of(question, default_language)
-    ids = tuple(dict.fromkeys(m.upper() for m in _ID.findall(question)))
-    without_ids = _ID.sub(" ", question)
+    language = language or language_of(question, default_language)
+    ids = tuple(dict.fromkeys(m.upper() for m in CUSTOMER_ID.findall(question)))
+    without_ids = CUSTOMER_ID.sub(" ", question)
     kind: IntentKind = "help"
     for candidate, words in _KEYWORDS:
         if _has(text, words):

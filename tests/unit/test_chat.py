@@ -420,15 +420,15 @@ def test_the_analysis_tool_runs_under_the_runs_context(context):
     chat = build_chat_graph(context.kits, context.analyzer)
     state = chat.invoke(
         {"messages": [HumanMessage(f"Why will {_high(context)} churn?")]},
-        context=Context(language="zh-TW"),
+        context=Context(risk_high=0.999, risk_medium=0.998),
     )
     payload = json.loads(next(m for m in state["messages"] if isinstance(m, ToolMessage)).content)
-    assert "流失" in payload["summary"]
+    assert payload["risk_level"] == "low" and payload["campaign"] is None
 
 
 def test_a_turn_without_a_language_answers_in_the_settings_language(demo_service):
     settings = demo_service.settings.model_copy(update={"language": "zh-TW"})
     service = type(demo_service)(demo_service.data, demo_service.model, demo_service.card, settings)
     chat = assemble(settings, service=service).chat
-    state = chat.invoke({"messages": [HumanMessage("How good is the model?")]})
-    assert "模型" in state["messages"][-1].content
+    state = chat.invoke({"messages": [HumanMessage(f"{service.example_id()}?")]})
+    assert "流失機率" in state["messages"][-1].content

@@ -1,0 +1,104 @@
+"""What a conversation has been about, read from its own stored messages: the customers of its
+latest turn about customers (so "that customer", 這位客戶 or a bare "what should we offer?"
+resolve to them, and "them" to all of them), and the answer language the user asked for.
+
+The thread's messages are checkpointed, so the memory survives restarts and page reloads with
+them; nothing else has to be stored or kept in step.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import tomllib
+from dataclasses import replace
+from importlib import resources
+
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
+
+from agents.chat.intents import CUSTOMER_ID, Intent
+from core.types import Language
+
+_VOCABULARY = tomllib.loads(
+    (resources.files("agents.chat") / "vocabulary.toml").read_text(encoding="utf-8")
+)
+
+
+def _text(message: AnyMessage) -> str:
+    return message.text if isinstance(message.content, list) else str(message.content)
+
+
+def _ids_of(turn: list[AnyMessage]) -> tuple[str, ...]:
+    """The customers a turn was about: its tool calls' customers, else the question's IDs."""
+    called = [
+        str(call["args"]["customer_id"]).upper()
+        for m in turn
+        if isinstance(m, AIMessage)
+        for call in m.tool_calls
+        if "customer_id" in call["args"]
+    ]
+    if called:
+        return tuple(dict.fromkeys(called))
+    questions = [_text(m) for m in turn if isinstance(m, HumanMessage)]
+    return tuple(dict.fromkeys(i.upper() for q in questions for i in CUSTOMER_ID.findall(q)))
+
+
+def earlier_turns(messages: list[AnyMessage]) -> list[list[AnyMessage]]:
+    """The conversation before its latest question, split into turns (oldest first)."""
+    starts = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
+    return [messages[a:b] for a, b in itertools.pairwise(starts)]
+
+
+def last_subjects(messages: list[AnyMessage]) -> tuple[str, ...]:
+    """The customers of the latest earlier turn that was about customers, or ()."""
+    for turn in reversed(earlier_turns(messages)):
+        ids = _ids_of(turn)
+        if ids:
+            return ids
+    return ()
+
+
+def points_at_several(question: str) -> bool:
+    """Does the question point at several customers already discussed ("them", 這些客戶)?"""
+    text = f" {question.casefold()} "
+    english = any(f" {w} " in re.sub(r"[^\w\s]", " ", text) for w in _VOCABULARY["several"]["en"])
+    return english or any(w in question for w in _VOCABULARY["several"]["zh"])
+
+
+def requested_language(question: str) -> Language | None:
+    """The answer language the user asks for in so many words, if any."""
+    text = question.casefold()
+    for language, phrases in _VOCABULARY["language_requests"].items():
+        if any(p in text for p in phrases):
+            return language  # type: ignore[return-value]
+    return None
+
+
+def remembered_language(messages: list[AnyMessage]) -> Language | None:
+    """The latest answer language the user asked for in this conversation."""
+    for m in reversed(messages):
+        if isinstance(m, HumanMessage):
+            asked = requested_language(_text(m))
+            if asked is not None:
+                return asked
+    return None
+
+
+def with_subjects(
+    intent: Intent, question: str, messages: list[AnyMessage]
+) -> Intent | tuple[str, ...]:
+    """The intent with the customers it refers back to, or the candidates when the reference
+    is ambiguous (one customer needed, several discussed)."""
+    if intent.customer_ids or intent.kind in ("read_only", "top", "model"):
+        return intent
+    subjects = last_subjects(messages)
+    several = points_at_several(question)
+    if not subjects or (intent.kind == "help" and not several):
+        return intent
+    comparable = intent.kind in ("help", "risk", "compare")
+    if len(subjects) >= 2 and comparable and (intent.kind == "compare" or several):
+        return replace(intent, kind="compare", customer_ids=subjects[:2])
+    if len(subjects) == 1:
+        kind = "risk" if intent.kind == "help" else intent.kind
+        return replace(intent, kind=kind, customer_ids=subjects)
+    return subjects
