@@ -13,6 +13,7 @@ from rich.table import Table
 
 from core.i18n import t
 from core.types import FeatureSetName, Language, ModelChoice
+from crm_agents.cli_ask import ask
 from crm_agents.cli_batch import batch
 from crm_agents.cli_common import (
     DataOption,
@@ -178,6 +179,7 @@ def analyze(
 
 
 app.command()(batch)
+app.command()(ask)
 
 
 @app.command()

@@ -91,5 +91,6 @@ def service_for(loaded: CustomerData, settings: Settings) -> RetentionService:
         )
 
 
-def assemble_for(data: Path | None, settings: Settings) -> Assembly:
-    return assemble(settings, service=service_for(load(data, settings), settings))
+def assemble_for(data: Path | None, settings: Settings, chat_db: Path | None = None) -> Assembly:
+    service = service_for(load(data, settings), settings)
+    return assemble(settings, service=service, chat_db=chat_db)

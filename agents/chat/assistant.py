@@ -19,7 +19,7 @@ from langgraph.runtime import Runtime
 
 from agents.breaker import CircuitBreaker
 from agents.chat.answers import Reference, answer
-from agents.chat.intents import parse, planned_calls
+from agents.chat.intents import language_of, parse, planned_calls
 from agents.chat.memory import remembered_language, with_subjects
 from agents.context import Context
 from agents.grounding import numbers_in, ungrounded_numbers
@@ -73,7 +73,8 @@ def offline_reply(
     if isinstance(intent, tuple):  # several customers discussed, one needed: ask which
         candidates = t("list.separator", parsed.language).join(intent)
         which = t("chat.which_one", parsed.language, candidates=candidates)
-        return AIMessage(content=which, response_metadata={"backend": OFFLINE_ROUTER})
+        meta = {"backend": OFFLINE_ROUTER, "language": parsed.language}
+        return AIMessage(content=which, response_metadata=meta)
     done = tool_results(turn)
     routed_before = any(
         isinstance(m, AIMessage) and m.response_metadata.get("backend") == OFFLINE_ROUTER
@@ -84,7 +85,7 @@ def offline_reply(
         for name, args in planned_calls(intent)
         if not any(n == name and a == args for n, a, _ in done)
     ]
-    meta = {"backend": OFFLINE_ROUTER}
+    meta = {"backend": OFFLINE_ROUTER, "language": intent.language}
     if missing and not routed_before:
         calls = [
             {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
@@ -153,6 +154,8 @@ def make_assistant(
             breaker.record_failure(problem)
             return _offline_turn(messages, language, f"LLM failed: {problem}", reference)
         breaker.record_success()
+        question = _text(this_turn(messages)[0])
+        reply.response_metadata["language"] = asked or language_of(question, language)
         if not reply.tool_calls:
             bad = grounded_in_turn(reply, messages)
             if bad:
