@@ -117,6 +117,19 @@ def driver_table(drivers: Iterable[Driver], lang: Language) -> Table:
     return Table(headers, rows)
 
 
+def column_label(column: str, lang: Language) -> str:
+    """A column of the profile or the scores, in words."""
+    key = f"column.{column}"
+    return t(key, lang) if has(key, lang) else feature_label(column, lang)
+
+
+def group_in_words(column: str, value: str, lang: Language) -> str:
+    """A group's value: a tier or level in words, a category value in words."""
+    if column in ("risk_level", "value_tier"):
+        return t(f"word.{value}", lang)
+    return value_in_words(column, value, lang)
+
+
 # ---- portfolio -----------------------------------------------------------------------------
 
 

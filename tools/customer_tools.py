@@ -19,6 +19,7 @@ from langsmith import traceable
 from langsmith.utils import tracing_is_enabled
 from pydantic import BaseModel, ValidationError
 
+from tools.analytics import QueryArgs, QueryError, QueryResult, query_customers
 from tools.offer_desk import OfferDesk
 from tools.portfolio import at_risk_list
 from tools.schemas import (
@@ -86,7 +87,7 @@ def structured_tool(
     def run(**args: Any) -> Any:
         try:
             return func(**args)
-        except (CustomerNotFoundError, InvalidChangeError) as err:
+        except (CustomerNotFoundError, InvalidChangeError, QueryError) as err:
             raise ToolException(str(err)) from None
 
     return StructuredTool.from_function(
@@ -117,6 +118,7 @@ class RetentionTools:
     what_if: Tool[WhatIfResult]
     evaluate_offers: Tool[OfferEvaluation]
     model_card: Tool[ModelSummary]
+    query_customers: Tool[QueryResult]
 
     def all(self) -> list[Tool[Any]]:
         return [getattr(self, f.name) for f in fields(self)]
@@ -169,5 +171,13 @@ def build_tools(service: RetentionService, desk: OfferDesk) -> RetentionTools:
             "How the churn model works, how it was chosen and its cross-validated accuracy.",
             NoArgs,
             service.model_summary,
+        ),
+        query_customers=Tool.define(
+            "query_customers",
+            "Count, share, mean/median/sum of a column, actual churn rate, mean churn "
+            "probability and monthly revenue at risk over customers filtered by any column, "
+            "optionally grouped by a category; can list the likeliest churners that match.",
+            QueryArgs,
+            partial(query_customers, service),
         ),
     )

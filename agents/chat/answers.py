@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from agents import present
 from agents.chat.intents import Intent
+from agents.chat.query_answers import query_answer
+from agents.chat.tables import customer_row, customer_table
 from agents.outputs import CallScript, Email, Sms
 from core.i18n import t
 from core.types import Language
@@ -20,14 +22,6 @@ from tools.schemas import Driver
 Results = dict[str, list[dict | str]]
 #: Only when no data is at hand; the chat passes IDs of the table in use.
 EXAMPLES = (CUSTOMER_ID_EXAMPLE, "5575-GNVDE")
-_COLUMNS = (
-    "customer_id",
-    "churn_probability_percent",
-    "risk_level",
-    "value_tier",
-    "monthly_charges",
-    "top_driver",
-)
 
 
 @dataclass(frozen=True)
@@ -46,22 +40,6 @@ def _first(results: Results, tool: str) -> dict | str | None:
 
 def _error(results: Results) -> str | None:
     return next((p for payloads in results.values() for p in payloads if isinstance(p, str)), None)
-
-
-def _customer_table(rows: list[tuple[str, ...]], lang: Language) -> str:
-    headers = tuple(t(f"column.{c}", lang) for c in _COLUMNS)
-    return present.Table(headers, tuple(rows)).markdown()
-
-
-def _row(c: dict, tier: str, monthly: float, driver: str, lang: Language) -> tuple[str, ...]:
-    return (
-        c["customer_id"],
-        present.percent(c["probability"]),
-        t(f"word.{c['risk_level']}", lang),
-        t(f"word.{tier}", lang),
-        f"{monthly:.2f}",
-        driver,
-    )
 
 
 def _risk(p: dict, v: dict, lang: Language) -> str:
@@ -164,19 +142,21 @@ def _compare(results: Results, lang: Language) -> str:
     for p, v in zip(predictions, segments, strict=True):
         top = next((Driver.model_validate(d) for d in p["drivers"] if d["contribution"] > 0), None)
         driver = present.driver_label(top, lang) if top else t("word.none", lang)
-        rows.append(_row(p, v["tier"], v["monthly_charges"], driver, lang))
-    return _customer_table(rows, lang)
+        rows.append(customer_row(p, v["tier"], v["monthly_charges"], driver, lang))
+    return customer_table(rows, lang)
 
 
 def _top(r: dict, lang: Language) -> str:
     if not r["customers"]:
         return t("chat.no_match", lang)
     rows = [
-        _row(c, c["value_tier"], c["monthly_charges"], feature_label(c["top_driver"], lang), lang)
+        customer_row(
+            c, c["value_tier"], c["monthly_charges"], feature_label(c["top_driver"], lang), lang
+        )
         for c in r["customers"]
     ]
     total = t("chat.matching", lang, count=f"{r['matching']:,}")
-    return "\n".join([_customer_table(rows, lang), "", total])
+    return "\n".join([customer_table(rows, lang), "", total])
 
 
 def _model(m: dict, lang: Language) -> str:
@@ -240,4 +220,7 @@ def answer(intent: Intent, results: Results, reference: Reference) -> str:
             return _top(_first(results, "list_at_risk"), lang)
         case "model":
             return _model(_first(results, "model_card"), lang)
+        case "query":
+            result = dict(_first(results, "query_customers"))
+            return query_answer(result, intent.query, lang)
     return t("chat.help", lang, **words)

@@ -9,6 +9,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from agents.chat.queries import (
+    MAX_LISTED,
+    filters_in,
+    measures_in,
+    query_arguments,
+    requested_count,
+)
 from core.types import Language
 from models.segments import RiskLevel, ValueTier
 
@@ -23,6 +30,7 @@ IntentKind = Literal[
     "what_if",
     "compare",
     "model",
+    "query",
     "read_only",
     "help",
 ]
@@ -31,7 +39,6 @@ IntentKind = Literal[
 CUSTOMER_ID = re.compile(r"(?<![\w-])(\d{3,5}-[A-Za-z0-9]{1,8})(?![\w-])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
-_NUMBER = re.compile(r"(?<![\d-])(\d{1,3})(?![\d-])")
 
 _KEYWORDS: list[tuple[IntentKind, tuple[str, ...]]] = [
     ("compare", ("compare", "versus", " vs", "比較", "相比")),
@@ -107,10 +114,11 @@ class Intent:
     value_tier: ValueTier | None = None
     risk_level: RiskLevel | None = None
     changes: dict[str, str] = field(default_factory=dict)
+    query: dict = field(default_factory=dict)
 
     @property
     def needs_customer(self) -> bool:
-        return self.kind not in ("top", "model", "help")
+        return self.kind not in ("top", "model", "help", "query")
 
 
 def _has(text: str, words: tuple[str, ...]) -> bool:
@@ -153,13 +161,23 @@ def parse(
         if not changes:
             return Intent("help", language, ids)
         return Intent("what_if", language, ids, changes=changes)
+    # A figure over a segment ("revenue at risk by tier", "how many high-risk…") is a query,
+    # even when its words also sound like a top-N list.
+    if not ids and kind != "model" and (kind != "top" or measures_in(question)):
+        arguments = query_arguments(question)
+        if arguments is not None:
+            return Intent("query", language, (), query=arguments)
     if kind == "top" or (
         kind in ("help", "risk") and not ids and _has(text, ("customers", "客戶"))
     ):
-        numbers = [int(n) for n in _NUMBER.findall(without_ids)]
+        limit = min(max(requested_count(without_ids) or 10, 1), MAX_LISTED)
+        segment = filters_in(question)
+        if {f["column"] for f in segment} - {"risk_level", "value_tier"}:
+            # a segment list_at_risk cannot filter: the query keeps every filter
+            listed = {"filters": segment, "measures": ["count", "share"], "list_customers": limit}
+            return Intent("query", language, (), limit=limit, query=listed)
         tier = next((t for words, t in _TIERS if _has(text, words)), None)
         risk = next((r for words, r in _RISKS if _has(text, words)), None)
-        limit = min(max(numbers[0], 1), 50) if numbers else 10
         return Intent("top", language, (), limit=limit, value_tier=tier, risk_level=risk)
     if kind == "help" and ids:
         kind = "risk"
@@ -194,4 +212,6 @@ def planned_calls(intent: Intent) -> list[tuple[str, dict]]:
             return [("list_at_risk", args)]
         case "model":
             return [("model_card", {})]
+        case "query":
+            return [("query_customers", dict(intent.query))]
     return []

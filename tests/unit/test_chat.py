@@ -217,6 +217,7 @@ READ_ONLY = {
     "what_if",
     "evaluate_offers",
     "model_card",
+    "query_customers",
     "analyze_customer",
 }
 

@@ -1,0 +1,92 @@
+"""Answers to questions over many customers, from `query_customers` results: who matched,
+each measure in words, a table by group, and the likeliest churners with the true total."""
+
+from __future__ import annotations
+
+from agents import present
+from agents.chat.tables import customer_row, customer_table
+from core.i18n import t
+from core.types import Language
+from data.schema import feature_label
+
+
+def top_driver(customer: dict, lang: Language) -> str:
+    return feature_label(customer["top_driver"], lang)
+
+
+def _figure(measure: str, value: float, lang: Language) -> str:
+    if measure in ("share", "churn_rate", "mean_probability"):
+        return present.percent(value)
+    if measure == "count":
+        return f"{int(value):,}"
+    return present.money(value)
+
+
+def _filter_words(f: dict, lang: Language) -> str:
+    column = f["column"]
+    if f.get("values"):
+        if column in ("risk_level", "value_tier"):  # "high risk", not "risk: high"
+            return t("list.or", lang).join(t(f"{column}.{v}", lang) for v in f["values"])
+        shown = [present.value_in_words(column, v, lang) for v in f["values"]]
+        values = t("list.or", lang).join(shown)
+        return t("chat.query.is", lang, column=present.column_label(column, lang), values=values)
+    low, high = f.get("at_least"), f.get("at_most")
+    return t(
+        "chat.query.range",
+        lang,
+        column=present.column_label(column, lang),
+        low="…" if low is None else f"{low:g}",
+        high="…" if high is None else f"{high:g}",
+    )
+
+
+def query_answer(r: dict, arguments: dict, lang: Language) -> str:
+    """The answer to a question over many customers, from `query_customers`' result."""
+    segment = t("list.separator", lang).join(
+        _filter_words(f, lang) for f in arguments["filters"]
+    ) or t("chat.query.everyone", lang)
+    lines = [
+        t(
+            "chat.query.matching",
+            lang,
+            matching=f"{r['matching']:,}",
+            total=f"{r['total_customers']:,}",
+            segment=segment,
+        )
+    ]
+    measures = list(r["groups"][0]["figures"])
+    column = present.column_label(r["column"], lang) if r["column"] else ""
+    headers = tuple(t(f"chat.measure.{m}", lang, column=column) for m in measures)
+    if r["group_by"]:
+        group_header = present.column_label(r["group_by"], lang)
+        rows = [
+            (
+                t("chat.query.all", lang)
+                if g["group"] is None
+                else present.group_in_words(r["group_by"], g["group"], lang),
+                *(_figure(m, g["figures"][m], lang) for m in measures),
+            )
+            for g in r["groups"]
+        ]
+        lines += ["", present.Table((group_header, *headers), tuple(rows)).markdown()]
+    else:
+        figures = r["groups"][0]["figures"]
+        lines += [
+            f"- {h}: **{_figure(m, figures[m], lang)}**"
+            for h, m in zip(headers, measures, strict=True)
+        ]
+    if r["customers"]:
+        rows = [
+            customer_row(
+                c, c["value_tier"], c["monthly_charges"], feature_label(c["top_driver"], lang), lang
+            )
+            for c in r["customers"]
+        ]
+        shown = t(
+            "chat.query.shown",
+            lang,
+            shown=f"{r['customers_shown']:,}",
+            matching=f"{r['matching']:,}",
+        )
+        lines += ["", customer_table(rows, lang), "", shown]
+    return "\n".join(lines)
