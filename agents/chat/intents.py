@@ -37,6 +37,9 @@ IntentKind = Literal[
 
 # Loose on purpose: a mistyped ID should reach the tool and get its clear error and suggestions.
 CUSTOMER_ID = re.compile(r"(?<![\w-])(\d{3,5}-[A-Za-z0-9]{1,8})(?![\w-])")
+#: An ID typed without its dash (7590VHVEG): letters and digits mixed, 8–12 long. The tool
+#: answers it with the closest stored IDs.
+_UNDASHED_ID = re.compile(r"(?<![\w-])(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{8,12}(?![\w-])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -141,6 +144,8 @@ def parse(
     text = question.casefold()
     language = language or language_of(question, default_language)
     ids = tuple(dict.fromkeys(m.upper() for m in CUSTOMER_ID.findall(question)))
+    if not ids:
+        ids = tuple(dict.fromkeys(m.upper() for m in _UNDASHED_ID.findall(question)))
     without_ids = CUSTOMER_ID.sub(" ", question)
     kind: IntentKind = "help"
     for candidate, words in _KEYWORDS:
