@@ -70,3 +70,29 @@ def test_analyze_in_the_browser_shows_the_email_and_sms_count(browser, app):
     page.screenshot(path=str(OUTPUT / "analyze.png"), full_page=True)
     assert (OUTPUT / "analyze.png").stat().st_size > 10_000
     page.close()
+
+
+def test_a_follow_up_in_the_ask_tab_resolves_the_customer_and_survives_a_reload(browser, app):
+    from playwright.sync_api import expect
+
+    from crm_agents.composition import build_service
+
+    settings, url = app
+    service = build_service(settings)
+    customer = service.scores().query("risk_level == 'high'").customerID.iloc[0]
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(url)
+    page.get_by_role("tab", name="Ask").click()
+    question = page.locator("#question textarea")
+    question.fill(f"What is {customer}'s risk?")
+    question.press("Enter")
+    chat = page.locator("#chatbot")
+    expect(chat).to_contain_text("churn probability", timeout=30_000)
+    question.fill("What should we offer them?")
+    question.press("Enter")
+    expect(chat).to_contain_text(f"Best offer for {customer}", timeout=30_000)
+    page.reload()  # the thread id lives in the browser, the thread in the checkpointer
+    page.get_by_role("tab", name="Ask").click()
+    expect(page.locator("#chatbot")).to_contain_text(f"Best offer for {customer}", timeout=30_000)
+    page.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -14,10 +15,15 @@ from data.schema import CUSTOMER_ID_EXAMPLE
 from ui import views
 from ui.backend import Backend
 
+#: Thread ids are made here (uuid4 hex); anything else from the browser starts a new thread.
+_THREAD_ID = re.compile(r"[0-9a-f]{32}")
+_STORAGE_KEY = "crm-agents-chat-thread"
+_READ_THREAD = f"() => [localStorage.getItem('{_STORAGE_KEY}')]"
+_KEEP_THREAD = f"(thread) => {{ if (thread) localStorage.setItem('{_STORAGE_KEY}', thread); }}"
+
 
 @dataclass(frozen=True)
 class AskTab:
-    thread_store: gr.BrowserState
     thread: gr.Textbox
     chatbot: gr.Chatbot
     question: gr.Textbox
@@ -27,7 +33,6 @@ class AskTab:
 
 def build(lang: Language) -> AskTab:
     with gr.Tab(t("ui.ask.tab", lang)):
-        thread_store = gr.BrowserState(None, storage_key="crm-agents-chat-thread")
         thread = gr.Textbox(visible=False)
         chatbot = gr.Chatbot(label=t("ui.ask.chat", lang), height=480, elem_id="chatbot")
         with gr.Row():
@@ -35,10 +40,11 @@ def build(lang: Language) -> AskTab:
                 placeholder=t("ui.ask.placeholder", lang, example=CUSTOMER_ID_EXAMPLE),
                 show_label=False,
                 scale=4,
+                elem_id="question",
             )
             ask_button = gr.Button(t("ui.ask.ask", lang), variant="primary", scale=0)
             new_button = gr.Button(t("ui.ask.new", lang), scale=0)
-    return AskTab(thread_store, thread, chatbot, question, ask_button, new_button)
+    return AskTab(thread, chatbot, question, ask_button, new_button)
 
 
 def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> None:
@@ -57,13 +63,13 @@ def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> 
         return history(thread_id, lang), "", thread_id
 
     def load_thread(thread_id: str | None):
-        """The stored conversation of a thread (a new thread when there is none)."""
-        thread_id = thread_id or uuid.uuid4().hex
-        return thread_id, thread_id, history(thread_id, backend.settings.language)
+        """The stored conversation of the browser's thread (a new thread when it has none)."""
+        if not _THREAD_ID.fullmatch(thread_id or ""):
+            thread_id = uuid.uuid4().hex
+        return thread_id, history(thread_id, backend.settings.language)
 
     def new_thread():
-        thread_id = uuid.uuid4().hex
-        return thread_id, thread_id, []
+        return uuid.uuid4().hex, []
 
     asked = dict(
         fn=ask,
@@ -72,9 +78,12 @@ def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> 
     )
     tab.ask_button.click(**asked, api_name="ask")
     tab.question.submit(**asked, api_name=False)
-    threads = [tab.thread, tab.thread_store, tab.chatbot]
+    threads = [tab.thread, tab.chatbot]
     tab.new_button.click(new_thread, None, threads, api_name=False)
-    demo.load(load_thread, tab.thread_store, threads, api_name="load_thread")
+    # The browser keeps its thread id in localStorage, read before the load handler runs and
+    # written whenever the thread changes, so a reload (or a restart) reopens the conversation.
+    demo.load(load_thread, tab.thread, threads, api_name="load_thread", js=_READ_THREAD)
+    tab.thread.change(None, tab.thread, None, js=_KEEP_THREAD, api_name=False)
 
 
 def example_placeholder(backend: Backend) -> gr.Textbox:
