@@ -19,7 +19,7 @@ from langgraph.runtime import Runtime
 
 from agents.breaker import CircuitBreaker
 from agents.chat.answers import Reference, answer
-from agents.chat.intents import language_of, parse, planned_calls
+from agents.chat.intents import language_of, parse, parts_of, planned_calls
 from agents.chat.memory import remembered_language, with_subjects
 from agents.context import Context
 from agents.grounding import numbers_in, ungrounded_numbers
@@ -68,34 +68,41 @@ def offline_reply(
 ) -> AIMessage:
     question, turn = this_turn(messages)
     text = _text(question)
-    parsed = parse(text, language, remembered_language(messages))
-    intent = with_subjects(parsed, text, messages)
-    if isinstance(intent, tuple):  # several customers discussed, one needed: ask which
-        candidates = t("list.separator", parsed.language).join(intent)
-        which = t("chat.which_one", parsed.language, candidates=candidates)
-        meta = {"backend": OFFLINE_ROUTER, "language": parsed.language}
-        return AIMessage(content=which, response_metadata=meta)
+    lang = parse(text, language, remembered_language(messages)).language
+    intents = [with_subjects(i, text, messages) for i in parts_of(text, lang)]
+    meta = {"backend": OFFLINE_ROUTER, "language": lang}
+    unclear = next((i for i in intents if isinstance(i, tuple)), None)
+    if unclear is not None:  # several customers discussed, one needed: ask which
+        candidates = t("list.separator", lang).join(unclear)
+        return AIMessage(
+            content=t("chat.which_one", lang, candidates=candidates), response_metadata=meta
+        )
     done = tool_results(turn)
     routed_before = any(
         isinstance(m, AIMessage) and m.response_metadata.get("backend") == OFFLINE_ROUTER
         for m in turn
     )
-    missing = [
-        (name, args)
-        for name, args in planned_calls(intent)
-        if not any(n == name and a == args for n, a, _ in done)
-    ]
-    meta = {"backend": OFFLINE_ROUTER, "language": intent.language}
+    planned = [call for intent in intents for call in planned_calls(intent)]
+    missing: list[tuple[str, dict]] = []
+    for name, args in planned:
+        answered = any(n == name and a == args for n, a, _ in done)
+        if not answered and (name, args) not in missing:
+            missing.append((name, args))
     if missing and not routed_before:
         calls = [
             {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:12]}", "type": "tool_call"}
             for name, args in missing
         ]
         return AIMessage(content="", tool_calls=calls, response_metadata=meta)
-    results: dict[str, list] = {}
-    for name, _, payload in done:
-        results.setdefault(name, []).append(payload)
-    return AIMessage(content=answer(intent, results, reference), response_metadata=meta)
+    replies = []
+    for intent in intents:
+        mine = planned_calls(intent)
+        results: dict[str, list] = {}
+        for name, args, payload in done:
+            if (name, args) in mine:
+                results.setdefault(name, []).append(payload)
+        replies.append(answer(intent, results, reference))
+    return AIMessage(content="\n\n".join(replies), response_metadata=meta)
 
 
 def grounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:

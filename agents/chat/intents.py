@@ -6,7 +6,7 @@ to make, and the same question always gets the same answer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from agents.chat.queries import (
@@ -220,3 +220,30 @@ def planned_calls(intent: Intent) -> list[tuple[str, dict]]:
         case "query":
             return [("query_customers", dict(intent.query))]
     return []
+
+
+#: Where a question may hold a second one: a question mark, a semicolon, or "and" / 還有 /
+#: 另外 before a question word.
+_SECOND_PART = re.compile(
+    r"(?<=[?？;；。])\s*|\s+(?:and|also|then)\s+(?=(?:what|why|how|which|who|write|draft|"
+    r"give|list|show|compare)\b)|[，,]\s*(?:還有|另外|並且|以及|再)",
+    re.IGNORECASE,
+)
+
+
+def parts_of(question: str, language: Language) -> list[Intent]:
+    """The question's intents: one, or one per part of a two-part question ("What is X's
+    risk and what should we offer them?"). A later part without a customer is about the
+    customers of the part before it."""
+    whole = parse(question, language, language)
+    pieces = [p for p in _SECOND_PART.split(question) if p and p.strip()]
+    if len(pieces) < 2:
+        return [whole]
+    parts = [parse(p, language, language) for p in pieces]
+    if any(p.kind in ("help", "read_only") for p in parts):
+        return [whole]
+    for i, part in enumerate(parts[1:], start=1):
+        earlier = parts[i - 1].customer_ids
+        if part.needs_customer and not part.customer_ids and earlier:
+            parts[i] = replace(part, customer_ids=earlier)
+    return parts

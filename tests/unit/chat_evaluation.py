@@ -235,6 +235,19 @@ def conversations(app: Assembly) -> list[Conversation]:
             ("How many medium-risk customers are there?",),
             (_count(int((table.risk_level == "medium").sum())),),
         ),
+        Conversation(
+            "two parts, one customer",
+            (f"What is {x}'s risk and what should we offer them?",),
+            (_pct(px), best_en),
+        ),
+        Conversation(
+            "two parts in Chinese", (f"{x} 的風險多高？還有該提供什麼方案？",), (_pct(px), best_zh)
+        ),
+        Conversation(
+            "two segment questions",
+            ("How many high-risk customers are there and what is the churn rate by contract?",),
+            (_count(n_high), *(_pct(v) for v in by_contract)),
+        ),
         Conversation("zh median tenure", ("客戶在網月數的中位數",), (f"{median_tenure:,.2f}",)),
     ]
     return cases

@@ -131,3 +131,18 @@ def test_the_subjects_are_those_of_the_latest_turn_about_customers():
 
 def _call(customer_id: str) -> dict:
     return {"name": "predict_churn", "args": {"customer_id": customer_id}, "id": "c1"}
+
+
+def test_a_two_part_question_is_answered_in_two_parts_about_the_same_customer(chat, demo):
+    [customer] = _customers(demo, "high")
+    calls, answer = _turn(chat, f"What is {customer}'s risk and what should we offer them?")
+    assert [name for name, _ in calls] == ["predict_churn", "segment_value", "evaluate_offers"]
+    assert all(args["customer_id"] == customer for _, args in calls)
+    assert "churn probability" in answer and "Best offer" in answer
+
+
+def test_a_question_with_and_inside_a_segment_stays_one_question():
+    from agents.chat.intents import parts_of
+
+    [intent] = parts_of("How many customers have tech support and fiber?", "en")
+    assert intent.kind == "query"
