@@ -68,6 +68,8 @@ def _why(a: dict, lang: Language) -> str:
 
 def _offer(e: dict, lang: Language, playbook: Playbook) -> str:
     if not e["options"]:
+        if e["risk_level"] == "low":  # no offer is meant for them: not a budget question
+            return t("chat.low_risk_no_offer", lang, customer_id=e["customer_id"])
         return t("chat.no_offer", lang, customer_id=e["customer_id"])
     best, rest = e["options"][0], e["options"][1:3]
     lines = [

@@ -75,6 +75,12 @@ def conversations(app: Assembly) -> list[Conversation]:
         Conversation("what-if", (f"What if {x} moved to a one-year contract?",), (_pct(after_1y),)),
         Conversation("compare", (f"Compare {x} and {y}",), (_pct(px), _pct(py))),
         Conversation("low risk, no message", (f"Write the email for {z}",), ("monitor",)),
+        Conversation(
+            "low risk, no offer",
+            (f"What should we offer {z}?",),
+            ("low risk", "monitor"),
+            ("budget",),
+        ),
         Conversation("model", ("How good is the model?",), ("ROC-AUC",)),
         Conversation("read-only", (f"Delete customer {x}",), ("only read",)),
         Conversation("out of scope", ("What's the weather?",), ("I can answer",)),
