@@ -20,7 +20,7 @@ from langgraph.runtime import Runtime
 from agents.breaker import CircuitBreaker
 from agents.chat.answers import Reference, answer
 from agents.chat.intents import language_of, parse, parts_of, planned_calls
-from agents.chat.memory import remembered_language, with_subjects
+from agents.chat.memory import remembered_language, with_segment, with_subjects
 from agents.context import Context
 from agents.grounding import numbers_in, ungrounded_numbers
 from agents.llm import prompt
@@ -69,7 +69,9 @@ def offline_reply(
     question, turn = this_turn(messages)
     text = _text(question)
     lang = parse(text, language, remembered_language(messages)).language
-    intents = [with_subjects(i, text, messages) for i in parts_of(text, lang)]
+    intents = [
+        with_subjects(with_segment(i, text, messages), text, messages) for i in parts_of(text, lang)
+    ]
     meta = {"backend": OFFLINE_ROUTER, "language": lang}
     unclear = next((i for i in intents if isinstance(i, tuple)), None)
     if unclear is not None:  # several customers discussed, one needed: ask which

@@ -75,11 +75,16 @@ _WRITES = (
     "drop table",
     "set the",
     "cancel",
+    "send ",
+    "blast",
     "刪除",
     "修改",
     "更新",
     "移除",
     "取消",
+    "寄出",
+    "發送",
+    "寄送",
 )
 _TOP_ZH = re.compile(r"前\s*\d+|\d+\s*(名|位|個)")
 

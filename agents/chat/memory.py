@@ -17,6 +17,7 @@ from importlib import resources
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
 
 from agents.chat.intents import CUSTOMER_ID, Intent
+from agents.chat.queries import filters_in, measures_in
 from core.types import Language
 
 _VOCABULARY = tomllib.loads(
@@ -102,3 +103,35 @@ def with_subjects(
         kind = "risk" if intent.kind == "help" else intent.kind
         return replace(intent, kind=kind, customer_ids=subjects)
     return subjects
+
+
+def last_query(messages: list[AnyMessage]) -> dict | None:
+    """The arguments of the latest segment question (query_customers) before this one."""
+    for turn in reversed(earlier_turns(messages)):
+        for m in reversed(turn):
+            if isinstance(m, AIMessage):
+                for call in reversed(m.tool_calls):
+                    if call["name"] == "query_customers":
+                        return dict(call["args"])
+    return None
+
+
+def with_segment(intent: Intent, question: str, messages: list[AnyMessage]) -> Intent:
+    """ "The same for fiber customers": the last segment question, its filters replaced (per
+    column) or extended by the ones this question names."""
+    if intent.customer_ids or intent.kind not in ("help", "query", "risk", "top"):
+        return intent
+    if measures_in(question):  # a figure of its own: a new question, not the last one again
+        return intent
+    text = f" {question.casefold()} "
+    again = any(w in text for w in _VOCABULARY["same_again"]["en"]) or any(
+        w in question for w in _VOCABULARY["same_again"]["zh"]
+    )
+    previous = last_query(messages) if again else None
+    named = filters_in(question)
+    if previous is None or not named:
+        return intent
+    kept = [
+        f for f in previous.get("filters", []) if f["column"] not in {n["column"] for n in named}
+    ]
+    return replace(intent, kind="query", query={**previous, "filters": [*kept, *named]})

@@ -83,6 +83,11 @@ def conversations(app: Assembly) -> list[Conversation]:
         ),
         Conversation("model", ("How good is the model?",), ("ROC-AUC",)),
         Conversation("read-only", (f"Delete customer {x}",), ("only read",)),
+        Conversation(
+            "send is refused with the way to do it",
+            (f"Send the SMS to {x} now",),
+            ("only read", "crm-agents batch"),
+        ),
         Conversation("out of scope", ("What's the weather?",), ("I can answer",)),
         # ---- many customers, English ---------------------------------------------------
         Conversation("top 5", ("Top 5 at-risk customers",), tuple(top5)),
@@ -143,6 +148,7 @@ def conversations(app: Assembly) -> list[Conversation]:
         Conversation("zh low risk", (f"幫 {z} 寫郵件",), ("低風險",)),
         Conversation("zh model", ("模型的準確度如何？",), ("ROC-AUC", "模型")),
         Conversation("zh read-only", (f"刪除客戶 {x}",), ("只能讀取",)),
+        Conversation("zh send refused", (f"把簡訊發送給 {x}",), ("只能讀取", "批次")),
         Conversation("zh out of scope", ("今天天氣如何？",), ("我可以回答",)),
         # ---- many customers, Chinese ---------------------------------------------------
         Conversation(
@@ -253,6 +259,16 @@ def conversations(app: Assembly) -> list[Conversation]:
             "two segment questions",
             ("How many high-risk customers are there and what is the churn rate by contract?",),
             (_count(n_high), *(_pct(v) for v in by_contract)),
+        ),
+        Conversation(
+            "the same for another segment",
+            ("What is the churn rate of fiber customers?", "The same for DSL customers"),
+            (_pct((table[table.InternetService == "DSL"].Churn == "Yes").mean()),),
+        ),
+        Conversation(
+            "zh same for a segment",
+            ("高風險客戶有幾位？", "高價值客戶呢？"),
+            (_count(int(((table.risk_level == "high") & (table.value_tier == "high")).sum())),),
         ),
         Conversation("zh median tenure", ("客戶在網月數的中位數",), (f"{median_tenure:,.2f}",)),
     ]
