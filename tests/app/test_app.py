@@ -119,7 +119,8 @@ def test_a_chat_thread_survives_an_app_restart(tmp_path):
     settings = settings.model_copy(update={"port": app_settings(tmp_path).port})
     demo, url = start(settings)
     try:
-        _, history = Client(url, verbose=False).predict(thread, api_name="/load_thread")
+        client = Client(url, verbose=False)
+        _, history = client.predict(thread, "[]", api_name="/load_thread")
         questions = [m for m in history if m["role"] == "user"]
         assert questions and "How good is the model?" in str(questions[0]["content"])
     finally:

@@ -96,3 +96,28 @@ def test_a_follow_up_in_the_ask_tab_resolves_the_customer_and_survives_a_reload(
     page.get_by_role("tab", name="Ask").click()
     expect(page.locator("#chatbot")).to_contain_text(f"Best offer for {customer}", timeout=30_000)
     page.close()
+
+
+def test_earlier_conversations_are_listed_by_their_first_question_and_reopen(browser, app):
+    from playwright.sync_api import expect
+
+    _, url = app
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(url)
+    page.get_by_role("tab", name="Ask").click()
+    question = page.locator("#question textarea")
+    question.fill("How good is the model?")
+    question.press("Enter")
+    expect(page.locator("#chatbot")).to_contain_text("ROC-AUC", timeout=30_000)
+    page.get_by_role("button", name="New conversation").click()
+    expect(page.locator("#chatbot")).not_to_contain_text("ROC-AUC", timeout=10_000)
+    question.fill("Top 5 at-risk customers")
+    question.press("Enter")
+    expect(page.locator("#chatbot")).to_contain_text("match in all", timeout=30_000)
+    page.locator("#past input").click()
+    options = page.locator("#past [role=option]")
+    expect(options).to_have_count(2, timeout=10_000)
+    options.filter(has_text="How good is the model?").click()
+    expect(page.locator("#chatbot")).to_contain_text("ROC-AUC", timeout=10_000)
+    expect(page.locator("#chatbot")).not_to_contain_text("match in all")
+    page.close()

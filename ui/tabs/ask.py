@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -17,14 +18,31 @@ from ui.backend import Backend
 
 #: Thread ids are made here (uuid4 hex); anything else from the browser starts a new thread.
 _THREAD_ID = re.compile(r"[0-9a-f]{32}")
-_STORAGE_KEY = "crm-agents-chat-thread"
-_READ_THREAD = f"() => [localStorage.getItem('{_STORAGE_KEY}')]"
-_KEEP_THREAD = f"(thread) => {{ if (thread) localStorage.setItem('{_STORAGE_KEY}', thread); }}"
+#: How many of this browser's conversations the picker lists, latest first.
+PAST_THREADS = 20
+_CURRENT, _KNOWN = "crm-agents-chat-thread", "crm-agents-chat-threads"
+# The browser keeps its current thread id and the ids of its threads in localStorage: read
+# before the load handler runs, written whenever the thread changes. Only this browser's
+# threads are ever listed; the server lists nothing it was not given.
+_READ_THREADS = (
+    f"() => [localStorage.getItem('{_CURRENT}'), localStorage.getItem('{_KNOWN}') || '[]']"
+)
+_KEEP_THREAD = f"""(thread) => {{
+  if (!thread) return [localStorage.getItem('{_KNOWN}') || '[]'];
+  localStorage.setItem('{_CURRENT}', thread);
+  let known = [];
+  try {{ known = JSON.parse(localStorage.getItem('{_KNOWN}') || '[]'); }} catch (e) {{}}
+  known = [thread, ...known.filter((id) => id !== thread)].slice(0, {PAST_THREADS});
+  localStorage.setItem('{_KNOWN}', JSON.stringify(known));
+  return [JSON.stringify(known)];
+}}"""
 
 
 @dataclass(frozen=True)
 class AskTab:
     thread: gr.Textbox
+    known: gr.Textbox
+    past: gr.Dropdown
     chatbot: gr.Chatbot
     question: gr.Textbox
     ask_button: gr.Button
@@ -34,6 +52,10 @@ class AskTab:
 def build(lang: Language) -> AskTab:
     with gr.Tab(t("ui.ask.tab", lang)):
         thread = gr.Textbox(visible=False)
+        known = gr.Textbox(visible=False)
+        past = gr.Dropdown(
+            [], value=None, label=t("ui.ask.past", lang), interactive=True, elem_id="past"
+        )
         chatbot = gr.Chatbot(label=t("ui.ask.chat", lang), height=480, elem_id="chatbot")
         with gr.Row():
             question = gr.Textbox(
@@ -44,7 +66,7 @@ def build(lang: Language) -> AskTab:
             )
             ask_button = gr.Button(t("ui.ask.ask", lang), variant="primary", scale=0)
             new_button = gr.Button(t("ui.ask.new", lang), scale=0)
-    return AskTab(thread, chatbot, question, ask_button, new_button)
+    return AskTab(thread, known, past, chatbot, question, ask_button, new_button)
 
 
 def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> None:
@@ -62,10 +84,32 @@ def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> 
             )
         return history(thread_id, lang), "", thread_id
 
-    def load_thread(thread_id: str | None):
+    def load_thread(thread_id: str | None, known: str | None = None):
         """The stored conversation of the browser's thread (a new thread when it has none)."""
         if not _THREAD_ID.fullmatch(thread_id or ""):
             thread_id = uuid.uuid4().hex
+        return thread_id, history(thread_id, backend.settings.language)
+
+    def past_threads(known: str | None) -> gr.Dropdown:
+        """This browser's earlier conversations, each named by its first question."""
+        try:
+            ids = [i for i in json.loads(known or "[]") if _THREAD_ID.fullmatch(str(i))]
+        except (json.JSONDecodeError, TypeError):
+            ids = []
+        choices = []
+        for thread_id in ids[:PAST_THREADS]:
+            config = {"configurable": {"thread_id": thread_id}}
+            messages = backend.chat.get_state(config).values.get("messages", [])
+            first = next((m for m in messages if isinstance(m, HumanMessage)), None)
+            if first is not None:
+                title = str(first.content).replace("\n", " ")
+                choices.append((title[:60] + ("…" if len(title) > 60 else ""), thread_id))
+        return gr.Dropdown(choices=choices, value=None)
+
+    def open_thread(thread_id: str | None):
+        """A conversation picked from the list."""
+        if not _THREAD_ID.fullmatch(thread_id or ""):
+            return gr.skip(), gr.skip()
         return thread_id, history(thread_id, backend.settings.language)
 
     def new_thread():
@@ -76,14 +120,17 @@ def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> 
         inputs=[tab.question, tab.thread, language],
         outputs=[tab.chatbot, tab.question, tab.thread],
     )
-    tab.ask_button.click(**asked, api_name="ask")
-    tab.question.submit(**asked, api_name=False)
+    listed = dict(fn=past_threads, inputs=tab.known, outputs=tab.past, api_name=False)
+    tab.ask_button.click(**asked, api_name="ask").then(**listed)
+    tab.question.submit(**asked, api_name=False).then(**listed)
     threads = [tab.thread, tab.chatbot]
     tab.new_button.click(new_thread, None, threads, api_name=False)
-    # The browser keeps its thread id in localStorage, read before the load handler runs and
-    # written whenever the thread changes, so a reload (or a restart) reopens the conversation.
-    demo.load(load_thread, tab.thread, threads, api_name="load_thread", js=_READ_THREAD)
-    tab.thread.change(None, tab.thread, None, js=_KEEP_THREAD, api_name=False)
+    tab.past.select(open_thread, tab.past, threads, api_name=False)
+    demo.load(
+        load_thread, [tab.thread, tab.known], threads, api_name="load_thread", js=_READ_THREADS
+    )
+    tab.thread.change(None, tab.thread, tab.known, js=_KEEP_THREAD, api_name=False)
+    tab.known.change(**listed)
 
 
 def example_placeholder(backend: Backend) -> gr.Textbox:
