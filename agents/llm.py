@@ -23,6 +23,14 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel
 
 from agents.breaker import CircuitBreaker
+from agents.llm_compat import (
+    ACCEPTED_METHODS,
+    compatible_http_client,
+    endpoint_key,
+    method_refused,
+    retryable,
+    structured_method,
+)
 from agents.trace import LLMCall, TraceStep
 from core.i18n import t
 from core.settings import Settings
@@ -48,8 +56,9 @@ class Written(Generic[Draft]):
     fallback: str | None = None
 
 
-def chat_client(settings: Settings, max_retries: int):
-    """`ChatOpenAI` on the configured endpoint: the one place the client is built."""
+def chat_client(settings: Settings, max_retries: int, max_tokens: int | None = None):
+    """`ChatOpenAI` on the configured endpoint: the one place the client is built. Every call
+    carries `max_tokens`: without it a small local model may write until its context is full."""
     from langchain_openai import ChatOpenAI  # only when an endpoint is configured
 
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
@@ -61,6 +70,8 @@ def chat_client(settings: Settings, max_retries: int):
         temperature=settings.llm_temperature,
         timeout=settings.llm_timeout,
         max_retries=max_retries,
+        max_tokens=max_tokens or settings.llm_max_tokens.get("chat", 800),
+        http_client=compatible_http_client(settings.llm_timeout),
     )
 
 
@@ -106,9 +117,16 @@ class OpenAIWriter:
 
     def __init__(self, settings: Settings, breaker: CircuitBreaker | None = None) -> None:
         self.settings = settings
-        self.chat = chat_client(settings, max_retries=0)  # retries are ours: each is checked
         self.breaker = breaker or CircuitBreaker()
         self.name = f"{settings.llm_model} @ {self.host}"
+        self._clients: dict[str, object] = {}
+
+    def _client(self, node: str):
+        """One client per node, each with that node's token limit; retries are ours."""
+        if node not in self._clients:
+            limit = self.settings.llm_max_tokens.get(node, 800)
+            self._clients[node] = chat_client(self.settings, max_retries=0, max_tokens=limit)
+        return self._clients[node]
 
     @property
     def host(self) -> str:
@@ -145,63 +163,89 @@ class OpenAIWriter:
         reason = self.breaker.open_reason()
         if reason is not None:
             return self._offline(offline, [], f"{self.name} skipped: {reason}")
-        structured = self.chat.with_structured_output(
-            schema, method=self.settings.llm_structured_method, include_raw=True
+        endpoint = endpoint_key(self.settings)
+        method = structured_method(self.settings)
+        question = HumanMessage(
+            f"Language: {t(f'language.{language}', 'en')}\nFacts:\n"
+            + json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
         )
-        messages = [
-            SystemMessage(prompt("system") + "\n\n" + prompt(node)),
-            HumanMessage(
-                f"Language: {t(f'language.{language}', 'en')}\nFacts:\n"
-                + json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
-            ),
-        ]
+        structured, messages = self._ask(node, schema, method, question)
         deadline = time.monotonic() + budget - spent_s
         calls: list[LLMCall] = []
-        problem = "no attempt made"
-        for attempt in range(1, self.settings.llm_retries + 2):
+        problem, attempts = "no attempt made", 0
+        while attempts <= self.settings.llm_retries:
             left = deadline - time.monotonic()
             if left <= 0:
                 problem = f"the LLM time budget of {budget:g} s for this analysis ran out"
                 break
-            t0 = time.perf_counter()
-            usage: dict = {}
+            t0, usage, draft, final, answered = time.perf_counter(), {}, None, False, False
+            attempts += 1
             try:
                 answer = _CALLS.submit(structured.invoke, messages).result(timeout=left)
+                answered = True
                 usage = getattr(answer["raw"], "usage_metadata", None) or {}
                 draft = answer["parsed"]
                 if answer.get("parsing_error") or draft is None:
+                    draft = None
                     raise ValueError(f"invalid output: {answer.get('parsing_error')}")
-                problems = check(draft)
-                problem = "; ".join(problems)
+                problem = "; ".join(check(draft))
             except FutureTimeout:
-                draft = None
                 problem = f"no answer within the {budget:g} s LLM time budget of this analysis"
             except Exception as err:  # any failure of the endpoint is a reason to fall back
-                draft, problem = None, f"{type(err).__name__}: {err}"[:300]
+                problem = f"{type(err).__name__}: {err}"[:300]
+                following = method_refused(err, method)
+                if following is not None and self.settings.llm_structured_method == "auto":
+                    # The endpoint does not take this kind of structured output: the next
+                    # kind, now and for every later call to this endpoint. Not an attempt.
+                    calls.append(self._call(attempts, f"{method} refused: {problem}", {}, t0))
+                    method = ACCEPTED_METHODS[endpoint] = following
+                    structured, messages = self._ask(node, schema, method, question)
+                    attempts -= 1
+                    continue
+                if not retryable(err):
+                    problem += " (not retried: the same request would fail the same way)"
+                    final = True
+            calls.append(self._call(attempts, problem or "ok", usage, t0))
             problem = self.settings.redact(problem)
-            calls.append(
-                LLMCall(
-                    model=self.settings.llm_model,
-                    attempt=attempt,
-                    outcome=problem or "ok",
-                    input_tokens=usage.get("input_tokens", 0),
-                    output_tokens=usage.get("output_tokens", 0),
-                    total_tokens=usage.get("total_tokens", 0),
-                    duration_ms=(time.perf_counter() - t0) * 1e3,
-                )
-            )
             if draft is not None and not problem:
                 self.breaker.record_success()
+                ACCEPTED_METHODS[endpoint] = method
                 return Written(draft=draft, written_by=self.name, llm_calls=calls)
             self.breaker.record_failure(problem)
-            if self.breaker.open_reason() is not None:  # opened now or by another caller
+            if final or self.breaker.open_reason() is not None:  # opened now or elsewhere
                 break
-            messages = [
-                *messages[:2],
-                HumanMessage(f"Your previous answer was rejected: {problem}. Answer again."),
-            ]
+            if answered:  # a wrong answer may come out right: say what was wrong
+                messages = [
+                    *messages[:2],
+                    HumanMessage(f"Your previous answer was rejected: {problem}. Answer again."),
+                ]
         return self._offline(
-            offline, calls, f"{self.name} failed {len(calls)} time(s), last: {problem}"
+            offline, calls, f"{self.name} failed {attempts} time(s), last: {problem}"
+        )
+
+    def _ask(self, node: str, schema: type[Draft], method: str, question: HumanMessage):
+        """The structured runnable for `method` and the messages that go with it."""
+        system = prompt("system") + "\n\n" + prompt(node)
+        if method == "json_mode":  # the server checks only that it is JSON: give the schema
+            shape = json.dumps(schema.model_json_schema(), separators=(",", ":"))
+            system += (
+                f'\n\nAnswer with one JSON object valid against the JSON schema "{schema.__name__}"'
+                f" and nothing else: {shape}"
+            )
+        structured = self._client(node).with_structured_output(
+            schema, method=method, include_raw=True
+        )
+        return structured, [SystemMessage(system), question]
+
+    def _call(self, attempt: int, outcome: str, usage: dict, t0: float) -> LLMCall:
+        return LLMCall(
+            model=self.settings.llm_model,
+            attempt=attempt,
+            outcome=self.settings.redact(outcome),
+            input_tokens=usage.get("input_tokens", 0),
+            output_tokens=usage.get("output_tokens", 0),
+            total_tokens=usage.get("total_tokens", 0),
+            duration_ms=(time.perf_counter() - t0) * 1e3,
         )
 
 

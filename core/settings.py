@@ -35,7 +35,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = PROJECT_ROOT / "state"
 _API_KEY = re.compile(r"\b(?:sk|pk|key)-[A-Za-z0-9*_\-.]{4,}")
 
-StructuredOutputMethod = Literal["json_schema", "function_calling"]
+StructuredOutputMethod = Literal["auto", "json_schema", "json_mode", "function_calling"]
 
 
 #: Settings whose environment variable is not `CRM_` + the name in capitals.
@@ -187,8 +187,19 @@ class Settings(BaseSettings):
     )
     llm_retries: int = Field(default=1, ge=0, le=5, description="Retries before falling back")
     llm_structured_method: StructuredOutputMethod = Field(
-        default="json_schema",
-        description="json_schema for OpenAI; function_calling for servers that reject it",
+        default="auto",
+        description="auto: json_schema, else json_mode (schema in the prompt), else "
+        "function_calling, as the endpoint accepts; found once per endpoint",
+    )
+    llm_max_tokens: dict[str, int] = Field(
+        default_factory=lambda: {
+            "analyst": 400,
+            "reasoning": 700,
+            "campaign": 400,
+            "communication": 1000,
+            "chat": 800,
+        },
+        description="Most tokens one answer may take, per node and for the chat (JSON)",
     )
 
     @property

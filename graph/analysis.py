@@ -23,6 +23,7 @@ from agents.campaign import campaign
 from agents.communication import communication
 from agents.context import Context
 from agents.kit import Kits
+from agents.llm import OFFLINE
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.reasoning import reasoning
 from agents.state import AnalysisInput, AnalysisOutput, AnalysisState
@@ -78,7 +79,19 @@ class AnalysisResult(BaseModel):
     trace: list[TraceStep]
 
 
+def who_wrote(configured: str, trace: list[TraceStep]) -> str:
+    """Who actually wrote the texts: the configured writer, the offline writer that replaced
+    it, or both (the trace says which section each wrote)."""
+    writers = {s.written_by for s in trace if s.written_by}
+    if configured == OFFLINE or writers <= {configured}:
+        return configured
+    if writers == {OFFLINE}:
+        return f"{OFFLINE} (fallback: {configured} failed)"
+    return f"{configured} (some sections by the {OFFLINE})"
+
+
 def _result(state: dict[str, Any], backend: str, nodes: tuple[str, ...]) -> AnalysisResult:
+    backend = who_wrote(backend, state["trace"])
     ran = [step.node for step in state["trace"]]
     skipped = [n for n in nodes if n not in ran]
     trace = list(state["trace"])

@@ -122,7 +122,8 @@ def build_chat_graph(
     model: Any | None = None,
 ) -> CompiledStateGraph:
     tools = chat_tools(kits, analyzer)
-    bound = model.bind_tools(tools) if model is not None else None
+    # "auto" said explicitly: some servers (llama.cpp) read a missing tool_choice as "none".
+    bound = model.bind_tools(tools, tool_choice="auto") if model is not None else None
     builder = StateGraph(ChatState, context_schema=Context)
     kit = kits.default
     breaker = getattr(kit.writer, "breaker", None)  # the analysis writer's, when an LLM

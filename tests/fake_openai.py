@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 import time
 from collections import defaultdict, deque
@@ -47,10 +48,17 @@ class Reply:
 Responder = Callable[[str, dict, dict], Reply]
 
 
+_JSON_MODE_SCHEMA = re.compile(r'valid against the JSON schema "(\w+)"')
+
+
 def schema_name(body: dict) -> str:
     fmt = body.get("response_format") or {}
     if fmt.get("type") == "json_schema":
         return fmt["json_schema"]["name"]
+    if fmt.get("type") == "json_object":  # the writer names the schema in its prompt
+        system = next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
+        found = _JSON_MODE_SCHEMA.search(system or "")
+        return found.group(1) if found else "chat"
     tools = body.get("tools") or []
     forced = (body.get("tool_choice") or {}) if isinstance(body.get("tool_choice"), dict) else {}
     if forced.get("function"):
@@ -123,6 +131,10 @@ class FakeOpenAI:
     host: str = "127.0.0.1"
     default: Responder = grounded
     requests: list[dict] = field(default_factory=list)
+    #: Behave like llama-cpp-python's server: refuse `json_schema` response formats (HTTP 422),
+    #: refuse assistant messages whose content is null (HTTP 500), and read a request with
+    #: tools but no `tool_choice` as one without tools.
+    like_llama_cpp: bool = False
     _queues: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -171,7 +183,28 @@ class FakeOpenAI:
             reply = reply(name, body, facts)
         return reply
 
+    def _refusal(self, body: dict) -> tuple[int, str] | None:
+        if not self.like_llama_cpp:
+            return None
+        if (body.get("response_format") or {}).get("type") == "json_schema":
+            return 422, (
+                "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+                "'msg': \"Input should be 'text' or 'json_object'\"}]"
+            )
+        for message in body.get("messages", []):
+            if message.get("role") == "assistant" and message.get("content") is None:
+                return 500, "'NoneType' object is not subscriptable"
+        return None
+
     def _answer(self, handler: BaseHTTPRequestHandler, body: dict) -> None:
+        refusal = self._refusal(body)
+        if refusal is not None:
+            with self._lock:
+                self.requests.append({"schema": "refused", "status": refusal[0], "body": body})
+            self._send(handler, refusal[0], {"error": {"message": refusal[1], "type": "error"}})
+            return
+        if self.like_llama_cpp and body.get("tools") and not body.get("tool_choice"):
+            body = {k: v for k, v in body.items() if k != "tools"}  # read as "no tools"
         name = schema_name(body)
         reply = self._next(name, body)
         record = {"schema": name, "status": reply.status, "body": body}

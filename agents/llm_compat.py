@@ -1,0 +1,96 @@
+"""What differs between OpenAI-compatible servers, found out and adapted to once per endpoint.
+
+- Structured output: `json_schema` (OpenAI, vLLM), else `json_mode` (the schema goes in the
+  prompt and pydantic validates the answer; llama.cpp's server), else `function_calling`. The
+  kind an endpoint accepted is remembered for the process.
+- Errors that cannot change on a retry (HTTP 4xx other than 408/409/429) are not retried.
+- Assistant messages that call tools are sent with `content: ""`, not `null`, which some
+  servers reject (HTTP 500).
+- The token limit is sent as `max_tokens` too (the client sends only `max_completion_tokens`,
+  which local servers ignore), except to OpenAI itself.
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from core.settings import Settings
+
+#: The order structured-output kinds are tried in when the settings say "auto".
+METHODS = ("json_schema", "json_mode", "function_calling")
+#: Endpoint → the structured-output kind it accepted (or the next to try after a refusal).
+ACCEPTED_METHODS: dict[str, str] = {}
+_ABOUT_THE_METHOD = ("response_format", "json_schema", "json_object", "tool")
+
+
+def endpoint_key(settings: Settings) -> str:
+    return f"{settings.openai_base_url or 'openai'}|{settings.llm_model}"
+
+
+def structured_method(settings: Settings) -> str:
+    if settings.llm_structured_method != "auto":
+        return settings.llm_structured_method
+    return ACCEPTED_METHODS.get(endpoint_key(settings), METHODS[0])
+
+
+def _status(err: Exception) -> int | None:
+    status = getattr(err, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def method_refused(err: Exception, method: str) -> str | None:
+    """The next structured-output kind to try when `err` says the server does not take
+    `method`, else None."""
+    if _status(err) not in (400, 422, 500) or method not in METHODS[:-1]:
+        return None
+    if not any(word in str(err).casefold() for word in _ABOUT_THE_METHOD):
+        return None
+    return METHODS[METHODS.index(method) + 1]
+
+
+def retryable(err: Exception) -> bool:
+    """False for a request the server refused as such: sending it again cannot help."""
+    status = _status(err)
+    return status is None or not (400 <= status < 500) or status in (408, 409, 429)
+
+
+class _CompatibleTransport(httpx.BaseTransport):
+    """Rewrites each chat request before it leaves (public httpx API; the LangChain client is
+    not touched)."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/chat/completions"):
+            body = json.loads(request.read() or b"{}")
+            changed = False
+            for message in body.get("messages", []):
+                if message.get("role") == "assistant" and message.get("content") is None:
+                    message["content"] = ""
+                    changed = True
+            limit = body.get("max_completion_tokens")
+            if limit and "max_tokens" not in body and request.url.host != "api.openai.com":
+                body["max_tokens"] = limit  # local servers read only the older name
+                changed = True
+            if changed:
+                headers = {
+                    k: v for k, v in request.headers.items() if k.lower() != "content-length"
+                }
+                request = httpx.Request(
+                    request.method,
+                    request.url,
+                    headers=headers,
+                    content=json.dumps(body).encode(),
+                    extensions=request.extensions,
+                )
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def compatible_http_client(timeout: float) -> httpx.Client:
+    return httpx.Client(transport=_CompatibleTransport(), timeout=timeout)

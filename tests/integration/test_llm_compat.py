@@ -1,0 +1,145 @@
+"""Adapting to what a real local server accepts, against the scripted server made to refuse what
+llama-cpp-python's server refuses: `json_schema` response formats, `content: null` on assistant
+tool-call messages, and a request with tools but no `tool_choice`."""
+
+from __future__ import annotations
+
+import pytest
+from fake_openai import FakeOpenAI, Reply
+from langchain_core.messages import HumanMessage
+
+from agents.llm import OFFLINE, OpenAIWriter
+from crm_agents.composition import assemble
+
+
+@pytest.fixture
+def llama_like():
+    server = FakeOpenAI(like_llama_cpp=True).start()
+    yield server
+    server.stop()
+
+
+def _assembly(demo_service, server, **overrides):
+    settings = demo_service.settings.model_copy(
+        update={
+            "openai_base_url": server.base_url,
+            "llm_model": f"local-{server.port}",  # a new endpoint: nothing remembered yet
+            "llm_timeout": 2.0,
+            "llm_retries": 1,
+            **overrides,
+        }
+    )
+    service = type(demo_service)(demo_service.data, demo_service.model, demo_service.card, settings)
+    return assemble(settings, service=service, writer=OpenAIWriter(settings))
+
+
+def _high_risk(service) -> str:
+    scored = service.scores()
+    return scored[scored.risk_level == "high"].customerID.iloc[0]
+
+
+def test_a_refused_json_schema_moves_to_json_mode_once_and_the_llm_still_writes(
+    demo_service, llama_like
+):
+    app = _assembly(demo_service, llama_like)
+    result = app.analyzer.run(_high_risk(demo_service))
+    assert all(s.written_by != OFFLINE for s in result.trace if s.status == "ran")
+    kinds = [(r["body"].get("response_format") or {}).get("type") for r in llama_like.requests]
+    assert kinds[0] == "json_schema" and kinds[1:] == ["json_object"] * (len(kinds) - 1)
+    first_step = next(s for s in result.trace if s.llm_calls)
+    assert "json_schema refused" in first_step.llm_calls[0].outcome
+
+
+def test_the_accepted_kind_is_remembered_for_the_endpoint(demo_service, llama_like):
+    app = _assembly(demo_service, llama_like)
+    app.analyzer.run(_high_risk(demo_service))
+    llama_like.reset()
+    app.analyzer.run(_high_risk(demo_service))
+    kinds = {(r["body"].get("response_format") or {}).get("type") for r in llama_like.requests}
+    assert kinds == {"json_object"}
+
+
+def test_json_mode_puts_the_schema_in_the_prompt(demo_service, llama_like):
+    app = _assembly(demo_service, llama_like)
+    app.analyzer.run(_high_risk(demo_service))
+    json_mode = [r for r in llama_like.requests if r["status"] == 200]
+    system = json_mode[0]["body"]["messages"][0]["content"]
+    assert 'valid against the JSON schema "AnalystDraft"' in system and '"summary"' in system
+
+
+def test_every_call_carries_the_nodes_token_limit(demo_service, llama_like):
+    limits = {"analyst": 111, "reasoning": 222, "campaign": 333, "communication": 444}
+    app = _assembly(demo_service, llama_like, llm_max_tokens={**limits, "chat": 555})
+    app.analyzer.run(_high_risk(demo_service))
+    sent = {
+        r["schema"]: r["body"].get("max_tokens") for r in llama_like.requests if r["status"] == 200
+    }
+    assert sent == {
+        "AnalystDraft": 111,
+        "ReasoningDraft": 222,
+        "CampaignDraft": 333,
+        "CommunicationDraft": 444,
+    }
+
+
+@pytest.mark.parametrize("status", [400, 401, 404])
+def test_a_refused_request_is_not_retried(demo_service, llama_like, status):
+    llama_like.script("AnalystDraft", Reply.error(status))
+    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    result = app.analyzer.run(_high_risk(demo_service))
+    analyst = next(s for s in result.trace if s.node == "analyst")
+    assert len(analyst.llm_calls) == 1 and analyst.written_by == OFFLINE
+    assert "not retried" in analyst.fallback
+    assert [r["schema"] for r in llama_like.requests].count("AnalystDraft") == 1
+
+
+def test_a_server_error_is_retried(demo_service, llama_like):
+    llama_like.script("AnalystDraft", Reply.error(503))
+    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    result = app.analyzer.run(_high_risk(demo_service))
+    analyst = next(s for s in result.trace if s.node == "analyst")
+    assert [c.outcome == "ok" for c in analyst.llm_calls] == [False, True]
+
+
+def test_the_chat_sends_tool_choice_and_empty_content_so_a_second_turn_works(
+    demo_service, llama_like
+):
+    customer = _high_risk(demo_service)
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "predict_churn", "arguments": f'{{"customer_id": "{customer}"}}'},
+    }
+    llama_like.script("chat", Reply(tool_calls=[call]), Reply("Done: see the tool result."))
+    llama_like.script("chat", Reply("The model is a logistic regression."))
+    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    config = {"configurable": {"thread_id": "t"}}
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from graph.chat import build_chat_graph, make_chat_model
+
+    chat = build_chat_graph(app.kits, app.analyzer, InMemorySaver(), make_chat_model(app.settings))
+    chat.invoke({"messages": [HumanMessage(f"What is {customer}'s risk?")]}, config)
+    state = chat.invoke({"messages": [HumanMessage("How good is the model?")]}, config)
+    assert all(r["status"] == 200 for r in llama_like.requests)
+    assert all(r["body"].get("tool_choice") == "auto" for r in llama_like.requests)
+    assert state["messages"][-1].content == "The model is a logistic regression."
+    assert state.get("fallback") is None
+
+
+def test_when_every_section_falls_back_the_result_says_the_offline_writer_wrote_it(
+    demo_service, llama_like
+):
+    for schema in ("AnalystDraft", "ReasoningDraft", "CampaignDraft", "CommunicationDraft"):
+        llama_like.script(schema, *[Reply.error(503)] * 2)
+    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    result = app.analyzer.run(_high_risk(demo_service))
+    configured = app.writer.describe()
+    assert result.backend == f"offline writer (fallback: {configured} failed)"
+
+
+def test_when_some_sections_fall_back_the_result_says_so(demo_service, llama_like):
+    llama_like.script("ReasoningDraft", *[Reply.error(503)] * 2)
+    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    result = app.analyzer.run(_high_risk(demo_service))
+    assert result.backend.endswith("(some sections by the offline writer)")
