@@ -6,6 +6,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Overwrite
 
 from agents.context import Context
+from agents.draft_checks import risk_word_problems
 from agents.grounding import fact_numbers, grounding_problems
 from agents.kit import Kits
 from agents.outputs import AnalystDraft, RiskAssessment
@@ -66,7 +67,10 @@ def analyst(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> d
         facts,
         language,
         offline=lambda: offline.analyst(facts, language),
-        check=lambda draft: grounding_problems(draft, fact_numbers(facts)),
+        check=lambda draft: [
+            *grounding_problems(draft, fact_numbers(facts)),
+            *risk_word_problems(draft, facts["risk_level"]),
+        ],
         spent_s=0.0,  # the first node: no LLM time spent yet in this run
     )
     risk = RiskAssessment(

@@ -77,7 +77,9 @@ def facts_of(body: dict) -> tuple[dict, str]:
 
 
 def grounded_draft(name: str, facts: dict, language_line: str) -> dict:
-    """A valid answer that quotes only figures from the facts."""
+    """A valid answer that quotes only figures from the facts, in the language asked for."""
+    if "Chinese" in language_line:
+        return _grounded_chinese(name, facts)
     if name == "AnalystDraft":
         return {
             "summary": f"Churn risk is {facts['probability_percent']:.0f}% "
@@ -117,6 +119,45 @@ def grounded_draft(name: str, facts: dict, language_line: str) -> dict:
                 {"objection": "Why me?", "answer": "Because you matter to us."},
             ],
             "call_close": "Thank you!",
+        }
+    raise KeyError(f"no grounded draft for {name}")
+
+
+def _grounded_chinese(name: str, facts: dict) -> dict:
+    words = {"high": "高", "medium": "中", "low": "低"}
+    if name == "AnalystDraft":
+        level, months = words[facts["risk_level"]], facts["horizon_months"]
+        return {
+            "summary": f"流失機率 {facts['probability_percent']:.0f}%，風險{level}。",
+            "detail": f"未來 {months} 個月約 {facts['value_at_risk']:,.2f} 元營收面臨風險。",
+        }
+    if name == "ReasoningDraft":
+        return {
+            "explanations": [f"{r['evidence']}，提高流失風險。" for r in facts["reasons"]],
+            "warning_signs": [s["evidence"] for s in facts["signals"]],
+            "background": "我們的長期客戶。",
+        }
+    if name == "CampaignDraft":
+        c = facts["chosen"]
+        return {
+            "why_it_fits": f"「{c['title']}」：流失機率由 {c['probability_before_percent']:.0f}% "
+            f"降至 {c['probability_after_percent']:.0f}%，成本 {c['total_cost']:.2f} 元。"
+        }
+    if name == "CommunicationDraft":
+        o = facts["offer"]
+        return {
+            "email_subject": o["title"],
+            "email_body": f"親愛的客戶您好：為您準備了專屬方案：{o['pitch']}。",
+            "sms": f"方案：{o['title']}"[:60],
+            "call_greeting": "您好！",
+            "call_reason": "感謝您的支持。",
+            "call_offer": o["pitch"],
+            "objections": [
+                {"objection": "太貴了", "answer": f"您的月費是 {o['price_during_offer']:.2f} 元。"},
+                {"objection": "現在不方便", "answer": "我們可以寄信給您。"},
+                {"objection": "為什麼是我？", "answer": "因為您對我們很重要。"},
+            ],
+            "call_close": "謝謝您！",
         }
     raise KeyError(f"no grounded draft for {name}")
 

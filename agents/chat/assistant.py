@@ -22,6 +22,7 @@ from agents.chat.answers import Reference, answer
 from agents.chat.intents import language_of, parse, parts_of, planned_calls
 from agents.chat.memory import remembered_language, with_segment, with_subjects
 from agents.context import Context
+from agents.draft_checks import text_problems
 from agents.grounding import numbers_in, ungrounded_numbers
 from agents.llm import prompt
 from agents.state import ChatState
@@ -169,6 +170,10 @@ def make_assistant(
             bad = grounded_in_turn(reply, messages)
             if bad:
                 reason = f"LLM answer had figures not in the tool results: {', '.join(bad)}"
+                return _offline_turn(messages, language, reason, reference)
+            wrong = text_problems(_text(reply), reply.response_metadata["language"], question)
+            if wrong:
+                reason = f"LLM answer refused: {'; '.join(wrong)}"
                 return _offline_turn(messages, language, reason, reference)
         return {"messages": [reply]}
 

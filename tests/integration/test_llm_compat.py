@@ -143,3 +143,59 @@ def test_when_some_sections_fall_back_the_result_says_so(demo_service, llama_lik
     app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
     result = app.analyzer.run(_high_risk(demo_service))
     assert result.backend.endswith("(some sections by the offline writer)")
+
+
+def test_a_draft_with_leaked_markup_falls_back_with_the_reason(demo_service, llama_like):
+    def leaky(name, body, facts):
+        from fake_openai import facts_of, grounded_draft
+
+        draft = grounded_draft(name, facts, facts_of(body)[1])
+        draft["summary"] = "<</SYS>> " + draft["summary"]
+        return Reply(draft)
+
+    llama_like.script("AnalystDraft", leaky, leaky)
+    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    result = app.analyzer.run(_high_risk(demo_service))
+    analyst = next(s for s in result.trace if s.node == "analyst")
+    assert analyst.written_by == OFFLINE and "template markup" in analyst.fallback
+
+
+def test_a_draft_calling_the_customer_by_another_risk_level_falls_back(demo_service, llama_like):
+    def wrong_level(name, body, facts):
+        from fake_openai import facts_of, grounded_draft
+
+        draft = grounded_draft(name, facts, facts_of(body)[1])
+        draft["detail"] += " A low risk customer."
+        return Reply(draft)
+
+    llama_like.script("AnalystDraft", wrong_level, wrong_level)
+    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    result = app.analyzer.run(_high_risk(demo_service))
+    analyst = next(s for s in result.trace if s.node == "analyst")
+    assert "calls the customer low risk" in analyst.fallback
+
+
+def test_a_chinese_analysis_is_written_by_the_llm_in_chinese(demo_service, llama_like):
+    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    result = app.analyzer.run(_high_risk(demo_service), language="zh-TW")
+    assert all(s.written_by != OFFLINE for s in result.trace if s.status == "ran")
+    assert "流失機率" in result.risk.summary
+
+
+@pytest.mark.parametrize("reply", ["", "What is the churn rate?"])
+def test_an_empty_or_echoed_chat_answer_is_replaced_with_the_reason(
+    demo_service, llama_like, reply
+):
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from graph.chat import build_chat_graph, make_chat_model
+
+    llama_like.script("chat", Reply(reply))
+    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    chat = build_chat_graph(app.kits, app.analyzer, InMemorySaver(), make_chat_model(app.settings))
+    state = chat.invoke(
+        {"messages": [HumanMessage("What is the churn rate?")]},
+        {"configurable": {"thread_id": "t"}},
+    )
+    assert "LLM answer refused" in state["fallback"]
+    assert state["messages"][-1].content not in ("", "What is the churn rate?")

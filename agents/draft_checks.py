@@ -1,0 +1,70 @@
+"""Checks of LLM text beyond its numbers: not empty, no template or role markup, in the
+language asked for, not an echo of the question, and a risk level that is the customer's own.
+Every LLM draft and chat answer passes these before it is used; a failure falls back to the
+offline writer with the reason in the trace."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from agents.grounding import text_fields
+from core.types import Language
+
+#: Chat-template and role markers small models leak into their text.
+_MARKUP = re.compile(
+    r"<</?SYS>>|\[/?INST\]|<\|[a-z_]+\|>|</?start_of_turn>|</?end_of_turn>|<bos>|<eos>|\{\{|\}\}",
+    re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LETTERS = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+_RISK_WORDS: dict[str, tuple[str, ...]] = {
+    "high": ("high risk", "high-risk", "高風險", "風險高"),
+    "medium": ("medium risk", "medium-risk", "moderate risk", "中風險", "風險中等"),
+    "low": ("low risk", "low-risk", "低風險", "風險低"),
+}
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def text_problems(text: str, language: Language, question: str | None = None) -> list[str]:
+    """What is wrong with one piece of LLM text, if anything."""
+    if not text.strip():
+        return ["empty text"]
+    problems = []
+    markup = _MARKUP.search(text)
+    if markup:
+        problems.append(f"template markup {markup.group(0)!r}")
+    letters = _LETTERS.findall(text)
+    chinese = sum(1 for c in letters if _CJK.match(c))
+    if language == "zh-TW" and letters and chinese / len(letters) < 0.3:
+        problems.append("not written in Traditional Chinese")
+    if language == "en" and letters and chinese / len(letters) > 0.3:
+        problems.append("not written in English")
+    if question is not None and _squeezed(text) == _squeezed(question):
+        problems.append("repeats the question")
+    return problems
+
+
+def draft_problems(draft: BaseModel, language: Language) -> list[str]:
+    """`text_problems` of every text field of a draft, each named once."""
+    found: list[str] = []
+    for text in text_fields(draft):
+        for problem in text_problems(text, language):
+            if problem not in found:
+                found.append(problem)
+    return found
+
+
+def risk_word_problems(draft: BaseModel, risk_level: str) -> list[str]:
+    """A risk level named in the text that is not the customer's."""
+    text = " ".join(text_fields(draft)).casefold()
+    wrong = [
+        level
+        for level, words in _RISK_WORDS.items()
+        if level != risk_level and any(w in text for w in words)
+    ]
+    return [f"calls the customer {level} risk; the model says {risk_level}" for level in wrong]
