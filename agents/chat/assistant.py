@@ -148,7 +148,10 @@ def make_assistant(
         messages = state["messages"]
         if model is None or context.backend == "offline":
             return {"messages": [offline_reply(messages, language, reference)]}
-        if state.get("fallback"):
+        _, turn = this_turn(messages)
+        if state.get("fallback") and any(
+            isinstance(m, AIMessage) and m.response_metadata.get("fallback") for m in turn
+        ):  # this turn already went offline: it stays there (a new turn tries the LLM again)
             return _offline_turn(messages, language, state["fallback"], reference)
         down = breaker.open_reason()
         if down is not None:
@@ -175,6 +178,6 @@ def make_assistant(
             if wrong:
                 reason = f"LLM answer refused: {'; '.join(wrong)}"
                 return _offline_turn(messages, language, reason, reference)
-        return {"messages": [reply]}
+        return {"messages": [reply], "fallback": None}
 
     return assistant

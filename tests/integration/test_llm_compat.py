@@ -199,3 +199,22 @@ def test_an_empty_or_echoed_chat_answer_is_replaced_with_the_reason(
     )
     assert "LLM answer refused" in state["fallback"]
     assert state["messages"][-1].content not in ("", "What is the churn rate?")
+
+
+def test_a_turn_after_a_replaced_answer_tries_the_llm_again_without_a_reset(
+    demo_service, llama_like
+):
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from graph.chat import build_chat_graph, make_chat_model
+
+    llama_like.script("chat", Reply(""), Reply("The model is a logistic regression."))
+    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    chat = build_chat_graph(app.kits, app.analyzer, InMemorySaver(), make_chat_model(app.settings))
+    config = {"configurable": {"thread_id": "t"}}
+    first = chat.invoke({"messages": [HumanMessage("How good is the model?")]}, config)
+    assert "empty text" in first["fallback"]
+    # The caller does not reset `fallback` (as a langgraph dev client would not).
+    second = chat.invoke({"messages": [HumanMessage("And how was it chosen?")]}, config)
+    assert second["messages"][-1].content == "The model is a logistic regression."
+    assert second["fallback"] is None
