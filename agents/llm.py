@@ -210,7 +210,8 @@ class OpenAIWriter:
             problem = self.settings.redact(problem)
             if draft is not None and not problem:
                 self.breaker.record_success()
-                ACCEPTED_METHODS[endpoint] = method
+                if self.settings.llm_structured_method == "auto":  # what "auto" found
+                    ACCEPTED_METHODS[endpoint] = method
                 return Written(draft=draft, written_by=self.name, llm_calls=calls)
             self.breaker.record_failure(problem)
             if final or self.breaker.open_reason() is not None:  # opened now or elsewhere

@@ -218,3 +218,13 @@ def test_a_turn_after_a_replaced_answer_tries_the_llm_again_without_a_reset(
     second = chat.invoke({"messages": [HumanMessage("And how was it chosen?")]}, config)
     assert second["messages"][-1].content == "The model is a logistic regression."
     assert second["fallback"] is None
+
+
+def test_a_forced_method_is_not_remembered_for_auto(demo_service, llama_like):
+    forced = _assembly(demo_service, llama_like, llm_structured_method="function_calling")
+    forced.analyzer.run(_high_risk(demo_service))
+    llama_like.reset()
+    _assembly(demo_service, llama_like).analyzer.run(_high_risk(demo_service))
+    assert (llama_like.requests[0]["body"].get("response_format") or {}).get(
+        "type"
+    ) == "json_schema"
