@@ -244,10 +244,11 @@ def test_an_llm_error_quoting_the_api_key_is_redacted_in_the_trace(demo_service,
     from fake_openai import Reply as R
     from pydantic import SecretStr
 
-    key = "sk-test-abcdef0123456789"
+    # Letters at the end: the key's last four must not turn up by chance in a duration.
+    key = "sk-test-abcdef0123456789WXYZ"
     server.script("AnalystDraft", R.error(401), R.error(401))
     context = _context(demo_service, server, openai_api_key=SecretStr(key))
     result = context.analyzer.run(_high_risk(demo_service))
     fallback = _step(result, "analyst").fallback
     assert "AuthenticationError" in fallback and "Incorrect API key provided: [secret]" in fallback
-    assert "sk-test-" not in result.model_dump_json() and "6789" not in result.model_dump_json()
+    assert "sk-test-" not in result.model_dump_json() and "WXYZ" not in result.model_dump_json()
