@@ -11,6 +11,7 @@ import typer
 from langchain_core.messages import AIMessage, HumanMessage
 from rich.markdown import Markdown
 
+from agents.chat.assistant import this_turn
 from core.types import Language
 from crm_agents.cli_common import DataOption, assemble_for, clear_errors, out, say, settings_with
 
@@ -35,9 +36,7 @@ def ask(
         if lang is not None:
             turn_input["language"] = lang
         state = assembly.chat.invoke(turn_input, {"configurable": {"thread_id": thread_id}})
-        messages = state["messages"]
-        start = max(i for i, m in enumerate(messages) if isinstance(m, HumanMessage))
-        turn = messages[start + 1 :]
+        _, turn = this_turn(state["messages"])
         reply = turn[-1]
         meta = reply.response_metadata
         result = {

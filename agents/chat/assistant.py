@@ -19,7 +19,7 @@ from langgraph.runtime import Runtime
 
 from agents.breaker import CircuitBreaker
 from agents.chat.answers import Reference, answer
-from agents.chat.intents import language_of, parse, parts_of, planned_calls
+from agents.chat.intents import language_of, parts_of, planned_calls
 from agents.chat.memory import remembered_language, with_segment, with_subjects
 from agents.context import Context
 from agents.draft_checks import text_problems
@@ -69,7 +69,7 @@ def offline_reply(
 ) -> AIMessage:
     question, turn = this_turn(messages)
     text = _text(question)
-    lang = parse(text, language, remembered_language(messages)).language
+    lang = remembered_language(messages) or language_of(text, language)
     intents = [
         with_subjects(with_segment(i, text, messages), text, messages) for i in parts_of(text, lang)
     ]

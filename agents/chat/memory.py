@@ -9,20 +9,14 @@ them; nothing else has to be stored or kept in step.
 from __future__ import annotations
 
 import itertools
-import re
-import tomllib
 from dataclasses import replace
-from importlib import resources
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
 
 from agents.chat.intents import CUSTOMER_ID, Intent
 from agents.chat.queries import filters_in, measures_in
+from agents.chat.vocabulary import VOCABULARY, names_any
 from core.types import Language
-
-_VOCABULARY = tomllib.loads(
-    (resources.files("agents.chat") / "vocabulary.toml").read_text(encoding="utf-8")
-)
 
 
 def _text(message: AnyMessage) -> str:
@@ -61,16 +55,14 @@ def last_subjects(messages: list[AnyMessage]) -> tuple[str, ...]:
 
 def points_at_several(question: str) -> bool:
     """Does the question point at several customers already discussed ("them", 這些客戶)?"""
-    text = f" {question.casefold()} "
-    english = any(f" {w} " in re.sub(r"[^\w\s]", " ", text) for w in _VOCABULARY["several"]["en"])
-    return english or any(w in question for w in _VOCABULARY["several"]["zh"])
+    several = VOCABULARY["several"]
+    return names_any(question, several["en"], whole=True) or names_any(question, several["zh"])
 
 
 def requested_language(question: str) -> Language | None:
     """The answer language the user asks for in so many words, if any."""
-    text = question.casefold()
-    for language, phrases in _VOCABULARY["language_requests"].items():
-        if any(p in text for p in phrases):
+    for language, phrases in VOCABULARY["language_requests"].items():
+        if names_any(question, phrases):
             return language  # type: ignore[return-value]
     return None
 
@@ -123,10 +115,8 @@ def with_segment(intent: Intent, question: str, messages: list[AnyMessage]) -> I
         return intent
     if measures_in(question):  # a figure of its own: a new question, not the last one again
         return intent
-    text = f" {question.casefold()} "
-    again = any(w in text for w in _VOCABULARY["same_again"]["en"]) or any(
-        w in question for w in _VOCABULARY["same_again"]["zh"]
-    )
+    same = VOCABULARY["same_again"]
+    again = names_any(question, [*same["en"], *same["zh"]])
     previous = last_query(messages) if again else None
     named = filters_in(question)
     if previous is None or not named:

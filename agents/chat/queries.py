@@ -4,59 +4,33 @@ measures and how many customers to list. The words are data (`vocabulary.toml`).
 from __future__ import annotations
 
 import re
-import tomllib
-from importlib import resources
 
-_VOCABULARY = tomllib.loads(
-    (resources.files("agents.chat") / "vocabulary.toml").read_text(encoding="utf-8")
-)
-_PUNCTUATION = re.compile(r"[^\w\s-]")
+from agents.chat.vocabulary import VOCABULARY, first_named, names_any, padded
+
 _NUMBER = re.compile(r"(?<![\d.-])(\d{1,4})(?![\d.%-])")
 #: How many customers a list may show; the answer always says how many match in all.
 MAX_LISTED = 500
 
 
-def _padded(question: str) -> str:
-    """Lower case, punctuation as spaces, a space at each end (so " male" is a whole word)."""
-    return " " + _PUNCTUATION.sub(" ", question.casefold()) + " "
-
-
 def filters_in(question: str) -> list[dict]:
     """The segment a question names: one value per column, the first named wins."""
-    text, found = _padded(question), {}
-    for entry in _VOCABULARY["filter"]:
+    text, found = padded(question), {}
+    for entry in VOCABULARY["filter"]:
         if entry["column"] not in found and any(w in text for w in entry["words"]):
             found[entry["column"]] = {"column": entry["column"], "values": [entry["value"]]}
     return list(found.values())
 
 
 def group_in(question: str) -> str | None:
-    text = _padded(question)
-    return next(
-        (
-            column
-            for column, words in _VOCABULARY["group_by"].items()
-            if any(w in text for w in words)
-        ),
-        None,
-    )
+    return first_named(question, VOCABULARY["group_by"])
 
 
 def number_column_in(question: str) -> str | None:
-    text = _padded(question)
-    return next(
-        (
-            column
-            for column, words in _VOCABULARY["numbers"].items()
-            if any(w in text for w in words)
-        ),
-        None,
-    )
+    return first_named(question, VOCABULARY["numbers"])
 
 
 def measures_in(question: str) -> list[str]:
-    text = _padded(question)
-    return [m for m, words in _VOCABULARY["measures"].items() if any(w in text for w in words)]
+    return [m for m, words in VOCABULARY["measures"].items() if names_any(question, words)]
 
 
 def query_arguments(question: str, listed: int | None = None) -> dict | None:

@@ -11,6 +11,7 @@ from agents.outputs import (
     CampaignDraft,
     ReasoningDraft,
 )
+from agents.present import value_in_words
 from core.i18n import first, has, t
 from core.types import Language
 from data.schema import CATEGORICAL_VALUES, SIGNAL_WINDOW_DAYS, feature_label
@@ -19,9 +20,8 @@ from data.schema import CATEGORICAL_VALUES, SIGNAL_WINDOW_DAYS, feature_label
 def evidence(feature: str, value: object, language: Language) -> str:
     """The customer's own value of a feature, in words."""
     days = SIGNAL_WINDOW_DAYS.get(feature)
-    shown = value
-    if feature in CATEGORICAL_VALUES and has(f"value.{value}", language):
-        shown = t(f"value.{value}", language)
+    # Numbers stay numbers: the phrases format them (`{v:.2f}`, `{v:.0%}`).
+    shown = value_in_words(feature, value, language) if feature in CATEGORICAL_VALUES else value
     keys = [f"evidence.{feature}={value}", f"evidence.{feature}"]
     if not any(has(k, language) for k in keys):
         return f"{feature_label(feature, language)}: {shown}"
