@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from app_server import free_port
 
 from core.settings import Settings
 from crm_agents.composition import build_service
@@ -24,12 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 LANGGRAPH = Path(sys.executable).with_name("langgraph")
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +44,7 @@ def server(tmp_path_factory):
         "CRM_N_JOBS": "1",
     }
     env.update(small)
-    port = _free_port()
+    port = free_port()
     log = (state / "server.log").open("w")
     process = subprocess.Popen(
         [str(LANGGRAPH), "dev", "--no-browser", "--no-reload", "--port", str(port)],

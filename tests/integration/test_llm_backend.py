@@ -7,9 +7,10 @@ import time
 
 import pytest
 from fake_openai import Reply, grounded_draft
+from llm_apps import llm_assembly
 
-from agents.llm import OFFLINE, OpenAIWriter
-from crm_agents.composition import Assembly, assemble
+from agents.llm import OFFLINE
+from crm_agents.composition import Assembly
 
 TOKEN_BUDGET = 3000
 
@@ -22,17 +23,7 @@ def server(fake_openai):
 
 
 def _context(demo_service, server, **overrides) -> Assembly:
-    settings = demo_service.settings.model_copy(
-        update={
-            "openai_base_url": server.base_url,
-            "llm_model": "test-model",
-            "llm_timeout": 2.0,
-            "llm_retries": 1,
-            **overrides,
-        }
-    )
-    service = type(demo_service)(demo_service.data, demo_service.model, demo_service.card, settings)
-    return assemble(settings, service=service, writer=OpenAIWriter(settings))
+    return llm_assembly(demo_service, server.base_url, **overrides)
 
 
 def _high_risk(service) -> str:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from fake_openai import FakeOpenAI, Reply
 from langchain_core.messages import HumanMessage
+from llm_apps import llm_assembly
 
-from agents.llm import OFFLINE, OpenAIWriter
-from crm_agents.composition import assemble
+from agents.llm import OFFLINE
 
 
 @pytest.fixture
@@ -20,17 +20,8 @@ def llama_like():
 
 
 def _assembly(demo_service, server, **overrides):
-    settings = demo_service.settings.model_copy(
-        update={
-            "openai_base_url": server.base_url,
-            "llm_model": f"local-{server.port}",  # a new endpoint: nothing remembered yet
-            "llm_timeout": 2.0,
-            "llm_retries": 1,
-            **overrides,
-        }
-    )
-    service = type(demo_service)(demo_service.data, demo_service.model, demo_service.card, settings)
-    return assemble(settings, service=service, writer=OpenAIWriter(settings))
+    # A model name of its own: a new endpoint, nothing remembered for it yet.
+    return llm_assembly(demo_service, server.base_url, f"local-{server.port}", **overrides)
 
 
 def _high_risk(service) -> str:

@@ -6,19 +6,19 @@ every check, else from the offline writer or router with the reason shown — no
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from app_server import free_port
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
+from llm_apps import llm_assembly
 
 from agents.chat.assistant import OFFLINE_ROUTER
-from agents.llm import OFFLINE, OpenAIWriter
-from crm_agents.composition import assemble
+from agents.llm import OFFLINE
 from graph.chat import build_chat_graph, make_chat_model
 
 pytestmark = [pytest.mark.llm_server, pytest.mark.slow]
@@ -29,12 +29,6 @@ MODEL = os.environ.get("LLAMA_SERVER_MODEL", "")
 TOKENS = {"analyst": 120, "reasoning": 160, "campaign": 120, "communication": 200, "chat": 120}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
     if not (SERVER_PYTHON and Path(SERVER_PYTHON).exists() and MODEL and Path(MODEL).exists()):
@@ -42,7 +36,7 @@ def llama_server(tmp_path_factory):
             "no local llama.cpp server: `make test-llm` builds llama-cpp-python and the "
             "Gemma 3 270M model, then sets LLAMA_SERVER_PYTHON and LLAMA_SERVER_MODEL"
         )
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
     command = [
         SERVER_PYTHON,
@@ -83,18 +77,15 @@ def llama_server(tmp_path_factory):
 def app(llama_server, demo_service):
     """A fresh assembly per test: its own writer and circuit breaker (an analysis whose drafts
     all fail would otherwise keep the chat offline for a minute)."""
-    settings = demo_service.settings.model_copy(
-        update={
-            "openai_base_url": llama_server,
-            "llm_model": "gemma-3-270m",
-            "llm_timeout": 120.0,
-            "llm_budget": 600.0,
-            "llm_retries": 0,
-            "llm_max_tokens": TOKENS,
-        }
+    return llm_assembly(
+        demo_service,
+        llama_server,
+        "gemma-3-270m",
+        llm_timeout=120.0,
+        llm_budget=600.0,
+        llm_retries=0,
+        llm_max_tokens=TOKENS,
     )
-    service = type(demo_service)(demo_service.data, demo_service.model, demo_service.card, settings)
-    return assemble(settings, service=service, writer=OpenAIWriter(settings))
 
 
 def _high_risk(app) -> str:
