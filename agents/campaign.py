@@ -54,25 +54,13 @@ def campaign_facts(
     }
 
 
-def _ineligible_in(
-    evaluation: OfferEvaluation, state: AnalysisState, playbook: Playbook, language: Language
-) -> dict[str, str]:
-    """The offer desk's refusals, worded in the run's language by the same rule."""
-    fields, risk = state["profile"].fields, state["risk"]
-    worded = {
-        offer_id: playbook.get(offer_id).ineligibility(
-            fields, risk.risk_level, risk.value_tier, evaluation.budget_cap, language
-        )
-        for offer_id in evaluation.ineligible
-    }
-    return {k: why or evaluation.ineligible[k] for k, why in worded.items()}
-
-
 def campaign(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> dict:
     kit = kits.kit_for(runtime.context)
     language = state["language"]
     step = StepRecorder("campaign")
-    evaluation = step.call(kit.tools.evaluate_offers, customer_id=state["customer_id"])
+    evaluation = step.call(
+        kit.tools.evaluate_offers, customer_id=state["customer_id"], language=language
+    )
     if not evaluation.options:
         note = f"no playbook offer is eligible within the budget of {evaluation.budget_cap:.2f}"
         return {"campaign": None, "trace": [step.finish(note=note)]}
@@ -95,7 +83,7 @@ def campaign(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> 
         why_it_fits=written.draft.why_it_fits,
         value_at_risk=evaluation.value_at_risk,
         budget_cap=evaluation.budget_cap,
-        ineligible=_ineligible_in(evaluation, state, kit.playbook, language),
+        ineligible=evaluation.ineligible,
         caveat=t("campaign.caveat", language),
         written_by=written.written_by,
     )

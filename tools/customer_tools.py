@@ -30,6 +30,7 @@ from tools.schemas import (
     CustomerProfile,
     ModelSummary,
     NoArgs,
+    OfferArgs,
     OfferEvaluation,
     ValueSegment,
     WhatIfArgs,
@@ -163,7 +164,7 @@ def build_tools(service: RetentionService, desk: OfferDesk) -> RetentionTools:
         evaluate_offers=Tool.define(
             "evaluate_offers",
             "Every playbook offer this customer may get, re-scored, with cost and expected value.",
-            CustomerIdArgs,
+            OfferArgs,
             desk.evaluate,
         ),
         model_card=Tool.define(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.types import Language
 from models.segments import clv_estimate
 from tools.playbook import Offer, Playbook
 from tools.schemas import OfferEvaluation, OfferOption
@@ -53,7 +54,9 @@ class OfferDesk:
         frame = pd.concat([_apply(o, row) for o in offers]) if offers else row.iloc[:0]
         return self.service.model.predict_proba(frame).tolist() if offers else []
 
-    def evaluate(self, customer_id: str) -> OfferEvaluation:
+    def evaluate(self, customer_id: str, language: Language = "en") -> OfferEvaluation:
+        """Every offer this customer may get, re-scored; why not, for the others, in
+        `language`."""
         prediction = self.service.predict(customer_id)
         segment = self.service.segment(customer_id)
         fields = self.service.profile(prediction.customer_id).fields
@@ -62,7 +65,7 @@ class OfferDesk:
         ineligible: dict[str, str] = {}
         for offer in self.playbook.offers:
             reason = offer.ineligibility(
-                fields, prediction.risk_level, segment.tier, settings.offer_budget_cap
+                fields, prediction.risk_level, segment.tier, settings.offer_budget_cap, language
             )
             if reason is None:
                 eligible.append(offer)

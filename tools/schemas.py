@@ -2,6 +2,7 @@
 
 from pydantic import BaseModel, Field, field_validator
 
+from core.types import Language
 from data.schema import CUSTOMER_ID_EXAMPLE
 from models.segments import RiskLevel, ValueTier
 
@@ -22,6 +23,10 @@ class CustomerIdArgs(BaseModel):
     @classmethod
     def _normalise(cls, value: str) -> str:
         return _normalise_id(value)
+
+
+class OfferArgs(CustomerIdArgs):
+    language: Language = Field(default="en", description="Language of the refusal reasons")
 
 
 class WhatIfArgs(CustomerIdArgs):

@@ -71,7 +71,10 @@ def test_campaign_step_records_the_offer_evaluation(demo):
     result = demo.analyzer.run(_pick(demo.service, "high"))
     campaign_step = next(s for s in result.trace if s.node == "campaign")
     assert campaign_step.tool_calls[0].tool == "evaluate_offers"
-    assert campaign_step.tool_calls[0].args == {"customer_id": result.customer_id}
+    assert campaign_step.tool_calls[0].args == {
+        "customer_id": result.customer_id,
+        "language": result.language,  # the refusals are worded in the run's language
+    }
     assert campaign_step.tool_calls[0].result.customer_id == result.customer_id
     assert campaign_step.duration_ms >= sum(c.duration_ms for c in campaign_step.tool_calls)
     ran = [s for s in result.trace if s.status == "ran"]

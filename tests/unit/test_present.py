@@ -135,3 +135,8 @@ def test_portfolio_tables_get_headers_and_levels_in_words(demo):
     shown = present.at_risk_frame(at_risk_table(demo.service, 5), "zh-TW")
     assert list(shown.columns)[:3] == ["客戶", "流失機率 %", "風險"]
     assert set(shown["風險"]) <= {"高", "中", "低"}
+
+
+def test_a_chinese_analysis_words_its_offer_refusals_in_chinese(high_risk_in_chinese):
+    reasons = high_risk_in_chinese.campaign.ineligible.values()
+    assert reasons and all(re.search(r"[\u4e00-\u9fff]", why) for why in reasons)
