@@ -30,14 +30,20 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\W+", "", text.casefold())
 
 
+def leaked_markup(text: str) -> str | None:
+    """The first chat-template or role marker in `text`, if any."""
+    found = _MARKUP.search(text)
+    return found.group(0) if found else None
+
+
 def text_problems(text: str, language: Language, question: str | None = None) -> list[str]:
     """What is wrong with one piece of LLM text, if anything."""
     if not text.strip():
         return ["empty text"]
     problems = []
-    markup = _MARKUP.search(text)
+    markup = leaked_markup(text)
     if markup:
-        problems.append(f"template markup {markup.group(0)!r}")
+        problems.append(f"template markup {markup!r}")
     letters = _LETTERS.findall(text)
     chinese = sum(1 for c in letters if _CJK.match(c))
     if language == "zh-TW" and letters and chinese / len(letters) < 0.3:

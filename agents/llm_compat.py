@@ -6,6 +6,10 @@
 - Errors that cannot change on a retry (HTTP 4xx other than 408/409/429) are not retried.
 - Assistant messages that call tools are sent with `content: ""`, not `null`, which some
   servers reject (HTTP 500).
+- Streaming: llama.cpp's `chatml-function-calling` format streams a text answer but refuses
+  (HTTP 500) to stream a tool call the model chose itself. An endpoint that refused is asked
+  without streaming from then on: tool steps still show as they happen, the answer arrives
+  whole.
 - The token limit is sent as `max_tokens` too (the client sends only `max_completion_tokens`,
   which local servers ignore), except to OpenAI itself.
 """
@@ -22,6 +26,8 @@ from core.settings import Settings
 METHODS = ("json_schema", "json_mode", "function_calling")
 #: Endpoint → the structured-output kind it accepted (or the next to try after a refusal).
 ACCEPTED_METHODS: dict[str, str] = {}
+#: Endpoints that refused to stream a chat turn; their turns are asked without streaming.
+STREAMING_REFUSED: set[str] = set()
 _ABOUT_THE_METHOD = ("response_format", "json_schema", "json_object", "tool")
 
 
@@ -48,6 +54,11 @@ def method_refused(err: Exception, method: str) -> str | None:
     if not any(word in str(err).casefold() for word in _ABOUT_THE_METHOD):
         return None
     return METHODS[METHODS.index(method) + 1]
+
+
+def streaming_refused(err: Exception) -> bool:
+    """True when `err` is the server saying it cannot stream this request."""
+    return _status(err) in (400, 422, 500) and "stream" in str(err).casefold()
 
 
 def retryable(err: Exception) -> bool:

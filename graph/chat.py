@@ -23,6 +23,7 @@ from agents.chat.assistant import make_assistant
 from agents.context import Context
 from agents.kit import Kits
 from agents.llm import chat_client
+from agents.llm_compat import endpoint_key
 from agents.state import ChatState
 from core.settings import Settings
 from core.types import Language
@@ -135,6 +136,7 @@ def build_chat_graph(
         breaker,
         kit.settings.redact,
         default_language=kit.settings.language,
+        endpoint=endpoint_key(kit.settings),
     )
     builder.add_node("assistant", assistant)
     builder.add_node("tools", ToolNode(tools, handle_tool_errors=True))

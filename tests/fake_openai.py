@@ -174,8 +174,11 @@ class FakeOpenAI:
     requests: list[dict] = field(default_factory=list)
     #: Behave like llama-cpp-python's server: refuse `json_schema` response formats (HTTP 422),
     #: refuse assistant messages whose content is null (HTTP 500), and read a request with
-    #: tools but no `tool_choice` as one without tools.
+    #: tools but no `tool_choice` as one without tools, and refuse to stream a tool call the
+    #: model chose itself (HTTP 500, as its `chatml-function-calling` format does).
     like_llama_cpp: bool = False
+    #: Seconds between the pieces of a streamed answer (`"stream": true`), one word each.
+    token_delay: float = 0.0
     _queues: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -281,6 +284,13 @@ class FakeOpenAI:
                 ],
             }
             finish = "tool_calls"
+        if self.like_llama_cpp and body.get("stream") and finish == "tool_calls":
+            record["status"] = 500
+            with self._lock:  # the model would choose the same tool when asked again
+                self._queues[name].appendleft(reply)
+            error = {"message": "Automatic streaming tool choice is not supported", "type": "error"}
+            self._send(handler, 500, {"error": error})
+            return
         sent = json.dumps({k: body.get(k) for k in ("messages", "response_format", "tools")})
         usage = {
             "prompt_tokens": estimate_tokens(sent),
@@ -288,6 +298,9 @@ class FakeOpenAI:
         }
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         record["usage"] = usage
+        if body.get("stream"):
+            self._stream(handler, body, message, finish, usage)
+            return
         self._send(
             handler,
             200,
@@ -302,6 +315,45 @@ class FakeOpenAI:
                 "usage": usage,
             },
         )
+
+    def _stream(
+        self, handler: BaseHTTPRequestHandler, body: dict, message: dict, finish: str, usage: dict
+    ) -> None:
+        """Server-sent events as OpenAI sends them: the role, the content word by word (or the
+        tool calls whole), the finish reason, the usage when asked for, then `[DONE]`."""
+        head = {
+            "id": f"chatcmpl-{len(self.requests)}",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": body.get("model", "fake"),
+        }
+
+        def chunk(delta: dict, finish_reason: str | None = None, **extra) -> bytes:
+            choice = {"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": None}
+            event = {**head, "choices": [choice], **extra}
+            return f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
+
+        try:
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/event-stream")
+            handler.end_headers()
+            handler.wfile.write(chunk({"role": "assistant", "content": ""}))
+            handler.wfile.flush()
+            if message.get("tool_calls"):
+                calls = [{"index": i, **call} for i, call in enumerate(message["tool_calls"])]
+                handler.wfile.write(chunk({"tool_calls": calls}))
+            for piece in re.findall(r"\S+\s*|\s+", message.get("content") or ""):
+                time.sleep(self.token_delay)
+                handler.wfile.write(chunk({"content": piece}))
+                handler.wfile.flush()
+            handler.wfile.write(chunk({}, finish))
+            if (body.get("stream_options") or {}).get("include_usage"):
+                event = {**head, "choices": [], "usage": usage}
+                handler.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+            handler.wfile.write(b"data: [DONE]\n\n")
+            handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     @staticmethod
     def _send(handler: BaseHTTPRequestHandler, status: int, payload: dict) -> None:

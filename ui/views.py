@@ -224,20 +224,25 @@ def chat_messages(messages: list[AnyMessage], lang: Language) -> list[dict]:
         elif isinstance(m, AIMessage):
             for call in m.tool_calls:
                 result = results.get(call["id"])
-                status = "error" if result is not None and result.status == "error" else "done"
+                failed = result is not None and result.status == "error"
                 arguments = md(json.dumps(call["args"], ensure_ascii=False))
                 body = f"{t('ui.ask.arguments', lang)}: {arguments}"
                 if result is not None:
                     # A payload cannot close the code fence: its backticks are made harmless.
                     payload = _short(str(result.content)).replace("`", "ˋ")
                     body += f"\n\n```json\n{payload}\n```"
-                failed = f" — {t('ui.ask.error', lang)}" if status == "error" else ""
-                title = f"🔧 {call['name']}{failed}"
+                title = f"🔧 {call['name']}"
+                if failed:
+                    title += f" — {t('ui.ask.error', lang)}"
                 shown.append(
                     {
                         "role": "assistant",
                         "content": body,
-                        "metadata": {"title": title, "status": "done"},
+                        # pending (a spinner, open) while the tool runs, then closed
+                        "metadata": {
+                            "title": title,
+                            "status": "pending" if result is None else "done",
+                        },
                     }
                 )
             if m.content:

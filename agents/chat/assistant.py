@@ -25,6 +25,7 @@ from agents.context import Context
 from agents.draft_checks import text_problems
 from agents.grounding import numbers_in, ungrounded_numbers
 from agents.llm import prompt
+from agents.llm_compat import STREAMING_REFUSED, streaming_refused
 from agents.state import ChatState
 from core.i18n import t
 from core.types import Language
@@ -136,11 +137,26 @@ def make_assistant(
     breaker: CircuitBreaker | None = None,
     redact: Callable[[str], str] = str,
     default_language: Language = "en",
+    endpoint: str = "",
 ) -> Callable[[ChatState, Runtime[Context]], dict]:
     """The chat node: `model` is a tool-bound chat model, or None for the offline router.
     `breaker` is the endpoint's circuit breaker, shared with the analysis writer. A context with
-    `backend="offline"` keeps a turn on the offline router."""
+    `backend="offline"` keeps a turn on the offline router. `endpoint` names the server for
+    what it was found to refuse (`agents/llm_compat.py`)."""
     breaker = breaker or CircuitBreaker()
+
+    def ask_model(messages: list[AnyMessage]) -> AIMessage:
+        # The model streams whenever the run is streamed (the Ask tab); a server that refused
+        # to stream once is asked without it from then on.
+        if endpoint in STREAMING_REFUSED:
+            return model.invoke(messages, stream=False)
+        try:
+            return model.invoke(messages)
+        except Exception as err:
+            if not streaming_refused(err):
+                raise
+            STREAMING_REFUSED.add(endpoint)
+            return model.invoke(messages, stream=False)
 
     def assistant(state: ChatState, runtime: Runtime[Context]) -> dict:
         context = runtime.context or Context()
@@ -161,7 +177,7 @@ def make_assistant(
         if asked is not None:  # the user asked for this language earlier in the thread
             system += f"\n\nAnswer in {t(f'language.{asked}', 'en')}."
         try:
-            reply = model.invoke([SystemMessage(system), *messages])
+            reply = ask_model([SystemMessage(system), *messages])
         except Exception as err:  # any endpoint failure: this turn goes offline
             problem = redact(f"{type(err).__name__}: {err}"[:300])
             breaker.record_failure(problem)

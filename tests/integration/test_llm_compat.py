@@ -219,3 +219,35 @@ def test_a_forced_method_is_not_remembered_for_auto(demo_service, llama_like):
     assert (llama_like.requests[0]["body"].get("response_format") or {}).get(
         "type"
     ) == "json_schema"
+
+
+def test_a_server_that_cannot_stream_a_tool_call_is_asked_without_streaming_from_then_on(
+    demo_service, llama_like
+):
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from graph.chat import build_chat_graph, make_chat_model
+
+    customer = _high_risk(demo_service)
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "predict_churn", "arguments": f'{{"customer_id": "{customer}"}}'},
+    }
+    llama_like.script("chat", Reply(tool_calls=[call]), Reply("Call them this week."))
+    llama_like.script("chat", Reply("The model is a logistic regression."))
+    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    chat = build_chat_graph(app.kits, app.analyzer, InMemorySaver(), make_chat_model(app.settings))
+    config = {"configurable": {"thread_id": "t"}}
+    for question in (f"Is {customer} leaving?", "How good is the model?"):
+        events = list(
+            chat.stream(
+                {"messages": [HumanMessage(question)]}, config, stream_mode=["updates", "messages"]
+            )
+        )
+        assert events
+    sent = [(r["status"], bool(r["body"].get("stream"))) for r in llama_like.requests]
+    assert sent == [(500, True), (200, False), (200, False), (200, False)]
+    state = chat.get_state(config).values
+    assert state["messages"][-1].content == "The model is a logistic regression."
+    assert state.get("fallback") is None

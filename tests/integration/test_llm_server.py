@@ -111,14 +111,20 @@ def test_an_analysis_adapts_to_the_server_and_every_section_is_valid(app):
         assert result.backend.startswith("offline writer (fallback:")
 
 
-def test_chat_turns_are_valid_and_a_turn_after_tool_calls_is_accepted_by_the_server(app):
+def test_streamed_chat_turns_are_valid_and_a_turn_after_tool_calls_is_accepted(app):
     customer = _high_risk(app)
     chat = build_chat_graph(app.kits, app.analyzer, InMemorySaver(), make_chat_model(app.settings))
     config = {"configurable": {"thread_id": "real-server"}}
     for question in (f"What is {customer}'s risk?", "What should we offer them?"):
-        state = chat.invoke(
-            {"messages": [HumanMessage(question)], "fallback": None, "language": "en"}, config
-        )
+        # Streamed as the Ask tab streams: this server streams text but refuses to stream a
+        # tool call, and is then asked without streaming.
+        for _ in chat.stream(
+            {"messages": [HumanMessage(question)], "fallback": None, "language": "en"},
+            config,
+            stream_mode=["updates", "messages"],
+        ):
+            pass
+        state = chat.get_state(config).values
         reply = state["messages"][-1]
         assert isinstance(reply, AIMessage) and str(reply.content).strip()
         if reply.response_metadata.get("backend") == OFFLINE_ROUTER:

@@ -8,13 +8,15 @@ import uuid
 from dataclasses import dataclass
 
 import gradio as gr
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import AIMessageChunk, HumanMessage
 
+from agents.chat.preview import AnswerPreview
 from core.i18n import t
 from core.types import Language
 from data.schema import CUSTOMER_ID_EXAMPLE
 from ui import views
 from ui.backend import Backend
+from ui.escape import no_html
 
 #: Thread ids are made here (uuid4 hex); anything else from the browser starts a new thread.
 _THREAD_ID = re.compile(r"[0-9a-f]{32}")
@@ -74,15 +76,39 @@ def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> 
         state = backend.chat.get_state({"configurable": {"thread_id": thread_id}})
         return views.chat_messages(state.values.get("messages", []), lang)
 
-    def ask(message: str, thread_id: str, lang: str):
-        """Answer one chat question in the given conversation thread."""
+    def ask(message: str, thread_id: str, lang: Language):
+        """Answer one chat question in the given conversation thread, shown as it happens: the
+        question at once, each tool call when it is made, an LLM's answer token by token."""
         thread_id = thread_id or uuid.uuid4().hex
-        if message.strip():
-            backend.chat.invoke(
-                {"messages": [HumanMessage(message)], "language": lang, "fallback": None},
-                {"configurable": {"thread_id": thread_id}},
-            )
-        return history(thread_id, lang), "", thread_id
+        if not message.strip():
+            yield history(thread_id, lang), "", thread_id
+            return
+        config = {"configurable": {"thread_id": thread_id}}
+        question = HumanMessage(message)
+        thread = [*backend.chat.get_state(config).values.get("messages", []), question]
+        yield views.chat_messages(thread, lang), "", thread_id
+        preview = AnswerPreview(thread)
+        for kind, event in backend.chat.stream(
+            {"messages": [question], "language": lang, "fallback": None},
+            config,
+            stream_mode=["updates", "messages"],
+        ):
+            if kind == "updates":
+                for update in event.values():
+                    if isinstance(update, dict):
+                        thread.extend(update.get("messages", []))
+                preview = AnswerPreview(thread)
+                yield views.chat_messages(thread, lang), gr.skip(), gr.skip()
+                continue
+            token, about = event
+            if about.get("langgraph_node") != "assistant" or not isinstance(token, AIMessageChunk):
+                continue
+            before = preview.shown
+            shown = preview.add(token.text)
+            if shown != before:
+                streamed = {"role": "assistant", "content": no_html(shown)}
+                yield [*views.chat_messages(thread, lang), streamed], gr.skip(), gr.skip()
+        yield history(thread_id, lang), "", thread_id
 
     def load_thread(thread_id: str | None, known: str | None = None):
         """The stored conversation of the browser's thread (a new thread when it has none)."""
