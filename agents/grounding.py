@@ -31,7 +31,7 @@ def numbers_in(text: str) -> list[tuple[float, int, str]]:
     return found
 
 
-def _matches(value: float, decimals: int, facts: Iterable[float]) -> bool:
+def figure_matches(value: float, decimals: int, facts: Iterable[float]) -> bool:
     # Within half a unit of the last shown decimal: what rounding the fact could have produced.
     tolerance = 0.5 * 10.0**-decimals + 1e-9
     return any(abs(fact - value) <= tolerance for fact in facts)
@@ -39,7 +39,9 @@ def _matches(value: float, decimals: int, facts: Iterable[float]) -> bool:
 
 def ungrounded_numbers(text: str, facts: Iterable[float]) -> list[str]:
     facts = list(facts)
-    return [written for value, d, written in numbers_in(text) if not _matches(value, d, facts)]
+    return [
+        written for value, d, written in numbers_in(text) if not figure_matches(value, d, facts)
+    ]
 
 
 def text_fields(draft: BaseModel) -> list[str]:

@@ -23,6 +23,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel
 
 from agents.breaker import CircuitBreaker
+from agents.claims import claim_problems
 from agents.draft_checks import draft_problems
 from agents.llm_compat import (
     ACCEPTED_METHODS,
@@ -189,7 +190,9 @@ class OpenAIWriter:
                 if answer.get("parsing_error") or draft is None:
                     draft = None
                     raise ValueError(f"invalid output: {answer.get('parsing_error')}")
-                problem = "; ".join([*draft_problems(draft, language), *check(draft)])
+                problem = "; ".join(
+                    [*draft_problems(draft, language), *claim_problems(draft, facts), *check(draft)]
+                )
             except FutureTimeout:
                 problem = f"no answer within the {budget:g} s LLM time budget of this analysis"
             except Exception as err:  # any failure of the endpoint is a reason to fall back

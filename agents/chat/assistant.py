@@ -21,6 +21,7 @@ from agents.breaker import CircuitBreaker
 from agents.chat.answers import Reference, answer
 from agents.chat.intents import language_of, parts_of, planned_calls
 from agents.chat.memory import remembered_language, with_segment, with_subjects
+from agents.claims import claim_problems_in, facts_by_kind
 from agents.context import Context
 from agents.draft_checks import text_problems
 from agents.grounding import numbers_in, ungrounded_numbers
@@ -109,16 +110,22 @@ def offline_reply(
     return AIMessage(content="\n\n".join(replies), response_metadata=meta)
 
 
-def grounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:
-    """Figures in the LLM's answer that no tool result (or the question) of this turn holds."""
+def ungrounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:
+    """What in the LLM's answer this turn's tool results (or the question) do not back: figures
+    they do not hold, and figures written as a kind of fact they are not ("12 months" as the
+    tenure of a customer of 2 months)."""
     question, turn = this_turn(messages)
+    payloads = [payload for _, _, payload in tool_results(turn)]
     allowed = {v for v, _, _ in numbers_in(_text(question))}
-    for _, _, payload in tool_results(turn):
+    for payload in payloads:
         text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
         allowed |= {v for v, _, _ in numbers_in(text)}
         # Probabilities arrive as fractions and are quoted as percentages.
         allowed |= {v * 100 for v, _, _ in numbers_in(text) if 0 <= v <= 1}
-    return ungrounded_numbers(_text(reply), allowed)
+    answer = _text(reply)
+    unheld = ungrounded_numbers(answer, allowed)
+    problems = [f"figures not in the tool results: {', '.join(unheld)}"] if unheld else []
+    return problems + claim_problems_in(answer, facts_by_kind([_text(question), *payloads]))
 
 
 def _offline_turn(
@@ -186,9 +193,9 @@ def make_assistant(
         question = _text(this_turn(messages)[0])
         reply.response_metadata["language"] = asked or language_of(question, language)
         if not reply.tool_calls:
-            bad = grounded_in_turn(reply, messages)
+            bad = ungrounded_in_turn(reply, messages)
             if bad:
-                reason = f"LLM answer had figures not in the tool results: {', '.join(bad)}"
+                reason = f"LLM answer refused: {'; '.join(bad)}"
                 return _offline_turn(messages, language, reason, reference)
             wrong = text_problems(_text(reply), reply.response_metadata["language"], question)
             if wrong:

@@ -13,7 +13,7 @@ import re
 
 from langchain_core.messages import AIMessage, AnyMessage
 
-from agents.chat.assistant import grounded_in_turn
+from agents.chat.assistant import ungrounded_in_turn
 from agents.draft_checks import leaked_markup
 
 #: A figure or a tag that may still be growing at the end of the streamed text.
@@ -34,7 +34,7 @@ class AnswerPreview:
         if self.held:
             return self.shown
         candidate = _UNFINISHED.sub("", self._streamed)
-        if leaked_markup(candidate) or grounded_in_turn(AIMessage(candidate), self._messages):
+        if leaked_markup(candidate) or ungrounded_in_turn(AIMessage(candidate), self._messages):
             self.held = True
         else:
             self.shown = candidate

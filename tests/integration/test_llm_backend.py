@@ -87,6 +87,12 @@ def _ungrounded_probability(name, body, facts):
     return Reply(draft)
 
 
+def _horizon_as_tenure(name, body, facts):
+    draft = grounded_draft(name, facts, "")
+    draft["summary"] += f" They have been a customer for {facts['horizon_months']} months."
+    return Reply(draft)
+
+
 def _invented_discount(name, body, facts):
     draft = grounded_draft(name, facts, "")
     draft["sms"] = "Get 50% off everything today! Reply YES."
@@ -129,6 +135,17 @@ def test_a_persistent_fault_falls_back_to_the_offline_writer(demo_service, serve
     others = [s for s in result.trace if s.node != NODE_OF[schema]]
     assert all(s.written_by == context.writer.describe() for s in others)
     assert result.backend.endswith("(some sections by the offline writer)")
+
+
+def test_a_figure_of_the_facts_written_as_the_wrong_fact_is_refused(demo_service, server):
+    scored, profiles = demo_service.scores(), demo_service.customers
+    horizon = demo_service.settings.clv_horizon_months
+    high = scored[scored.risk_level == "high"].customerID
+    customer = next(c for c in high if profiles.loc[c, "tenure"] != horizon)
+    server.script("AnalystDraft", _horizon_as_tenure, _horizon_as_tenure)
+    result = _context(demo_service, server).analyzer.run(customer)
+    assert "is not the customer's tenure" in _step(result, "analyst").fallback
+    assert result.risk.written_by == OFFLINE
 
 
 def test_a_wrong_probability_is_named_in_the_trace(demo_service, server):

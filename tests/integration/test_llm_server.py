@@ -5,14 +5,8 @@ every check, else from the offline writer or router with the reason shown — no
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
-import urllib.request
-from pathlib import Path
-
+import llama_server as local_server
 import pytest
-from app_server import free_port
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from llm_apps import llm_assembly
@@ -23,54 +17,23 @@ from graph.chat import build_chat_graph, make_chat_model
 
 pytestmark = [pytest.mark.llm_server, pytest.mark.slow]
 
-SERVER_PYTHON = os.environ.get("LLAMA_SERVER_PYTHON", "")
-MODEL = os.environ.get("LLAMA_SERVER_MODEL", "")
 #: Small limits: the model would otherwise write until the limit, at ~20 tokens/s on 2 cores.
 TOKENS = {"analyst": 120, "reasoning": 160, "campaign": 120, "communication": 200, "chat": 120}
 
 
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
-    if not (SERVER_PYTHON and Path(SERVER_PYTHON).exists() and MODEL and Path(MODEL).exists()):
+    if not local_server.available():
         pytest.skip(
             "no local llama.cpp server: `make test-llm` builds llama-cpp-python and the "
             "Gemma 3 270M model, then sets LLAMA_SERVER_PYTHON and LLAMA_SERVER_MODEL"
         )
-    port = free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"
-    command = [
-        SERVER_PYTHON,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        MODEL,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        # A base model with no chat template: a format whose template handles tool calls.
-        "--chat_format",
-        "chatml-function-calling",
-        "--n_ctx",
-        "4096",
-    ]
-    with log.open("w") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/models", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the llama.cpp server did not start:\n{log.read_text()[-2000:]}")
-                time.sleep(1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        with local_server.llama_server(log) as url:
+            yield url
+    except local_server.ServerDidNotStart as err:
+        pytest.fail(f"the llama.cpp server did not start:\n{err}")
 
 
 @pytest.fixture

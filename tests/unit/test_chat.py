@@ -356,6 +356,26 @@ def test_an_invented_figure_from_the_llm_falls_back_to_the_router(context, serve
     assert "churn probability" in state["messages"][-1].content
 
 
+def test_an_llm_answer_giving_a_tool_figure_as_the_wrong_fact_falls_back(context, server):
+    scored, profiles = context.service.scores(), context.service.customers
+    high = scored[scored.risk_level == "high"].customerID
+    customer = next(c for c in high if profiles.loc[c, "tenure"] > 1)
+    tenure = int(profiles.loc[customer, "tenure"])
+    server.script(
+        "chat",
+        _tool_call("lookup_customer", {"customer_id": customer}),
+        Reply(f"{customer} has been a customer for {tenure - 1} months."),
+    )
+    state = _llm_chat(context, server).invoke(
+        {
+            "messages": [HumanMessage(f"Tell me about {customer}")],
+            "language": "en",
+            "fallback": None,
+        }
+    )
+    assert "is not the customer's tenure" in state["fallback"]
+
+
 def test_an_llm_outage_falls_back_to_the_router(context, server):
     server.script("chat", Reply.error(500), Reply.error(500), Reply.error(500))
     customer = _high(context)
