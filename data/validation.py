@@ -10,7 +10,8 @@ import re
 
 import pandas as pd
 
-from core.types import DEFAULT_ID_PATTERN
+from core.i18n import t
+from core.types import DEFAULT_ID_PATTERN, Language
 from data.schema import (
     BINARY_INT_COLUMNS,
     CATEGORICAL_VALUES,
@@ -107,11 +108,17 @@ def _parse_number(
     return values
 
 
-def describe_id_pattern(pattern: str) -> str:
-    """What an accepted ID looks like, in words for the default pattern."""
+def id_pattern_phrase(pattern: str) -> dict:
+    """What an accepted ID looks like, as a phrase (words for the default pattern)."""
     if pattern == DEFAULT_ID_PATTERN:
-        return "1–64 letters, digits, '-', '_' or '.'"
-    return f"text matching {pattern} (CRM_CUSTOMER_ID_PATTERN)"
+        return {"phrase": "refusal.id_pattern_default", "values": {}}
+    return {"phrase": "refusal.id_pattern", "values": {"pattern": pattern}}
+
+
+def describe_id_pattern(pattern: str, lang: Language = "en") -> str:
+    """What an accepted ID looks like, in words of `lang`."""
+    phrase = id_pattern_phrase(pattern)
+    return t(phrase["phrase"], lang, **phrase["values"])
 
 
 def _check_ids(raw: pd.DataFrame, pattern: str, problems: list[str]) -> pd.Series:

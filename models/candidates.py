@@ -33,15 +33,6 @@ CANDIDATES: tuple[CandidateName, ...] = (
     "blend",
 )
 LINEAR_CANDIDATES = frozenset({"logistic_baseline", "logistic_splines"})
-DESCRIPTIONS: dict[str, str] = {
-    "logistic_baseline": "logistic regression on one-hot categories and standardised numbers",
-    "logistic_splines": (
-        "logistic regression with cubic splines on log-tenure, monthly and log-total charges"
-    ),
-    "gradient_boosting": "histogram gradient boosting with native categorical splits",
-    "blend": "average of the spline logistic model and gradient boosting probabilities",
-}
-
 SPLINE_KNOTS = 5
 SPLINE_C = 0.3
 _LOG_SCALED = ("recent_login_count", "complain_count")

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
+from core.i18n import t
 from data.schema import CATEGORICAL_VALUES, FEATURE_SETS
 from models.candidates import LINEAR_CANDIDATES
 
@@ -82,11 +83,8 @@ class ChurnModel:
     @property
     def explanation_method(self) -> str:
         if self.is_linear:
-            return "exact linear contributions: coef × (x − mean encoded training row)"
-        return (
-            f"sampled Shapley values over {SHAPLEY_PERMUTATIONS} feature orders against a "
-            "typical reference customer"
-        )
+            return t("model_card.method.linear", "en")
+        return t("model_card.method.shapley", "en", orders=SHAPLEY_PERMUTATIONS)
 
     def predict_proba(self, customers: pd.DataFrame) -> np.ndarray:
         return self.pipeline.predict_proba(customers[self.features])[:, 1]

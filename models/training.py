@@ -9,17 +9,18 @@ from importlib.metadata import version
 import numpy as np
 import pandas as pd
 
+from core.i18n import t
 from core.settings import Settings
 from data.loading import CustomerData
 from data.schema import FEATURE_SETS, TARGET_COLUMN
-from models.candidates import CANDIDATES, DESCRIPTIONS, build_candidate
+from models.candidates import CANDIDATES, build_candidate
 from models.churn_model import ChurnModel
 from models.evaluation import CVMetrics, cross_validate, select_champion
 from models.persistence import ModelCard
 
-SELECTION_RULE = (
-    "simplest candidate whose mean CV ROC-AUC is within one paired standard error of the best"
-)
+# The card keeps English; the tools word it in the language asked for from the same phrases.
+SELECTION_RULE = t("model_card.rule.simplest", "en")
+FIXED_BY_SETTINGS = t("model_card.rule.fixed", "en")
 _LIBRARIES = ("scikit-learn", "pandas", "numpy", "scipy", "joblib")
 
 Progress = Callable[[str], None]
@@ -83,13 +84,13 @@ def train(
     )
     card = ModelCard(
         model=champion.model,
-        description=DESCRIPTIONS[champion.model],
+        description=t(f"model_card.description.{champion.model}", "en"),
         feature_set=settings.feature_set,
         features=model.features,
         metrics=champion,
         candidates=results,
         feature_set_comparison=dict(sorted(comparison.items())),
-        selection_rule=SELECTION_RULE if len(results) > 1 else "model fixed by settings",
+        selection_rule=SELECTION_RULE if len(results) > 1 else FIXED_BY_SETTINGS,
         explanation_method=model.explanation_method,
         dataset=data.origin,
         thresholds={

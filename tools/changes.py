@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from data.schema import CATEGORICAL_VALUES
+from tools.refusals import Refusal
 
 
-class InvalidChangeError(ValueError):
+class InvalidChangeError(Refusal, ValueError):
     """A what-if change names an unknown feature or a value the feature cannot take."""
 
 
@@ -19,21 +20,21 @@ def checked_changes(changes: dict[str, object], features: Sequence[str]) -> dict
     for feature, value in changes.items():
         if feature not in features:
             raise InvalidChangeError(
-                f"cannot change {feature!r}: the model uses {', '.join(features)}"
+                "refusal.unknown_feature", feature=feature, features=list(features)
             )
         if feature in CATEGORICAL_VALUES:
             allowed = CATEGORICAL_VALUES[feature]
             if value not in allowed:
                 raise InvalidChangeError(
-                    f"{feature} cannot be {value!r}; allowed: {', '.join(map(str, allowed))}"
+                    "refusal.bad_value", feature=feature, value=value, allowed=list(allowed)
                 )
             checked[feature] = value
             continue
         try:
             number = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise InvalidChangeError(f"{feature} needs a number, got {value!r}") from None
+            raise InvalidChangeError("refusal.needs_number", feature=feature, value=value) from None
         if not np.isfinite(number) or number < 0:
-            raise InvalidChangeError(f"{feature} needs a number ≥ 0, got {value!r}")
+            raise InvalidChangeError("refusal.needs_positive", feature=feature, value=value)
         checked[feature] = number
     return checked

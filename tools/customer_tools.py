@@ -22,21 +22,22 @@ from pydantic import BaseModel, ValidationError
 from tools.analytics import QueryArgs, QueryError, QueryResult, query_customers
 from tools.offer_desk import OfferDesk
 from tools.portfolio import at_risk_list
+from tools.refusals import Refusal
 from tools.schemas import (
     AtRiskArgs,
     AtRiskList,
     ChurnPrediction,
     CustomerIdArgs,
     CustomerProfile,
+    LanguageArgs,
     ModelSummary,
-    NoArgs,
     OfferArgs,
     OfferEvaluation,
     ValueSegment,
     WhatIfArgs,
     WhatIfResult,
 )
-from tools.service import CustomerNotFoundError, InvalidChangeError, RetentionService
+from tools.service import RetentionService
 
 Result = TypeVar("Result", bound=BaseModel)
 
@@ -88,7 +89,9 @@ def structured_tool(
     def run(**args: Any) -> Any:
         try:
             return func(**args)
-        except (CustomerNotFoundError, InvalidChangeError, QueryError) as err:
+        except Refusal as err:  # unknown ID, impossible change: wordable in any language
+            raise ToolException(err.as_payload()) from None
+        except QueryError as err:
             raise ToolException(str(err)) from None
 
     return StructuredTool.from_function(
@@ -170,7 +173,7 @@ def build_tools(service: RetentionService, desk: OfferDesk) -> RetentionTools:
         model_card=Tool.define(
             "model_card",
             "How the churn model works, how it was chosen and its cross-validated accuracy.",
-            NoArgs,
+            LanguageArgs,
             service.model_summary,
         ),
         query_customers=Tool.define(

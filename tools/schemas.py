@@ -133,8 +133,8 @@ class OfferEvaluation(BaseModel):
     ineligible: dict[str, str] = Field(description="Offer id → why this customer may not get it")
 
 
-class NoArgs(BaseModel):
-    """The tool takes no arguments."""
+class LanguageArgs(BaseModel):
+    language: Language = Field(default="en", description="Language of the descriptions")
 
 
 class ModelMetrics(BaseModel):

@@ -12,19 +12,21 @@ from cachetools import LRUCache
 from scipy.special import expit
 
 from core.settings import Settings
+from core.types import Language
 from data.loading import CustomerData
 from data.schema import (
     CUSTOMER_ID_EXAMPLE,
     FEATURE_LABELS,
     SIGNAL_COLUMNS,
 )
-from data.validation import describe_id_pattern
+from data.validation import id_pattern_phrase
 from models.churn_model import ChurnModel, Explanation
 from models.persistence import ModelCard
 from models.scoring import score_customers
 from models.segments import clv_estimate, risk_level, value_tier
 from tools.changes import InvalidChangeError, checked_changes
 from tools.model_summary import model_summary
+from tools.refusals import Refusal
 from tools.schemas import (
     ChurnPrediction,
     CustomerProfile,
@@ -46,7 +48,7 @@ CACHED_CUSTOMERS = 20_000
 _BASE_EXPLANATION_LIMIT = 2_000_000
 
 
-class CustomerNotFoundError(LookupError):
+class CustomerNotFoundError(Refusal, LookupError):
     """The customer ID is malformed or not in the loaded data."""
 
 
@@ -126,20 +128,20 @@ class RetentionService:
             return stored
         if not self.settings.id_pattern.fullmatch(wanted):
             raise CustomerNotFoundError(
-                f"{wanted[:80]!r} is not a customer ID: an ID is "
-                f"{describe_id_pattern(self.settings.customer_id_pattern)}, "
-                f"e.g. {self.example_id()}."
+                "refusal.not_an_id",
+                wanted=wanted[:80],
+                pattern=id_pattern_phrase(self.settings.customer_id_pattern),
+                example=self.example_id(),
             )
         folded = difflib.get_close_matches(wanted.casefold(), by_folded, n=3, cutoff=0.6)
         close = [by_folded[f] for f in folded]
-        hint = (
-            f" Did you mean {', '.join(close)}?"
-            if close
-            else f" IDs in this data look like {self.example_id()}."
-        )
+        rows = f"{len(self.customers):,}"
+        if close:
+            raise CustomerNotFoundError(
+                "refusal.not_found_close", wanted=wanted, rows=rows, close=close
+            )
         raise CustomerNotFoundError(
-            f"No customer with ID {wanted} among the {len(self.customers):,} loaded "
-            f"customers.{hint}"
+            "refusal.not_found", wanted=wanted, rows=rows, example=self.example_id()
         )
 
     def resolve(self, customer_id: str) -> pd.Series:
@@ -276,6 +278,6 @@ class RetentionService:
                     )
         return self._scores
 
-    def model_summary(self) -> ModelSummary:
+    def model_summary(self, language: Language = "en") -> ModelSummary:
         """What the model is, how it was chosen, and how well it did in cross-validation."""
-        return model_summary(self.card, self.settings)
+        return model_summary(self.card, self.settings, language)

@@ -13,10 +13,11 @@ from agents.chat.intents import Intent
 from agents.chat.query_answers import query_answer
 from agents.chat.tables import customer_row, customer_table
 from agents.outputs import CallScript, Email, Sms
-from core.i18n import t
+from core.i18n import has, t
 from core.types import Language
 from data.schema import CUSTOMER_ID_EXAMPLE, feature_label
 from tools.playbook import Playbook
+from tools.refusals import refusal_words
 from tools.schemas import Driver
 
 Results = dict[str, list[dict | str]]
@@ -38,8 +39,10 @@ def _first(results: Results, tool: str) -> dict | str | None:
     return found[0] if found else None
 
 
-def _error(results: Results) -> str | None:
-    return next((p for payloads in results.values() for p in payloads if isinstance(p, str)), None)
+def _error(results: Results, lang: Language) -> str | None:
+    found = (p for payloads in results.values() for p in payloads if isinstance(p, str))
+    payload = next(found, None)
+    return None if payload is None else refusal_words(payload, lang)
 
 
 def _risk(p: dict, v: dict, lang: Language) -> str:
@@ -167,7 +170,7 @@ def _model(m: dict, lang: Language) -> str:
         t(
             "chat.feature_set",
             lang,
-            name=name,
+            name=t(key, lang) if has(key := f"model_card.feature_set.{name}") else name,
             roc_auc=f"{v['roc_auc']:.3f}",
             brier=f"{v['brier']:.3f}",
         )
@@ -202,7 +205,7 @@ def answer(intent: Intent, results: Results, reference: Reference) -> str:
         return t("chat.read_only", lang) + "\n\n" + t("chat.help", lang, **words)
     if intent.needs_customer and not intent.customer_ids:
         return t("chat.need_id", lang, **words)
-    error = _error(results)
+    error = _error(results, lang)
     if error is not None:
         return error
     match intent.kind:

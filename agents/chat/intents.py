@@ -221,7 +221,7 @@ def planned_calls(intent: Intent) -> list[tuple[str, dict]]:
                 args["risk_level"] = intent.risk_level
             return [("list_at_risk", args)]
         case "model":
-            return [("model_card", {})]
+            return [("model_card", {"language": intent.language})]
         case "query":
             return [("query_customers", dict(intent.query))]
     return []

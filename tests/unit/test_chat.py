@@ -4,6 +4,7 @@ errors, the LLM tool-calling path over HTTP, and conversations that survive a re
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fake_openai import Reply
@@ -183,6 +184,23 @@ def test_unknown_customer_gets_the_tool_error_with_suggestions(chat):
     tool_message = next(m for m in messages if isinstance(m, ToolMessage))
     assert tool_message.status == "error"
     assert "No customer with ID 0000-ZZZZZ" in messages[-1].content
+
+
+def _english_words(text: str, allowed: tuple[str, ...] = ()) -> list[str]:
+    """Latin words in a zh-TW answer other than IDs, metric names and the allowed ones."""
+    words = re.findall(r"[A-Za-z][A-Za-z_-]+", re.sub(r"\b\d{4}-[A-Z]{5}\b", "", text))
+    return [w for w in words if w not in {"ROC-AUC", "PR-AUC", "Brier", "sha256", *allowed}]
+
+
+def test_an_unknown_customer_in_a_chinese_question_is_answered_in_chinese(chat):
+    messages = _ask(chat, "0000-ZZZZZ 的流失風險多高？")
+    assert "找不到編號 0000-ZZZZZ" in messages[-1].content
+    assert _english_words(messages[-1].content) == []
+
+
+def test_the_model_card_in_a_chinese_answer_has_no_english_labels(chat, context):
+    messages = _ask(chat, "模型準確嗎？")
+    assert _english_words(messages[-1].content, (context.service.card.model,)) == []
 
 
 def test_malformed_id_says_what_ids_look_like_with_an_id_of_the_data(chat, context):

@@ -220,7 +220,7 @@ def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio)
                     changes |= show.analyst(update["profile"], update["risk"], lang)
                 yield by_component(changes)
         except CustomerNotFoundError as err:
-            yield by_component(show.refused(str(err)))
+            yield by_component(show.refused(err.words(lang)))
 
     def random_customer(level: str) -> str:
         """A random customer ID, optionally of one risk level."""
