@@ -18,10 +18,10 @@ from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.runtime import get_runtime
 from pydantic import Field
 
-from agents.chat.answers import EXAMPLES, Reference
+from agents.chat.answers import Reference
 from agents.chat.assistant import make_assistant
 from agents.context import Context
-from agents.kit import Kits
+from agents.kit import AgentKit, Kits
 from agents.llm import chat_client
 from agents.llm_compat import endpoint_key
 from agents.state import ChatState
@@ -101,6 +101,31 @@ def chat_tools(kits: Kits, analyzer: Analyzer) -> list[BaseTool]:
     return [*readers, analysis]
 
 
+#: Columns the example questions segment and compare by (every Telco file has them).
+_EXAMPLE_COLUMNS = ("Contract", "InternetService", "PaymentMethod")
+
+
+def reference_of(kit: AgentKit) -> Reference:
+    """What the help text's examples are built from, taken from the data in use."""
+    customers = kit.service.customers
+    if customers.empty:
+        return Reference(kit.playbook)
+    ids = customers.index
+    scores = kit.service.scores()
+    high = scores.loc[scores.risk_level == "high", "customerID"]
+    among = customers.loc[high] if len(high) else customers
+    counts = [(n, c, str(v)) for c in _EXAMPLE_COLUMNS for v, n in among[c].value_counts().items()]
+    _, column, value = max(counts)
+    return Reference(
+        kit.playbook,
+        (str(ids[0]), str(ids[min(1, len(ids) - 1)])),
+        riskiest=str(scores.sort_values("churn_probability").customerID.iloc[-1]),
+        segment=(column, value),
+        group_by=next(c for c in _EXAMPLE_COLUMNS if c != column),
+        has_labels=kit.service.data.has_labels,
+    )
+
+
 def make_chat_model(settings: Settings) -> Any | None:
     """A ChatOpenAI client when an endpoint is configured, else None (offline router)."""
     if not settings.llm_configured:
@@ -128,11 +153,9 @@ def build_chat_graph(
     builder = StateGraph(ChatState, context_schema=Context)
     kit = kits.default
     breaker = getattr(kit.writer, "breaker", None)  # the analysis writer's, when an LLM
-    ids = kit.service.customers.index
-    examples = (str(ids[0]), str(ids[min(1, len(ids) - 1)])) if len(ids) else EXAMPLES
     assistant = make_assistant(
         bound,
-        Reference(kit.playbook, examples),
+        reference_of(kit),
         breaker,
         kit.settings.redact,
         default_language=kit.settings.language,

@@ -27,11 +27,37 @@ EXAMPLES = (CUSTOMER_ID_EXAMPLE, "5575-GNVDE")
 
 @dataclass(frozen=True)
 class Reference:
-    """What the offline router knows of the data in use: the offer playbook (titles in each
-    language) and two IDs of the table, for help texts."""
+    """What the offline router knows of the data in use, for help texts: the offer playbook
+    (titles in each language), two IDs of the table, and what the example questions are built
+    from — the riskiest customer, the category value most high-risk customers share, a column
+    to compare groups by, and whether the data says who actually churned."""
 
     playbook: Playbook
     examples: tuple[str, str] = EXAMPLES
+    riskiest: str = EXAMPLES[0]
+    segment: tuple[str, str] = ("Contract", "Month-to-month")
+    group_by: str = "InternetService"
+    has_labels: bool = True
+
+    def tries(self, lang: Language) -> list[str]:
+        """Three questions the router answers on this data, in `lang`."""
+        column, value = self.segment
+        rate = "chat.try_rate" if self.has_labels else "chat.try_probability"
+        return [
+            t("chat.try_why", lang, customer=self.riskiest),
+            t(
+                "chat.try_count",
+                lang,
+                column=present.column_label(column, lang),
+                value=present.value_in_words(column, value, lang),
+            ),
+            t(rate, lang, column=present.column_label(self.group_by, lang)),
+        ]
+
+    def help(self, lang: Language) -> str:
+        words = {"example": self.examples[0], "other": self.examples[1]}
+        tries = "\n".join(f"- {question}" for question in self.tries(lang))
+        return t("chat.help", lang, **words) + "\n\n" + t("chat.try", lang) + "\n" + tries
 
 
 def _first(results: Results, tool: str) -> dict | str | None:
@@ -200,9 +226,9 @@ def answer(intent: Intent, results: Results, reference: Reference) -> str:
     words = {"example": reference.examples[0], "other": reference.examples[1]}
     lang = intent.language
     if intent.kind == "help":
-        return t("chat.help", lang, **words)
+        return reference.help(lang)
     if intent.kind == "read_only":
-        return t("chat.read_only", lang) + "\n\n" + t("chat.help", lang, **words)
+        return t("chat.read_only", lang) + "\n\n" + reference.help(lang)
     if intent.needs_customer and not intent.customer_ids:
         return t("chat.need_id", lang, **words)
     error = _error(results, lang)
@@ -228,4 +254,4 @@ def answer(intent: Intent, results: Results, reference: Reference) -> str:
         case "query":
             result = dict(_first(results, "query_customers"))
             return query_answer(result, intent.query, lang)
-    return t("chat.help", lang, **words)
+    return reference.help(lang)

@@ -11,6 +11,7 @@ from fake_openai import Reply
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agents.chat.intents import parse, planned_calls
+from core.i18n import t
 from crm_agents.composition import assemble
 from graph.chat import build_chat_graph, chat_tools, make_chat_model, open_checkpointer
 
@@ -190,6 +191,22 @@ def _english_words(text: str, allowed: tuple[str, ...] = ()) -> list[str]:
     """Latin words in a zh-TW answer other than IDs, metric names and the allowed ones."""
     words = re.findall(r"[A-Za-z][A-Za-z_-]+", re.sub(r"\b\d{4}-[A-Z]{5}\b", "", text))
     return [w for w in words if w not in {"ROC-AUC", "PR-AUC", "Brier", "sha256", *allowed}]
+
+
+@pytest.mark.parametrize(
+    ("question", "language"), [("What's the weather like?", "en"), ("今天天氣如何？", "zh-TW")]
+)
+def test_out_of_scope_gets_three_example_questions_from_the_data_that_each_work(
+    chat, context, question, language
+):
+    reply = _ask(chat, question)[-1].content
+    header = t("chat.try", language)
+    tries = [line[2:] for line in reply.split(header)[1].splitlines() if line.startswith("- ")]
+    assert len(tries) == 3
+    assert any(customer in tries[0] for customer in context.service.customers.index)
+    for example in tries:
+        answer = _ask(chat, example)[-1].content
+        assert header not in answer and re.search(r"\d+(\.\d+)?%", answer)  # figures, not help
 
 
 def test_an_unknown_customer_in_a_chinese_question_is_answered_in_chinese(chat):
