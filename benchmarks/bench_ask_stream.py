@@ -78,14 +78,19 @@ def _measure(label: str, settings, runs: int, before_each=None, warm_up=None) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--only", choices=["offline", "scripted", "llama"], help="measure one backend only"
+    )
     args = parser.parse_args()
+    wanted = {args.only} if args.only else {"offline", "scripted", "llama"}
     with ExitStack() as stack:
         root = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         base = app_settings(root)
         fresh = lambda name: base.model_copy(  # noqa: E731
             update={"chat_db": root / f"{name}.db", "port": app_settings(root).port}
         )
-        _measure("offline router", fresh("offline"), args.runs)
+        if "offline" in wanted:
+            _measure("offline router", fresh("offline"), args.runs)
 
         scripted = FakeOpenAI(token_delay=0.05).start()
         stack.callback(scripted.stop)
@@ -102,17 +107,26 @@ def main() -> None:
         def warm_up() -> None:
             scripted.script("chat", Reply("A logistic regression, checked by cross-validation."))
 
-        _measure("scripted local server (streams)", settings, args.runs, tool_then_answer, warm_up)
+        if "scripted" in wanted:
+            _measure(
+                "scripted local server (streams)", settings, args.runs, tool_then_answer, warm_up
+            )
+        if "llama" not in wanted:
+            return
 
         if not llama_server.available():
             print("llama.cpp server: not built (make test-llm builds it); skipped")
             return
         url = stack.enter_context(llama_server.llama_server(root / "llama.log"))
+        # Short drafts and a budget the analysis can finish in: a call the writer gave up on
+        # would keep the server busy and queue the next question behind it.
+        tokens = {"analyst": 120, "reasoning": 160, "campaign": 120, "communication": 200}
         llm = {
             "openai_base_url": url,
             "llm_model": "gemma-3-270m",
             "llm_timeout": 120,
-            "llm_max_tokens": {"chat": 120},
+            "llm_budget": 600,
+            "llm_max_tokens": {**tokens, "chat": 120},
         }
         _measure("llama.cpp + Gemma 3 270M", fresh("llama").model_copy(update=llm), args.runs)
 
