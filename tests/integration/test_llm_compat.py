@@ -29,6 +29,26 @@ def _high_risk(service) -> str:
     return scored[scored.risk_level == "high"].customerID.iloc[0]
 
 
+def _two_turn_chat(demo_service, server, first_answer: str):
+    """A chat whose first turn calls `predict_churn` then answers `first_answer`, and whose
+    second turn answers without tools; (the customer asked about, the chat graph)."""
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from graph.chat import build_chat_graph, make_chat_model
+
+    customer = _high_risk(demo_service)
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "predict_churn", "arguments": f'{{"customer_id": "{customer}"}}'},
+    }
+    server.script("chat", Reply(tool_calls=[call]), Reply(first_answer))
+    server.script("chat", Reply("The model is a logistic regression."))
+    app = _assembly(demo_service, server, llm_structured_method="json_mode")
+    model = make_chat_model(app.settings)
+    return customer, build_chat_graph(app.kits, app.analyzer, InMemorySaver(), model)
+
+
 def test_a_refused_json_schema_moves_to_json_mode_once_and_the_llm_still_writes(
     demo_service, llama_like
 ):
@@ -95,21 +115,8 @@ def test_a_server_error_is_retried(demo_service, llama_like):
 def test_the_chat_sends_tool_choice_and_empty_content_so_a_second_turn_works(
     demo_service, llama_like
 ):
-    customer = _high_risk(demo_service)
-    call = {
-        "id": "call_1",
-        "type": "function",
-        "function": {"name": "predict_churn", "arguments": f'{{"customer_id": "{customer}"}}'},
-    }
-    llama_like.script("chat", Reply(tool_calls=[call]), Reply("Done: see the tool result."))
-    llama_like.script("chat", Reply("The model is a logistic regression."))
-    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
+    customer, chat = _two_turn_chat(demo_service, llama_like, "Done: see the tool result.")
     config = {"configurable": {"thread_id": "t"}}
-    from langgraph.checkpoint.memory import InMemorySaver
-
-    from graph.chat import build_chat_graph, make_chat_model
-
-    chat = build_chat_graph(app.kits, app.analyzer, InMemorySaver(), make_chat_model(app.settings))
     chat.invoke({"messages": [HumanMessage(f"What is {customer}'s risk?")]}, config)
     state = chat.invoke({"messages": [HumanMessage("How good is the model?")]}, config)
     assert all(r["status"] == 200 for r in llama_like.requests)
@@ -224,20 +231,7 @@ def test_a_forced_method_is_not_remembered_for_auto(demo_service, llama_like):
 def test_a_server_that_cannot_stream_a_tool_call_is_asked_without_streaming_from_then_on(
     demo_service, llama_like
 ):
-    from langgraph.checkpoint.memory import InMemorySaver
-
-    from graph.chat import build_chat_graph, make_chat_model
-
-    customer = _high_risk(demo_service)
-    call = {
-        "id": "call_1",
-        "type": "function",
-        "function": {"name": "predict_churn", "arguments": f'{{"customer_id": "{customer}"}}'},
-    }
-    llama_like.script("chat", Reply(tool_calls=[call]), Reply("Call them this week."))
-    llama_like.script("chat", Reply("The model is a logistic regression."))
-    app = _assembly(demo_service, llama_like, llm_structured_method="json_mode")
-    chat = build_chat_graph(app.kits, app.analyzer, InMemorySaver(), make_chat_model(app.settings))
+    customer, chat = _two_turn_chat(demo_service, llama_like, "Call them this week.")
     config = {"configurable": {"thread_id": "t"}}
     for question in (f"Is {customer} leaving?", "How good is the model?"):
         events = list(
