@@ -65,13 +65,15 @@ compiler:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq build-essential >/dev/null; \
 	  else echo "no C++ compiler: llama-cpp-python cannot be built here"; exit 1; fi; }
 
-## Debian's headless Chromium for the browser tests (installed when missing and we may).
+## Debian's headless Chromium for the browser tests, with CJK and emoji fonts so Chinese text
+## and the chat's icons are drawn, not boxes (installed when missing and we may).
+BROWSER_PACKAGES := chromium chromium-driver fonts-noto-cjk fonts-noto-color-emoji
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && fc-list :lang=zh-tw | grep -q . && fc-list | grep -qi emoji; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing chromium (Debian) for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
-	  else echo "chromium is not installed and cannot be installed here: browser tests will skip"; fi; }
+	    echo "installing $(BROWSER_PACKAGES) (Debian) for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
+	  else echo "chromium or its fonts are missing and cannot be installed here: browser tests may skip"; fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

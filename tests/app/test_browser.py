@@ -121,3 +121,37 @@ def test_earlier_conversations_are_listed_by_their_first_question_and_reopen(bro
     expect(page.locator("#chatbot")).to_contain_text("ROC-AUC", timeout=10_000)
     expect(page.locator("#chatbot")).not_to_contain_text("match in all")
     page.close()
+
+
+def _fonts_drawing(page, selector: str) -> dict[str, int]:
+    """Font family → glyphs Chromium drew with it for the first element matching `selector`."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    # The text node inside the element carries the fonts.
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {f["familyName"]: f["glyphCount"] for f in fonts}
+
+
+def test_chinese_text_and_the_chat_icons_are_drawn_with_real_fonts(browser, app):
+    from playwright.sync_api import expect
+
+    _, url = app
+    page = browser.new_page()
+    page.goto(url)
+    page.get_by_role("tab", name="Ask").click()
+    page.locator("#question textarea").fill("What is the churn rate by contract? 用中文回答")
+    page.locator("#question textarea").press("Enter")
+    tool_step = page.locator("#chatbot").get_by_text("🔧").first
+    expect(tool_step).to_be_visible(timeout=60_000)
+    tool_step.evaluate("element => element.setAttribute('data-font-check', 'icon')")
+    answer = page.locator("#chatbot").get_by_text("流失率").last
+    expect(answer).to_be_visible()
+    answer.evaluate("element => element.setAttribute('data-font-check', 'chinese')")
+    chinese = _fonts_drawing(page, "[data-font-check=chinese]")
+    icon = _fonts_drawing(page, "[data-font-check=icon]")
+    assert any("CJK" in family for family in chinese), chinese
+    assert any("Emoji" in family for family in icon), icon
+    page.close()
