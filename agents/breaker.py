@@ -1,8 +1,9 @@
 """One circuit breaker per LLM endpoint, shared by the analysis writer and the chat.
 
-After `failures_to_open` failed calls in a row the endpoint is treated as down for
-`cool_down_s` seconds: callers answer offline at once, with the reason, instead of each
-paying its own timeouts. The first call after the pause tries the endpoint again. Gradio
+After `failures_to_open` calls in a row that got no answer (an error, a timeout) the endpoint
+is treated as down for `cool_down_s` seconds: callers answer offline at once, with the reason,
+instead of each paying its own timeouts. An answer that fails its checks is the model's fault,
+not an outage, and does not count. The first call after the pause tries the endpoint again. Gradio
 answers users from several threads, so every change happens under a lock.
 """
 

@@ -216,7 +216,10 @@ class OpenAIWriter:
                 if self.settings.llm_structured_method == "auto":  # what "auto" found
                     ACCEPTED_METHODS[endpoint] = method
                 return Written(draft=draft, written_by=self.name, llm_calls=calls)
-            self.breaker.record_failure(problem)
+            if answered:  # the endpoint is up: a draft that failed its checks is not an outage
+                self.breaker.record_success()
+            else:
+                self.breaker.record_failure(problem)
             if final or self.breaker.open_reason() is not None:  # opened now or elsewhere
                 break
             if answered:  # a wrong answer may come out right: say what was wrong

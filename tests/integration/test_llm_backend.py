@@ -148,6 +148,14 @@ def test_a_figure_of_the_facts_written_as_the_wrong_fact_is_refused(demo_service
     assert result.risk.written_by == OFFLINE
 
 
+def test_drafts_that_fail_their_checks_do_not_open_the_circuit_breaker(demo_service, server):
+    context = _context(demo_service, server)
+    for _ in range(2):  # two analyses, two rejected drafts each
+        server.script("AnalystDraft", _ungrounded_probability, _ungrounded_probability)
+        context.analyzer.run(_high_risk(demo_service))
+    assert context.writer.breaker.open_reason() is None
+
+
 def test_a_wrong_probability_is_named_in_the_trace(demo_service, server):
     server.script("AnalystDraft", _ungrounded_probability, _ungrounded_probability)
     result = _context(demo_service, server).analyzer.run(_high_risk(demo_service))
