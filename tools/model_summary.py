@@ -41,7 +41,7 @@ def model_summary(card: ModelCard, settings: Settings, language: Language = "en"
     """The card in words of `language`: the card keeps the English it was trained with; the
     words of a known model, method and rule come from the phrase catalogue."""
     description = f"model_card.description.{card.model}"
-    feature_set = f"model_card.feature_set.{card.feature_set}"
+    feature_set = f"feature_set.{card.feature_set}"
     return ModelSummary(
         model=card.model,
         description=t(description, language) if has(description) else card.description,

@@ -196,7 +196,7 @@ def _model(m: dict, lang: Language) -> str:
         t(
             "chat.feature_set",
             lang,
-            name=t(key, lang) if has(key := f"model_card.feature_set.{name}") else name,
+            name=t(key, lang) if has(key := f"feature_set.{name}") else name,
             roc_auc=f"{v['roc_auc']:.3f}",
             brier=f"{v['brier']:.3f}",
         )
