@@ -18,21 +18,24 @@ from core.i18n import t
 from core.settings import Settings
 from ui import shell
 from ui.backend import Backend
+from ui.labels import Labels
 from ui.tabs import analyze, ask, portfolio, trace
 
 
 def build_app(backend: Backend) -> gr.Blocks:
     lang = backend.settings.language
+    labels = Labels(lang)
     with gr.Blocks(title=t("ui.title", lang)) as demo:
-        top = shell.header(backend)
-        analyze_tab = analyze.build(backend)
-        ask_tab = ask.build(lang)
-        portfolio_tab = portfolio.build(lang)
-        trace_tab = trace.build(backend)
+        top = shell.header(backend, labels)
+        analyze_tab = analyze.build(backend, labels)
+        ask_tab = ask.build(labels)
+        portfolio_tab = portfolio.build(labels)
+        trace_tab = trace.build(backend, labels)
         analyze.wire(analyze_tab, trace_tab, backend, top.language)
         ask.wire(ask_tab, backend, top.language, demo)
-        portfolio.wire(portfolio_tab, backend, demo)
+        portfolio.wire(portfolio_tab, backend, top.language, demo)
         shell.wire_session_start(demo, backend, top, analyze_tab, ask_tab, portfolio_tab)
+        shell.wire_language(demo, backend, top, labels)
     return demo
 
 

@@ -83,6 +83,23 @@ def writer_name(written_by: str, lang: Language) -> str:
     return t("present.offline_writer", lang) if written_by == OFFLINE else written_by
 
 
+def tool_name(tool: str, lang: Language) -> str:
+    """A tool by what it does; an unknown one by its name."""
+    return t(f"tool.{tool}", lang) if has(f"tool.{tool}", lang) else tool
+
+
+def trace_note(note: str, lang: Language) -> str:
+    """A note the graph wrote on a step (in English) in words of `lang`; any other note, such as
+    an LLM's error, as it is."""
+    for key in ("trace.low_risk", "trace.no_offer"):
+        if note == t(key, "en"):
+            return t(key, lang)
+    head, _, tail = t("trace.no_offer_in_budget", "en", budget="\0").partition("\0")
+    if note.startswith(head) and note.endswith(tail) and len(note) > len(head) + len(tail):
+        return t("trace.no_offer_in_budget", lang, budget=note[len(head) : len(note) - len(tail)])
+    return note
+
+
 def written_by(writer: str, lang: Language) -> str:
     return t("present.written_by", lang, writer=writer_name(writer, lang))
 

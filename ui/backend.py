@@ -10,6 +10,7 @@ from typing import Any
 from agents import present
 from core.i18n import t
 from core.settings import Settings
+from core.types import Language
 from crm_agents.composition import Assembly, assemble
 from graph.analysis import Analyzer
 from tools.service import RetentionService
@@ -54,8 +55,9 @@ class Backend:
         """The analysis graph's nodes in order, as the compiled graph has them."""
         return self.assembly.analyzer.nodes
 
-    def header(self) -> str:
-        card, origin, lang = self.service.card, self.service.data.origin, self.settings.language
+    def header(self, lang: Language | None = None) -> str:
+        card, origin = self.service.card, self.service.data.origin
+        lang = lang or self.settings.language
         rows = f"{origin.rows:,}"
         if origin.is_synthetic:
             data = t("ui.header.synthetic", lang, seed=origin.seed, rows=rows)

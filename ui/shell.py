@@ -19,6 +19,7 @@ from data.validation import DataValidationError
 from models.persistence import ModelArtifactError
 from models.training import MissingLabelsError
 from ui.backend import Backend
+from ui.labels import Labels, Words
 from ui.tabs import analyze, ask, portfolio
 
 #: Each language named in its own words.
@@ -31,17 +32,36 @@ class Header:
     language: gr.Radio
 
 
-def header(backend: Backend) -> Header:
+def header(backend: Backend, labels: Labels) -> Header:
     with gr.Row():
-        title = gr.Markdown(f"## {t('ui.title', backend.settings.language)}", elem_id="header")
-        language = gr.Radio(
-            LANGUAGES,
-            value=backend.settings.language,
-            label=t("ui.language", backend.settings.language),
+        title = gr.Markdown(f"## {t('ui.title', labels.language)}", elem_id="header")
+        language = labels.make(
+            gr.Radio,
+            choices=LANGUAGES,
+            value=labels.language,
+            label=Words("ui.language"),
             scale=0,
             min_width=220,
+            elem_id="language",
         )
     return Header(title, language)
+
+
+#: Where the browser keeps the reader's language.
+_LANGUAGE_KEY = "crm-agents-language"
+# The remembered language, else the browser's own (any Chinese reads Traditional Chinese here).
+_BROWSER_LANGUAGE = f"""() => localStorage.getItem('{_LANGUAGE_KEY}')
+  || ((navigator.language || '').toLowerCase().startsWith('zh') ? 'zh-TW' : 'en')"""
+_KEEP_LANGUAGE = f"(lang) => {{ localStorage.setItem('{_LANGUAGE_KEY}', lang); return [lang]; }}"
+
+
+def wire_language(demo: gr.Blocks, backend: Backend, top: Header, labels: Labels) -> None:
+    """The switch words the whole page again (each tab re-words its own results); the browser
+    remembers the choice and starts from it, or from its own language."""
+    top.language.change(labels.updates, top.language, labels.components, api_name=False)
+    top.language.change(backend.header, top.language, top.title, api_name=False)
+    top.language.input(None, top.language, None, js=_KEEP_LANGUAGE, api_name=False)
+    demo.load(None, None, top.language, js=_BROWSER_LANGUAGE, api_name=False)
 
 
 def wire_session_start(

@@ -4,6 +4,7 @@ and chat messages in Gradio's format. Every figure comes from the analysis resul
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
@@ -185,21 +186,33 @@ def call_script_text(c: Communications | None, lang: Language) -> str:
     return "" if c is None else present.call_script_text(c, lang)
 
 
+def graph_diagram(mermaid: str, lang: Language) -> str:
+    """LangGraph's Mermaid diagram with each node named in words of `lang`."""
+    for node in re.findall(r"^\t(\w+)\(\1\)$", mermaid, flags=re.M):
+        name = t(f"node.{node}", lang) if has(f"node.{node}", lang) else node
+        mermaid = mermaid.replace(f"\t{node}({node})", f'\t{node}("{name}")')
+    for marker, key in (("__start__", "node.start"), ("__end__", "node.end")):
+        mermaid = mermaid.replace(f"<p>{marker}</p>", t(key, lang))
+    return mermaid
+
+
 def trace_table(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
     rows = [
         (
-            s.node,
-            s.status,
+            t(f"node.{s.node}", lang) if has(f"node.{s.node}", lang) else s.node,
+            t(f"trace.{s.status}", lang) if has(f"trace.{s.status}", lang) else s.status,
             s.started_at or "",
             round(s.duration_ms, 2),
             "; ".join(
-                f"{c.tool}({', '.join(f'{k}={v}' for k, v in c.args.items())})"
+                # The run's language is the page's: only the other arguments are shown.
+                f"{present.tool_name(c.tool, lang)}"
+                f"({', '.join(str(v) for k, v in c.args.items() if k != 'language')})"
                 for c in s.tool_calls
             ),
             len(s.llm_calls),
             sum(c.total_tokens for c in s.llm_calls),
-            s.written_by or "",
-            s.fallback or s.note or "",
+            present.writer_name(s.written_by, lang) if s.written_by else "",
+            s.fallback or present.trace_note(s.note or "", lang),
         )
         for s in trace
     ]
@@ -231,7 +244,7 @@ def chat_messages(messages: list[AnyMessage], lang: Language) -> list[dict]:
                     # A payload cannot close the code fence: its backticks are made harmless.
                     payload = _short(str(result.content)).replace("`", "ˋ")
                     body += f"\n\n```json\n{payload}\n```"
-                title = f"🔧 {call['name']}"
+                title = f"🔧 {present.tool_name(call['name'], lang)}"
                 if failed:
                     title += f" — {t('ui.ask.error', lang)}"
                 shown.append(

@@ -9,6 +9,7 @@ from app_server import app_settings, start
 from gradio_client import Client
 from pydantic import SecretStr
 
+from core.i18n import t
 from ui.tabs.analyze import OUTPUTS
 
 pytestmark = pytest.mark.slow
@@ -91,7 +92,8 @@ def test_chat_in_english_answers_with_tool_messages(client):
         f"Why will {customer} churn?", "", "en", api_name="/ask"
     )
     assert cleared == "" and thread
-    assert any((m.get("metadata") or {}).get("title") == "🔧 analyze_customer" for m in history)
+    analysis = f"🔧 {t('tool.analyze_customer', 'en')}"
+    assert any((m.get("metadata") or {}).get("title") == analysis for m in history)
     assert "Main reasons" in _last_answer(history)
 
 
@@ -102,7 +104,7 @@ def test_chat_in_chinese(client):
 
 
 def test_portfolio_exports_the_filtered_table(client):
-    table, csv = client.predict("high", "any", 10, api_name="/portfolio")
+    table, csv = client.predict("high", "any", 10, "en", api_name="/portfolio")
     rows = pd.read_csv(csv)
     assert len(rows) <= 10 and set(rows["risk"]) <= {"high"}
     assert len(table["data"]) == len(rows)

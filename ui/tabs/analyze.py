@@ -18,6 +18,7 @@ from tools.service import CustomerNotFoundError
 from ui import charts, views
 from ui.backend import Backend
 from ui.escape import html_text
+from ui.labels import Labels, Words
 from ui.tabs.trace import TraceTab
 
 log = logging.getLogger("crm_agents.app")
@@ -57,69 +58,81 @@ class AnalyzeTab:
     panels: dict[str, Any]
 
 
-def build(backend: Backend) -> AnalyzeTab:
-    lang = backend.settings.language
+def _levels(lang: Language) -> list[tuple[str, str]]:
+    return [(t(f"word.{k}", lang) if k != ANY else t("ui.any", lang), k) for k in LEVELS]
+
+
+def build(backend: Backend, labels: Labels) -> AnalyzeTab:
+    make = labels.make
     panels: dict[str, Any] = {}
-    with gr.Tab(t("ui.analyze.tab", lang)):
+    with make(gr.Tab, label=Words("ui.analyze.tab")):
         with gr.Row():
-            customer = gr.Dropdown(
-                [],
+            customer = make(
+                gr.Dropdown,
+                choices=[],
                 value=None,
-                label=t("ui.analyze.customer", lang),
+                label=Words("ui.analyze.customer"),
                 filterable=True,
                 allow_custom_value=True,
                 elem_id="customer",
             )
-            risk_filter = gr.Dropdown(
-                [(t(f"word.{k}", lang) if k != ANY else t("ui.any", lang), k) for k in LEVELS],
+            risk_filter = make(
+                gr.Dropdown,
+                choices=Words(_levels),
                 value=ANY,
-                label=t("ui.analyze.random_from", lang),
+                label=Words("ui.analyze.random_from"),
                 scale=0,
                 min_width=180,
             )
-            random_button = gr.Button(t("ui.analyze.random", lang), scale=0)
-            analyze_button = gr.Button(
-                t("ui.analyze.run", lang), variant="primary", scale=0, elem_id="analyze"
+            random_button = make(gr.Button, value=Words("ui.analyze.random"), scale=0)
+            analyze_button = make(
+                gr.Button,
+                value=Words("ui.analyze.run"),
+                variant="primary",
+                scale=0,
+                elem_id="analyze",
             )
         panels["status"] = gr.Markdown(
-            views.progress(backend.nodes, [], backend.settings.language), elem_id="progress"
+            views.progress(backend.nodes, [], labels.language), elem_id="progress"
         )
         with gr.Row():
-            panels["profile"] = gr.Markdown(label=t("ui.analyze.profile", lang))
+            panels["profile"] = make(gr.Markdown, label=Words("ui.analyze.profile"))
             with gr.Column():
                 panels["gauge"] = gr.Plot(show_label=False)
                 panels["badges"] = gr.HTML()
         panels["drivers"] = gr.Plot(show_label=False)
-        for section, title in (
-            ("analyst", t("ui.analyze.analyst_details", lang)),
-            ("reasons", t("ui.analyze.reasons_details", lang)),
-            ("campaign", t("ui.analyze.campaign_details", lang)),
-        ):
+        for section in ("analyst", "reasons", "campaign"):
             panels[f"{section}_summary"] = gr.Markdown()
-            with gr.Accordion(title, open=False):
+            with make(gr.Accordion, label=Words(f"ui.analyze.{section}_details"), open=False):
                 panels[f"{section}_detail"] = gr.Markdown()
-        gr.Markdown(t("ui.analyze.communication", lang))
-        panels["email"] = gr.Textbox(
-            label=t("ui.analyze.email", lang),
+        make(gr.Markdown, value=Words("ui.analyze.communication"))
+        panels["email"] = make(
+            gr.Textbox,
+            label=Words("ui.analyze.email"),
             lines=8,
             buttons=["copy"],
             interactive=False,
             elem_id="email",
         )
         with gr.Row():
-            panels["sms"] = gr.Textbox(
-                label=t("ui.analyze.sms", lang),
+            panels["sms"] = make(
+                gr.Textbox,
+                label=Words("ui.analyze.sms"),
                 lines=2,
                 buttons=["copy"],
                 interactive=False,
                 elem_id="sms",
             )
             panels["sms_count"] = gr.Markdown(elem_id="sms-count")
-        panels["script"] = gr.Textbox(
-            label=t("ui.analyze.script", lang), lines=10, buttons=["copy"], interactive=False
+        panels["script"] = make(
+            gr.Textbox,
+            label=Words("ui.analyze.script"),
+            lines=10,
+            buttons=["copy"],
+            interactive=False,
         )
-        panels["download"] = gr.DownloadButton(
-            t("ui.analyze.download", lang), value=None, interactive=False
+        panels["download"] = make(
+            gr.DownloadButton, label=Words("ui.analyze.download"), value=None, interactive=False
         )
         panels["last_result"] = gr.State(None)
     return AnalyzeTab(customer, risk_filter, random_button, analyze_button, panels)
@@ -233,6 +246,14 @@ def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio)
             raise gr.Error(html_text(t("ui.analyze.none_at_level", lang, level=level_words)))
         return random.choice(scores["customerID"].tolist())
 
+    def again_in(customer_id: str | None, lang: Language) -> Iterator[dict[Any, Any]]:
+        """The shown analysis in the new language (run again: its texts are written in it)."""
+        if customer_id:
+            yield from analyze(customer_id, lang)
+        else:
+            yield by_component({"status": show.progress([], "", lang)})
+
+    language.change(again_in, [tab.panels["last_result"], language], outputs, api_name=False)
     inputs = [tab.customer, language]
     tab.analyze_button.click(analyze, inputs, outputs, api_name="analyze")
     tab.customer.select(analyze, inputs, outputs, api_name=False)

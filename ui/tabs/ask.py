@@ -17,6 +17,7 @@ from data.schema import CUSTOMER_ID_EXAMPLE
 from ui import views
 from ui.backend import Backend
 from ui.escape import no_html
+from ui.labels import Labels, Words
 
 #: Thread ids are made here (uuid4 hex); anything else from the browser starts a new thread.
 _THREAD_ID = re.compile(r"[0-9a-f]{32}")
@@ -51,23 +52,33 @@ class AskTab:
     new_button: gr.Button
 
 
-def build(lang: Language) -> AskTab:
-    with gr.Tab(t("ui.ask.tab", lang)):
+def build(labels: Labels) -> AskTab:
+    make = labels.make
+    with make(gr.Tab, label=Words("ui.ask.tab")):
         thread = gr.Textbox(visible=False)
         known = gr.Textbox(visible=False)
-        past = gr.Dropdown(
-            [], value=None, label=t("ui.ask.past", lang), interactive=True, elem_id="past"
+        past = make(
+            gr.Dropdown,
+            choices=[],
+            value=None,
+            label=Words("ui.ask.past"),
+            interactive=True,
+            elem_id="past",
         )
-        chatbot = gr.Chatbot(label=t("ui.ask.chat", lang), height=480, elem_id="chatbot")
+        chatbot = make(gr.Chatbot, label=Words("ui.ask.chat"), height=480, elem_id="chatbot")
         with gr.Row():
-            question = gr.Textbox(
-                placeholder=t("ui.ask.placeholder", lang, example=CUSTOMER_ID_EXAMPLE),
+            question = make(
+                gr.Textbox,
+                placeholder=Words(
+                    lambda lang: t("ui.ask.placeholder", lang, example=CUSTOMER_ID_EXAMPLE)
+                ),
+                label=Words("ui.ask.question"),
                 show_label=False,
                 scale=4,
                 elem_id="question",
             )
-            ask_button = gr.Button(t("ui.ask.ask", lang), variant="primary", scale=0)
-            new_button = gr.Button(t("ui.ask.new", lang), scale=0)
+            ask_button = make(gr.Button, value=Words("ui.ask.ask"), variant="primary", scale=0)
+            new_button = make(gr.Button, value=Words("ui.ask.new"), scale=0)
     return AskTab(thread, known, past, chatbot, question, ask_button, new_button)
 
 
@@ -157,6 +168,8 @@ def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> 
     )
     tab.thread.change(None, tab.thread, tab.known, js=_KEEP_THREAD, api_name=False)
     tab.known.change(**listed)
+    # The conversation stays as it was asked; its tool steps and notes take the new language.
+    language.change(history, [tab.thread, language], tab.chatbot, api_name=False)
 
 
 def example_placeholder(backend: Backend) -> gr.Textbox:

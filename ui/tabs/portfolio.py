@@ -14,6 +14,7 @@ from data.spreadsheet import to_csv_text
 from tools.portfolio import at_risk_table, risk_value_matrix
 from ui import charts
 from ui.backend import Backend
+from ui.labels import Labels, Words
 
 ANY = "any"
 
@@ -33,36 +34,42 @@ class PortfolioTab:
     export: gr.DownloadButton
 
 
-def build(lang: Language) -> PortfolioTab:
-    with gr.Tab(t("ui.portfolio.tab", lang)):
+def build(labels: Labels) -> PortfolioTab:
+    make = labels.make
+    with make(gr.Tab, label=Words("ui.portfolio.tab")):
         matrix_chart = gr.Plot(show_label=False)
-        matrix_table = gr.Dataframe(
-            label=t("ui.portfolio.matrix", lang),
-            interactive=False,
-        )
+        matrix_table = make(gr.Dataframe, label=Words("ui.portfolio.matrix"), interactive=False)
         with gr.Row():
-            risk_level = gr.Dropdown(
-                _choices(("high", "medium", "low"), lang),
+            risk_level = make(
+                gr.Dropdown,
+                choices=Words(lambda lang: _choices(("high", "medium", "low"), lang)),
                 value=ANY,
-                label=t("ui.portfolio.risk_level", lang),
+                label=Words("ui.portfolio.risk_level"),
             )
-            value_tier = gr.Dropdown(
-                _choices(("high", "mid", "low"), lang),
+            value_tier = make(
+                gr.Dropdown,
+                choices=Words(lambda lang: _choices(("high", "mid", "low"), lang)),
                 value=ANY,
-                label=t("ui.portfolio.value_tier", lang),
+                label=Words("ui.portfolio.value_tier"),
             )
-            how_many = gr.Slider(5, 500, value=50, step=5, label=t("ui.portfolio.how_many", lang))
-        top_table = gr.Dataframe(label=t("ui.portfolio.top", lang), interactive=False)
-        export = gr.DownloadButton(t("ui.portfolio.export", lang), value=None)
+            how_many = make(
+                gr.Slider,
+                minimum=5,
+                maximum=500,
+                value=50,
+                step=5,
+                label=Words("ui.portfolio.how_many"),
+            )
+        top_table = make(gr.Dataframe, label=Words("ui.portfolio.top"), interactive=False)
+        export = make(gr.DownloadButton, label=Words("ui.portfolio.export"), value=None)
     return PortfolioTab(
         matrix_chart, matrix_table, risk_level, value_tier, how_many, top_table, export
     )
 
 
-def wire(tab: PortfolioTab, backend: Backend, demo: gr.Blocks) -> None:
-    def portfolio(level: str, tier: str, n: float):
+def wire(tab: PortfolioTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> None:
+    def portfolio(level: str, tier: str, n: float, lang: Language):
         """The top at-risk customers, filtered, and a CSV of the same rows."""
-        lang = backend.settings.language
         table = at_risk_table(
             backend.service,
             int(n),
@@ -72,13 +79,23 @@ def wire(tab: PortfolioTab, backend: Backend, demo: gr.Blocks) -> None:
         shown = present.at_risk_frame(table, lang)
         return shown, backend.save("at-risk-customers.csv", to_csv_text(shown))
 
-    filters = [tab.risk_level, tab.value_tier, tab.how_many]
-    for control in filters:
-        control.change(portfolio, filters, [tab.top_table, tab.export], api_name=False)
-    demo.load(portfolio, filters, [tab.top_table, tab.export], api_name="portfolio")
+    filters = [tab.risk_level, tab.value_tier, tab.how_many, language]
+    listed = [tab.top_table, tab.export]
+    for control in filters[:-1]:
+        control.change(portfolio, filters, listed, api_name=False)
+    demo.load(portfolio, filters, listed, api_name="portfolio")
+    # A new language words the matrix and the list again.
+    language.change(portfolio, filters, listed, api_name=False)
+    language.change(
+        lambda lang: matrix(backend, lang),
+        language,
+        [tab.matrix_chart, tab.matrix_table],
+        api_name=False,
+    )
 
 
-def matrix(backend: Backend) -> tuple:
+def matrix(backend: Backend, lang: Language | None = None) -> tuple:
     """The risk × value matrix as a chart and a table (loaded per session, after login)."""
-    table, lang = risk_value_matrix(backend.service), backend.settings.language
+    lang = lang or backend.settings.language
+    table = risk_value_matrix(backend.service)
     return charts.portfolio_matrix(table, lang), present.matrix_frame(table, lang)
