@@ -42,6 +42,15 @@ PROMPTS = Path(__file__).with_name("prompts")
 OFFLINE = "offline writer"
 
 Draft = TypeVar("Draft", bound=BaseModel)
+#: Errors the client raises about a reply it received (by name: the client is imported lazily).
+_MODEL_OUTPUT_ERRORS = frozenset(
+    {
+        "LengthFinishReasonError",
+        "ContentFilterFinishReasonError",
+        "OutputParserException",
+        "ValidationError",
+    }
+)
 Check = Callable[[BaseModel], list[str]]
 
 
@@ -197,6 +206,9 @@ class OpenAIWriter:
                 problem = f"no answer within the {budget:g} s LLM time budget of this analysis"
             except Exception as err:  # any failure of the endpoint is a reason to fall back
                 problem = f"{type(err).__name__}: {err}"[:300]
+                # The endpoint answered, with output the client could not use (cut at the
+                # token limit, filtered, unparseable): the model's fault, not an outage.
+                answered = answered or type(err).__name__ in _MODEL_OUTPUT_ERRORS
                 following = method_refused(err, method)
                 if following is not None and self.settings.llm_structured_method == "auto":
                     # The endpoint does not take this kind of structured output: the next

@@ -35,6 +35,7 @@ class Reply:
     status: int = 200
     hang: float = 0.0
     tool_calls: list[dict] | None = None
+    finish: str = "stop"  # "length": the answer was cut at the token limit
 
     @classmethod
     def error(cls, status: int) -> Reply:
@@ -266,7 +267,7 @@ class FakeOpenAI:
         content = reply.content
         text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
         message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
-        finish = "stop"
+        finish = reply.finish
         if reply.tool_calls is not None:
             message = {"role": "assistant", "content": None, "tool_calls": reply.tool_calls}
             finish = "tool_calls"

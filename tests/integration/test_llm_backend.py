@@ -149,10 +149,18 @@ def test_a_figure_of_the_facts_written_as_the_wrong_fact_is_refused(demo_service
 
 
 def test_drafts_that_fail_their_checks_do_not_open_the_circuit_breaker(demo_service, server):
-    context = _context(demo_service, server)
-    for _ in range(2):  # two analyses, two rejected drafts each
-        server.script("AnalystDraft", _ungrounded_probability, _ungrounded_probability)
-        context.analyzer.run(_high_risk(demo_service))
+    context = _context(demo_service, server, llm_retries=3)  # four rejected drafts in a row
+    server.script("AnalystDraft", *[_ungrounded_probability] * 4)
+    context.analyzer.run(_high_risk(demo_service))
+    assert context.writer.breaker.open_reason() is None
+
+
+def test_drafts_cut_at_the_token_limit_do_not_open_the_circuit_breaker(demo_service, server):
+    context = _context(demo_service, server, llm_retries=3)  # four cut drafts in a row
+    cut = Reply('{"summary": "This customer is', finish="length")
+    server.script("AnalystDraft", cut, cut, cut, cut)
+    result = context.analyzer.run(_high_risk(demo_service))
+    assert "LengthFinishReasonError" in _step(result, "analyst").fallback
     assert context.writer.breaker.open_reason() is None
 
 
