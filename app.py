@@ -52,6 +52,7 @@ def launch(settings: Settings, *, block: bool = True) -> gr.Blocks:
         prevent_thread_lock=not block,
         allowed_paths=[str(backend.files)],
         footer_links=["api"],
+        i18n=shell.gradio_phrases(),
         quiet=False,
     )
     return demo

@@ -47,6 +47,20 @@ def header(backend: Backend, labels: Labels) -> Header:
     return Header(title, language)
 
 
+#: Gradio's own status words it has no translation of (read aloud to screen readers).
+_GRADIO_KEYS = {"common.complete": "ui.status.complete"}
+
+
+def gradio_phrases() -> gr.I18n:
+    """Gradio's untranslated status words, from the phrase catalogue, for each language."""
+    return gr.I18n(
+        **{
+            lang: {key: t(phrase, lang) for key, phrase in _GRADIO_KEYS.items()}
+            for lang in LANGUAGE_CODES
+        }
+    )
+
+
 #: Where the browser keeps the reader's language.
 _LANGUAGE_KEY = "crm-agents-language"
 # The remembered language, else the browser's own (any Chinese reads Traditional Chinese here).
