@@ -93,6 +93,7 @@ def wire_session_start(
         """The header, the ID picker's choices, an example question and the portfolio."""
         return (
             backend.header(),
+            analyze.empty_state(backend, backend.settings.language),
             analyze.id_choices(backend),
             ask.example_placeholder(backend),
             *portfolio.matrix(backend),
@@ -100,6 +101,7 @@ def wire_session_start(
 
     outputs = [
         top.title,
+        analyze_tab.panels["status"],
         analyze_tab.customer,
         ask_tab.question,
         portfolio_tab.matrix_chart,

@@ -168,6 +168,14 @@ def campaign_detail(plan: CampaignPlan | None, playbook: Playbook, lang: Languag
     return "\n".join(parts)
 
 
+def no_action(risk: RiskAssessment, lang: Language) -> str:
+    """The card shown instead of empty message boxes: why there is nothing to send, and when to
+    look again."""
+    key = "ui.state.no_action_low" if risk.risk_level == "low" else "ui.state.no_action_offer"
+    words = {"customer_id": risk.customer_id, "percent": present.percent(risk.probability)}
+    return f"{t('ui.state.no_action_title', lang)}\n{md(t(key, lang, **words))}"
+
+
 def email_text(c: Communications | None, lang: Language) -> str:
     return "" if c is None else present.email_text(c.email, lang)
 

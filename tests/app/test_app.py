@@ -51,6 +51,29 @@ def test_analyze_low_risk_customer_says_campaign_skipped(client):
     assert "⏭️ campaign (skipped)" in out[OUT["status"]]
 
 
+def test_a_low_risk_customer_gets_a_no_action_card_saying_when_to_look_again(client):
+    customer = _random(client, "low")
+    card = client.predict(customer, "en", api_name="/analyze")[OUT["no_action"]]
+    assert card["visible"]
+    assert all(words in card["value"] for words in ("No action: monitor", customer, "nightly"))
+
+
+def test_a_customer_with_messages_gets_no_no_action_card(client):
+    out = client.predict(_random(client, "high"), "en", api_name="/analyze")
+    assert out[OUT["no_action"]]["visible"] is False
+
+
+def test_before_any_analysis_the_tab_says_what_to_do_with_ids_of_the_data(client, app):
+    from crm_agents.composition import build_service
+
+    _, empty, *_ = client.predict(api_name="/session_start")
+    assert "No customer analysed yet" in empty
+    scores = build_service(app[0]).scores()
+    for level in ("high", "medium", "low"):
+        first = scores.loc[scores.risk_level == level, "customerID"].iloc[0]
+        assert f"{level}: `{first}`" in empty
+
+
 def test_analyze_in_chinese_keeps_the_sms_within_70(client):
     out = client.predict(_random(client, "high"), "zh-TW", api_name="/analyze")
     assert "/ 70" in out[OUT["sms_count"]]

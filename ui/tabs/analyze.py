@@ -45,7 +45,8 @@ OUTPUTS = (
     "download",
     "trace_table",
     "trace_json",
-    "last_result",
+    "no_action",
+    "last_result",  # a State: the API does not show it
 )
 
 
@@ -92,45 +93,47 @@ def build(backend: Backend, labels: Labels) -> AnalyzeTab:
                 scale=0,
                 elem_id="analyze",
             )
-        panels["status"] = gr.Markdown(
-            views.progress(backend.nodes, [], labels.language), elem_id="progress"
-        )
+        # The empty-state card comes with the session (it names IDs of the data).
+        panels["status"] = gr.Markdown("", elem_id="progress")
         with gr.Row():
             panels["profile"] = make(gr.Markdown, label=Words("ui.analyze.profile"))
             with gr.Column():
-                panels["gauge"] = gr.Plot(show_label=False)
+                # Hidden until there is a customer: no empty chart frames.
+                panels["gauge"] = gr.Plot(show_label=False, visible=False)
                 panels["badges"] = gr.HTML()
-        panels["drivers"] = gr.Plot(show_label=False)
+        panels["drivers"] = gr.Plot(show_label=False, visible=False)
         for section in ("analyst", "reasons", "campaign"):
             panels[f"{section}_summary"] = gr.Markdown()
             with make(gr.Accordion, label=Words(f"ui.analyze.{section}_details"), open=False):
                 panels[f"{section}_detail"] = gr.Markdown()
-        make(gr.Markdown, value=Words("ui.analyze.communication"))
-        panels["email"] = make(
-            gr.Textbox,
-            label=Words("ui.analyze.email"),
-            lines=8,
-            buttons=["copy"],
-            interactive=False,
-            elem_id="email",
-        )
-        with gr.Row():
-            panels["sms"] = make(
+        panels["no_action"] = gr.Markdown(visible=False, elem_id="no-action")
+        with gr.Column() as panels["messages"]:
+            make(gr.Markdown, value=Words("ui.analyze.communication"))
+            panels["email"] = make(
                 gr.Textbox,
-                label=Words("ui.analyze.sms"),
-                lines=2,
+                label=Words("ui.analyze.email"),
+                lines=8,
                 buttons=["copy"],
                 interactive=False,
-                elem_id="sms",
+                elem_id="email",
             )
-            panels["sms_count"] = gr.Markdown(elem_id="sms-count")
-        panels["script"] = make(
-            gr.Textbox,
-            label=Words("ui.analyze.script"),
-            lines=10,
-            buttons=["copy"],
-            interactive=False,
-        )
+            with gr.Row():
+                panels["sms"] = make(
+                    gr.Textbox,
+                    label=Words("ui.analyze.sms"),
+                    lines=2,
+                    buttons=["copy"],
+                    interactive=False,
+                    elem_id="sms",
+                )
+                panels["sms_count"] = gr.Markdown(elem_id="sms-count")
+            panels["script"] = make(
+                gr.Textbox,
+                label=Words("ui.analyze.script"),
+                lines=10,
+                buttons=["copy"],
+                interactive=False,
+            )
         panels["download"] = make(
             gr.DownloadButton, label=Words("ui.analyze.download"), value=None, interactive=False
         )
@@ -149,16 +152,20 @@ class _Views:
         log.warning("analysis refused: %s", message.replace("\n", " "))
         return {name: None for name in OUTPUTS} | {
             "status": f"⚠️ {views.md(message)}",
+            "gauge": gr.Plot(value=None, visible=False),
+            "drivers": gr.Plot(value=None, visible=False),
             "sms_count": "",
             "download": gr.DownloadButton(value=None, interactive=False),
+            "messages": gr.Column(visible=True),
+            "no_action": gr.Markdown(value="", visible=False),
         }
 
     def analyst(self, profile, risk, lang: Language) -> dict[str, Any]:
         return {
             "profile": views.profile_table(profile, lang),
-            "gauge": charts.churn_gauge(risk, self.backend.settings, lang),
+            "gauge": gr.Plot(charts.churn_gauge(risk, self.backend.settings, lang), visible=True),
             "badges": views.badges(risk, lang),
-            "drivers": charts.driver_chart(risk, lang),
+            "drivers": gr.Plot(charts.driver_chart(risk, lang), visible=True),
             "analyst_summary": views.analyst_summary(risk, lang),
             "analyst_detail": views.analyst_detail(risk, lang),
         }
@@ -200,12 +207,19 @@ class _Views:
                 mode="json", include={"customer_id", "backend", "skipped", "trace"}
             ),
             "last_result": result.customer_id,
+            # Nothing to send: one card that says so and when to look again, not empty boxes.
+            "messages": gr.Column(visible=result.communications is not None),
+            "no_action": gr.Markdown(
+                value=views.no_action(result.risk, lang) if result.communications is None else "",
+                visible=result.communications is None,
+            ),
         }
 
 
 def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio) -> None:
     components = {**tab.panels, "trace_table": trace.table, "trace_json": trace.detail}
-    outputs = [components[name] for name in OUTPUTS]
+    # The messages column is a layout block: last, because an API client does not see it.
+    outputs = [components[name] for name in OUTPUTS] + [components["messages"]]
     show = _Views(backend)
     nodes = backend.nodes
 
@@ -251,7 +265,7 @@ def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio)
         if customer_id:
             yield from analyze(customer_id, lang)
         else:
-            yield by_component({"status": show.progress([], "", lang)})
+            yield by_component({"status": empty_state(backend, lang)})
 
     language.change(again_in, [tab.panels["last_result"], language], outputs, api_name=False)
     inputs = [tab.customer, language]
@@ -260,6 +274,17 @@ def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio)
     tab.random_button.click(
         random_customer, tab.risk_filter, tab.customer, api_name="random_customer"
     ).then(analyze, inputs, outputs, api_name=False)
+
+
+def empty_state(backend: Backend, lang: Language) -> str:
+    """What to do before the first analysis, with an ID of each risk level of the data in use."""
+    scores = backend.service.scores()
+    examples = "\n".join(
+        t("ui.state.example", lang, level=t(f"word.{level}", lang), customer_id=found.iloc[0])
+        for level in LEVELS[1:]
+        if len(found := scores.loc[scores.risk_level == level, "customerID"])
+    )
+    return t("ui.state.empty", lang, examples=examples)
 
 
 def id_choices(backend: Backend) -> gr.Dropdown:
