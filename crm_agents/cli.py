@@ -7,10 +7,13 @@ import random
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
+import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from agents.present import money, percent
 from core.i18n import t
 from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.cli_ask import ask
@@ -138,12 +141,29 @@ def score(
                 model, loaded.customers, settings, lambda n: bar.advance(task, n)
             )
         write_csv(scored, out_path)
-        counts = scored["risk_level"].value_counts()
-        levels = t("list.separator", settings.language).join(
-            f"{t(f'risk_level.{level}', settings.language)} {int(counts.get(level, 0)):,}"
-            for level in RISK_LEVELS
+        say(settings, "cli.scored", count=f"{len(scored):,}", path=out_path)
+        charges = loaded.customers["MonthlyCharges"].reindex(scored["customerID"]).to_numpy()
+        console.print(score_summary(scored, charges, settings.language))
+
+
+def score_summary(scored: pd.DataFrame, monthly_charges: np.ndarray, lang: Language) -> Table:
+    """Customers, share and monthly revenue at risk (Σ probability × MonthlyCharges) per risk
+    level, with the total."""
+    at_risk = scored["churn_probability"].to_numpy() * monthly_charges
+    table = Table(t("column.risk_level", lang))
+    for header in ("column.customers", "chat.measure.share", "column.monthly_revenue_at_risk"):
+        table.add_column(t(header, lang), justify="right")
+    levels = scored["risk_level"].to_numpy()
+    for level in (*RISK_LEVELS, None):
+        chosen = levels == level if level else np.ones(len(levels), dtype=bool)
+        table.add_row(
+            t(f"risk_level.{level}", lang) if level else t("cli.total", lang),
+            f"{chosen.sum():,}",
+            percent(chosen.mean() if len(levels) else 0.0),
+            money(float(at_risk[chosen].sum())),
+            end_section=level == RISK_LEVELS[-1],
         )
-        say(settings, "cli.scored", count=f"{len(scored):,}", path=out_path, levels=levels)
+    return table
 
 
 @app.command()

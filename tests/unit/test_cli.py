@@ -98,6 +98,18 @@ def test_score_writes_every_customer(env):
     assert scores["churn_probability"].between(0, 1).all()
 
 
+def test_score_prints_customers_share_and_revenue_at_risk_per_risk_level(env):
+    _run("train", "--model", "logistic_splines")
+    out = env / "scores.csv"
+    result = _run("score", "--out", str(out))
+    scores = pd.read_csv(out)
+    lines = {line.split("│")[1].strip(): line for line in result.output.splitlines() if "│" in line}
+    high = (scores["risk_level"] == "high").sum()
+    assert f"{high:,}" in lines["high risk"] and f"{high / len(scores):.1%}" in lines["high risk"]
+    assert f"{len(scores):,}" in lines["total"] and "100.0%" in lines["total"]
+    assert "{" not in result.output  # no Python dict
+
+
 def test_analyze_without_a_model_and_no_retraining_explains_how_to_train(env, monkeypatch):
     monkeypatch.setenv("CRM_AUTO_RETRAIN", "false")
     result = _run("analyze", "--random")
