@@ -14,9 +14,9 @@ import re
 
 from pydantic import BaseModel
 
-from agents.grounding import figure_matches, text_fields
+from agents.grounding import FIGURE as _FIGURE
+from agents.grounding import figure_matches, figure_of, text_fields
 
-_FIGURE = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
 #: Kind → how a number of that kind is written (the figure is the first two groups).
 _WRITTEN: dict[str, tuple[re.Pattern, ...]] = {
     "months": (re.compile(_FIGURE + r"\s*(?:-\s*)?(?:months?\b|mos?\b|個月)", re.I),),
@@ -62,12 +62,10 @@ def claims_in(text: str) -> list[tuple[str, float, int, str]]:
     for kind, patterns in _WRITTEN.items():
         for pattern in patterns:
             for match in pattern.finditer(text):
-                whole, fraction = match.group(1).replace(",", ""), match.group(2) or ""
-                value = float(f"{whole}.{fraction or 0}")
                 claimed = kind
                 if kind in ("months", "years") and _about_tenure(text, match):
                     claimed = f"tenure {kind}"
-                found.append((claimed, value, len(fraction), match.group(0).strip()))
+                found.append((claimed, *figure_of(match), match.group(0).strip()))
     return found
 
 

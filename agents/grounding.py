@@ -18,17 +18,21 @@ from pydantic import BaseModel
 from data.schema import CUSTOMER_ID_PATTERN
 
 _ID = re.compile(CUSTOMER_ID_PATTERN.pattern.strip("^$"))
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
+#: A figure as written: whole part (thousands separators allowed), then decimals.
+FIGURE = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"
+_NUMBER = re.compile(r"(?<![\w.])" + FIGURE)
+
+
+def figure_of(match: re.Match) -> tuple[float, int]:
+    """(value, decimals shown) of a match whose first two groups are `FIGURE`'s."""
+    whole, fraction = match.group(1).replace(",", ""), match.group(2) or ""
+    return float(f"{whole}.{fraction or 0}"), len(fraction)
 
 
 def numbers_in(text: str) -> list[tuple[float, int, str]]:
     """(value, decimals shown, as written) for every number in the text."""
     text = _ID.sub(" ", text)
-    found = []
-    for match in _NUMBER.finditer(text):
-        whole, fraction = match.group(1).replace(",", ""), match.group(2) or ""
-        found.append((float(f"{whole}.{fraction or 0}"), len(fraction), match.group(0)))
-    return found
+    return [(*figure_of(match), match.group(0)) for match in _NUMBER.finditer(text)]
 
 
 def figure_matches(value: float, decimals: int, facts: Iterable[float]) -> bool:
