@@ -110,22 +110,31 @@ def offline_reply(
     return AIMessage(content="\n\n".join(replies), response_metadata=meta)
 
 
+class TurnFacts:
+    """What this turn's tool results (and the question) back, read once: the figures they hold
+    and the figures of each kind ("12 months" must be a duration, a stay must be the tenure)."""
+
+    def __init__(self, messages: list[AnyMessage]) -> None:
+        question, turn = this_turn(messages)
+        payloads = [payload for _, _, payload in tool_results(turn)]
+        self.allowed = {v for v, _, _ in numbers_in(_text(question))}
+        for payload in payloads:
+            text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+            self.allowed |= {v for v, _, _ in numbers_in(text)}
+            # Probabilities arrive as fractions and are quoted as percentages.
+            self.allowed |= {v * 100 for v, _, _ in numbers_in(text) if 0 <= v <= 1}
+        self.kinds = facts_by_kind([_text(question), *payloads])
+
+    def problems(self, answer: str) -> list[str]:
+        """What in `answer` these facts do not back; empty when all of it is backed."""
+        unheld = ungrounded_numbers(answer, self.allowed)
+        problems = [f"figures not in the tool results: {', '.join(unheld)}"] if unheld else []
+        return problems + claim_problems_in(answer, self.kinds)
+
+
 def ungrounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:
-    """What in the LLM's answer this turn's tool results (or the question) do not back: figures
-    they do not hold, and figures written as a kind of fact they are not ("12 months" as the
-    tenure of a customer of 2 months)."""
-    question, turn = this_turn(messages)
-    payloads = [payload for _, _, payload in tool_results(turn)]
-    allowed = {v for v, _, _ in numbers_in(_text(question))}
-    for payload in payloads:
-        text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
-        allowed |= {v for v, _, _ in numbers_in(text)}
-        # Probabilities arrive as fractions and are quoted as percentages.
-        allowed |= {v * 100 for v, _, _ in numbers_in(text) if 0 <= v <= 1}
-    answer = _text(reply)
-    unheld = ungrounded_numbers(answer, allowed)
-    problems = [f"figures not in the tool results: {', '.join(unheld)}"] if unheld else []
-    return problems + claim_problems_in(answer, facts_by_kind([_text(question), *payloads]))
+    """What in the LLM's answer this turn's tool results (or the question) do not back."""
+    return TurnFacts(messages).problems(_text(reply))
 
 
 def _offline_turn(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from langchain_core.messages import AIMessage, AnyMessage
+from langchain_core.messages import AnyMessage
 
-from agents.chat.assistant import ungrounded_in_turn
+from agents.chat.assistant import TurnFacts
 from agents.draft_checks import leaked_markup
 
 #: A figure or a tag that may still be growing at the end of the streamed text.
@@ -22,8 +22,9 @@ _UNFINISHED = re.compile(r"(?:[-+]?\d[\d.,]*%?|<[^>\s]*>?|\[[^\]\s]*|\{)$")
 
 class AnswerPreview:
     def __init__(self, messages: list[AnyMessage]) -> None:
-        """`messages`: the thread so far, this turn's question and tool results included."""
-        self._messages = messages
+        """`messages`: the thread so far, this turn's question and tool results included (read
+        once here, not on every token)."""
+        self._facts = TurnFacts(messages)
         self._streamed = ""
         self.shown = ""
         self.held = False
@@ -34,7 +35,7 @@ class AnswerPreview:
         if self.held:
             return self.shown
         candidate = _UNFINISHED.sub("", self._streamed)
-        if leaked_markup(candidate) or ungrounded_in_turn(AIMessage(candidate), self._messages):
+        if leaked_markup(candidate) or self._facts.problems(candidate):
             self.held = True
         else:
             self.shown = candidate
