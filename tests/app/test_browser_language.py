@@ -7,27 +7,13 @@ import re
 
 import pytest
 from app_server import app_settings, start
-from test_browser import CHROMIUM, FLAGS, pick_customer
+from test_browser import pick_customer
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 #: Names, not words: acronyms, formats, a metric, the data set, and English named in English
 #: on the language switch.
 NAMES = {"API", "CRM", "CSV", "JSON", "LLM", "ROC-AUC", "Telco", "English"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium not installed (Debian package `chromium`; .ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
