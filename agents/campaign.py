@@ -15,7 +15,7 @@ from agents.kit import Kits
 from agents.llm import llm_seconds_spent
 from agents.outputs import CampaignDraft, CampaignPlan
 from agents.state import AnalysisState
-from agents.trace import StepRecorder
+from agents.trace import StepRecorder, step_note
 from agents.writers import offline
 from core.i18n import t
 from core.types import Language
@@ -62,7 +62,7 @@ def campaign(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> 
         kit.tools.evaluate_offers, customer_id=state["customer_id"], language=language
     )
     if not evaluation.options:
-        note = t("trace.no_offer_in_budget", "en", budget=f"{evaluation.budget_cap:.2f}")
+        note = step_note("trace.no_offer_in_budget", budget=f"{evaluation.budget_cap:.2f}")
         return {"campaign": None, "trace": [step.finish(note=note)]}
     chosen = evaluation.options[0]
     facts = campaign_facts(evaluation, chosen, kit.playbook, language)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from agents.llm import OFFLINE
 from agents.outputs import CallScript, ChurnReasons, Communications, Email, RiskAssessment, Sms
+from agents.trace import TraceStep
 from core.i18n import has, t
 from core.types import Language
 from data.schema import BINARY_INT_COLUMNS, CATEGORICAL_VALUES, feature_label
@@ -88,16 +89,11 @@ def tool_name(tool: str, lang: Language) -> str:
     return t(f"tool.{tool}", lang) if has(f"tool.{tool}", lang) else tool
 
 
-def trace_note(note: str, lang: Language) -> str:
-    """A note the graph wrote on a step (in English) in words of `lang`; any other note, such as
-    an LLM's error, as it is."""
-    for key in ("trace.low_risk", "trace.no_offer"):
-        if note == t(key, "en"):
-            return t(key, lang)
-    head, _, tail = t("trace.no_offer_in_budget", "en", budget="\0").partition("\0")
-    if note.startswith(head) and note.endswith(tail) and len(note) > len(head) + len(tail):
-        return t("trace.no_offer_in_budget", lang, budget=note[len(head) : len(note) - len(tail)])
-    return note
+def trace_note(step: TraceStep, lang: Language) -> str:
+    """A step's note in words of `lang` (a note from elsewhere, such as an error, as it is)."""
+    if step.note_key:
+        return t(step.note_key, lang, **step.note_values)
+    return step.note or ""
 
 
 def written_by(writer: str, lang: Language) -> str:

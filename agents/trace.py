@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+from core.i18n import t
 from tools.customer_tools import Result, Tool
 from tools.schemas import ToolResult
 
@@ -43,7 +44,15 @@ class TraceStep(BaseModel):
     llm_calls: list[LLMCall] = Field(default_factory=list)
     written_by: str | None = None
     fallback: str | None = Field(default=None, description="Why the offline writer took over")
-    note: str | None = None
+    note: str | None = None  # in English, for logs and the stored trace
+    #: The note's phrase and values, so a screen words it in its reader's language.
+    note_key: str | None = None
+    note_values: dict[str, str] = Field(default_factory=dict)
+
+
+def step_note(key: str, **values: str) -> dict:
+    """A step's note from the phrase catalogue: the English and what words it again."""
+    return {"note": t(key, "en", **values), "note_key": key, "note_values": values}
 
 
 class Authored(Protocol):
@@ -77,7 +86,7 @@ class StepRecorder:
         )
         return result
 
-    def finish(self, written: Authored | None = None, *, note: str | None = None) -> TraceStep:
+    def finish(self, written: Authored | None = None, *, note: dict | None = None) -> TraceStep:
         """The node's step: its tool calls, and who wrote its words (LLM calls, any fallback)."""
         return TraceStep(
             node=self.node,
@@ -88,5 +97,5 @@ class StepRecorder:
             llm_calls=list(written.llm_calls) if written else [],
             written_by=written.written_by if written else None,
             fallback=written.fallback if written else None,
-            note=note,
+            **(note or {}),
         )

@@ -27,11 +27,8 @@ from agents.llm import OFFLINE
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.reasoning import reasoning
 from agents.state import AnalysisInput, AnalysisOutput, AnalysisState
-from agents.trace import TraceStep
-from core.i18n import t
+from agents.trace import TraceStep, step_note
 from core.types import Language
-
-LOW_RISK_NOTE = t("trace.low_risk", "en")
 
 
 def route_by_risk(state: AnalysisState) -> Literal["campaign", "__end__"]:
@@ -97,8 +94,8 @@ def _result(state: dict[str, Any], backend: str, nodes: tuple[str, ...]) -> Anal
     skipped = [n for n in nodes if n not in ran]
     trace = list(state["trace"])
     if skipped:
-        note = LOW_RISK_NOTE if state["risk"].risk_level == "low" else t("trace.no_offer", "en")
-        trace += [TraceStep(node=n, status="skipped", note=note) for n in skipped]
+        key = "trace.low_risk" if state["risk"].risk_level == "low" else "trace.no_offer"
+        trace += [TraceStep(node=n, status="skipped", **step_note(key)) for n in skipped]
     return AnalysisResult(
         customer_id=state["customer_id"],
         language=state["language"],

@@ -220,7 +220,7 @@ def trace_table(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
             len(s.llm_calls),
             sum(c.total_tokens for c in s.llm_calls),
             present.writer_name(s.written_by, lang) if s.written_by else "",
-            s.fallback or present.trace_note(s.note or "", lang),
+            s.fallback or present.trace_note(s, lang),
         )
         for s in trace
     ]

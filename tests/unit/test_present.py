@@ -140,3 +140,14 @@ def test_portfolio_tables_get_headers_and_levels_in_words(demo):
 def test_a_chinese_analysis_words_its_offer_refusals_in_chinese(high_risk_in_chinese):
     reasons = high_risk_in_chinese.campaign.ineligible.values()
     assert reasons and all(re.search(r"[\u4e00-\u9fff]", why) for why in reasons)
+
+
+def test_a_step_note_is_worded_in_the_readers_language_and_an_error_stays_as_it_is():
+    from agents.present import trace_note
+    from agents.trace import TraceStep, step_note
+
+    skipped = TraceStep(node="campaign", status="skipped", **step_note("trace.low_risk"))
+    assert skipped.note == "low risk: monitor, no action"
+    assert trace_note(skipped, "zh-TW") == "低風險：持續觀察，不需行動"
+    failed = TraceStep(node="analyst", status="ran", note="HTTP 500 from the endpoint")
+    assert trace_note(failed, "zh-TW") == "HTTP 500 from the endpoint"
