@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 
@@ -28,7 +29,36 @@ def percent(probability: float) -> str:
 
 
 def money(amount: float) -> str:
+    """An amount for a phrase that carries its own currency words (`${at_stake}`, `{cost} 元`)."""
     return f"{amount:,.2f}"
+
+
+def currency(amount: float, lang: Language, digits: int = 2) -> str:
+    """An amount standing alone (a table cell, a badge): currency, thousands, sign in front."""
+    shown = t("format.money", lang, amount=f"{abs(amount):,.{digits}f}")
+    return f"-{shown}" if round(amount, digits) < 0 else shown
+
+
+def duration_months(months: int, lang: Language) -> str:
+    """Months in words; from a year on, in years and months too: `27 months (2 years 3 months)`."""
+    months = int(months)
+    said = t("format.month_one" if months == 1 else "format.months", lang, n=months)
+    if months < 12:
+        return said
+    years, rest = divmod(months, 12)
+    in_years = t("format.year_one" if years == 1 else "format.years", lang, n=years)
+    if rest:
+        in_years = t("format.years_and", lang, years=in_years, months=duration_months(rest, lang))
+    return t("format.long_duration", lang, months=said, years=in_years)
+
+
+def date_time(moment: str | datetime | None, lang: Language) -> str:
+    """An ISO time stamp as the reader's language writes dates (time zone kept, e.g. UTC)."""
+    if not moment:
+        return ""
+    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    zone = when.tzname() or ""
+    return t("format.date_time", lang, d=when, zone=zone).strip()
 
 
 @dataclass(frozen=True)
@@ -57,6 +87,23 @@ def value_in_words(feature: str, value: object, lang: Language) -> str:
     return t(key, lang) if words and has(key, lang) else str(value)
 
 
+#: How a numeric field reads: money with its currency, a share as a percentage, tenure in time.
+_FIELD_FORMATS: dict[str, Callable[[float, Language], str]] = {
+    "MonthlyCharges": currency,
+    "TotalCharges": currency,
+    "tenure": duration_months,
+    "usage_drop_rate": lambda share, _: percent(share),
+}
+
+
+def field_value(feature: str, value: object, lang: Language) -> str:
+    """A customer's field as a table or chart shows it: words, currency, percent or duration."""
+    shown = _FIELD_FORMATS.get(feature)
+    if shown is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        return shown(value, lang)
+    return value_in_words(feature, value, lang)
+
+
 def risk_headline(risk: RiskAssessment, lang: Language) -> str:
     return t(
         "present.headline",
@@ -73,8 +120,8 @@ def money_at_stake(risk: RiskAssessment, lang: Language) -> str:
     return t(
         "present.monthly",
         lang,
-        monthly=money(risk.monthly_charges),
-        at_stake=money(risk.value_at_risk),
+        monthly=currency(risk.monthly_charges, lang),
+        at_stake=currency(risk.value_at_risk, lang),
         months=risk.clv_horizon_months,
     )
 
@@ -101,7 +148,7 @@ def written_by(writer: str, lang: Language) -> str:
 
 
 def driver_value(driver: Driver, lang: Language) -> str:
-    shown = value_in_words(driver.feature, driver.value, lang)
+    shown = field_value(driver.feature, driver.value, lang)
     return shown + (t("present.simulated_mark", lang) if driver.simulated else "")
 
 
@@ -112,6 +159,11 @@ def driver_label(driver: Driver, lang: Language) -> str:
         feature=feature_label(driver.feature, lang),
         value=driver_value(driver, lang),
     )
+
+
+def actionable_driver(feature: str | None, lang: Language) -> str:
+    """The strongest driver an offer can change, in words; a dash when none pushes to churn."""
+    return feature_label(feature, lang) if feature else t("word.none", lang)
 
 
 def driver_table(drivers: Iterable[Driver], lang: Language) -> Table:
@@ -153,17 +205,16 @@ def _words(frame: pd.DataFrame, lang: Language) -> pd.DataFrame:
             words[column] = [t(f"{prefix}.{v}", lang) for v in words[column]]
     if "top_driver" in words:
         words["top_driver"] = [feature_label(f, lang) for f in words["top_driver"]]
+    if "top_actionable_driver" in words:
+        words["top_actionable_driver"] = [
+            actionable_driver(f, lang) for f in words["top_actionable_driver"]
+        ]
     return words.rename(columns={c: t(f"column.{c}", lang) for c in words.columns})
 
 
 def at_risk_frame(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
     """The at-risk list with headers and values in words (the table shown and exported)."""
     return _words(table, lang)
-
-
-def matrix_frame(matrix: pd.DataFrame, lang: Language) -> pd.DataFrame:
-    """The risk × value matrix with headers and levels in words."""
-    return _words(matrix, lang)
 
 
 # ---- reasons -------------------------------------------------------------------------------
@@ -204,9 +255,9 @@ def offer_table(options: Sequence[OfferOption], playbook: Playbook, lang: Langua
     rows = tuple(
         (
             playbook.get(o.offer_id).title_in(lang),
-            money(o.total_cost),
+            currency(o.total_cost, lang),
             percent(o.probability_after),
-            money(o.expected_value),
+            currency(o.expected_value, lang),
         )
         for o in options
     )
@@ -220,9 +271,11 @@ def offer_summary(title: str, option: OfferOption, lang: Language) -> str:
         lang,
         title=title,
         verdict=t(verdict, lang),
-        cost=money(option.total_cost),
+        cost=currency(option.total_cost, lang),
+        before=percent(option.probability_after + option.risk_reduction),
         after=percent(option.probability_after),
-        value=money(option.expected_value),
+        points=f"{option.risk_reduction * 100:.1f}",
+        value=currency(option.expected_value, lang),
     )
 
 

@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from agents.present import money, percent
+from agents.present import currency, percent
 from core.i18n import t
 from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.cli_ask import ask
@@ -160,7 +160,7 @@ def score_summary(scored: pd.DataFrame, monthly_charges: np.ndarray, lang: Langu
             t(f"risk_level.{level}", lang) if level else t("cli.total", lang),
             f"{chosen.sum():,}",
             percent(chosen.mean() if len(levels) else 0.0),
-            money(float(at_risk[chosen].sum())),
+            currency(float(at_risk[chosen].sum()), lang),
             end_section=level == RISK_LEVELS[-1],
         )
     return table

@@ -67,6 +67,15 @@ SIGNAL_COLUMNS: tuple[str, ...] = ("recent_login_count", "complain_count", "usag
 SIGNAL_WINDOW_DAYS: dict[str, int] = {"recent_login_count": 30, "complain_count": 90}
 ENRICHED_FEATURES: tuple[str, ...] = (*TELCO_FEATURES, *SIGNAL_COLUMNS)
 
+#: The features a retention offer can change (a contract, a payment method, paperless billing, an
+#: add-on service). Tenure or age explain churn too, but no offer moves them.
+ACTIONABLE_FEATURES: tuple[str, ...] = (
+    "Contract",
+    "PaymentMethod",
+    "PaperlessBilling",
+    *ADDON_SERVICES,
+)
+
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "telco": TELCO_FEATURES,
     "enriched": ENRICHED_FEATURES,

@@ -1,4 +1,5 @@
-"""Score a whole customer base in vectorised chunks: probability, risk, value and top driver."""
+"""Score a whole customer base in vectorised chunks: probability, risk, value, the top driver and
+the top driver an offer can change."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pandas as pd
 from scipy.special import expit
 
 from core.settings import Settings
-from data.schema import ID_COLUMN
+from data.schema import ACTIONABLE_FEATURES, ID_COLUMN
 from models.churn_model import ChurnModel
 from models.segments import risk_levels, value_tiers
 
@@ -21,6 +22,7 @@ SCORE_COLUMNS = (
     "value_tier",
     "top_driver",
     "top_driver_contribution",
+    "top_actionable_driver",
 )
 
 
@@ -31,16 +33,29 @@ def _score_chunk(model: ChurnModel, chunk: pd.DataFrame, settings: Settings) -> 
     probability = expit(explanation.logit)
     contributions = explanation.contributions.to_numpy()
     top = contributions.argmax(axis=1)
+    features = np.asarray(model.features, dtype=object)
     return pd.DataFrame(
         {
             ID_COLUMN: chunk[ID_COLUMN].to_numpy(),
             "churn_probability": np.round(probability, 6),
             "risk_level": risk_levels(probability, settings),
             "value_tier": value_tiers(chunk["MonthlyCharges"].to_numpy(), settings),
-            "top_driver": np.asarray(model.features, dtype=object)[top],
+            "top_driver": features[top],
             "top_driver_contribution": np.round(contributions[np.arange(len(top)), top], 6),
+            "top_actionable_driver": _top_actionable(contributions, features),
         }
     )
+
+
+def _top_actionable(contributions: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """Per customer, the actionable feature pushing hardest towards churn; "" when none pushes."""
+    actionable = np.isin(features, ACTIONABLE_FEATURES)
+    if not actionable.any():
+        return np.full(len(contributions), "", dtype=object)
+    pushes = np.where(actionable, contributions, -np.inf)
+    best = pushes.argmax(axis=1)
+    strongest = pushes[np.arange(len(best)), best]
+    return np.where(strongest > 0, features[best], "").astype(object)
 
 
 def score_customers(

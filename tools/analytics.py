@@ -208,6 +208,7 @@ def query_customers(service: RetentionService, **arguments: object) -> QueryResu
             value_tier=row.value_tier,
             monthly_charges=float(row.monthly_charges),
             top_driver=row.top_driver,
+            top_actionable_driver=row.top_actionable_driver,
         )
         for customer_id, row in top.iterrows()
     ]

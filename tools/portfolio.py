@@ -39,12 +39,8 @@ def at_risk_table(
 ) -> pd.DataFrame:
     """The most likely churners (filtered), with what the CSV export and the table show;
     `agents.present.at_risk_frame` puts it in a user's words."""
-    scores = service.scores()
-    if risk_level:
-        scores = scores[scores["risk_level"] == risk_level]
-    if value_tier:
-        scores = scores[scores["value_tier"] == value_tier]
-    top = scores.head(limit)
+    top = _matching(service, risk_level, value_tier).head(limit)
+    tenure = service.customers["tenure"].reindex(top["customerID"]).to_numpy()
     return pd.DataFrame(
         {
             "customer_id": top["customerID"],
@@ -52,9 +48,29 @@ def at_risk_table(
             "risk_level": top["risk_level"],
             "value_tier": top["value_tier"],
             "monthly_charges": top["monthly_charges"].round(2),
+            "tenure": tenure,
             "top_driver": top["top_driver"],
+            "top_actionable_driver": top["top_actionable_driver"],
         }
     ).reset_index(drop=True)
+
+
+def matching_count(
+    service: RetentionService, risk_level: str | None = None, value_tier: str | None = None
+) -> int:
+    """How many customers are of this risk level and value tier (None: any)."""
+    return len(_matching(service, risk_level, value_tier))
+
+
+def _matching(
+    service: RetentionService, risk_level: str | None, value_tier: str | None
+) -> pd.DataFrame:
+    scores = service.scores()
+    if risk_level:
+        scores = scores[scores["risk_level"] == risk_level]
+    if value_tier:
+        scores = scores[scores["value_tier"] == value_tier]
+    return scores
 
 
 def at_risk_list(
@@ -81,6 +97,7 @@ def at_risk_list(
                 value_tier=r.value_tier,
                 monthly_charges=float(r.monthly_charges),
                 top_driver=r.top_driver,
+                top_actionable_driver=r.top_actionable_driver,
             )
             for r in matching.head(limit).itertuples(index=False)
         ],

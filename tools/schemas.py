@@ -90,6 +90,11 @@ class AtRiskCustomer(BaseModel):
     value_tier: ValueTier
     monthly_charges: float
     top_driver: str
+    top_actionable_driver: str = Field(
+        "",
+        description="The strongest churn driver an offer can change (contract, payment method, "
+        "paperless billing, an add-on service); empty when none pushes towards churn",
+    )
 
 
 class AtRiskList(BaseModel):

@@ -1,4 +1,5 @@
-"""Plotly figures for the app: the churn gauge, the driver chart, the portfolio matrix."""
+"""Plotly figures for the app: the churn gauge, the driver chart, the portfolio's revenue at
+risk and probability distribution."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from core.types import Language
 from models.segments import RISK_LEVELS, VALUE_TIERS
 
 RED, AMBER, GREEN, BLUE = "#d64545", "#f0a202", "#3c9d5d", "#3b6ea8"
+RISK_COLORS = {"high": RED, "medium": AMBER, "low": GREEN}
 
 
 def churn_gauge(risk: RiskAssessment, settings: Settings, lang: Language) -> go.Figure:
@@ -64,47 +66,63 @@ def driver_chart(risk: RiskAssessment, lang: Language) -> go.Figure:
     return figure
 
 
-def portfolio_matrix(matrix: pd.DataFrame, lang: Language) -> go.Figure:
-    """Heatmap of monthly revenue at risk by risk level × value tier, counts in the cells."""
-
-    def grid(column: str) -> pd.DataFrame:
-        table = matrix.pivot(index="risk_level", columns="value_tier", values=column)
-        return table.reindex(index=list(RISK_LEVELS), columns=list(VALUE_TIERS))
-
-    counts, revenue, at_risk = (
-        grid("customers"),
-        grid("monthly_revenue"),
-        grid("monthly_revenue_at_risk"),
-    )
-    text = [
-        [
-            t(
-                "ui.chart.cell",
-                lang,
-                customers=f"{int(counts.loc[r, tier]):,}",
-                revenue=f"{revenue.loc[r, tier]:,.0f}",
-                at_risk=f"{at_risk.loc[r, tier]:,.0f}",
-            )
-            for tier in VALUE_TIERS
-        ]
-        for r in RISK_LEVELS
-    ]
-    figure = go.Figure(
-        go.Heatmap(
-            z=at_risk.to_numpy(),
+def revenue_at_risk(matrix: pd.DataFrame, lang: Language) -> go.Figure:
+    """Monthly revenue at risk per value tier, one bar per risk level in its colour."""
+    figure = go.Figure()
+    for level in RISK_LEVELS:
+        cells = matrix[matrix["risk_level"] == level].set_index("value_tier")
+        at_risk = [float(cells.loc[tier, "monthly_revenue_at_risk"]) for tier in VALUE_TIERS]
+        figure.add_bar(
+            name=t(f"risk_level.{level}", lang),
             x=[t(f"value_tier.{tier}", lang) for tier in VALUE_TIERS],
-            y=[t(f"risk_level.{r}", lang) for r in RISK_LEVELS],
-            text=text,
-            texttemplate="%{text}",
-            colorscale="Reds",
-            showscale=False,
-            hovertemplate="%{y}, %{x}<br>%{text}<extra></extra>",
+            y=at_risk,
+            marker_color=RISK_COLORS[level],
+            text=[present.currency(v, lang, 0) for v in at_risk],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x} · %{fullData.name}: %{text}<extra></extra>",
         )
-    )
     figure.update_layout(
-        title=t("ui.chart.matrix", lang),
+        title=t("ui.portfolio.revenue_chart", lang),
+        barmode="group",
         height=330,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        yaxis={"autorange": "reversed"},
+        yaxis_title=t("ui.portfolio.revenue_axis", lang),
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return figure
+
+
+def probability_distribution(
+    probabilities: pd.Series, settings: Settings, lang: Language
+) -> go.Figure:
+    """A histogram of churn probability with the risk-level thresholds drawn on it."""
+    figure = go.Figure(
+        go.Histogram(
+            x=probabilities * 100,
+            xbins={"start": 0, "end": 100, "size": 2.5},
+            marker_color=BLUE,
+            hovertemplate="%{x}%: %{y}<extra></extra>",
+        )
+    )
+    for level, threshold in (("medium", settings.risk_medium), ("high", settings.risk_high)):
+        figure.add_vline(
+            x=threshold * 100,
+            line={"color": RISK_COLORS[level], "width": 2, "dash": "dash"},
+            annotation_text=t(
+                "ui.portfolio.threshold",
+                lang,
+                level=t(f"risk_level.{level}", lang),
+                percent=present.percent(threshold),
+            ),
+            annotation_position="top left" if level == "medium" else "top right",
+        )
+    figure.update_layout(
+        title=t("ui.portfolio.distribution", lang),
+        height=330,
+        bargap=0.05,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"title": t("ui.portfolio.distribution_axis", lang), "ticksuffix": "%"},
+        yaxis_title=t("ui.portfolio.distribution_count", lang),
     )
     return figure

@@ -104,8 +104,9 @@ def wire_session_start(
         analyze_tab.panels["status"],
         analyze_tab.customer,
         ask_tab.question,
-        portfolio_tab.matrix_chart,
         portfolio_tab.matrix_table,
+        portfolio_tab.revenue_chart,
+        portfolio_tab.distribution_chart,
     ]
     demo.load(session_start, None, outputs, api_name="session_start")
 

@@ -92,7 +92,7 @@ def profile_table(profile: CustomerProfile, lang: Language) -> str:
     rows = [
         (
             feature_label(field, lang),
-            present.value_in_words(field, profile.fields[field], lang)
+            present.field_value(field, profile.fields[field], lang)
             + (t("present.simulated_mark", lang) if field in profile.simulated_signals else ""),
         )
         for field in _PROFILE_FIELDS
@@ -162,7 +162,7 @@ def campaign_detail(plan: CampaignPlan | None, playbook: Playbook, lang: Languag
     if ineligible:
         heading = t("present.offer.ineligible", lang)
         parts += ["", f"**{md(heading)}**", *[f"- {md(line)}" for line in ineligible]]
-    budget = t("present.offer.budget", lang, budget=present.money(plan.budget_cap))
+    budget = t("present.offer.budget", lang, budget=present.currency(plan.budget_cap, lang))
     written = present.written_by(plan.written_by, lang)
     parts += ["", f"*{md(plan.caveat)}*", f"*{md(budget)} {md(written)}*"]
     return "\n".join(parts)
@@ -209,7 +209,7 @@ def trace_table(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
         (
             t(f"node.{s.node}", lang) if has(f"node.{s.node}", lang) else s.node,
             t(f"trace.{s.status}", lang) if has(f"trace.{s.status}", lang) else s.status,
-            s.started_at or "",
+            present.date_time(s.started_at, lang),
             round(s.duration_ms, 2),
             "; ".join(
                 # The run's language is the page's: only the other arguments are shown.

@@ -15,7 +15,7 @@ from agents.chat.tables import customer_row, customer_table
 from agents.outputs import CallScript, Email, Sms
 from core.i18n import has, t
 from core.types import Language
-from data.schema import CUSTOMER_ID_EXAMPLE, feature_label
+from data.schema import ACTIONABLE_FEATURES, CUSTOMER_ID_EXAMPLE, feature_label
 from tools.playbook import Playbook
 from tools.refusals import refusal_words
 from tools.schemas import Driver
@@ -173,7 +173,15 @@ def _compare(results: Results, lang: Language) -> str:
     for p, v in zip(predictions, segments, strict=True):
         top = next((Driver.model_validate(d) for d in p["drivers"] if d["contribution"] > 0), None)
         driver = present.driver_label(top, lang) if top else t("word.none", lang)
-        rows.append(customer_row(p, v["tier"], v["monthly_charges"], driver, lang))
+        actionable = next(
+            (
+                d["feature"]
+                for d in p["drivers"]
+                if d["contribution"] > 0 and d["feature"] in ACTIONABLE_FEATURES
+            ),
+            None,
+        )
+        rows.append(customer_row(p, v["tier"], v["monthly_charges"], driver, actionable, lang))
     return customer_table(rows, lang)
 
 
@@ -182,7 +190,12 @@ def _top(r: dict, lang: Language) -> str:
         return t("chat.no_match", lang)
     rows = [
         customer_row(
-            c, c["value_tier"], c["monthly_charges"], feature_label(c["top_driver"], lang), lang
+            c,
+            c["value_tier"],
+            c["monthly_charges"],
+            feature_label(c["top_driver"], lang),
+            c.get("top_actionable_driver"),
+            lang,
         )
         for c in r["customers"]
     ]

@@ -78,7 +78,12 @@ def query_answer(r: dict, arguments: dict, lang: Language) -> str:
     if r["customers"]:
         rows = [
             customer_row(
-                c, c["value_tier"], c["monthly_charges"], feature_label(c["top_driver"], lang), lang
+                c,
+                c["value_tier"],
+                c["monthly_charges"],
+                feature_label(c["top_driver"], lang),
+                c.get("top_actionable_driver"),
+                lang,
             )
             for c in r["customers"]
         ]

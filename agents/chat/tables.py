@@ -13,6 +13,7 @@ _COLUMNS = (
     "value_tier",
     "monthly_charges",
     "top_driver",
+    "top_actionable_driver",
 )
 
 
@@ -22,13 +23,15 @@ def customer_table(rows: list[tuple[str, ...]], lang: Language) -> str:
 
 
 def customer_row(
-    c: dict, tier: str, monthly: float, driver: str, lang: Language
+    c: dict, tier: str, monthly: float, driver: str, actionable: str | None, lang: Language
 ) -> tuple[str, ...]:
+    """`actionable`: the feature of the strongest driver an offer can change, if any."""
     return (
         c["customer_id"],
         present.percent(c["probability"]),
         t(f"word.{c['risk_level']}", lang),
         t(f"word.{tier}", lang),
-        f"{monthly:.2f}",
+        present.currency(monthly, lang),
         driver,
+        present.actionable_driver(actionable, lang),
     )

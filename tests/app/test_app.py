@@ -127,10 +127,11 @@ def test_chat_in_chinese(client):
 
 
 def test_portfolio_exports_the_filtered_table(client):
-    table, csv = client.predict("high", "any", 10, "en", api_name="/portfolio")
+    table, csv, matching = client.predict("high", "any", 10, "en", api_name="/portfolio")
     rows = pd.read_csv(csv)
     assert len(rows) <= 10 and set(rows["risk"]) <= {"high"}
     assert len(table["data"]) == len(rows)
+    assert f"the **{len(rows)}** most likely" in matching
 
 
 def test_a_chat_thread_survives_an_app_restart(tmp_path):

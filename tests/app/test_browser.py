@@ -135,3 +135,27 @@ def test_chinese_text_and_the_chat_icons_are_drawn_with_real_fonts(browser, app)
     assert any("CJK" in family for family in chinese), chinese
     assert any("Emoji" in family for family in icon), icon
     page.close()
+
+
+def test_a_click_on_a_matrix_cell_lists_that_cells_customers(browser, app):
+    from playwright.sync_api import expect
+
+    from crm_agents.composition import build_service
+
+    settings, url = app
+    scores = build_service(settings).scores()
+    in_cell = scores[(scores.risk_level == "medium") & (scores.value_tier == "mid")]
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(url)
+    page.get_by_role("tab", name="Portfolio").click()
+    # Row 1 is medium risk; column 2 is the mid value tier (column 0 names the level).
+    page.locator('#matrix [role="gridcell"][data-row="1"][data-col="2"]').click()
+    expect(page.locator("#matching")).to_contain_text(
+        f"{len(in_cell):,} customers match (medium risk, mid value)", timeout=30_000
+    )
+    risk_column = page.locator('#at-risk [role="gridcell"][data-col="2"]')
+    expect(risk_column.first).to_have_text("medium")
+    shown = {risk_column.nth(i).inner_text() for i in range(min(risk_column.count(), 10))}
+    assert shown == {"medium"}
+    page.close()

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 #: Names, not words: acronyms, formats, a metric, the data set, and English named in English
 #: on the language switch.
-NAMES = {"API", "CRM", "CSV", "JSON", "LLM", "ROC-AUC", "Telco", "English"}
+NAMES = {"API", "CRM", "CSV", "JSON", "LLM", "ROC-AUC", "Telco", "UTC", "English"}
 
 
 @pytest.fixture(scope="module")

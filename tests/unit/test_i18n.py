@@ -53,7 +53,7 @@ def test_a_phrase_that_is_not_a_string_is_refused():
 
 def test_t_fills_placeholders_in_the_language_asked():
     assert t("present.offer.budget", "en", budget="120.00") == "Budget cap 120.00."
-    assert t("present.offer.budget", "zh-TW", budget="120.00") == "預算上限 120.00 元。"
+    assert t("present.offer.budget", "zh-TW", budget="120.00 元") == "預算上限 120.00 元。"
 
 
 def test_t_ignores_values_a_language_does_not_use():

@@ -94,9 +94,9 @@ def test_offer_table_rows_carry_titles_in_the_language_and_formatted_figures(
     title = demo.playbook.get(plan.offer.offer_id).title_in("zh-TW")
     assert table.rows[0] == (
         title,
-        f"{plan.offer.total_cost:,.2f}",
+        present.currency(plan.offer.total_cost, "zh-TW"),
         f"{plan.offer.probability_after:.1%}",
-        f"{plan.offer.expected_value:,.2f}",
+        present.currency(plan.offer.expected_value, "zh-TW"),
     )
 
 
@@ -151,3 +151,44 @@ def test_a_step_note_is_worded_in_the_readers_language_and_an_error_stays_as_it_
     assert trace_note(skipped, "zh-TW") == "低風險：持續觀察，不需行動"
     failed = TraceStep(node="analyst", status="ran", note="HTTP 500 from the endpoint")
     assert trace_note(failed, "zh-TW") == "HTTP 500 from the endpoint"
+
+
+@pytest.mark.parametrize(
+    ("amount", "lang", "shown"),
+    [
+        (1234.5, "en", "$1,234.50"),
+        (-0.96, "en", "-$0.96"),
+        (1234.5, "zh-TW", "1,234.50 元"),
+        (-0.96, "zh-TW", "-0.96 元"),
+    ],
+)
+def test_money_standing_alone_carries_currency_thousands_and_sign(amount, lang, shown):
+    assert present.currency(amount, lang) == shown
+
+
+@pytest.mark.parametrize(
+    ("months", "lang", "shown"),
+    [
+        (1, "en", "1 month"),
+        (11, "en", "11 months"),
+        (12, "en", "12 months (1 year)"),
+        (27, "en", "27 months (2 years 3 months)"),
+        (27, "zh-TW", "27 個月（2 年 3 個月）"),
+    ],
+)
+def test_tenure_reads_in_months_and_years(months, lang, shown):
+    assert present.duration_months(months, lang) == shown
+
+
+def test_dates_are_written_the_way_each_language_writes_them():
+    moment = "2026-11-26T01:22:49.738+00:00"
+    assert present.date_time(moment, "en") == "Nov 26, 2026, 01:22:49 UTC"
+    assert present.date_time(moment, "zh-TW") == "2026 年 11 月 26 日 01:22:49 UTC"
+
+
+def test_profile_fields_read_as_money_percent_duration_and_words():
+    assert present.field_value("MonthlyCharges", 102.24, "en") == "$102.24"
+    assert present.field_value("usage_drop_rate", 0.2926, "en") == "29.3%"
+    assert present.field_value("tenure", 30, "zh-TW") == "30 個月（2 年 6 個月）"
+    assert present.field_value("SeniorCitizen", 1, "zh-TW") == "是"
+    assert present.field_value("Partner", "No", "en") == "no"

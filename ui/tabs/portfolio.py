@@ -1,5 +1,6 @@
-"""Portfolio tab: the risk × value matrix and the customers most likely to churn, filterable and
-downloadable."""
+"""Portfolio tab: the risk × value matrix (click a cell to list its customers), revenue at risk
+and the spread of churn probability, and the customers most likely to churn, filterable,
+sortable and downloadable."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from agents import present
 from core.i18n import t
 from core.types import Language
 from data.spreadsheet import to_csv_text
-from tools.portfolio import at_risk_table, risk_value_matrix
-from ui import charts
+from tools.portfolio import at_risk_table, matching_count, risk_value_matrix
+from ui import charts, tables
 from ui.backend import Backend
 from ui.labels import Labels, Words
 
@@ -25,11 +26,13 @@ def _choices(keys: tuple[str, ...], lang: Language) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class PortfolioTab:
-    matrix_chart: gr.Plot
     matrix_table: gr.Dataframe
+    revenue_chart: gr.Plot
+    distribution_chart: gr.Plot
     risk_level: gr.Dropdown
     value_tier: gr.Dropdown
     how_many: gr.Slider
+    matching: gr.Markdown
     top_table: gr.Dataframe
     export: gr.DownloadButton
 
@@ -37,8 +40,18 @@ class PortfolioTab:
 def build(labels: Labels) -> PortfolioTab:
     make = labels.make
     with make(gr.Tab, label=Words("ui.portfolio.tab")):
-        matrix_chart = gr.Plot(show_label=False)
-        matrix_table = make(gr.Dataframe, label=Words("ui.portfolio.matrix"), interactive=False)
+        make(gr.HTML, value=Words(tables.legend))
+        matrix_table = make(
+            gr.Dataframe,
+            label=Words("ui.portfolio.matrix"),
+            interactive=False,
+            wrap=True,
+            column_widths=["16%", "28%", "28%", "28%"],
+            elem_id="matrix",
+        )
+        with gr.Row():
+            revenue_chart = gr.Plot(show_label=False)
+            distribution_chart = gr.Plot(show_label=False)
         with gr.Row():
             risk_level = make(
                 gr.Dropdown,
@@ -60,42 +73,88 @@ def build(labels: Labels) -> PortfolioTab:
                 step=5,
                 label=Words("ui.portfolio.how_many"),
             )
-        top_table = make(gr.Dataframe, label=Words("ui.portfolio.top"), interactive=False)
+        matching = gr.Markdown(elem_id="matching")
+        # Wide tables scroll inside their panel, not the page.
+        top_table = make(
+            gr.Dataframe,
+            label=Words("ui.portfolio.top"),
+            interactive=False,
+            max_height=520,
+            elem_id="at-risk",
+        )
         export = make(gr.DownloadButton, label=Words("ui.portfolio.export"), value=None)
     return PortfolioTab(
-        matrix_chart, matrix_table, risk_level, value_tier, how_many, top_table, export
+        matrix_table,
+        revenue_chart,
+        distribution_chart,
+        risk_level,
+        value_tier,
+        how_many,
+        matching,
+        top_table,
+        export,
+    )
+
+
+def matching_line(
+    matching: int, shown: int, level: str | None, tier: str | None, lang: Language
+) -> str:
+    """How many customers match the filters, and how many of them the list shows."""
+    words = [t(f"risk_level.{level}", lang)] if level else []
+    words += [t(f"value_tier.{tier}", lang)] if tier else []
+    filters = t("list.separator", lang).join(words)
+    return t(
+        "ui.portfolio.matching",
+        lang,
+        matching=f"{matching:,}",
+        shown=f"{shown:,}",
+        filters=filters or t("ui.portfolio.every", lang),
     )
 
 
 def wire(tab: PortfolioTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> None:
     def portfolio(level: str, tier: str, n: float, lang: Language):
-        """The top at-risk customers, filtered, and a CSV of the same rows."""
-        table = at_risk_table(
-            backend.service,
-            int(n),
-            None if level == ANY else level,
-            None if tier == ANY else tier,
+        """The top at-risk customers, filtered; how many match in all; a CSV of the rows shown."""
+        chosen_level = None if level == ANY else level
+        chosen_tier = None if tier == ANY else tier
+        table = at_risk_table(backend.service, int(n), chosen_level, chosen_tier)
+        matching = matching_count(backend.service, chosen_level, chosen_tier)
+        csv = to_csv_text(present.at_risk_frame(table, lang))
+        return (
+            tables.readable(table, lang),
+            backend.save("at-risk-customers.csv", csv),
+            matching_line(matching, len(table), chosen_level, chosen_tier, lang),
         )
-        shown = present.at_risk_frame(table, lang)
-        return shown, backend.save("at-risk-customers.csv", to_csv_text(shown))
+
+    def pick_cell(event: gr.SelectData) -> tuple[str, str]:
+        """A click on a matrix cell lists that cell's customers (on a level: the whole row)."""
+        row, column = event.index
+        level, tier = tables.cell_of(row, column)
+        return level, tier or ANY
 
     filters = [tab.risk_level, tab.value_tier, tab.how_many, language]
-    listed = [tab.top_table, tab.export]
+    listed = [tab.top_table, tab.export, tab.matching]
     for control in filters[:-1]:
         control.change(portfolio, filters, listed, api_name=False)
     demo.load(portfolio, filters, listed, api_name="portfolio")
-    # A new language words the matrix and the list again.
+    tab.matrix_table.select(pick_cell, None, [tab.risk_level, tab.value_tier], api_name=False)
+    # A new language words the matrix, the charts and the list again.
     language.change(portfolio, filters, listed, api_name=False)
     language.change(
         lambda lang: matrix(backend, lang),
         language,
-        [tab.matrix_chart, tab.matrix_table],
+        [tab.matrix_table, tab.revenue_chart, tab.distribution_chart],
         api_name=False,
     )
 
 
 def matrix(backend: Backend, lang: Language | None = None) -> tuple:
-    """The risk × value matrix as a chart and a table (loaded per session, after login)."""
+    """The matrix and the two portfolio charts (loaded per session, after login)."""
     lang = lang or backend.settings.language
     table = risk_value_matrix(backend.service)
-    return charts.portfolio_matrix(table, lang), present.matrix_frame(table, lang)
+    probabilities = backend.service.scores()["churn_probability"]
+    return (
+        tables.matrix_grid(table, lang),
+        charts.revenue_at_risk(table, lang),
+        charts.probability_distribution(probabilities, backend.settings, lang),
+    )
