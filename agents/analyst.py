@@ -83,6 +83,8 @@ def analyst(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> d
         clv_horizon_months=value.clv_horizon_months,
         top_drivers=prediction.top_drivers(TOP_DRIVERS),
         protective_drivers=prediction.top_drivers(PROTECTIVE_DRIVERS, raising=False),
+        actionable_driver=prediction.top_actionable_driver(),
+        similar=value.similar,
         model=prediction.model,
         data_source=kit.service.data.origin.describe(language),
         summary=written.draft.summary,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from core.types import Language
 from models.segments import RiskLevel, ValueTier
-from tools.schemas import Driver, OfferOption
+from tools.schemas import Driver, OfferOption, SegmentChurn
 
 SMS_LIMITS: dict[Language, int] = {"en": 160, "zh-TW": 70}
 
@@ -89,6 +89,10 @@ class RiskAssessment(BaseModel):
     clv_horizon_months: int
     top_drivers: list[Driver] = Field(description="Strongest pushes towards churn")
     protective_drivers: list[Driver] = Field(description="Strongest pulls away from churn")
+    actionable_driver: Driver | None = Field(
+        None, description="Strongest push towards churn that an offer can change"
+    )
+    similar: SegmentChurn | None = Field(None, description="How often similar customers leave")
     model: str
     data_source: str = Field(description="Where the customer data came from, simulated parts named")
     summary: str

@@ -21,7 +21,7 @@ from core.i18n import has, t
 from core.types import Language
 from data.schema import BINARY_INT_COLUMNS, CATEGORICAL_VALUES, feature_label
 from tools.playbook import Playbook
-from tools.schemas import Driver, OfferOption
+from tools.schemas import Driver, OfferOption, SegmentChurn
 
 
 def percent(probability: float) -> str:
@@ -164,6 +164,30 @@ def driver_label(driver: Driver, lang: Language) -> str:
 def actionable_driver(feature: str | None, lang: Language) -> str:
     """The strongest driver an offer can change, in words; a dash when none pushes to churn."""
     return feature_label(feature, lang) if feature else t("word.none", lang)
+
+
+def similar_line(similar: SegmentChurn, lang: Language) -> str:
+    """How often customers like this one leave (observed), or are predicted to."""
+    if similar.tenure_to is None:
+        tenure = t("present.similar.band_open", lang, low=similar.tenure_from)
+    else:
+        tenure = t("present.similar.band", lang, low=similar.tenure_from, high=similar.tenure_to)
+    return t(
+        f"present.similar.{similar.basis}",
+        lang,
+        contract=value_in_words("Contract", similar.contract, lang),
+        internet=value_in_words("InternetService", similar.internet_service, lang),
+        tenure=tenure,
+        count=f"{similar.customers:,}",
+        rate=percent(similar.churn_rate),
+    )
+
+
+def actionable_line(driver: Driver | None, lang: Language) -> str:
+    """The strongest driver an offer can change, with the customer's value."""
+    if driver is None:
+        return t("present.actionable.none", lang)
+    return t("present.actionable.line", lang, driver=driver_label(driver, lang))
 
 
 def driver_table(drivers: Iterable[Driver], lang: Language) -> Table:

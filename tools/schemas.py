@@ -1,9 +1,11 @@
 """Typed arguments and results of the tools. Every number here was computed by code."""
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, field_validator
 
 from core.types import Language
-from data.schema import CUSTOMER_ID_EXAMPLE
+from data.schema import ACTIONABLE_FEATURES, CUSTOMER_ID_EXAMPLE
 from models.segments import RiskLevel, ValueTier
 
 
@@ -69,9 +71,28 @@ class ChurnPrediction(BaseModel):
     model: str
     explanation_method: str
 
+    def top_actionable_driver(self) -> Driver | None:
+        """The strongest push towards churn that an offer can change, if any pushes."""
+        return next(
+            (d for d in self.drivers if d.contribution > 0 and d.feature in ACTIONABLE_FEATURES),
+            None,
+        )
+
     def top_drivers(self, n: int = 5, *, raising: bool = True) -> list[Driver]:
         picked = [d for d in self.drivers if (d.contribution > 0) == raising]
         return picked[:n] if raising else sorted(picked, key=lambda d: d.contribution)[:n]
+
+
+class SegmentChurn(BaseModel):
+    """How often customers like this one leave: same contract, internet service, tenure band."""
+
+    contract: str
+    internet_service: str
+    tenure_from: int = Field(description="Tenure band's first month")
+    tenure_to: int | None = Field(description="Tenure band's last month; None: no upper end")
+    customers: int = Field(description="How many customers share the segment")
+    churn_rate: float = Field(description="Share who left (observed) or mean churn probability")
+    basis: Literal["observed", "predicted"]
 
 
 class ValueSegment(BaseModel):
@@ -81,6 +102,9 @@ class ValueSegment(BaseModel):
     monthly_charges: float
     clv_estimate: float = Field(description="MonthlyCharges × horizon months")
     clv_horizon_months: int
+    similar: SegmentChurn | None = Field(
+        None, description="Churn of similar customers (contract, internet service, tenure band)"
+    )
 
 
 class AtRiskCustomer(BaseModel):

@@ -35,6 +35,7 @@ from tools.schemas import (
     ValueSegment,
     WhatIfResult,
 )
+from tools.similar import segment_table, similar_customers
 
 __all__ = ["CustomerNotFoundError", "InvalidChangeError", "RetentionService"]
 
@@ -73,6 +74,7 @@ class RetentionService:
     settings: Settings
     cache_size: int = CACHED_CUSTOMERS
     _scores: pd.DataFrame | None = field(default=None, repr=False)
+    _segments: pd.DataFrame | None = field(default=None, repr=False)
     _explanation: Explanation | None = field(default=None, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
     _columns: dict[str, np.ndarray] | None = field(default=None, repr=False)
@@ -262,7 +264,19 @@ class RetentionService:
             monthly_charges=monthly,
             clv_estimate=float(clv_estimate(monthly, s)),
             clv_horizon_months=s.clv_horizon_months,
+            similar=similar_customers(self._segment_table(), self.fields(wanted)),
         )
+
+    def _segment_table(self) -> pd.DataFrame:
+        if self._segments is None:
+            with self._lock:
+                if self._segments is None:
+                    predicted = None
+                    if not self.data.has_labels:
+                        scores = self.scores()
+                        predicted = scores.set_index("customerID")["churn_probability"]
+                    self._segments = segment_table(self.customers, predicted)
+        return self._segments
 
     def scores(self) -> pd.DataFrame:
         """The whole base scored once and kept, for listings and the portfolio."""

@@ -115,6 +115,14 @@ def badges(risk: RiskAssessment, lang: Language) -> str:
         f"{badge(t(f'risk_level.{risk.risk_level}', lang), risk.risk_level)}"
         f"{badge(t(f'value_tier.{risk.value_tier}', lang), risk.value_tier)}</div>"
         f"<div>{html_text(present.money_at_stake(risk, lang))}</div>"
+        f"<div id='actionable' style='margin-top:6px'>"
+        f"{html_text(present.actionable_line(risk.actionable_driver, lang))}</div>"
+        + (
+            f"<div id='similar' style='margin-top:6px'>"
+            f"{html_text(present.similar_line(risk.similar, lang))}</div>"
+            if risk.similar
+            else ""
+        )
     )
 
 

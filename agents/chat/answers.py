@@ -18,7 +18,7 @@ from core.types import Language
 from data.schema import ACTIONABLE_FEATURES, CUSTOMER_ID_EXAMPLE, feature_label
 from tools.playbook import Playbook
 from tools.refusals import refusal_words
-from tools.schemas import Driver
+from tools.schemas import ChurnPrediction, Driver, SegmentChurn
 
 Results = dict[str, list[dict | str]]
 #: Only when no data is at hand; the chat passes IDs of the table in use.
@@ -85,7 +85,13 @@ def _risk(p: dict, v: dict, lang: Language) -> str:
         months=v["clv_horizon_months"],
     )
     table = present.driver_table(drivers, lang).markdown()
-    return "\n".join([head, "", t("chat.drivers", lang), "", table])
+    actionable = present.actionable_line(
+        ChurnPrediction.model_validate(p).top_actionable_driver(), lang
+    )
+    lines = [head, "", t("chat.drivers", lang), "", table, "", actionable]
+    if v.get("similar"):
+        lines.append(present.similar_line(SegmentChurn.model_validate(v["similar"]), lang))
+    return "\n".join(lines)
 
 
 def _why(a: dict, lang: Language) -> str:

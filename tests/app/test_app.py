@@ -44,6 +44,30 @@ def test_analyze_high_risk_customer_shows_every_section(client):
     assert out[OUT["download"]]["value"].endswith(".json")
 
 
+def test_every_message_box_can_be_downloaded_as_the_text_it_shows(client):
+    from pathlib import Path
+
+    out = client.predict(_random(client, "high"), "en", api_name="/analyze")
+    for box in ("email", "sms", "script"):
+        saved = out[OUT[f"{box}_file"]]["value"]
+        assert saved.endswith(".txt")
+        assert Path(saved).read_text(encoding="utf-8") == out[OUT[box]]
+
+
+def test_the_analysis_says_what_an_offer_can_change_and_how_similar_customers_fare(client):
+    out = client.predict(_random(client, "high"), "en", api_name="/analyze")
+    badges = out[OUT["badges"]]
+    assert "Top driver an offer can change: " in badges
+    assert "Similar customers (" in badges and "have left." in badges
+
+
+def test_the_offer_shows_cost_effect_and_expected_value_at_once(client):
+    summary = client.predict(_random(client, "high"), "en", api_name="/analyze")[
+        OUT["campaign_summary"]
+    ]
+    assert all(part in summary for part in ("costs $", " → ", "points lower", "expected value"))
+
+
 def test_analyze_low_risk_customer_says_campaign_skipped(client):
     out = client.predict(_random(client, "low"), "en", api_name="/analyze")
     assert "Campaign skipped" in out[OUT["campaign_summary"]]

@@ -46,6 +46,9 @@ OUTPUTS = (
     "trace_table",
     "trace_json",
     "no_action",
+    "email_file",
+    "sms_file",
+    "script_file",
     "last_result",  # a State: the API does not show it
 )
 
@@ -117,6 +120,7 @@ def build(backend: Backend, labels: Labels) -> AnalyzeTab:
                 interactive=False,
                 elem_id="email",
             )
+            panels["email_file"] = _text_download(make, "email-file")
             with gr.Row():
                 panels["sms"] = make(
                     gr.Textbox,
@@ -127,6 +131,7 @@ def build(backend: Backend, labels: Labels) -> AnalyzeTab:
                     elem_id="sms",
                 )
                 panels["sms_count"] = gr.Markdown(elem_id="sms-count")
+            panels["sms_file"] = _text_download(make, "sms-file")
             panels["script"] = make(
                 gr.Textbox,
                 label=Words("ui.analyze.script"),
@@ -134,11 +139,24 @@ def build(backend: Backend, labels: Labels) -> AnalyzeTab:
                 buttons=["copy"],
                 interactive=False,
             )
+            panels["script_file"] = _text_download(make, "script-file")
         panels["download"] = make(
             gr.DownloadButton, label=Words("ui.analyze.download"), value=None, interactive=False
         )
         panels["last_result"] = gr.State(None)
     return AnalyzeTab(customer, risk_filter, random_button, analyze_button, panels)
+
+
+def _text_download(make, elem_id: str) -> gr.DownloadButton:
+    """A small button under a text box that saves its text as a .txt file."""
+    return make(
+        gr.DownloadButton,
+        label=Words("ui.analyze.download_text"),
+        value=None,
+        interactive=False,
+        size="sm",
+        elem_id=elem_id,
+    )
 
 
 class _Views:
@@ -156,6 +174,10 @@ class _Views:
             "drivers": gr.Plot(value=None, visible=False),
             "sms_count": "",
             "download": gr.DownloadButton(value=None, interactive=False),
+            **{
+                name: gr.DownloadButton(value=None, interactive=False)
+                for name in ("email_file", "sms_file", "script_file")
+            },
             "messages": gr.Column(visible=True),
             "no_action": gr.Markdown(value="", visible=False),
         }
@@ -186,7 +208,21 @@ class _Views:
         saved = backend.save(
             f"analysis-{result.customer_id}.json", result.model_dump_json(indent=2)
         )
+        texts = {
+            "email": views.email_text(result.communications, lang),
+            "sms": views.sms_text(result.communications),
+            "script": views.call_script_text(result.communications, lang),
+        }
+        files = {
+            f"{name}_file": gr.DownloadButton(
+                value=backend.save(f"{name}-{result.customer_id}.txt", text) if text else None,
+                interactive=bool(text),
+            )
+            for name, text in texts.items()
+        }
         return {
+            **files,
+            **texts,
             **self.analyst(backend.service.profile(result.customer_id), result.risk, lang),
             "status": status + views.fallbacks(result.trace, lang),
             "reasons_summary": views.reasons_summary(result.reasons, lang),
@@ -197,10 +233,7 @@ class _Views:
             "campaign_detail": views.campaign_detail(
                 result.campaign, backend.assembly.playbook, lang
             ),
-            "email": views.email_text(result.communications, lang),
-            "sms": views.sms_text(result.communications),
             "sms_count": views.sms_count(result.communications, lang),
-            "script": views.call_script_text(result.communications, lang),
             "download": gr.DownloadButton(value=saved, interactive=True),
             "trace_table": views.trace_table(result.trace, lang),
             "trace_json": result.model_dump(
