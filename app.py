@@ -16,7 +16,7 @@ import gradio as gr
 
 from core.i18n import t
 from core.settings import Settings
-from ui import shell
+from ui import shell, theme
 from ui.backend import Backend
 from ui.labels import Labels
 from ui.tabs import analyze, ask, portfolio, trace
@@ -53,6 +53,8 @@ def launch(settings: Settings, *, block: bool = True) -> gr.Blocks:
         allowed_paths=[str(backend.files)],
         footer_links=["api"],
         i18n=shell.gradio_phrases(),
+        theme=theme.THEME,
+        css=theme.CSS,
         quiet=False,
     )
     return demo

@@ -12,9 +12,7 @@ from core.i18n import t
 from core.settings import Settings
 from core.types import Language
 from models.segments import RISK_LEVELS, VALUE_TIERS
-
-RED, AMBER, GREEN, BLUE = "#d64545", "#f0a202", "#3c9d5d", "#3b6ea8"
-RISK_COLORS = {"high": RED, "medium": AMBER, "low": GREEN}
+from ui.theme import BLUE, GREEN, RED, RISK_COLORS, RISK_FILL
 
 
 def churn_gauge(risk: RiskAssessment, settings: Settings, lang: Language) -> go.Figure:
@@ -28,12 +26,12 @@ def churn_gauge(risk: RiskAssessment, settings: Settings, lang: Language) -> go.
                 "axis": {"range": [0, 100]},
                 "bar": {"color": "#222"},
                 "steps": [
-                    {"range": [0, settings.risk_medium * 100], "color": "#d8f0df"},
+                    {"range": [0, settings.risk_medium * 100], "color": RISK_FILL["low"]},
                     {
                         "range": [settings.risk_medium * 100, settings.risk_high * 100],
-                        "color": "#fbe7b5",
+                        "color": RISK_FILL["medium"],
                     },
-                    {"range": [settings.risk_high * 100, 100], "color": "#f6c9c9"},
+                    {"range": [settings.risk_high * 100, 100], "color": RISK_FILL["high"]},
                 ],
             },
         )

@@ -14,9 +14,7 @@ from core.i18n import t
 from core.types import Language
 from models.segments import RISK_LEVELS, VALUE_TIERS
 from ui.escape import html_text
-
-#: Cell colours by risk level (pale, so the words on them stay readable), and the legend's.
-RISK_FILL = {"high": "#f6c9c9", "medium": "#fbe7b5", "low": "#d8f0df"}
+from ui.theme import RISK_FILL, TEXT_ON_FILL
 
 
 def _formats(lang: Language) -> dict[str, Callable[[object], str]]:
@@ -64,7 +62,9 @@ def matrix_grid(matrix: pd.DataFrame, lang: Language) -> Styler:
         t(f"value_tier.{tier}", lang) for tier in VALUE_TIERS
     ]
     grid = pd.DataFrame(rows, columns=headers)
-    fills = [f"background-color: {RISK_FILL[level]}; color: #1f1f1f" for level in RISK_LEVELS]
+    fills = [
+        f"background-color: {RISK_FILL[level]}; color: {TEXT_ON_FILL}" for level in RISK_LEVELS
+    ]
     return grid.style.apply(lambda column: fills, axis=0).hide(axis="index")
 
 

@@ -4,9 +4,7 @@ and chat messages in Gradio's format. Every figure comes from the analysis resul
 from __future__ import annotations
 
 import json
-import re
 
-import pandas as pd
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
 from agents import present
@@ -18,13 +16,13 @@ from data.schema import feature_label
 from tools.playbook import Playbook
 from tools.schemas import CustomerProfile
 from ui.escape import html_text, md, md_block, no_html
+from ui.theme import RISK_COLORS, VALUE_COLORS
 
 
 def _text(message: AnyMessage) -> str:
     return message.text if isinstance(message.content, list) else str(message.content)
 
 
-_COLORS = {"high": "#d64545", "medium": "#f0a202", "mid": "#3b6ea8", "low": "#3c9d5d"}
 _PROFILE_FIELDS = (
     "tenure",
     "Contract",
@@ -41,17 +39,6 @@ _PROFILE_FIELDS = (
     "recent_login_count",
     "complain_count",
     "usage_drop_rate",
-)
-_TRACE_COLUMNS = (
-    "node",
-    "status",
-    "started",
-    "duration",
-    "tools",
-    "llm_calls",
-    "tokens",
-    "written_by",
-    "note",
 )
 
 
@@ -104,16 +91,16 @@ def profile_table(profile: CustomerProfile, lang: Language) -> str:
 
 
 def badges(risk: RiskAssessment, lang: Language) -> str:
-    def badge(text: str, key: str) -> str:
+    def badge(text: str, colour: str) -> str:
         return (
-            f'<span style="background:{_COLORS[key]};color:white;padding:4px 10px;'
+            f'<span style="background:{colour};color:white;padding:4px 10px;'
             f'border-radius:12px;margin-right:6px;font-weight:600">{html_text(text)}</span>'
         )
 
     return (
         f"<div style='margin:8px 0'>"
-        f"{badge(t(f'risk_level.{risk.risk_level}', lang), risk.risk_level)}"
-        f"{badge(t(f'value_tier.{risk.value_tier}', lang), risk.value_tier)}</div>"
+        f"{badge(t(f'risk_level.{risk.risk_level}', lang), RISK_COLORS[risk.risk_level])}"
+        f"{badge(t(f'value_tier.{risk.value_tier}', lang), VALUE_COLORS[risk.value_tier])}</div>"
         f"<div>{html_text(present.money_at_stake(risk, lang))}</div>"
         f"<div id='actionable' style='margin-top:6px'>"
         f"{html_text(present.actionable_line(risk.actionable_driver, lang))}</div>"
@@ -200,39 +187,6 @@ def sms_count(c: Communications | None, lang: Language) -> str:
 
 def call_script_text(c: Communications | None, lang: Language) -> str:
     return "" if c is None else present.call_script_text(c, lang)
-
-
-def graph_diagram(mermaid: str, lang: Language) -> str:
-    """LangGraph's Mermaid diagram with each node named in words of `lang`."""
-    for node in re.findall(r"^\t(\w+)\(\1\)$", mermaid, flags=re.M):
-        name = t(f"node.{node}", lang) if has(f"node.{node}", lang) else node
-        mermaid = mermaid.replace(f"\t{node}({node})", f'\t{node}("{name}")')
-    for marker, key in (("__start__", "node.start"), ("__end__", "node.end")):
-        mermaid = mermaid.replace(f"<p>{marker}</p>", t(key, lang))
-    return mermaid
-
-
-def trace_table(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
-    rows = [
-        (
-            t(f"node.{s.node}", lang) if has(f"node.{s.node}", lang) else s.node,
-            t(f"trace.{s.status}", lang) if has(f"trace.{s.status}", lang) else s.status,
-            present.date_time(s.started_at, lang),
-            round(s.duration_ms, 2),
-            "; ".join(
-                # The run's language is the page's: only the other arguments are shown.
-                f"{present.tool_name(c.tool, lang)}"
-                f"({', '.join(str(v) for k, v in c.args.items() if k != 'language')})"
-                for c in s.tool_calls
-            ),
-            len(s.llm_calls),
-            sum(c.total_tokens for c in s.llm_calls),
-            present.writer_name(s.written_by, lang) if s.written_by else "",
-            s.fallback or present.trace_note(s, lang),
-        )
-        for s in trace
-    ]
-    return pd.DataFrame(rows, columns=[t(f"ui.trace.{c}", lang) for c in _TRACE_COLUMNS])
 
 
 def _short(payload: str, limit: int = 1500) -> str:

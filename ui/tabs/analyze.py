@@ -15,11 +15,11 @@ from core.i18n import has, t
 from core.types import Language
 from graph.analysis import AnalysisResult
 from tools.service import CustomerNotFoundError
-from ui import charts, views
+from ui import charts, trace_views, views
 from ui.backend import Backend
 from ui.escape import html_text
 from ui.labels import Labels, Words
-from ui.tabs.trace import TraceTab
+from ui.tabs.trace import TraceTab, diagram_markdown
 
 log = logging.getLogger("crm_agents.app")
 ANY = "any"
@@ -49,6 +49,11 @@ OUTPUTS = (
     "email_file",
     "sms_file",
     "script_file",
+    "trace_diagram",
+    "trace_timeline",
+    "trace_fallbacks",
+    "trace_tools",
+    "trace_llm",
     "last_result",  # a State: the API does not show it
 )
 
@@ -165,10 +170,12 @@ class _Views:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
 
-    def refused(self, message: str) -> dict[str, Any]:
+    def refused(self, message: str, lang: Language) -> dict[str, Any]:
         """One clear message in the status line, every panel of an earlier customer cleared."""
         log.warning("analysis refused: %s", message.replace("\n", " "))
         return {name: None for name in OUTPUTS} | {
+            "trace_diagram": diagram_markdown(self.backend, lang),
+            "trace_timeline": gr.Plot(value=None, visible=False),
             "status": f"⚠️ {views.md(message)}",
             "gauge": gr.Plot(value=None, visible=False),
             "drivers": gr.Plot(value=None, visible=False),
@@ -235,7 +242,12 @@ class _Views:
             ),
             "sms_count": views.sms_count(result.communications, lang),
             "download": gr.DownloadButton(value=saved, interactive=True),
-            "trace_table": views.trace_table(result.trace, lang),
+            "trace_table": trace_views.node_table(result.trace, lang),
+            "trace_diagram": diagram_markdown(backend, lang, result.trace),
+            "trace_timeline": gr.Plot(trace_views.timeline(result.trace, lang), visible=True),
+            "trace_fallbacks": trace_views.fallbacks(result.trace, lang),
+            "trace_tools": trace_views.tool_calls(result.trace, lang),
+            "trace_llm": trace_views.llm_calls(result.trace, lang),
             "trace_json": result.model_dump(
                 mode="json", include={"customer_id", "backend", "skipped", "trace"}
             ),
@@ -250,7 +262,7 @@ class _Views:
 
 
 def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio) -> None:
-    components = {**tab.panels, "trace_table": trace.table, "trace_json": trace.detail}
+    components = {**tab.panels, **trace.outputs()}
     # The messages column is a layout block: last, because an API client does not see it.
     outputs = [components[name] for name in OUTPUTS] + [components["messages"]]
     show = _Views(backend)
@@ -262,7 +274,7 @@ def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio)
     def analyze(customer_id: str | None, lang: Language) -> Iterator[dict[Any, Any]]:
         """Run the four-agent analysis of one customer, streaming node by node."""
         if not customer_id:
-            yield by_component(show.refused(t("ui.analyze.pick_first", lang)))
+            yield by_component(show.refused(t("ui.analyze.pick_first", lang), lang))
             return
         try:
             done: list[str] = []
@@ -280,7 +292,7 @@ def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio)
                     changes |= show.analyst(update["profile"], update["risk"], lang)
                 yield by_component(changes)
         except CustomerNotFoundError as err:
-            yield by_component(show.refused(err.words(lang)))
+            yield by_component(show.refused(err.words(lang), lang))
 
     def random_customer(level: str) -> str:
         """A random customer ID, optionally of one risk level."""

@@ -65,7 +65,14 @@ def build(labels: Labels) -> AskTab:
             interactive=True,
             elem_id="past",
         )
-        chatbot = make(gr.Chatbot, label=Words("ui.ask.chat"), height=480, elem_id="chatbot")
+        # The conversation takes the page's height, less the header, tabs and question box.
+        chatbot = make(
+            gr.Chatbot,
+            label=Words("ui.ask.chat"),
+            height="calc(100vh - 320px)",
+            min_height=360,
+            elem_id="chatbot",
+        )
         with gr.Row():
             question = make(
                 gr.Textbox,

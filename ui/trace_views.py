@@ -1,0 +1,188 @@
+"""What the Trace tab shows of a run: the graph with the path taken, a per-node timeline, the
+node table, tool calls with their arguments and results, LLM calls, and fallbacks in red.
+Every string from a run (arguments, results, errors) is escaped before it reaches HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from agents import present
+from agents.trace import TraceStep
+from core.i18n import has, t
+from core.types import Language
+from ui.escape import html_text
+from ui.theme import FALLBACK_RED, GREEN, RISK_FILL, TEXT_ON_FILL
+
+_NODE_COLUMNS = (
+    "node",
+    "status",
+    "started",
+    "duration",
+    "tools",
+    "llm_calls",
+    "tokens",
+    "written_by",
+    "note",
+)
+_LLM_COLUMNS = ("node", "model", "attempt", "outcome", "input_tokens", "output_tokens", "latency")
+#: Mermaid styles of the path: nodes that ran in green, skipped nodes greyed and dashed.
+_PATH_STYLES = (
+    f"\tclassDef taken fill:{RISK_FILL['low']},stroke:{GREEN},stroke-width:3px,"
+    f"color:{TEXT_ON_FILL}",
+    "\tclassDef skipped fill:#f2f2f2,stroke:#bbbbbb,color:#9a9a9a,stroke-dasharray:4 3",
+)
+
+
+def node_name(node: str, lang: Language) -> str:
+    return t(f"node.{node}", lang) if has(f"node.{node}", lang) else node
+
+
+def milliseconds(value: float, lang: Language) -> str:
+    return t("ui.trace.ms", lang, value=f"{value:,.1f}")
+
+
+def graph_diagram(mermaid: str, lang: Language, trace: list[TraceStep] | None = None) -> str:
+    """LangGraph's Mermaid diagram with nodes named in words of `lang`; given a run's trace, the
+    nodes it ran are highlighted and the nodes it skipped greyed."""
+    for node in re.findall(r"^\t(\w+)\(\1\)$", mermaid, flags=re.M):
+        mermaid = mermaid.replace(f"\t{node}({node})", f'\t{node}("{node_name(node, lang)}")')
+    for marker, key in (("__start__", "node.start"), ("__end__", "node.end")):
+        mermaid = mermaid.replace(f"<p>{marker}</p>", t(key, lang))
+    if not trace:
+        return mermaid
+    lines = [*_PATH_STYLES]
+    for status in ("ran", "skipped"):
+        nodes = [s.node for s in trace if s.status == status]
+        if nodes:
+            lines.append(f"\tclass {','.join(nodes)} {'taken' if status == 'ran' else 'skipped'}")
+    return mermaid.rstrip("\n") + "\n" + "\n".join(lines)
+
+
+def _offsets_ms(trace: list[TraceStep]) -> list[float | None]:
+    """Each step's start in milliseconds after the run's first start (None: it did not run)."""
+    starts = [datetime.fromisoformat(s.started_at) if s.started_at else None for s in trace]
+    first = min((s for s in starts if s), default=None)
+    return [(s - first).total_seconds() * 1e3 if s and first else None for s in starts]
+
+
+def timeline(trace: list[TraceStep], lang: Language) -> go.Figure:
+    """One bar per node from its start to its end; skipped nodes named, with no bar."""
+    offsets = _offsets_ms(trace)
+    names = [node_name(s.node, lang) for s in trace]
+    colours = [FALLBACK_RED if s.fallback else GREEN for s in trace]
+    figure = go.Figure(
+        go.Bar(
+            y=names,
+            x=[s.duration_ms if o is not None else 0 for s, o in zip(trace, offsets, strict=True)],
+            base=[o or 0 for o in offsets],
+            orientation="h",
+            marker_color=colours,
+            customdata=[
+                [f"{o:.1f}" if o is not None else "—", f"{s.duration_ms:.1f}"]
+                for s, o in zip(trace, offsets, strict=True)
+            ],
+            hovertemplate="%{y}: "
+            + t(
+                "ui.trace.timeline_hover",
+                lang,
+                start="%{customdata[0]}",
+                duration="%{customdata[1]}",
+            )
+            + "<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=t("ui.trace.timeline", lang),
+        height=80 + 45 * max(len(trace), 1),
+        margin={"l": 10, "r": 10, "t": 40, "b": 30},
+        xaxis_title=t("ui.trace.timeline_axis", lang),
+        yaxis={"autorange": "reversed"},
+    )
+    return figure
+
+
+def node_table(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
+    offsets = _offsets_ms(trace)
+    rows = [
+        (
+            node_name(s.node, lang),
+            t(f"trace.{s.status}", lang) if has(f"trace.{s.status}", lang) else s.status,
+            present.date_time(s.started_at, lang) + (f" (+{milliseconds(o, lang)})" if o else ""),
+            round(s.duration_ms, 1),
+            len(s.tool_calls),
+            len(s.llm_calls),
+            sum(c.total_tokens for c in s.llm_calls),
+            present.writer_name(s.written_by, lang) if s.written_by else "",
+            s.fallback or present.trace_note(s, lang),
+        )
+        for s, o in zip(trace, offsets, strict=True)
+    ]
+    return pd.DataFrame(rows, columns=[t(f"ui.trace.{c}", lang) for c in _NODE_COLUMNS])
+
+
+def _json(value: object, limit: int = 4000) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=1, default=str)
+    return text if len(text) <= limit else text[:limit] + "\n…"
+
+
+def tool_calls(trace: list[TraceStep], lang: Language) -> str:
+    """Every tool call as a row that opens to show its arguments and its result."""
+    rows = []
+    for step in trace:
+        for call in step.tool_calls:
+            # The run's language is the page's: only the other arguments are shown.
+            args = {k: v for k, v in call.args.items() if k != "language"}
+            said = ", ".join(str(v) for v in args.values())
+            result = call.result.model_dump(mode="json")
+            rows.append(
+                "<details class='tool-call'><summary>"
+                f"<b>{html_text(node_name(step.node, lang))}</b> · "
+                f"{html_text(present.tool_name(call.tool, lang))}({html_text(said)}) · "
+                f"{html_text(milliseconds(call.duration_ms, lang))}</summary>"
+                f"<div class='scroll'><b>{html_text(t('ui.trace.arguments', lang))}</b>"
+                f"<pre>{html_text(_json(args))}</pre>"
+                f"<b>{html_text(t('ui.trace.result', lang))}</b>"
+                f"<pre>{html_text(_json(result))}</pre></div></details>"
+            )
+    if not rows:
+        return f"<p>{html_text(t('ui.trace.no_tools', lang))}</p>"
+    return "<div id='tool-calls'>" + "".join(rows) + "</div>"
+
+
+def llm_calls(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
+    rows = [
+        (
+            node_name(s.node, lang),
+            c.model,
+            c.attempt,
+            c.outcome,
+            c.input_tokens,
+            c.output_tokens,
+            round(c.duration_ms, 1),
+        )
+        for s in trace
+        for c in s.llm_calls
+    ]
+    return pd.DataFrame(rows, columns=[t(f"ui.trace.llm.{c}", lang) for c in _LLM_COLUMNS])
+
+
+def fallbacks(trace: list[TraceStep], lang: Language) -> str:
+    """Every node whose LLM text was replaced by the offline writer, in red, with the reason."""
+    notes = [
+        f"<li><b>{html_text(node_name(s.node, lang))}</b>: "
+        f"{html_text(t('present.fallback', lang, reason=s.fallback))}</li>"
+        for s in trace
+        if s.fallback
+    ]
+    if not notes:
+        return f"<p id='fallbacks'>{html_text(t('ui.trace.no_fallbacks', lang))}</p>"
+    return (
+        f"<div id='fallbacks' style='color:{FALLBACK_RED};border-left:4px solid {FALLBACK_RED};"
+        f"padding:4px 10px'><b>⚠ {html_text(t('ui.trace.fallbacks', lang))}</b>"
+        f"<ul>{''.join(notes)}</ul></div>"
+    )
