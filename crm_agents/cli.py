@@ -23,6 +23,7 @@ from crm_agents.cli_common import (
     assemble_for,
     clear_errors,
     console,
+    frame_table,
     load,
     out,
     say,
@@ -86,13 +87,8 @@ def train_command(
             task = bar.add_task(t("cli.training_task", settings.language), total=None)
             fitted, card = train(loaded, settings, lambda s: bar.update(task, description=s))
         card = save_model(fitted, card, settings.artifacts_dir)
-        table = Table(title=t("cli.candidates", settings.language))
         frame = metrics_table([*card.candidates, *card.feature_set_comparison.values()])
-        for column in frame.columns:
-            table.add_column(column)
-        for row in frame.drop_duplicates().itertuples(index=False):
-            table.add_row(*map(str, row))
-        console.print(table)
+        console.print(frame_table(frame.drop_duplicates(), t("cli.candidates", settings.language)))
         where = settings.artifacts_dir
         say(settings, "cli.champion", model=card.model, rule=card.selection_rule, path=where)
 
@@ -117,13 +113,16 @@ def evaluate_command(
         if as_json:
             out.print_json(json.dumps(result))
         else:
-            out.print(metrics_table([metrics]).to_string(index=False))
+            out.print(frame_table(metrics_table([metrics])))
 
 
 @app.command()
 def score(
     out_path: Annotated[Path, typer.Option("--out", help="CSV file to write")],
     data: DataOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object")
+    ] = False,
 ) -> None:
     """Score the whole base: probability, risk level, value tier and top driver per customer."""
     with clear_errors():
@@ -143,7 +142,28 @@ def score(
         write_csv(scored, out_path)
         say(settings, "cli.scored", count=f"{len(scored):,}", path=out_path)
         charges = loaded.customers["MonthlyCharges"].reindex(scored["customerID"]).to_numpy()
-        console.print(score_summary(scored, charges, settings.language))
+        if as_json:
+            out.print_json(json.dumps(score_figures(scored, charges, out_path)))
+        else:
+            console.print(score_summary(scored, charges, settings.language))
+
+
+def score_figures(scored: pd.DataFrame, monthly_charges: np.ndarray, path: Path) -> dict:
+    """The score summary for machines: customers and monthly revenue at risk per risk level."""
+    at_risk = scored["churn_probability"].to_numpy() * monthly_charges
+    levels = scored["risk_level"].to_numpy()
+    return {
+        "path": str(path),
+        "customers": len(scored),
+        "monthly_revenue_at_risk": round(float(at_risk.sum()), 2),
+        "by_risk_level": {
+            level: {
+                "customers": int((levels == level).sum()),
+                "monthly_revenue_at_risk": round(float(at_risk[levels == level].sum()), 2),
+            }
+            for level in RISK_LEVELS
+        },
+    }
 
 
 def score_summary(scored: pd.DataFrame, monthly_charges: np.ndarray, lang: Language) -> Table:

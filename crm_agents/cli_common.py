@@ -9,10 +9,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
 from rich.text import Text
 
 from core.i18n import t
@@ -44,6 +46,22 @@ EXPECTED_ERRORS = (
     StoreError,
     OSError,
 )
+
+
+def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
+    """A table that fits the terminal: text wraps inside its cell, numbers sit right, and the
+    first column (a name or an ID) is never cut."""
+    table = Table(title=title)
+    for position, column in enumerate(frame.columns):
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        if position == 0:
+            widest = max([len(str(v)) for v in frame[column]] + [1])
+            table.add_column(str(column), no_wrap=True, min_width=widest)
+        else:
+            table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*map(str, row))
+    return table
 
 
 @contextmanager

@@ -160,3 +160,50 @@ def test_evaluate_json_on_the_real_file_has_the_promised_keys(real_csv, env, mon
         assert key in metrics
     assert (metrics["folds"], metrics["repeats"]) == (5, 3)
     assert metrics["roc_auc"] >= 0.850
+
+
+@pytest.fixture
+def narrow_terminal(monkeypatch):
+    """A 60-column terminal for both of the command line's consoles."""
+    from crm_agents import cli_common
+
+    for console in (cli_common.out, cli_common.console):
+        monkeypatch.setattr(console, "width", 60)
+    return 60
+
+
+def _fits(output: str, width: int) -> None:
+    lines = output.splitlines()
+    assert all(len(line) <= width for line in lines), max(lines, key=len)
+    assert "…" not in output  # nothing cut short
+
+
+def test_tables_fit_a_narrow_terminal_without_cutting_ids_or_numbers(env, narrow_terminal):
+    trained = _run("train", "--model", "logistic_splines")
+    assert trained.exit_code == 0
+    _fits(trained.output, narrow_terminal)
+    assert "logistic_splines" in trained.output
+
+    evaluated = _run("evaluate", "--model", "logistic_splines")
+    _fits(evaluated.output, narrow_terminal)
+    assert "logistic_splines" in evaluated.output
+
+    scored = _run("score", "--out", str(env / "scores.csv"))
+    _fits(scored.output, narrow_terminal)
+    customer = pd.read_csv(env / "scores.csv").customerID.iloc[0]
+    analysed = _run("analyze", customer)
+    assert analysed.exit_code == 0, analysed.output
+    _fits(analysed.output, narrow_terminal)
+    assert customer in analysed.output
+
+
+def test_score_json_gives_machines_the_summary(env):
+    assert _run("train", "--model", "logistic_splines").exit_code == 0
+    result = _run("score", "--out", str(env / "scores.csv"), "--json")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    scores = pd.read_csv(env / "scores.csv")
+    assert figures["customers"] == len(scores) == 1200
+    by_level = figures["by_risk_level"]
+    assert sum(level["customers"] for level in by_level.values()) == 1200
+    assert by_level["high"]["customers"] == (scores.risk_level == "high").sum()
