@@ -160,3 +160,19 @@ def test_a_click_on_a_matrix_cell_lists_that_cells_customers(browser, app):
     shown = {risk_column.nth(i).inner_text() for i in range(min(risk_column.count(), 10))}
     assert shown == {"medium"}
     page.close()
+
+
+def test_the_chat_panel_grows_with_the_window(browser, app):
+    from playwright.sync_api import expect
+
+    _, url = app
+    heights = []
+    for window in (800, 1200):
+        page = browser.new_page(viewport={"width": 1280, "height": window})
+        page.goto(url)
+        page.get_by_role("tab", name="Ask").click()
+        chat = page.locator("#chatbot")
+        expect(chat).to_be_visible(timeout=30_000)
+        heights.append(chat.bounding_box()["height"])
+        page.close()
+    assert heights[1] - heights[0] == pytest.approx(400, abs=40)
