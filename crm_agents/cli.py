@@ -30,6 +30,7 @@ from crm_agents.cli_common import (
     service_for,
     settings_with,
 )
+from crm_agents.cli_survival import evaluate_survival_command
 from crm_agents.model_check import stale_reason
 from crm_agents.report import print_report
 from data.spreadsheet import write_csv
@@ -219,6 +220,7 @@ def analyze(
 
 
 app.command()(batch)
+app.command("evaluate-survival")(evaluate_survival_command)
 app.command()(ask)
 
 

@@ -207,3 +207,13 @@ def test_score_json_gives_machines_the_summary(env):
     by_level = figures["by_risk_level"]
     assert sum(level["customers"] for level in by_level.values()) == 1200
     assert by_level["high"]["customers"] == (scores.risk_level == "high").sum()
+
+
+def test_evaluate_survival_json_names_the_champion_and_every_candidate(env):
+    result = _run("evaluate-survival", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["champion"] in payload["candidates"]
+    assert payload["integrated_brier"] < payload["km_integrated_brier"]
+    assert 0.5 < payload["c_index"] <= 1
+    assert "kaplan_meier_by_contract" in payload["candidates"]

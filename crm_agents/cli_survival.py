@@ -1,0 +1,88 @@
+"""`crm-agents evaluate-survival`: every time-to-churn candidate's cross-validated metrics, the
+champion, its calibration and the covariates that break proportional hazards."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from core.i18n import t
+from crm_agents.cli_common import (
+    DataOption,
+    clear_errors,
+    console,
+    frame_table,
+    load,
+    out,
+    settings_with,
+)
+from models.survival_evaluation import SurvivalEvaluation, evaluate_survival
+
+_COLUMNS = ("c_index", "auc_3m", "auc_6m", "auc_12m", "integrated_brier")
+
+
+def evaluate_survival_command(
+    data: DataOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Cross-validate the time-to-churn candidates (Kaplan–Meier, Cox, AFT) and pick one."""
+    with clear_errors():
+        settings = settings_with()
+        loaded = load(data, settings)
+        lang = settings.language
+        with console.status(t("cli.survival.evaluating", lang)) as status:
+            result = evaluate_survival(
+                loaded.customers,
+                settings,
+                tuple(loaded.origin.simulated_signals),
+                progress=lambda step: status.update(
+                    t("cli.survival.evaluating", lang) + f" {step}"
+                ),
+            )
+        if as_json:
+            out.print_json(json.dumps(result.model_dump()))
+            return
+        print_evaluation(result, lang)
+
+
+def print_evaluation(result: SurvivalEvaluation, lang) -> None:
+    rows = [
+        {
+            t("cli.survival.candidate", lang): name,
+            **{t(f"cli.survival.{m}", lang): f"{v[m].mean:.3f} ± {v[m].sd:.3f}" for m in _COLUMNS},
+        }
+        for name, v in result.candidates.items()
+    ]
+    out.print(
+        frame_table(
+            pd.DataFrame(rows),
+            t("cli.survival.title", lang, folds=result.folds, repeats=result.repeats),
+        )
+    )
+    reduction = 1 - result.integrated_brier / result.km_integrated_brier
+    out.print(
+        t(
+            "cli.survival.champion",
+            lang,
+            champion=result.champion,
+            c_index=f"{result.c_index:.3f}",
+            brier=f"{result.integrated_brier:.4f}",
+            km=f"{result.km_integrated_brier:.4f}",
+            reduction=f"{reduction:.0%}",
+        ),
+        highlight=False,
+    )
+    calibration = pd.DataFrame(result.calibration).rename(
+        columns={
+            c: t(f"cli.survival.calibration_{c}", lang)
+            for c in ("decile", "customers", "predicted", "observed")
+        }
+    )
+    out.print(frame_table(calibration, t("cli.survival.calibration", lang)))
+    out.print(
+        t("cli.survival.ph", lang, covariates=", ".join(result.ph_violations) or "—"),
+        highlight=False,
+    )
