@@ -128,24 +128,40 @@ class KaplanMeierBySegment:
 
 @dataclass
 class CoxModel:
-    """Penalised Cox proportional hazards on the design matrix."""
+    """Penalised Cox proportional hazards on the design matrix; with `strata`, one baseline
+    hazard per level of that column (its effect may change with time)."""
 
     name: str
     covariates: tuple[str, ...]
     interactions: bool = False
     penalizer: float = 0.01
+    strata: str | None = None
     fitted: CoxPHFitter | None = None
 
-    def fit(self, frame: pd.DataFrame, durations: np.ndarray, events: np.ndarray):
+    def _data(self, frame: pd.DataFrame) -> pd.DataFrame:
         data = design_matrix(frame, self.covariates, self.interactions)
-        data = data.loc[:, data.std() > 0].assign(_T=durations, _E=events)
-        self.fitted = _quiet(lambda: CoxPHFitter(penalizer=self.penalizer).fit(data, "_T", "_E"))
+        if self.strata:
+            data = data.drop(columns=[c for c in data if c.startswith(f"{self.strata}=")])
+            data["_stratum"] = frame[self.strata].to_numpy()
+        return data
+
+    def fit(self, frame: pd.DataFrame, durations: np.ndarray, events: np.ndarray):
+        data = self._data(frame)
+        numeric = data.drop(columns=["_stratum"], errors="ignore")
+        data = data[[*numeric.columns[numeric.std() > 0], *(["_stratum"] if self.strata else [])]]
+        data = data.assign(_T=durations, _E=events)
+        strata = ["_stratum"] if self.strata else None
+        self.fitted = _quiet(
+            lambda: CoxPHFitter(penalizer=self.penalizer, strata=strata).fit(data, "_T", "_E")
+        )
         return self
 
     def survival(self, frame: pd.DataFrame) -> np.ndarray:
-        data = design_matrix(frame, self.covariates, self.interactions)
-        data = data[self.fitted.params_.index]
-        return self.fitted.predict_survival_function(data, times=MONTHS).to_numpy().T
+        data = self._data(frame)
+        data = data[[*self.fitted.params_.index, *(["_stratum"] if self.strata else [])]]
+        curves = self.fitted.predict_survival_function(data, times=MONTHS)
+        # A stratified model returns its customers grouped by stratum: put them back in order.
+        return curves[data.index].to_numpy().T
 
 
 @dataclass
@@ -176,5 +192,10 @@ def candidates(covariates: tuple[str, ...]) -> list:
         CoxModel("cox", covariates),
         AFTModel("weibull_aft", covariates, "weibull"),
         AFTModel("loglogistic_aft", covariates, "loglogistic"),
-        CoxModel("cox_interactions", covariates, interactions=True),
+        # A light penalty: a heavier one shrinks the riskiest decile's 12-month churn by 4–8
+        # points (measured on the Telco file), a light one keeps every decile within 3.
+        CoxModel("cox_interactions", covariates, interactions=True, penalizer=0.001),
+        CoxModel(
+            "cox_interactions_by_contract", covariates, True, penalizer=0.001, strata="Contract"
+        ),
     ]

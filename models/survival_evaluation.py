@@ -124,7 +124,7 @@ def evaluate_survival(
 SELECTION_RULE = (
     "the simplest candidate whose mean C-index is within one standard error of the best "
     "(candidates ordered from simplest: Kaplan–Meier by contract, Cox, Weibull AFT, "
-    "log-logistic AFT, Cox with interactions)"
+    "log-logistic AFT, Cox with interactions, the same stratified by contract)"
 )
 
 

@@ -1,0 +1,101 @@
+"""A fitted time-to-churn model as numbers only — coefficients, centres and baseline curves —
+saved as JSON and scored with numpy. Nothing executable is stored, lifelines is not needed to
+score, and a million customers are a few matrix products.
+
+Cox:             S(t | x) = S0_stratum(t) ^ exp((x − centre) · β)
+Weibull AFT:     S(t | x) = exp(−(t / λ)^ρ),      λ = exp(x · β + b), ρ = exp(c)
+Log-logistic:    S(t | x) = 1 / (1 + (t / α)^β),  α = exp(x · β + b), β = exp(c)
+Kaplan–Meier:    S(t | x) = the curve of x's segment.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from models.survival import MONTHS, AFTModel, CoxModel, KaplanMeierBySegment, design_matrix
+
+ALL = "*"
+
+
+class SurvivalCurves(BaseModel):
+    model: str
+    form: Literal["cox", "weibull", "loglogistic", "kaplan_meier"]
+    covariates: list[str]
+    interactions: bool = False
+    strata: str | None = Field(None, description="Column with one baseline per level")
+    coefficients: dict[str, float] = Field(default_factory=dict)
+    centre: dict[str, float] = Field(default_factory=dict)
+    intercept: float = 0.0
+    shape: float = Field(0.0, description="log ρ (Weibull) or log β (log-logistic)")
+    baselines: dict[str, list[float]] = Field(
+        default_factory=dict, description="S0 (Cox) or the curve (Kaplan–Meier) on months 1…72"
+    )
+
+    def curves(self, frame: pd.DataFrame) -> np.ndarray:
+        """S(t) on months 1…72 for each customer (rows in `frame`'s order)."""
+        if self.form == "kaplan_meier":
+            segments = frame[self.strata].astype(str).to_numpy()
+            table = {k: np.asarray(v) for k, v in self.baselines.items()}
+            return np.vstack([table.get(s, table[ALL]) for s in segments])
+        names = list(self.coefficients)
+        x = design_matrix(frame, self.covariates, self.interactions)[names].to_numpy()
+        beta = np.array([self.coefficients[n] for n in names])
+        if self.form == "cox":
+            centre = np.array([self.centre[n] for n in names])
+            hazard = np.exp((x - centre) @ beta)
+            keys = frame[self.strata].astype(str).to_numpy() if self.strata else [ALL] * len(x)
+            base = np.vstack([self.baselines[k] for k in keys])
+            return base ** hazard[:, None]
+        scale = np.exp(x @ beta + self.intercept)[:, None]
+        ratio = (MONTHS[None, :] / scale) ** np.exp(self.shape)
+        return np.exp(-ratio) if self.form == "weibull" else 1 / (1 + ratio)
+
+
+def _baseline_on_months(column: pd.Series) -> list[float]:
+    steps = column.reindex(column.index.union(MONTHS.astype(float))).ffill().fillna(1.0)
+    return [float(v) for v in steps.loc[MONTHS.astype(float)]]
+
+
+def from_candidate(candidate) -> SurvivalCurves:
+    """The numbers of a fitted candidate."""
+    if isinstance(candidate, KaplanMeierBySegment):
+        return SurvivalCurves(
+            model=candidate.name,
+            form="kaplan_meier",
+            covariates=[candidate.segment],
+            strata=candidate.segment,
+            baselines={str(k): [float(v) for v in c] for k, c in candidate.curves.items()},
+        )
+    fitted = candidate.fitted
+    if isinstance(candidate, CoxModel):
+        base = fitted.baseline_survival_
+        return SurvivalCurves(
+            model=candidate.name,
+            form="cox",
+            covariates=list(candidate.covariates),
+            interactions=candidate.interactions,
+            strata=candidate.strata,
+            coefficients={str(k): float(v) for k, v in fitted.params_.items()},
+            centre={str(k): float(v) for k, v in fitted._norm_mean.items()},
+            baselines=(
+                {str(k): _baseline_on_months(base[k]) for k in base.columns}
+                if candidate.strata
+                else {ALL: _baseline_on_months(base.iloc[:, 0])}
+            ),
+        )
+    if isinstance(candidate, AFTModel):
+        scale_name, shape_name = fitted.params_.index.levels[0]
+        scale = fitted.params_.loc[scale_name]
+        return SurvivalCurves(
+            model=candidate.name,
+            form=candidate.kind,
+            covariates=list(candidate.covariates),
+            coefficients={str(k): float(v) for k, v in scale.items() if k != "Intercept"},
+            intercept=float(scale["Intercept"]),
+            shape=float(fitted.params_.loc[shape_name]["Intercept"]),
+        )
+    raise TypeError(f"no numeric form for {type(candidate).__name__}")
