@@ -106,6 +106,7 @@ def test_cross_validation_reports_every_candidate_and_beats_the_baseline(demo_se
         "weibull_aft",
         "loglogistic_aft",
         "cox_interactions",
+        "cox_interactions_by_contract",
     }
     for metrics in result.candidates.values():
         assert set(metrics) == {"c_index", "auc_3m", "auc_6m", "auc_12m", "integrated_brier"}
