@@ -30,7 +30,7 @@ from crm_agents.cli_common import (
     service_for,
     settings_with,
 )
-from crm_agents.cli_survival import evaluate_survival_command
+from crm_agents.cli_survival import evaluate_survival_command, train_survival_command
 from crm_agents.model_check import stale_reason
 from crm_agents.report import print_report
 from data.spreadsheet import write_csv
@@ -39,6 +39,8 @@ from models.candidates import CandidateName
 from models.persistence import ModelArtifactError, load_card, save_model
 from models.scoring import score_customers
 from models.segments import RISK_LEVELS
+from models.survival_card import load_survival
+from models.survival_scoring import lifetime_columns
 from models.training import evaluate, metrics_table, train
 
 app = typer.Typer(
@@ -140,6 +142,12 @@ def score(
             scored = score_customers(
                 model, loaded.customers, settings, lambda n: bar.advance(task, n)
             )
+        survival = load_survival(settings.artifacts_dir, loaded.origin)
+        if survival is None:
+            say(settings, "cli.survival.none")
+        else:
+            lifetime = lifetime_columns(survival, loaded.customers, settings)
+            scored = pd.concat([scored, lifetime], axis=1)
         write_csv(scored, out_path)
         say(settings, "cli.scored", count=f"{len(scored):,}", path=out_path)
         charges = loaded.customers["MonthlyCharges"].reindex(scored["customerID"]).to_numpy()
@@ -221,6 +229,7 @@ def analyze(
 
 app.command()(batch)
 app.command("evaluate-survival")(evaluate_survival_command)
+app.command("train-survival")(train_survival_command)
 app.command()(ask)
 
 

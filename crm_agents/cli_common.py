@@ -25,6 +25,7 @@ from crm_agents.store import StoreError
 from data.loading import CustomerData, load_customers
 from data.validation import DataValidationError
 from models.persistence import ModelArtifactError
+from models.survival_card import SurvivalArtifactError
 from models.training import MissingLabelsError
 from tools.service import CustomerNotFoundError, RetentionService
 
@@ -42,6 +43,7 @@ EXPECTED_ERRORS = (
     ModelArtifactError,
     CustomerNotFoundError,
     MissingLabelsError,
+    SurvivalArtifactError,
     BatchError,
     StoreError,
     OSError,

@@ -19,6 +19,7 @@ from crm_agents.cli_common import (
     out,
     settings_with,
 )
+from models.survival_card import fit_champion, save_survival
 from models.survival_evaluation import SurvivalEvaluation, evaluate_survival
 
 _COLUMNS = ("c_index", "auc_3m", "auc_6m", "auc_12m", "integrated_brier")
@@ -86,3 +87,24 @@ def print_evaluation(result: SurvivalEvaluation, lang) -> None:
         t("cli.survival.ph", lang, covariates=", ".join(result.ph_violations) or "—"),
         highlight=False,
     )
+
+
+def train_survival_command(data: DataOption = None) -> None:
+    """Cross-validate the time-to-churn candidates, fit the champion on every customer, save it."""
+    with clear_errors():
+        settings = settings_with()
+        loaded = load(data, settings)
+        lang = settings.language
+        with console.status(t("cli.survival.evaluating", lang)) as status:
+            result = evaluate_survival(
+                loaded.customers,
+                settings,
+                tuple(loaded.origin.simulated_signals),
+                progress=lambda step: status.update(
+                    t("cli.survival.evaluating", lang) + f" {step}"
+                ),
+            )
+            card = fit_champion(loaded.customers, result, loaded.origin)
+            path = save_survival(card, settings.artifacts_dir)
+        print_evaluation(result, lang)
+        out.print(t("cli.survival.saved", lang, path=path), highlight=False)

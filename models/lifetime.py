@@ -37,15 +37,19 @@ def remaining(curves: np.ndarray, tenure: np.ndarray, months: int) -> np.ndarray
     """S(tenure + h | tenure) for h = 0…`months`, one row per customer."""
     tenure = np.asarray(tenure, dtype=int)
     full = extended(curves, int(tenure.max(initial=0)) + months)
-    rows = np.arange(len(full))[:, None]
     columns = tenure[:, None] + np.arange(months + 1)[None, :]
-    return full[rows, columns] / full[rows, tenure[:, None]]
+    ahead = np.take_along_axis(full, columns, axis=1)
+    return ahead / ahead[:, :1]
 
 
 def churn_within(curves: np.ndarray, tenure: np.ndarray, days: int) -> np.ndarray:
     """P(leaving within `days` from today | stayed `tenure` months), interpolated between months."""
+    return within_days(remaining(curves, tenure, int(np.ceil(days / DAYS_PER_MONTH))), days)
+
+
+def within_days(ahead: np.ndarray, days: int) -> np.ndarray:
+    """`churn_within` from conditional curves already computed (`remaining`)."""
     months = days / DAYS_PER_MONTH
-    ahead = remaining(curves, tenure, int(np.ceil(months)))
     lower = int(np.floor(months))
     share = months - lower
     staying = ahead[:, lower] * (1 - share) + ahead[:, min(lower + 1, ahead.shape[1] - 1)] * share
@@ -57,7 +61,11 @@ def median_remaining_months(
 ) -> np.ndarray:
     """Months until the conditional curve first falls to 0.5 or below; NaN when it never does
     within `months` (the customer is more likely than not to stay that long)."""
-    ahead = remaining(curves, tenure, months)
+    return months_to_half(remaining(curves, tenure, months))
+
+
+def months_to_half(ahead: np.ndarray) -> np.ndarray:
+    """`median_remaining_months` from conditional curves already computed."""
     below = ahead <= 0.5
     first = below.argmax(axis=1).astype(float)
     first[~below.any(axis=1)] = np.nan
@@ -79,6 +87,19 @@ def lifetime_value(
 ) -> np.ndarray:
     """Expected discounted margin over the next `months`:
     Σ_{h=1..months} S(tenure + h | tenure) × MonthlyCharges × margin / (1 + r)^h."""
-    ahead = remaining(curves, tenure, months)[:, 1:]
+    return discounted_value(
+        remaining(curves, tenure, months), monthly_charges, margin, annual_discount, months
+    )
+
+
+def discounted_value(
+    ahead: np.ndarray,
+    monthly_charges: np.ndarray,
+    margin: float,
+    annual_discount: float,
+    months: int,
+) -> np.ndarray:
+    """`lifetime_value` from conditional curves already computed (at least `months` ahead)."""
     discount = (1 + monthly_discount(annual_discount)) ** -np.arange(1, months + 1)
-    return (ahead * discount[None, :]).sum(axis=1) * np.asarray(monthly_charges) * margin
+    staying = ahead[:, 1 : months + 1] @ discount
+    return staying * np.asarray(monthly_charges) * margin

@@ -47,9 +47,13 @@ class SurvivalCurves(BaseModel):
         if self.form == "cox":
             centre = np.array([self.centre[n] for n in names])
             hazard = np.exp((x - centre) @ beta)
-            keys = frame[self.strata].astype(str).to_numpy() if self.strata else [ALL] * len(x)
-            base = np.vstack([self.baselines[k] for k in keys])
-            return base ** hazard[:, None]
+            levels = list(self.baselines)
+            # log S = H(x) × log S0: one multiply per cell instead of a power.
+            log_base = np.log(np.clip(np.array([self.baselines[k] for k in levels]), 1e-300, 1))
+            if self.strata:
+                stratum = pd.Categorical(frame[self.strata].astype(str), categories=levels).codes
+                return np.exp(hazard[:, None] * log_base[stratum])
+            return np.exp(hazard[:, None] * log_base[0][None, :])
         scale = np.exp(x @ beta + self.intercept)[:, None]
         ratio = (MONTHS[None, :] / scale) ** np.exp(self.shape)
         return np.exp(-ratio) if self.form == "weibull" else 1 / (1 + ratio)

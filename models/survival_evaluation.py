@@ -22,6 +22,7 @@ from core.settings import Settings
 from data.schema import TARGET_COLUMN
 from models.survival import KaplanMeierBySegment, candidates, design_matrix, survival_covariates
 from models.survival_metrics import Censoring, calibration, fold_metrics
+from models.training import MissingLabelsError
 
 #: A covariate whose Schoenfeld-residual test gives p below this violates proportional hazards.
 PH_ALPHA = 0.01
@@ -47,9 +48,12 @@ class SurvivalEvaluation(BaseModel):
     selection_rule: str
 
 
-def _durations(customers: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def known_durations(customers: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     if TARGET_COLUMN not in customers:
-        raise ValueError("the data has no Churn column: time to churn needs observed churn")
+        raise MissingLabelsError(
+            "the data has no Churn column: the time-to-churn model learns from observed churn "
+            "(a Churn column of Yes/No, as in the Telco file)"
+        )
     known = customers[customers["tenure"] > 0]
     return (
         known,
@@ -76,7 +80,7 @@ def evaluate_survival(
     simulated_signals: tuple[str, ...] = (),
     progress: Callable[[str], None] = lambda _: None,
 ) -> SurvivalEvaluation:
-    frame, durations, events = _durations(customers)
+    frame, durations, events = known_durations(customers)
     covariates = tuple(c for c in survival_covariates(simulated_signals) if c in frame)
     splitter = RepeatedStratifiedKFold(
         n_splits=settings.cv_folds, n_repeats=settings.cv_repeats, random_state=settings.seed

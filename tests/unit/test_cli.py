@@ -217,3 +217,31 @@ def test_evaluate_survival_json_names_the_champion_and_every_candidate(env):
     assert payload["integrated_brier"] < payload["km_integrated_brier"]
     assert 0.5 < payload["c_index"] <= 1
     assert "kaplan_meier_by_contract" in payload["candidates"]
+
+
+def test_train_survival_then_score_adds_time_to_churn_and_clv_columns(env):
+    assert _run("train", "--model", "logistic_splines").exit_code == 0
+    before = _run("score", "--out", str(env / "before.csv"))
+    assert "crm-agents train-survival" in before.output
+    trained = _run("train-survival")
+    assert trained.exit_code == 0, trained.output
+    assert (env / "artifacts" / "survival_model.json").exists()
+    result = _run("score", "--out", str(env / "scores.csv"))
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(env / "scores.csv")
+    assert {"churn_within_90d", "churn_within_365d", "median_months_left", "clv"} <= set(
+        scores.columns
+    )
+    assert scores["churn_within_90d"].between(0, 1).all()
+    assert (scores["churn_within_365d"] >= scores["churn_within_90d"]).all()
+    assert (scores["clv"] >= 0).all()
+
+
+def test_a_time_to_churn_model_of_other_data_is_refused(env, monkeypatch):
+    assert _run("train", "--model", "logistic_splines").exit_code == 0
+    assert _run("train-survival").exit_code == 0
+    monkeypatch.setenv("CRM_SYNTHETIC_ROWS", "1100")
+    assert _run("train", "--model", "logistic_splines").exit_code == 0
+    result = _run("score", "--out", str(env / "scores.csv"))
+    assert result.exit_code == 2
+    assert "trained on other data" in result.output and "train-survival" in result.output

@@ -1,0 +1,82 @@
+"""The time-to-churn champion fitted on every customer with a known tenure, saved with its
+evaluation as one JSON file: numbers only (`SurvivalCurves`), nothing executable, and a
+sha256 of the data it was trained on so a stale model is never used on other data."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from data.loading import DataOrigin
+from models.survival import candidates
+from models.survival_artifact import SurvivalCurves, from_candidate
+from models.survival_evaluation import SurvivalEvaluation, known_durations
+
+SURVIVAL_FILE = "survival_model.json"
+RETRAIN_SURVIVAL = "crm-agents train-survival"
+
+
+class SurvivalArtifactError(RuntimeError):
+    """The saved time-to-churn model is unreadable or was trained on other data."""
+
+
+class SurvivalCard(BaseModel):
+    evaluation: SurvivalEvaluation
+    curves: SurvivalCurves
+    dataset: DataOrigin
+    created_at: datetime
+
+
+def fit_champion(
+    customers: pd.DataFrame, evaluation: SurvivalEvaluation, origin: DataOrigin
+) -> SurvivalCard:
+    frame, durations, events = known_durations(customers)
+    chosen = next(
+        c for c in candidates(tuple(evaluation.covariates)) if c.name == evaluation.champion
+    )
+    chosen.fit(frame, durations, events)
+    return SurvivalCard(
+        evaluation=evaluation,
+        curves=from_candidate(chosen),
+        dataset=origin,
+        created_at=datetime.now(UTC),
+    )
+
+
+def save_survival(card: SurvivalCard, folder: Path) -> Path:
+    """Written to a temporary file first, then renamed: a reader never sees half a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / SURVIVAL_FILE
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(card.model_dump_json(indent=1))
+    os.replace(temporary, target)
+    return target
+
+
+def load_survival(folder: Path, origin: DataOrigin | None = None) -> SurvivalCard | None:
+    """The saved card, or None when there is none; refused when unreadable or, given the data
+    in use, trained on other data."""
+    path = folder / SURVIVAL_FILE
+    if not path.exists():
+        return None
+    try:
+        card = SurvivalCard.model_validate_json(path.read_text(encoding="utf-8"))
+    except (ValidationError, ValueError) as err:
+        raise SurvivalArtifactError(
+            f"{path} cannot be read ({err.__class__.__name__}); rebuild it: {RETRAIN_SURVIVAL}"
+        ) from None
+    same = {"kind", "sha256", "seed", "rows"}
+    if origin is not None and card.dataset.model_dump(include=same) != origin.model_dump(
+        include=same
+    ):
+        raise SurvivalArtifactError(
+            f"{path} was trained on other data ({card.dataset.rows:,} customers); rebuild it "
+            f"for the data in use: {RETRAIN_SURVIVAL}"
+        )
+    return card
