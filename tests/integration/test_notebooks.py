@@ -54,8 +54,12 @@ def _text(book) -> str:
     )
 
 
-def test_there_are_two_notebooks():
-    assert [p.name for p in NOTEBOOKS] == ["01_explore_telco.ipynb", "02_model_evaluation.ipynb"]
+def test_there_are_three_notebooks():
+    assert [p.name for p in NOTEBOOKS] == [
+        "01_explore_telco.ipynb",
+        "02_model_evaluation.ipynb",
+        "survival.ipynb",
+    ]
 
 
 def test_notebooks_are_committed_without_outputs():
