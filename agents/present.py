@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import pandas as pd
 
+from agents.figures import currency, duration_months, money, percent
 from agents.llm import OFFLINE
 from agents.outputs import CallScript, ChurnReasons, Communications, Email, RiskAssessment, Sms
 from agents.trace import TraceStep
@@ -22,43 +22,6 @@ from core.types import Language
 from data.schema import BINARY_INT_COLUMNS, CATEGORICAL_VALUES, feature_label
 from tools.playbook import Playbook
 from tools.schemas import Driver, OfferOption, SegmentChurn
-
-
-def percent(probability: float) -> str:
-    return f"{probability:.1%}"
-
-
-def money(amount: float) -> str:
-    """An amount for a phrase that carries its own currency words (`${at_stake}`, `{cost} 元`)."""
-    return f"{amount:,.2f}"
-
-
-def currency(amount: float, lang: Language, digits: int = 2) -> str:
-    """An amount standing alone (a table cell, a badge): currency, thousands, sign in front."""
-    shown = t("format.money", lang, amount=f"{abs(amount):,.{digits}f}")
-    return f"-{shown}" if round(amount, digits) < 0 else shown
-
-
-def duration_months(months: int, lang: Language) -> str:
-    """Months in words; from a year on, in years and months too: `27 months (2 years 3 months)`."""
-    months = int(months)
-    said = t("format.month_one" if months == 1 else "format.months", lang, n=months)
-    if months < 12:
-        return said
-    years, rest = divmod(months, 12)
-    in_years = t("format.year_one" if years == 1 else "format.years", lang, n=years)
-    if rest:
-        in_years = t("format.years_and", lang, years=in_years, months=duration_months(rest, lang))
-    return t("format.long_duration", lang, months=said, years=in_years)
-
-
-def date_time(moment: str | datetime | None, lang: Language) -> str:
-    """An ISO time stamp as the reader's language writes dates (time zone kept, e.g. UTC)."""
-    if not moment:
-        return ""
-    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-    zone = when.tzname() or ""
-    return t("format.date_time", lang, d=when, zone=zone).strip()
 
 
 @dataclass(frozen=True)

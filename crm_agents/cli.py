@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from agents.present import currency, percent
+from agents.figures import currency, percent
 from core.i18n import t
 from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.cli_ask import ask

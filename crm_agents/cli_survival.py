@@ -10,6 +10,7 @@ import pandas as pd
 import typer
 
 from core.i18n import t
+from core.settings import Settings
 from crm_agents.cli_common import (
     DataOption,
     clear_errors,
@@ -19,10 +20,23 @@ from crm_agents.cli_common import (
     out,
     settings_with,
 )
+from data.loading import CustomerData
 from models.survival_card import fit_champion, save_survival
 from models.survival_evaluation import SurvivalEvaluation, evaluate_survival
 
 _COLUMNS = ("c_index", "auc_3m", "auc_6m", "auc_12m", "integrated_brier")
+
+
+def _evaluated(loaded: CustomerData, settings: Settings) -> SurvivalEvaluation:
+    """The candidates cross-validated, with the fold in progress on the spinner."""
+    words = t("cli.survival.evaluating", settings.language)
+    with console.status(words) as status:
+        return evaluate_survival(
+            loaded.customers,
+            settings,
+            tuple(loaded.origin.simulated_signals),
+            progress=lambda step: status.update(f"{words} {step}"),
+        )
 
 
 def evaluate_survival_command(
@@ -34,15 +48,7 @@ def evaluate_survival_command(
         settings = settings_with()
         loaded = load(data, settings)
         lang = settings.language
-        with console.status(t("cli.survival.evaluating", lang)) as status:
-            result = evaluate_survival(
-                loaded.customers,
-                settings,
-                tuple(loaded.origin.simulated_signals),
-                progress=lambda step: status.update(
-                    t("cli.survival.evaluating", lang) + f" {step}"
-                ),
-            )
+        result = _evaluated(loaded, settings)
         if as_json:
             out.print_json(json.dumps(result.model_dump()))
             return
@@ -95,15 +101,8 @@ def train_survival_command(data: DataOption = None) -> None:
         settings = settings_with()
         loaded = load(data, settings)
         lang = settings.language
-        with console.status(t("cli.survival.evaluating", lang)) as status:
-            result = evaluate_survival(
-                loaded.customers,
-                settings,
-                tuple(loaded.origin.simulated_signals),
-                progress=lambda step: status.update(
-                    t("cli.survival.evaluating", lang) + f" {step}"
-                ),
-            )
+        result = _evaluated(loaded, settings)
+        with console.status(t("cli.survival.fitting", lang)):
             card = fit_champion(loaded.customers, result, loaded.origin)
             path = save_survival(card, settings.artifacts_dir)
         print_evaluation(result, lang)

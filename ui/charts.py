@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from agents import present
+from agents import figures, present
 from agents.outputs import RiskAssessment
 from core.i18n import t
 from core.settings import Settings
@@ -75,7 +75,7 @@ def revenue_at_risk(matrix: pd.DataFrame, lang: Language) -> go.Figure:
             x=[t(f"value_tier.{tier}", lang) for tier in VALUE_TIERS],
             y=at_risk,
             marker_color=RISK_COLORS[level],
-            text=[present.currency(v, lang, 0) for v in at_risk],
+            text=[figures.currency(v, lang, 0) for v in at_risk],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x} · %{fullData.name}: %{text}<extra></extra>",
@@ -111,7 +111,7 @@ def probability_distribution(
                 "ui.portfolio.threshold",
                 lang,
                 level=t(f"risk_level.{level}", lang),
-                percent=present.percent(threshold),
+                percent=figures.percent(threshold),
             ),
             annotation_position="top left" if level == "medium" else "top right",
         )

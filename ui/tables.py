@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from agents import present
+from agents import figures, present
 from core.i18n import t
 from core.types import Language
 from models.segments import RISK_LEVELS, VALUE_TIERS
@@ -19,14 +19,14 @@ from ui.theme import RISK_FILL, TEXT_ON_FILL
 
 def _formats(lang: Language) -> dict[str, Callable[[object], str]]:
     def money(v: object) -> str:
-        return present.currency(float(v), lang)  # type: ignore[arg-type]
+        return figures.currency(float(v), lang)  # type: ignore[arg-type]
 
     return {
         "churn_probability_percent": lambda v: f"{float(v):.1f}%",  # type: ignore[arg-type]
         "monthly_charges": money,
         "monthly_revenue": money,
         "monthly_revenue_at_risk": money,
-        "tenure": lambda v: present.duration_months(int(v), lang),  # type: ignore[call-overload]
+        "tenure": lambda v: figures.duration_months(int(v), lang),  # type: ignore[call-overload]
     }
 
 
@@ -53,8 +53,8 @@ def matrix_grid(matrix: pd.DataFrame, lang: Language) -> Styler:
                     "ui.portfolio.cell",
                     lang,
                     customers=f"{int(cell['customers']):,}",
-                    share=present.percent(cell["customers"] / total),
-                    at_risk=present.currency(float(cell["monthly_revenue_at_risk"]), lang, 0),
+                    share=figures.percent(cell["customers"] / total),
+                    at_risk=figures.currency(float(cell["monthly_revenue_at_risk"]), lang, 0),
                 )
             )
         rows.append(row)

@@ -11,7 +11,7 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from agents import present
+from agents import figures, present
 from agents.trace import TraceStep
 from core.i18n import has, t
 from core.types import Language
@@ -112,7 +112,7 @@ def node_table(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
         (
             node_name(s.node, lang),
             t(f"trace.{s.status}", lang) if has(f"trace.{s.status}", lang) else s.status,
-            present.date_time(s.started_at, lang) + (f" (+{milliseconds(o, lang)})" if o else ""),
+            figures.date_time(s.started_at, lang) + (f" (+{milliseconds(o, lang)})" if o else ""),
             round(s.duration_ms, 1),
             len(s.tool_calls),
             len(s.llm_calls),

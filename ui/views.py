@@ -7,7 +7,7 @@ import json
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
-from agents import present
+from agents import figures, present
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.trace import TraceStep
 from core.i18n import has, t
@@ -157,7 +157,7 @@ def campaign_detail(plan: CampaignPlan | None, playbook: Playbook, lang: Languag
     if ineligible:
         heading = t("present.offer.ineligible", lang)
         parts += ["", f"**{md(heading)}**", *[f"- {md(line)}" for line in ineligible]]
-    budget = t("present.offer.budget", lang, budget=present.currency(plan.budget_cap, lang))
+    budget = t("present.offer.budget", lang, budget=figures.currency(plan.budget_cap, lang))
     written = present.written_by(plan.written_by, lang)
     parts += ["", f"*{md(plan.caveat)}*", f"*{md(budget)} {md(written)}*"]
     return "\n".join(parts)
@@ -167,7 +167,7 @@ def no_action(risk: RiskAssessment, lang: Language) -> str:
     """The card shown instead of empty message boxes: why there is nothing to send, and when to
     look again."""
     key = "ui.state.no_action_low" if risk.risk_level == "low" else "ui.state.no_action_offer"
-    words = {"customer_id": risk.customer_id, "percent": present.percent(risk.probability)}
+    words = {"customer_id": risk.customer_id, "percent": figures.percent(risk.probability)}
     return f"{t('ui.state.no_action_title', lang)}\n{md(t(key, lang, **words))}"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents import present
+from agents import figures, present
 from agents.chat.intents import Intent
 from agents.chat.query_answers import query_answer
 from agents.chat.tables import customer_row, customer_table
@@ -77,11 +77,11 @@ def _risk(p: dict, v: dict, lang: Language) -> str:
         "chat.risk",
         lang,
         customer_id=p["customer_id"],
-        probability=present.percent(p["probability"]),
+        probability=figures.percent(p["probability"]),
         risk=t(f"risk_level.{p['risk_level']}", lang),
         tier=t(f"value_tier.{v['tier']}", lang),
         monthly=f"{v['monthly_charges']:.2f}",
-        clv=present.money(v["clv_estimate"]),
+        clv=figures.money(v["clv_estimate"]),
         months=v["clv_horizon_months"],
     )
     table = present.driver_table(drivers, lang).markdown()
@@ -117,10 +117,10 @@ def _offer(e: dict, lang: Language, playbook: Playbook) -> str:
         t(
             "chat.offer_figures",
             lang,
-            cost=present.money(best["total_cost"]),
-            before=present.percent(e["probability"]),
-            after=present.percent(best["probability_after"]),
-            value=present.money(best["expected_value"]),
+            cost=figures.money(best["total_cost"]),
+            before=figures.percent(e["probability"]),
+            after=figures.percent(best["probability_after"]),
+            value=figures.money(best["expected_value"]),
         ),
     ]
     if best["expected_value"] <= 0:
@@ -130,7 +130,7 @@ def _offer(e: dict, lang: Language, playbook: Playbook) -> str:
             "chat.runner_up",
             lang,
             title=playbook.get(o["offer_id"]).title_in(lang),
-            value=present.money(o["expected_value"]),
+            value=figures.money(o["expected_value"]),
         )
         for o in rest
     ]
@@ -166,8 +166,8 @@ def _what_if(r: dict, lang: Language) -> str:
         lang,
         changes=changes,
         customer_id=r["customer_id"],
-        before=present.percent(r["probability_before"]),
-        after=present.percent(r["probability_after"]),
+        before=figures.percent(r["probability_before"]),
+        after=figures.percent(r["probability_after"]),
         risk_before=t(f"risk_level.{r['risk_before']}", lang),
         risk_after=t(f"risk_level.{r['risk_after']}", lang),
     )

@@ -3,7 +3,7 @@ each measure in words, a table by group, and the likeliest churners with the tru
 
 from __future__ import annotations
 
-from agents import present
+from agents import figures, present
 from agents.chat.tables import customer_row, customer_table
 from core.i18n import t
 from core.types import Language
@@ -16,10 +16,10 @@ def top_driver(customer: dict, lang: Language) -> str:
 
 def _figure(measure: str, value: float, lang: Language) -> str:
     if measure in ("share", "churn_rate", "mean_probability"):
-        return present.percent(value)
+        return figures.percent(value)
     if measure == "count":
         return f"{int(value):,}"
-    return present.money(value)
+    return figures.money(value)
 
 
 def _filter_words(f: dict, lang: Language) -> str:
@@ -70,9 +70,9 @@ def query_answer(r: dict, arguments: dict, lang: Language) -> str:
         ]
         lines += ["", present.Table((group_header, *headers), tuple(rows)).markdown()]
     else:
-        figures = r["groups"][0]["figures"]
+        values = r["groups"][0]["figures"]
         lines += [
-            f"- {h}: **{_figure(m, figures[m], lang)}**"
+            f"- {h}: **{_figure(m, values[m], lang)}**"
             for h, m in zip(headers, measures, strict=True)
         ]
     if r["customers"]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents import present
+from agents import figures, present
 from core.i18n import t
 from core.types import Language
 
@@ -28,10 +28,10 @@ def customer_row(
     """`actionable`: the feature of the strongest driver an offer can change, if any."""
     return (
         c["customer_id"],
-        present.percent(c["probability"]),
+        figures.percent(c["probability"]),
         t(f"word.{c['risk_level']}", lang),
         t(f"word.{tier}", lang),
-        present.currency(monthly, lang),
+        figures.currency(monthly, lang),
         driver,
         present.actionable_driver(actionable, lang),
     )

@@ -7,7 +7,7 @@ import re
 import pytest
 from rich.console import Console
 
-from agents import present
+from agents import figures, present
 from agents.llm import OFFLINE
 from crm_agents.report import print_report
 from tools.schemas import Driver
@@ -94,9 +94,9 @@ def test_offer_table_rows_carry_titles_in_the_language_and_formatted_figures(
     title = demo.playbook.get(plan.offer.offer_id).title_in("zh-TW")
     assert table.rows[0] == (
         title,
-        present.currency(plan.offer.total_cost, "zh-TW"),
+        figures.currency(plan.offer.total_cost, "zh-TW"),
         f"{plan.offer.probability_after:.1%}",
-        present.currency(plan.offer.expected_value, "zh-TW"),
+        figures.currency(plan.offer.expected_value, "zh-TW"),
     )
 
 
@@ -163,7 +163,7 @@ def test_a_step_note_is_worded_in_the_readers_language_and_an_error_stays_as_it_
     ],
 )
 def test_money_standing_alone_carries_currency_thousands_and_sign(amount, lang, shown):
-    assert present.currency(amount, lang) == shown
+    assert figures.currency(amount, lang) == shown
 
 
 @pytest.mark.parametrize(
@@ -177,13 +177,13 @@ def test_money_standing_alone_carries_currency_thousands_and_sign(amount, lang, 
     ],
 )
 def test_tenure_reads_in_months_and_years(months, lang, shown):
-    assert present.duration_months(months, lang) == shown
+    assert figures.duration_months(months, lang) == shown
 
 
 def test_dates_are_written_the_way_each_language_writes_them():
     moment = "2026-11-26T01:22:49.738+00:00"
-    assert present.date_time(moment, "en") == "Nov 26, 2026, 01:22:49 UTC"
-    assert present.date_time(moment, "zh-TW") == "2026 年 11 月 26 日 01:22:49 UTC"
+    assert figures.date_time(moment, "en") == "Nov 26, 2026, 01:22:49 UTC"
+    assert figures.date_time(moment, "zh-TW") == "2026 年 11 月 26 日 01:22:49 UTC"
 
 
 def test_profile_fields_read_as_money_percent_duration_and_words():
