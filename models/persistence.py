@@ -64,7 +64,7 @@ class ModelCard(BaseModel):
     artifact_sha256: str = ""
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
+def atomic_write(path: Path, payload: bytes) -> None:
     """Write to a temporary file beside the target and rename (atomic within one folder), so a
     crash never leaves half a file behind."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -120,8 +120,8 @@ def save_model(model: ChurnModel, card: ModelCard, directory: Path) -> ModelCard
         )
     card = card.model_copy(update={"artifact_sha256": hashlib.sha256(payload).hexdigest()})
     # The card goes last: a model file without a matching card is refused on load.
-    _atomic_write(directory / MODEL_FILE, payload)
-    _atomic_write(directory / CARD_FILE, card.model_dump_json(indent=2).encode())
+    atomic_write(directory / MODEL_FILE, payload)
+    atomic_write(directory / CARD_FILE, card.model_dump_json(indent=2).encode())
     return card
 
 

@@ -4,8 +4,6 @@ sha256 of the data it was trained on so a stale model is never used on other dat
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from data.loading import DataOrigin
+from models.persistence import atomic_write
 from models.survival import candidates
 from models.survival_artifact import SurvivalCurves, from_candidate
 from models.survival_evaluation import SurvivalEvaluation, known_durations
@@ -49,13 +48,10 @@ def fit_champion(
 
 
 def save_survival(card: SurvivalCard, folder: Path) -> Path:
-    """Written to a temporary file first, then renamed: a reader never sees half a file."""
+    """Written atomically, like the churn model: a reader never sees half a file."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / SURVIVAL_FILE
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(card.model_dump_json(indent=1))
-    os.replace(temporary, target)
+    atomic_write(target, card.model_dump_json(indent=1).encode())
     return target
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,11 @@ class Backend:
     @property
     def chat(self) -> Any:
         return self.assembly.chat
+
+    @cached_property
+    def graph_mermaid(self) -> str:
+        """The analysis graph as Mermaid, drawn once (every analysis shows it with its path)."""
+        return self.analyzer.graph.get_graph().draw_mermaid()
 
     @property
     def nodes(self) -> tuple[str, ...]:

@@ -10,13 +10,14 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMes
 from agents import figures, present
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.trace import TraceStep
-from core.i18n import has, t
+from core.i18n import t
 from core.types import Language
 from data.schema import feature_label
 from tools.playbook import Playbook
 from tools.schemas import CustomerProfile
 from ui.escape import html_text, md, md_block, no_html
 from ui.theme import RISK_COLORS, VALUE_COLORS
+from ui.trace_views import node_name
 
 
 def _text(message: AnyMessage) -> str:
@@ -52,7 +53,7 @@ def progress(
 ) -> str:
     marks = []
     for node in nodes:
-        name = t(f"node.{node}", lang) if has(f"node.{node}", lang) else node
+        name = node_name(node, lang)
         if node in done:
             marks.append(f"✅ {name}")
         elif skipped and node in skipped:

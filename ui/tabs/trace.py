@@ -38,10 +38,9 @@ class TraceTab:
 
 def diagram_markdown(backend: Backend, lang, trace=None) -> str:
     """The graph in Mermaid (Gradio draws it in the page, offline), with the run's path."""
-    mermaid = backend.analyzer.graph.get_graph().draw_mermaid()
     return (
         f"{t('ui.trace.graph', lang)}\n"
-        f"```mermaid\n{trace_views.graph_diagram(mermaid, lang, trace)}\n```\n"
+        f"```mermaid\n{trace_views.graph_diagram(backend.graph_mermaid, lang, trace)}\n```\n"
         f"{t('ui.trace.legend', lang) if trace else ''}"
     )
 
