@@ -149,6 +149,22 @@ class Settings(BaseSettings):
     lifetime_months: int = Field(default=60, ge=1, le=240, description="CLV horizon in months")
     margin_rate: float = Field(default=0.30, gt=0, le=1, description="Margin on monthly charges")
     annual_discount_rate: float = Field(default=0.10, ge=0, lt=1)
+    value_basis: Literal["monthly_charges", "lifetime_value"] = Field(
+        default="monthly_charges",
+        description="What value tiers are cut on: MonthlyCharges (the brief's rule) or CLV",
+    )
+    clv_value_high: float | None = Field(
+        default=None, gt=0, description="CLV for the high tier; unset: the base's top third"
+    )
+    clv_value_mid: float | None = Field(
+        default=None, gt=0, description="CLV for the mid tier; unset: the base's middle third"
+    )
+    urgent_within_90d: float = Field(
+        default=0.5,
+        gt=0,
+        lt=1,
+        description="Chance of leaving within 90 days that makes a customer urgent (call now)",
+    )
 
     feature_set: FeatureSetName = "enriched"
     model: ModelChoice = "auto"
@@ -258,6 +274,17 @@ class Settings(BaseSettings):
         problem = threshold_order_problem(values, lambda name: f"CRM_{name.upper()}")
         if problem is not None:
             raise ValueError(problem)
+        given = (self.clv_value_mid, self.clv_value_high)
+        if (given[0] is None) != (given[1] is None):
+            raise ValueError(
+                "set both CRM_CLV_VALUE_MID and CRM_CLV_VALUE_HIGH, or neither (then the tiers "
+                "are the base's thirds by lifetime value)"
+            )
+        if given[0] is not None and not given[0] < given[1]:  # type: ignore[operator]
+            raise ValueError(
+                f"CRM_CLV_VALUE_MID ({given[0]:g}) must be below CRM_CLV_VALUE_HIGH "
+                f"({given[1]:g}); both are lifetime values"
+            )
         return self
 
     def redact(self, text: str) -> str:

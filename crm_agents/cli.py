@@ -38,8 +38,7 @@ from graph.analysis import AnalysisResult
 from models.candidates import CandidateName
 from models.persistence import ModelArtifactError, load_card, save_model
 from models.scoring import score_customers
-from models.segments import RISK_LEVELS
-from models.survival_card import load_survival
+from models.segments import RISK_LEVELS, tiers_by
 from models.survival_scoring import lifetime_columns
 from models.training import evaluate, metrics_table, train
 
@@ -131,7 +130,8 @@ def score(
     with clear_errors():
         settings = settings_with()
         loaded = load(data, settings)
-        model = service_for(loaded, settings).model
+        service = service_for(loaded, settings)
+        model = service.model
         columns = [
             BarColumn(),
             MofNCompleteColumn(),
@@ -142,12 +142,14 @@ def score(
             scored = score_customers(
                 model, loaded.customers, settings, lambda n: bar.advance(task, n)
             )
-        survival = load_survival(settings.artifacts_dir, loaded.origin)
-        if survival is None:
+        if service.survival is None:
             say(settings, "cli.survival.none")
         else:
-            lifetime = lifetime_columns(survival, loaded.customers, settings)
+            lifetime = lifetime_columns(service.survival, loaded.customers, settings)
             scored = pd.concat([scored, lifetime], axis=1)
+            if settings.value_basis == "lifetime_value":
+                basis = service.value_basis()
+                scored["value_tier"] = tiers_by(scored["clv"], basis.high, basis.mid)
         write_csv(scored, out_path)
         say(settings, "cli.scored", count=f"{len(scored):,}", path=out_path)
         charges = loaded.customers["MonthlyCharges"].reindex(scored["customerID"]).to_numpy()

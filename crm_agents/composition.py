@@ -1,6 +1,6 @@
 """The composition root: the one place the product's object graph is built from settings.
 
-    data → model → service → playbook, writer → kits (tools per context) → graphs
+    data → models (churn, time to churn) → service → playbook, writer → kits → graphs
 
 The app, every CLI command, the batch job, the benchmarks and the `langgraph dev` entry point
 call `assemble`; nothing else builds these objects or keeps a default copy of them. Tests and
@@ -21,7 +21,7 @@ from langgraph.graph.state import CompiledStateGraph
 from agents.kit import AgentKit, Kits
 from agents.llm import Writer, make_writer
 from core.settings import Settings
-from crm_agents.model_check import ensure_model
+from crm_agents.model_check import ensure_model, ensure_survival
 from data.loading import CustomerData, load_customers
 from graph.analysis import Analyzer, build_analysis_graph
 from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
@@ -66,11 +66,12 @@ def build_service(
     say: Callable[[str], None] = lambda line: None,
     progress: Callable[[str], None] = lambda stage: None,
 ) -> RetentionService:
-    """Data (the settings' file, else the demo) and the model trained on it (trained now when
-    missing or stale, unless the settings forbid it)."""
+    """Data (the settings' file, else the demo) and the models trained on it — churn and time
+    to churn — trained now when missing or stale, unless the settings forbid it."""
     data = data if data is not None else load_customers(settings.data_path, settings)
     model, card = ensure_model(data, settings, say=say, progress=progress)
-    return RetentionService(data, model, card, settings)
+    survival = ensure_survival(data, settings, say=say, progress=progress)
+    return RetentionService(data, model, card, settings, survival=survival)
 
 
 def assemble(

@@ -1,5 +1,7 @@
 """At start-up: is the saved model the one for the data in use? Train it when it is missing or
 was trained on other data (saying so), or refuse with the exact command when retraining is off.
+The time-to-churn model is checked the same way, but is optional: without it the product runs
+without "when" and lifetime value, and says so.
 
 A model file that fails its integrity checks (hash, trusted types) is never silently replaced:
 that is a security event, reported as it is.
@@ -20,6 +22,15 @@ from models.persistence import (
     load_model,
     save_model,
 )
+from models.survival_card import (
+    RETRAIN_SURVIVAL,
+    SurvivalCard,
+    SurvivalStaleError,
+    fit_champion,
+    load_survival,
+    save_survival,
+)
+from models.survival_evaluation import evaluate_survival
 from models.training import train
 
 Say = Callable[[str], None]
@@ -80,3 +91,41 @@ def ensure_model(
     say(f"{reason}: training a model on it now (about a minute for 7,000 customers).")
     model, card = train(data, settings, progress)
     return model, save_model(model, card, settings.artifacts_dir)
+
+
+def ensure_survival(
+    data: CustomerData,
+    settings: Settings,
+    say: Say = print,
+    progress: Callable[[str], None] = lambda stage: None,
+) -> SurvivalCard | None:
+    """The saved time-to-churn model for `data`: loaded, or cross-validated and fitted first
+    when it is missing or was trained on other data (as the churn model is). None, said, when
+    it cannot be had: no Churn column to learn from, or retraining is off."""
+    problem: str | None = None
+    try:  # an unreadable file is reported, not overwritten (as the churn model's)
+        card = load_survival(settings.artifacts_dir, data.origin)
+        if card is not None:
+            return card
+    except SurvivalStaleError as err:
+        problem = str(err)
+    if not data.has_labels:
+        if problem is not None:  # another base's model still says when customers like these go
+            say(f"{problem}; the data in use has no Churn column, so it is used as it is.")
+            return load_survival(settings.artifacts_dir)
+        say(
+            "No time-to-churn model: the data in use has no Churn column to learn from "
+            f"('when' and lifetime value are off; `{RETRAIN_SURVIVAL}` on labelled data)."
+        )
+        return None
+    if not settings.auto_retrain:
+        say(f"{problem or 'No time-to-churn model yet'}; 'when' and lifetime value are off.")
+        return None
+    say(f"{problem or 'No time-to-churn model yet'}: fitting one now.")
+    progress("time-to-churn model: cross-validating")
+    evaluation = evaluate_survival(
+        data.customers, settings, tuple(data.origin.simulated_signals), progress=progress
+    )
+    card = fit_champion(data.customers, evaluation, data.origin)
+    save_survival(card, settings.artifacts_dir)
+    return card

@@ -24,10 +24,13 @@ def risk_levels(probability: np.ndarray, settings: Settings) -> np.ndarray:
 
 def value_tiers(monthly_charges: np.ndarray, settings: Settings) -> np.ndarray:
     """high: MonthlyCharges ≥ value_high; mid: ≥ value_mid; low: below."""
-    m = np.asarray(monthly_charges, dtype=float)
-    return np.where(
-        m >= settings.value_high, "high", np.where(m >= settings.value_mid, "mid", "low")
-    ).astype(object)
+    return tiers_by(monthly_charges, settings.value_high, settings.value_mid)
+
+
+def tiers_by(amounts: np.ndarray, high: float, mid: float) -> np.ndarray:
+    """high: amount ≥ `high`; mid: ≥ `mid`; low: below (any amount: charges or lifetime value)."""
+    m = np.asarray(amounts, dtype=float)
+    return np.where(m >= high, "high", np.where(m >= mid, "mid", "low")).astype(object)
 
 
 def risk_level(probability: float, settings: Settings) -> RiskLevel:

@@ -105,6 +105,11 @@ def _quiet(fit):
         return fit()
 
 
+def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> np.ndarray:
+    """The observed Kaplan–Meier curve on months 1…`HORIZON`."""
+    return KaplanMeierFitter().fit(durations, events).survival_function_at_times(MONTHS).to_numpy()
+
+
 @dataclass
 class KaplanMeierBySegment:
     """The baseline: one Kaplan–Meier curve per contract type, the same for everyone in it."""
@@ -116,10 +121,8 @@ class KaplanMeierBySegment:
     def fit(self, frame: pd.DataFrame, durations: np.ndarray, events: np.ndarray):
         for level in frame[self.segment].unique():
             mask = (frame[self.segment] == level).to_numpy()
-            km = KaplanMeierFitter().fit(durations[mask], events[mask])
-            self.curves[level] = km.survival_function_at_times(MONTHS).to_numpy()
-        everyone = KaplanMeierFitter().fit(durations, events)
-        self.curves["*"] = everyone.survival_function_at_times(MONTHS).to_numpy()
+            self.curves[level] = kaplan_meier(durations[mask], events[mask])
+        self.curves["*"] = kaplan_meier(durations, events)
         return self
 
     def survival(self, frame: pd.DataFrame) -> np.ndarray:

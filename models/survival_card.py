@@ -24,6 +24,10 @@ class SurvivalArtifactError(RuntimeError):
     """The saved time-to-churn model is unreadable or was trained on other data."""
 
 
+class SurvivalStaleError(SurvivalArtifactError):
+    """The saved time-to-churn model was trained on other data (it is readable)."""
+
+
 class SurvivalCard(BaseModel):
     evaluation: SurvivalEvaluation
     curves: SurvivalCurves
@@ -71,7 +75,7 @@ def load_survival(folder: Path, origin: DataOrigin | None = None) -> SurvivalCar
     if origin is not None and card.dataset.model_dump(include=same) != origin.model_dump(
         include=same
     ):
-        raise SurvivalArtifactError(
+        raise SurvivalStaleError(
             f"{path} was trained on other data ({card.dataset.rows:,} customers); rebuild it "
             f"for the data in use: {RETRAIN_SURVIVAL}"
         )

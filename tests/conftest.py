@@ -10,6 +10,7 @@ import pytest
 
 from core.settings import Settings
 from crm_agents.composition import Assembly, assemble
+from crm_agents.model_check import ensure_survival
 from data.loading import CustomerData, load_customers
 from data.synthetic import generate_customers
 from models.persistence import save_model
@@ -80,12 +81,14 @@ def real_service(real_data: CustomerData, tmp_path_factory) -> RetentionService:
     )
     model, card = train(real_data, s)
     card = save_model(model, card, s.artifacts_dir)
-    return RetentionService(real_data, model, card, s)
+    survival = ensure_survival(real_data, s, say=lambda line: None)
+    return RetentionService(real_data, model, card, s, survival=survival)
 
 
 @pytest.fixture(scope="session")
 def demo_service(tmp_path_factory) -> RetentionService:
-    """A service over 2,000 synthetic customers with its own trained model (no real file)."""
+    """A service over 2,000 synthetic customers with its own trained models, churn and time to
+    churn (no real file)."""
     root = tmp_path_factory.mktemp("demo")
     s = Settings(
         raw_dir=root / "raw",
@@ -99,7 +102,8 @@ def demo_service(tmp_path_factory) -> RetentionService:
     data = load_customers(None, s)
     model, card = train(data, s)
     card = save_model(model, card, s.artifacts_dir)
-    return RetentionService(data, model, card, s)
+    survival = ensure_survival(data, s, say=lambda line: None)
+    return RetentionService(data, model, card, s, survival=survival)
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +125,9 @@ def fresh_service(demo_service):
 
     def make(cache_size: int) -> RetentionService:
         s = demo_service
-        return RetentionService(s.data, s.model, s.card, s.settings, cache_size=cache_size)
+        return RetentionService(
+            s.data, s.model, s.card, s.settings, cache_size=cache_size, survival=s.survival
+        )
 
     return make
 

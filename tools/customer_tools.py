@@ -33,6 +33,7 @@ from tools.schemas import (
     ModelSummary,
     OfferArgs,
     OfferEvaluation,
+    TimeToChurn,
     ValueSegment,
     WhatIfArgs,
     WhatIfResult,
@@ -118,6 +119,7 @@ class RetentionTools:
     lookup_customer: Tool[CustomerProfile]
     predict_churn: Tool[ChurnPrediction]
     segment_value: Tool[ValueSegment]
+    predict_time_to_churn: Tool[TimeToChurn]
     list_at_risk: Tool[AtRiskList]
     what_if: Tool[WhatIfResult]
     evaluate_offers: Tool[OfferEvaluation]
@@ -148,13 +150,23 @@ def build_tools(service: RetentionService, desk: OfferDesk) -> RetentionTools:
         ),
         segment_value=Tool.define(
             "segment_value",
-            "Value tier (high/mid/low by MonthlyCharges) and revenue at stake of one customer.",
+            "Value tier (high/mid/low, with the basis it is cut on), revenue at stake and "
+            "lifetime value of one customer.",
             CustomerIdArgs,
             service.segment,
         ),
+        predict_time_to_churn=Tool.define(
+            "predict_time_to_churn",
+            "When one customer is likely to leave, from today's tenure: chance of leaving "
+            "within 30/90/180/365 days, median months left, lifetime value (CLV), and the "
+            "survival curve beside similar customers'.",
+            CustomerIdArgs,
+            service.time_to_churn,
+        ),
         list_at_risk=Tool.define(
             "list_at_risk",
-            "Customers most likely to churn, optionally filtered by risk level and value tier.",
+            "Customers most likely to churn (or, ordered by urgency, most likely to leave within "
+            "90 days: who to call this week), optionally filtered by risk level and value tier.",
             AtRiskArgs,
             partial(at_risk_list, service),
         ),

@@ -1,8 +1,12 @@
 """Which offers a customer may get, and what each is worth: re-scored what-if, expected value.
 
-expected value = (p_before − p_after) × value at risk − total cost, where value at risk is the
-customer's revenue over the CLV horizon. The model is correlational, so p_after is an estimate of
-how customers like this one churn with the offer's features, not a causal promise.
+With the time-to-churn model, offers are priced on lifetime value:
+    expected value = (CLV under the offer's changes − CLV today) − total cost,
+where both CLVs count margin on today's bill; the offer's changes, its lower price included, move
+only the survival curve, because what the offer gives away is its cost, counted once.
+Without it: expected value = (p_before − p_after) × revenue over the planning horizon − cost.
+Both models are correlational: the figures estimate how customers like this one behave with the
+offer's features, not a causal promise.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ class OfferDesk:
     playbook: Playbook
     #: offer id → churn probability of every customer under that offer (filled by `precompute`).
     _base: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    #: offer id → lifetime value of every customer under that offer (with the survival model).
+    _base_lifetime: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def precompute(self) -> None:
         """Score the whole base under every offer at once: one vectorised pass per offer.
@@ -43,16 +49,31 @@ class OfferDesk:
         analysis scores only its own customer.
         """
         customers = self.service.customers
+        today = customers["MonthlyCharges"].to_numpy(dtype=float)
         for offer in self.playbook.offers:
-            self._base[offer.id] = self.service.model.predict_proba(_apply(offer, customers))
+            changed = _apply(offer, customers)
+            self._base[offer.id] = self.service.model.predict_proba(changed)
+            if self.service.survival is not None:
+                self._base_lifetime[offer.id] = self.service.lifetime_values(changed, today)
 
-    def _probabilities_after(self, customer_id: str, offers: list[Offer]) -> list[float]:
-        if offers and all(o.id in self._base for o in offers):
+    def _after(self, customer_id: str, offers: list[Offer]) -> tuple[list[float], list[float]]:
+        """Churn probability and (with the survival model) CLV under each offer."""
+        if not offers:
+            return [], []
+        lifetime = self.service.survival is not None
+        if all(o.id in self._base for o in offers):
             i = self.service.position(customer_id)
-            return [float(self._base[o.id][i]) for o in offers]
+            return (
+                [float(self._base[o.id][i]) for o in offers],
+                [float(self._base_lifetime[o.id][i]) for o in offers] if lifetime else [],
+            )
         row = self.service.customers.loc[[customer_id]]
-        frame = pd.concat([_apply(o, row) for o in offers]) if offers else row.iloc[:0]
-        return self.service.model.predict_proba(frame).tolist() if offers else []
+        frame = pd.concat([_apply(o, row) for o in offers])
+        probabilities = self.service.model.predict_proba(frame).tolist()
+        if not lifetime:
+            return probabilities, []
+        today = np.repeat(row["MonthlyCharges"].to_numpy(dtype=float), len(offers))
+        return probabilities, self.service.lifetime_values(frame, today).tolist()
 
     def evaluate(self, customer_id: str, language: Language = "en") -> OfferEvaluation:
         """Every offer this customer may get, re-scored; why not, for the others, in
@@ -71,13 +92,25 @@ class OfferDesk:
                 eligible.append(offer)
             else:
                 ineligible[offer.id] = reason
-        value_at_risk = float(clv_estimate(segment.monthly_charges, settings))
+        lifetime_today = segment.lifetime_value
+        value_at_risk = (
+            lifetime_today
+            if lifetime_today is not None
+            else float(clv_estimate(segment.monthly_charges, settings))
+        )
         raising = {d.feature for d in prediction.drivers if d.contribution > 0}
-        after = self._probabilities_after(prediction.customer_id, eligible)
+        after, lifetime_after = self._after(prediction.customer_id, eligible)
         options = []
-        for offer, p_after in zip(eligible, after, strict=True):
+        for k, (offer, p_after) in enumerate(zip(eligible, after, strict=True)):
             reduction = prediction.probability - p_after
             cost = offer.total_cost(segment.monthly_charges)
+            if lifetime_today is not None:
+                saved = round(lifetime_after[k] - lifetime_today, 2)
+                clv_after: float | None = lifetime_after[k]
+                expected = round(saved - cost, 2)
+            else:
+                saved = clv_after = None
+                expected = round(reduction * value_at_risk - cost, 2)
             options.append(
                 OfferOption(
                     offer_id=offer.id,
@@ -89,7 +122,9 @@ class OfferDesk:
                     price_during_offer=offer.price_during_offer(segment.monthly_charges),
                     probability_after=p_after,
                     risk_reduction=reduction,
-                    expected_value=round(reduction * value_at_risk - cost, 2),
+                    expected_value=expected,
+                    lifetime_value_after=clv_after,
+                    lifetime_value_saved=saved,
                     addresses=[f for f in offer.addresses if f in raising],
                 )
             )
@@ -100,6 +135,7 @@ class OfferDesk:
             risk_level=prediction.risk_level,
             value_tier=segment.tier,
             value_at_risk=value_at_risk,
+            pricing="lifetime_value" if lifetime_today is not None else "revenue_horizon",
             budget_cap=settings.offer_budget_cap,
             options=options,
             ineligible=ineligible,

@@ -7,7 +7,10 @@ import pandas as pd
 
 from models.segments import RISK_LEVELS, VALUE_TIERS
 from tools.schemas import AtRiskCustomer, AtRiskList
-from tools.service import RetentionService
+from tools.service import AT_RISK_MONTHS, NoLifetimeModelError, RetentionService
+
+#: How a list is ordered: churn probability, or urgency (chance of leaving within 90 days).
+ORDERS = ("probability", "urgency")
 
 
 def risk_value_matrix(service: RetentionService) -> pd.DataFrame:
@@ -31,16 +34,48 @@ def risk_value_matrix(service: RetentionService) -> pd.DataFrame:
     return matrix
 
 
+def at_risk_over_time(service: RetentionService) -> pd.DataFrame:
+    """Per horizon of 3, 6 and 12 months: customers expected to leave within it (Σ chance),
+    monthly bills expected to go unpaid in it (Σ MonthlyCharges × months gone), and the lifetime
+    value at risk (Σ chance of leaving within it × CLV). Empty without the time-to-churn model."""
+    if service.survival is None:
+        return pd.DataFrame()
+    scores = service.scores()
+    return pd.DataFrame(
+        [
+            {
+                "months": m,
+                "expected_leavers": round(float(scores[f"churn_within_{m}m"].sum()), 1),
+                "revenue_lost": round(float(scores[f"revenue_lost_{m}m"].sum()), 2),
+                "lifetime_value_at_risk": round(
+                    float((scores[f"churn_within_{m}m"] * scores["clv"]).sum()), 2
+                ),
+            }
+            for m in AT_RISK_MONTHS
+        ]
+    )
+
+
 def at_risk_table(
     service: RetentionService,
     limit: int = 50,
     risk_level: str | None = None,
     value_tier: str | None = None,
+    order: str = "probability",
 ) -> pd.DataFrame:
-    """The most likely churners (filtered), with what the CSV export and the table show;
-    `agents.present.at_risk_frame` puts it in a user's words."""
-    top = _matching(service, risk_level, value_tier).head(limit)
+    """The most likely churners (filtered), or the most urgent, with what the CSV export and the
+    table show; `agents.present.at_risk_frame` puts it in a user's words."""
+    top = _ordered(_matching(service, risk_level, value_tier), service, order).head(limit)
     tenure = service.customers["tenure"].reindex(top["customerID"]).to_numpy()
+    lifetime = (
+        {
+            "churn_within_90d_percent": (top["churn_within_90d"] * 100).round(1),
+            "median_months_left": top["median_months_left"],
+            "lifetime_value": top["clv"].round(2),
+        }
+        if service.survival is not None
+        else {}
+    )
     return pd.DataFrame(
         {
             "customer_id": top["customerID"],
@@ -51,8 +86,25 @@ def at_risk_table(
             "tenure": tenure,
             "top_driver": top["top_driver"],
             "top_actionable_driver": top["top_actionable_driver"],
+            **lifetime,
         }
     ).reset_index(drop=True)
+
+
+def _ordered(scores: pd.DataFrame, service: RetentionService, order: str) -> pd.DataFrame:
+    """Scores are kept most likely first; urgency re-sorts by the chance of leaving within 90
+    days (ties by probability, then ID, so the order is the same every time)."""
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    if order == "probability":
+        return scores
+    if service.survival is None:
+        raise NoLifetimeModelError("refusal.no_time_to_churn")
+    return scores.sort_values(
+        ["churn_within_90d", "churn_probability", "customerID"],
+        ascending=[False, False, True],
+        kind="stable",
+    )
 
 
 def matching_count(
@@ -78,16 +130,18 @@ def at_risk_list(
     limit: int = 10,
     risk_level: str | None = None,
     value_tier: str | None = None,
+    order: str = "probability",
 ) -> AtRiskList:
-    """The customers most likely to churn, optionally of one risk level and value tier, with
-    how many match in all (the list may be cut, the count never is)."""
+    """The customers most likely to churn (or most urgent), optionally of one risk level and
+    value tier, with how many match in all (the list may be cut, the count never is)."""
     scored = service.scores()
     mask = np.ones(len(scored), dtype=bool)
     if risk_level:
         mask &= scored["risk_level"].eq(risk_level).to_numpy()
     if value_tier:
         mask &= scored["value_tier"].eq(value_tier).to_numpy()
-    matching = scored[mask]
+    matching = _ordered(scored[mask], service, order)
+    lifetime = service.survival is not None
     return AtRiskList(
         customers=[
             AtRiskCustomer(
@@ -98,9 +152,11 @@ def at_risk_list(
                 monthly_charges=float(r.monthly_charges),
                 top_driver=r.top_driver,
                 top_actionable_driver=r.top_actionable_driver,
+                churn_within_90d=float(r.churn_within_90d) if lifetime else None,
+                lifetime_value=float(r.clv) if lifetime else None,
             )
             for r in matching.head(limit).itertuples(index=False)
         ],
         matching=int(mask.sum()),
-        filters={"risk_level": risk_level, "value_tier": value_tier},
+        filters={"risk_level": risk_level, "value_tier": value_tier, "order": order},
     )

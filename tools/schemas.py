@@ -45,6 +45,11 @@ class AtRiskArgs(BaseModel):
     limit: int = Field(default=10, ge=1, le=500, description="How many customers to list")
     risk_level: RiskLevel | None = Field(default=None, description="Only this risk level")
     value_tier: ValueTier | None = Field(default=None, description="Only this value tier")
+    order: Literal["probability", "urgency"] = Field(
+        default="probability",
+        description="probability: most likely to churn first; urgency: most likely to leave "
+        "within 90 days first (who to call this week; needs the time-to-churn model)",
+    )
 
 
 class CustomerProfile(BaseModel):
@@ -95,16 +100,60 @@ class SegmentChurn(BaseModel):
     basis: Literal["observed", "predicted"]
 
 
+class ValueBasis(BaseModel):
+    """What value tiers are cut on, and where: shown wherever a tier is shown."""
+
+    measure: Literal["monthly_charges", "lifetime_value"]
+    high: float = Field(description="Lowest amount of the high tier")
+    mid: float = Field(description="Lowest amount of the mid tier")
+    source: Literal["settings", "terciles"] = Field(
+        description="Thresholds from the settings, or the base's thirds by lifetime value"
+    )
+
+
 class ValueSegment(BaseModel):
     customer_id: str
     tier: ValueTier
-    basis: str
+    basis: ValueBasis
     monthly_charges: float
     clv_estimate: float = Field(description="MonthlyCharges × horizon months")
     clv_horizon_months: int
+    lifetime_value: float | None = Field(
+        None, description="Expected discounted margin (time-to-churn model); None without it"
+    )
     similar: SegmentChurn | None = Field(
         None, description="Churn of similar customers (contract, internet service, tenure band)"
     )
+
+
+class TimeToChurn(BaseModel):
+    """When a customer is likely to leave, from today's tenure, and what they are worth."""
+
+    customer_id: str
+    tenure_months: int
+    churn_within_30d: float
+    churn_within_90d: float
+    churn_within_180d: float
+    churn_within_365d: float
+    urgent: bool = Field(description="Chance of leaving within 90 days at or above the setting")
+    median_months_left: int | None = Field(
+        description="Months until the chance of still being a customer falls to 50% or below; "
+        "None when it stays above 50% for the whole horizon"
+    )
+    horizon_months: int = Field(description="Horizon of the median and of lifetime value")
+    lifetime_value: float = Field(description="Σ S(t+h | t) × MonthlyCharges × margin, discounted")
+    margin_rate: float
+    annual_discount_rate: float
+    curve: list[float] = Field(description="Chance of still being a customer 0, 1, … months ahead")
+    segment_curve: list[float] = Field(description="The same for similar customers")
+    segment_contract: str
+    segment_internet_service: str
+    segment_customers: int
+    segment_basis: Literal["observed", "predicted"] = Field(
+        description="Observed (Kaplan–Meier) or the model's mean curve when the data has no labels"
+    )
+    model: str
+    caveat: str = "Correlational model: the timing is an estimate from similar customers."
 
 
 class AtRiskCustomer(BaseModel):
@@ -119,6 +168,8 @@ class AtRiskCustomer(BaseModel):
         description="The strongest churn driver an offer can change (contract, payment method, "
         "paperless billing, an add-on service); empty when none pushes towards churn",
     )
+    churn_within_90d: float | None = Field(None, description="None without time-to-churn")
+    lifetime_value: float | None = Field(None, description="None without time-to-churn")
 
 
 class AtRiskList(BaseModel):
@@ -147,7 +198,12 @@ class OfferOption(BaseModel):
     price_during_offer: float = Field(description="The customer's monthly bill during the offer")
     probability_after: float = Field(description="Churn probability re-scored under the offer")
     risk_reduction: float = Field(description="p_before − p_after")
-    expected_value: float = Field(description="risk_reduction × value_at_risk − total_cost")
+    expected_value: float = Field(
+        description="lifetime_value_saved − total_cost, or risk_reduction × value_at_risk − "
+        "total_cost without the time-to-churn model"
+    )
+    lifetime_value_after: float | None = Field(None, description="CLV re-scored under the offer")
+    lifetime_value_saved: float | None = Field(None, description="CLV under the offer − today's")
     addresses: list[str] = Field(description="The customer's churn drivers the offer targets")
 
 
@@ -156,7 +212,11 @@ class OfferEvaluation(BaseModel):
     probability: float
     risk_level: RiskLevel
     value_tier: ValueTier
-    value_at_risk: float
+    value_at_risk: float = Field(description="CLV today, or revenue over the planning horizon")
+    pricing: Literal["lifetime_value", "revenue_horizon"] = Field(
+        description="lifetime_value: offers priced on CLV saved (time-to-churn model); "
+        "revenue_horizon: on churn reduction × MonthlyCharges × horizon"
+    )
     budget_cap: float
     options: list[OfferOption] = Field(description="Eligible offers, best expected value first")
     ineligible: dict[str, str] = Field(description="Offer id → why this customer may not get it")
@@ -193,6 +253,7 @@ ToolResult = (
     CustomerProfile
     | ChurnPrediction
     | ValueSegment
+    | TimeToChurn
     | AtRiskList
     | WhatIfResult
     | OfferEvaluation

@@ -23,7 +23,9 @@ from data.validation import id_pattern_phrase
 from models.churn_model import ChurnModel, Explanation
 from models.persistence import ModelCard
 from models.scoring import score_customers
-from models.segments import clv_estimate, risk_level, value_tier
+from models.segments import clv_estimate, risk_level, tiers_by
+from models.survival_card import SurvivalCard
+from models.survival_scoring import lifetime_columns, lifetime_values
 from tools.changes import InvalidChangeError, checked_changes
 from tools.model_summary import model_summary
 from tools.refusals import Refusal
@@ -32,12 +34,24 @@ from tools.schemas import (
     CustomerProfile,
     Driver,
     ModelSummary,
+    TimeToChurn,
+    ValueBasis,
     ValueSegment,
     WhatIfResult,
 )
 from tools.similar import segment_table, similar_customers
+from tools.time_to_churn import SegmentCurves, segment_curves, time_to_churn
+from tools.value_basis import NoLifetimeModelError, value_basis
 
-__all__ = ["CustomerNotFoundError", "InvalidChangeError", "RetentionService"]
+__all__ = [
+    "CustomerNotFoundError",
+    "InvalidChangeError",
+    "NoLifetimeModelError",
+    "RetentionService",
+]
+
+#: Months ahead the portfolio weighs revenue and lifetime value at risk over.
+AT_RISK_MONTHS = (3, 6, 12)
 
 #: Per-customer answers kept at most; the least recently used go first (a batch over millions
 #: stays bounded).
@@ -73,12 +87,16 @@ class RetentionService:
     card: ModelCard
     settings: Settings
     cache_size: int = CACHED_CUSTOMERS
+    #: The time-to-churn model; without it the product answers without "when" and CLV.
+    survival: SurvivalCard | None = None
     _scores: pd.DataFrame | None = field(default=None, repr=False)
     _segments: pd.DataFrame | None = field(default=None, repr=False)
     _explanation: Explanation | None = field(default=None, repr=False)
     _positions: dict[str, int] | None = field(default=None, repr=False)
     _columns: dict[str, np.ndarray] | None = field(default=None, repr=False)
     _by_folded: dict[str, str] | None = field(default=None, repr=False)
+    _segment_curves: SegmentCurves | None = field(default=None, repr=False)
+    _value_basis: ValueBasis | None = field(default=None, repr=False)
     # Answers are pure functions of immutable data, so each is computed once per customer. The
     # app answers several users from threads: every cache and lazy table is filled under one lock.
     _fields: LRUCache = field(init=False, repr=False)
@@ -253,19 +271,52 @@ class RetentionService:
     def segment(self, customer_id: str) -> ValueSegment:
         wanted = self.canonical_id(customer_id)
         monthly = float(self.fields(wanted)["MonthlyCharges"])
-        s = self.settings
+        lifetime = self.time_to_churn(wanted).lifetime_value if self.survival else None
+        basis = self.value_basis()
+        amount = monthly if basis.measure == "monthly_charges" else lifetime
         return ValueSegment(
             customer_id=wanted,
-            tier=value_tier(monthly, s),
-            basis=(
-                f"MonthlyCharges {monthly:.2f}: high ≥ {s.value_high:g}, "
-                f"mid ≥ {s.value_mid:g}, low below"
-            ),
+            tier=str(tiers_by(np.array([amount]), basis.high, basis.mid)[0]),  # type: ignore[arg-type]
+            basis=basis,
             monthly_charges=monthly,
-            clv_estimate=float(clv_estimate(monthly, s)),
-            clv_horizon_months=s.clv_horizon_months,
+            clv_estimate=float(clv_estimate(monthly, self.settings)),
+            clv_horizon_months=self.settings.clv_horizon_months,
+            lifetime_value=lifetime,
             similar=similar_customers(self._segment_table(), self.fields(wanted)),
         )
+
+    def value_basis(self) -> ValueBasis:
+        """What value tiers are cut on (CLV terciles need the whole base's lifetime values)."""
+        if self._value_basis is None:
+            with self._lock:
+                if self._value_basis is None:
+                    needs_base = (
+                        self.settings.value_basis == "lifetime_value" and self.survival is not None
+                    )
+                    values = self.scores()["clv"].to_numpy() if needs_base else None
+                    self._value_basis = value_basis(self.settings, values)
+        return self._value_basis
+
+    def time_to_churn(self, customer_id: str) -> TimeToChurn:
+        """When the customer is likely to leave and what they are worth (time-to-churn model)."""
+        wanted = self.canonical_id(customer_id)
+        if self.survival is None:
+            raise NoLifetimeModelError("refusal.no_time_to_churn")
+        if self._segment_curves is None:
+            with self._lock:
+                if self._segment_curves is None:
+                    self._segment_curves = segment_curves(self.customers, self.survival)
+        row = self.customers.loc[[wanted]]
+        return time_to_churn(wanted, row, self.survival, self._segment_curves, self.settings)
+
+    def lifetime_values(
+        self, frame: pd.DataFrame, monthly_charges: np.ndarray | None = None
+    ) -> np.ndarray:
+        """CLV of each row of `frame` (e.g. the customer under offers); see
+        `models.survival_scoring.lifetime_values` for `monthly_charges`."""
+        if self.survival is None:
+            raise NoLifetimeModelError("refusal.no_time_to_churn")
+        return lifetime_values(self.survival, frame, self.settings, monthly_charges)
 
     def _segment_table(self) -> pd.DataFrame:
         if self._segments is None:
@@ -285,6 +336,14 @@ class RetentionService:
                 if self._scores is None:
                     scored = score_customers(self.model, self.customers, self.settings)
                     scored["monthly_charges"] = self.customers["MonthlyCharges"].to_numpy()
+                    if self.survival is not None:
+                        lifetime = lifetime_columns(
+                            self.survival, self.customers, self.settings, AT_RISK_MONTHS
+                        )
+                        scored = pd.concat([scored, lifetime], axis=1)
+                        if self.settings.value_basis == "lifetime_value":
+                            basis = value_basis(self.settings, scored["clv"].to_numpy())
+                            scored["value_tier"] = tiers_by(scored["clv"], basis.high, basis.mid)
                     self._scores = scored.sort_values(
                         ["churn_probability", "customerID"],
                         ascending=[False, True],

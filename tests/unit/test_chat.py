@@ -251,6 +251,7 @@ READ_ONLY = {
     "lookup_customer",
     "predict_churn",
     "segment_value",
+    "predict_time_to_churn",
     "list_at_risk",
     "what_if",
     "evaluate_offers",

@@ -219,10 +219,19 @@ def test_evaluate_survival_json_names_the_champion_and_every_candidate(env):
     assert "kaplan_meier_by_contract" in payload["candidates"]
 
 
+def test_score_without_a_time_to_churn_model_and_retraining_off_says_how_to_add_one(
+    env, monkeypatch
+):
+    assert _run("train", "--model", "logistic_splines").exit_code == 0
+    monkeypatch.setenv("CRM_AUTO_RETRAIN", "false")
+    result = _run("score", "--out", str(env / "before.csv"))
+    assert result.exit_code == 0, result.output
+    assert "crm-agents train-survival" in result.output
+    assert "clv" not in pd.read_csv(env / "before.csv").columns
+
+
 def test_train_survival_then_score_adds_time_to_churn_and_clv_columns(env):
     assert _run("train", "--model", "logistic_splines").exit_code == 0
-    before = _run("score", "--out", str(env / "before.csv"))
-    assert "crm-agents train-survival" in before.output
     trained = _run("train-survival")
     assert trained.exit_code == 0, trained.output
     assert (env / "artifacts" / "survival_model.json").exists()
@@ -237,11 +246,26 @@ def test_train_survival_then_score_adds_time_to_churn_and_clv_columns(env):
     assert (scores["clv"] >= 0).all()
 
 
-def test_a_time_to_churn_model_of_other_data_is_refused(env, monkeypatch):
+def test_a_time_to_churn_model_of_other_data_is_refitted_for_the_data_in_use(env, monkeypatch):
     assert _run("train", "--model", "logistic_splines").exit_code == 0
     assert _run("train-survival").exit_code == 0
     monkeypatch.setenv("CRM_SYNTHETIC_ROWS", "1100")
     assert _run("train", "--model", "logistic_splines").exit_code == 0
     result = _run("score", "--out", str(env / "scores.csv"))
-    assert result.exit_code == 2
+    assert result.exit_code == 0, result.output
+    assert "trained on other data" in result.output
+    card = json.loads((env / "artifacts" / "survival_model.json").read_text())
+    assert card["dataset"]["rows"] == 1100
+    assert len(pd.read_csv(env / "scores.csv")["clv"]) == 1100
+
+
+def test_a_time_to_churn_model_of_other_data_is_not_used_when_retraining_is_off(env, monkeypatch):
+    assert _run("train", "--model", "logistic_splines").exit_code == 0
+    assert _run("train-survival").exit_code == 0
+    monkeypatch.setenv("CRM_SYNTHETIC_ROWS", "1100")
+    monkeypatch.setenv("CRM_AUTO_RETRAIN", "false")
+    assert _run("train", "--model", "logistic_splines").exit_code == 0
+    result = _run("score", "--out", str(env / "scores.csv"))
+    assert result.exit_code == 0, result.output
     assert "trained on other data" in result.output and "train-survival" in result.output
+    assert "clv" not in pd.read_csv(env / "scores.csv").columns

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from agents.trace import LLMCall, ToolCall, TraceStep
-from tools.schemas import ValueSegment
+from tools.schemas import ValueBasis, ValueSegment
 from ui import trace_views
 from ui.theme import FALLBACK_RED
 
@@ -25,7 +25,7 @@ def _run(fallback: str | None = None) -> list[TraceStep]:
     segment = ValueSegment(
         customer_id="0001-<b>X</b>",
         tier="high",
-        basis="MonthlyCharges",
+        basis=ValueBasis(measure="monthly_charges", high=80, mid=40, source="settings"),
         monthly_charges=90.0,
         clv_estimate=1080.0,
         clv_horizon_months=12,

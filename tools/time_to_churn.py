@@ -1,0 +1,121 @@
+"""When a customer is likely to leave and what they are worth: the `predict_time_to_churn`
+answer from the saved survival model, beside the curve of similar customers.
+
+Similar customers share the contract type and internet service. Their curve is the observed
+Kaplan–Meier curve when the data has labels, else the model's mean curve over the segment; in
+both it is read from the customer's own tenure on (S(t + h) / S(t)), so the two curves answer the
+same question: of customers who have stayed this long, how many are still here h months later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from core.settings import Settings
+from data.schema import TARGET_COLUMN
+from models.lifetime import (
+    DAYS_PER_MONTH,
+    WITHIN_DAYS,
+    discounted_value,
+    months_to_half,
+    remaining,
+    within_days,
+)
+from models.survival import kaplan_meier
+from models.survival_card import SurvivalCard
+from tools.schemas import TimeToChurn
+
+#: Months ahead a curve is shown for (two years: what a retention plan looks at).
+CURVE_MONTHS = 24
+SEGMENT_COLUMNS = ("Contract", "InternetService")
+EVERYONE = ("*", "*")
+_CHUNK = 100_000
+
+
+@dataclass(frozen=True)
+class SegmentCurves:
+    """One curve (months 1…72) and size per contract × internet service."""
+
+    curves: dict[tuple[str, str], np.ndarray]
+    sizes: dict[tuple[str, str], int]
+    basis: Literal["observed", "predicted"]
+
+
+def segment_curves(customers: pd.DataFrame, card: SurvivalCard) -> SegmentCurves:
+    keys = [tuple(str(v) for v in k) for k in customers[list(SEGMENT_COLUMNS)].to_numpy()]
+    sizes = pd.Series(keys).value_counts().to_dict()
+    if TARGET_COLUMN in customers:
+        known = customers[customers["tenure"] > 0]
+        curves = {
+            (str(contract), str(internet)): kaplan_meier(
+                group["tenure"].to_numpy(dtype=float),
+                group[TARGET_COLUMN].eq("Yes").to_numpy(dtype=int),
+            )
+            for (contract, internet), group in known.groupby(list(SEGMENT_COLUMNS), observed=True)
+        }
+        curves[EVERYONE] = kaplan_meier(
+            known["tenure"].to_numpy(dtype=float),
+            known[TARGET_COLUMN].eq("Yes").to_numpy(dtype=int),
+        )
+        return SegmentCurves(curves, sizes, "observed")
+    sums: dict[tuple[str, str], np.ndarray] = {}
+    for start in range(0, len(customers), _CHUNK):
+        chunk = customers.iloc[start : start + _CHUNK]
+        frame = pd.DataFrame(card.curves.curves(chunk))
+        frame["key"] = keys[start : start + _CHUNK]
+        for key, total in frame.groupby("key").sum().iterrows():
+            sums[key] = sums.get(key, 0) + total.to_numpy()
+    curves = {k: v / sizes[k] for k, v in sums.items()}
+    curves[EVERYONE] = sum(sums.values()) / max(len(customers), 1)
+    return SegmentCurves(curves, sizes, "predicted")
+
+
+def time_to_churn(
+    customer_id: str,
+    row: pd.DataFrame,
+    card: SurvivalCard,
+    segments: SegmentCurves,
+    settings: Settings,
+) -> TimeToChurn:
+    """The answer for one customer (`row`: their one-row frame)."""
+    tenure = row["tenure"].to_numpy(dtype=int)
+    horizon = max(settings.lifetime_months, CURVE_MONTHS, int(np.ceil(365 / DAYS_PER_MONTH)))
+    ahead = remaining(card.curves.curves(row), tenure, horizon)
+    key = (str(row["Contract"].iloc[0]), str(row["InternetService"].iloc[0]))
+    # A segment with no customer of known tenure compares with everyone.
+    segment = segments.curves.get(key, segments.curves[EVERYONE])
+    segment_ahead = remaining(segment[None, :], tenure, horizon)[0]
+    median = months_to_half(ahead[:, : settings.lifetime_months + 1])[0]
+    within = {d: float(within_days(ahead, d)[0]) for d in WITHIN_DAYS}
+    value = discounted_value(
+        ahead,
+        row["MonthlyCharges"].to_numpy(dtype=float),
+        settings.margin_rate,
+        settings.annual_discount_rate,
+        settings.lifetime_months,
+    )
+    return TimeToChurn(
+        customer_id=customer_id,
+        tenure_months=int(tenure[0]),
+        churn_within_30d=round(within[30], 4),
+        churn_within_90d=round(within[90], 4),
+        churn_within_180d=round(within[180], 4),
+        churn_within_365d=round(within[365], 4),
+        urgent=within[90] >= settings.urgent_within_90d,
+        median_months_left=None if np.isnan(median) else int(median),
+        horizon_months=settings.lifetime_months,
+        lifetime_value=round(float(value[0]), 2),
+        margin_rate=settings.margin_rate,
+        annual_discount_rate=settings.annual_discount_rate,
+        curve=[round(float(v), 4) for v in ahead[0, : CURVE_MONTHS + 1]],
+        segment_curve=[round(float(v), 4) for v in segment_ahead[: CURVE_MONTHS + 1]],
+        segment_contract=key[0],
+        segment_internet_service=key[1],
+        segment_customers=int(segments.sizes.get(key, 0)),
+        segment_basis=segments.basis,
+        model=card.curves.model,
+    )
