@@ -14,7 +14,7 @@ from agents.state import AnalysisState
 from agents.trace import StepRecorder
 from agents.writers import offline
 from core.types import Language
-from tools.schemas import ChurnPrediction, Driver, ValueSegment
+from tools.schemas import ChurnPrediction, Driver, TimeToChurn, ValueSegment
 
 TOP_DRIVERS = 5
 PROTECTIVE_DRIVERS = 3
@@ -34,8 +34,25 @@ def _driver_facts(drivers: list[Driver], language: Language) -> list[dict]:
     ]
 
 
-def analyst_facts(prediction: ChurnPrediction, value: ValueSegment, language: Language) -> dict:
+def analyst_facts(
+    prediction: ChurnPrediction,
+    value: ValueSegment,
+    language: Language,
+    lifetime: TimeToChurn | None = None,
+) -> dict:
+    timing = (
+        {
+            "within_days": 90,
+            "leave_within_90d_percent": round(lifetime.churn_within_90d * 100, 1),
+            "median_months_left": lifetime.median_months_left,
+            "lifetime_value": lifetime.lifetime_value,
+            "lifetime_months": lifetime.horizon_months,
+        }
+        if lifetime is not None
+        else {}
+    )
     return {
+        **timing,
         "customer_id": prediction.customer_id,
         "probability_percent": round(prediction.probability * 100, 1),
         "risk_level": prediction.risk_level,
@@ -60,7 +77,12 @@ def analyst(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> d
     profile = step.call(kit.tools.lookup_customer, customer_id=customer_id)
     prediction = step.call(kit.tools.predict_churn, customer_id=customer_id)
     value = step.call(kit.tools.segment_value, customer_id=customer_id)
-    facts = analyst_facts(prediction, value, language)
+    lifetime = (
+        step.call(kit.tools.predict_time_to_churn, customer_id=customer_id)
+        if kit.service.survival is not None
+        else None
+    )
+    facts = analyst_facts(prediction, value, language, lifetime)
     written = kit.writer.write(
         "analyst",
         AnalystDraft,
@@ -78,9 +100,11 @@ def analyst(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> d
         probability=prediction.probability,
         risk_level=prediction.risk_level,
         value_tier=value.tier,
+        value_basis=value.basis,
         monthly_charges=value.monthly_charges,
         value_at_risk=value.clv_estimate,
         clv_horizon_months=value.clv_horizon_months,
+        lifetime=lifetime,
         top_drivers=prediction.top_drivers(TOP_DRIVERS),
         protective_drivers=prediction.top_drivers(PROTECTIVE_DRIVERS, raising=False),
         actionable_driver=prediction.top_actionable_driver(),

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from core.types import Language
 from models.segments import RiskLevel, ValueTier
-from tools.schemas import Driver, OfferOption, SegmentChurn
+from tools.schemas import Driver, OfferOption, SegmentChurn, TimeToChurn, ValueBasis
 
 SMS_LIMITS: dict[Language, int] = {"en": 160, "zh-TW": 70}
 
@@ -84,9 +84,13 @@ class RiskAssessment(BaseModel):
     probability: float = Field(ge=0, le=1, description="Churn probability")
     risk_level: RiskLevel
     value_tier: ValueTier
+    value_basis: ValueBasis | None = Field(None, description="What the value tier is cut on")
     monthly_charges: float
     value_at_risk: float = Field(description="Revenue over the CLV horizon")
     clv_horizon_months: int
+    lifetime: TimeToChurn | None = Field(
+        None, description="When the customer is likely to leave, and lifetime value"
+    )
     top_drivers: list[Driver] = Field(description="Strongest pushes towards churn")
     protective_drivers: list[Driver] = Field(description="Strongest pulls away from churn")
     actionable_driver: Driver | None = Field(

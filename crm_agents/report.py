@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from agents import present
+from agents import lifetime_words, present
 from core.i18n import t
 from graph.analysis import AnalysisResult
 from tools.playbook import Playbook
@@ -31,9 +31,21 @@ def _table(view: present.Table) -> Table:
 def _risk_panel(result: AnalysisResult) -> Panel:
     r, lang = result.risk, result.language
     drivers = present.driver_table(r.top_drivers + r.protective_drivers, lang)
+    lifetime = (
+        [
+            Text(lifetime_words.when_line(r.lifetime, lang), style="bold"),
+            Text(lifetime_words.chances_line(r.lifetime, lang)),
+            Text(lifetime_words.lifetime_value_line(r.lifetime, lang)),
+        ]
+        if r.lifetime
+        else []
+    )
+    basis = [Text(lifetime_words.value_basis_line(r.value_basis, lang))] if r.value_basis else []
     return Panel(
         Group(
             Text(present.risk_headline(r, lang), style="bold"),
+            *basis,
+            *lifetime,
             Text(r.summary),
             Text(r.detail),
             _table(drivers),

@@ -27,6 +27,10 @@ def _analysis_facts(service, result: AnalysisResult) -> set[float]:
     prediction = service.predict(result.customer_id)
     segment = service.segment(result.customer_id)
     numbers = {prediction.probability * 100, segment.clv_estimate, segment.clv_horizon_months}
+    if service.survival is not None:
+        when = service.time_to_churn(result.customer_id)
+        numbers |= {90.0, when.churn_within_90d * 100, when.lifetime_value, when.horizon_months}
+        numbers |= {float(when.median_months_left)} if when.median_months_left else set()
     plan = result.campaign
     if plan is not None:
         for option in [plan.offer, *plan.runners_up]:
@@ -36,6 +40,11 @@ def _analysis_facts(service, result: AnalysisResult) -> set[float]:
                 option.monthly_cost,
                 option.probability_after * 100,
                 abs(option.expected_value),
+                *(
+                    abs(v)
+                    for v in (option.lifetime_value_after, option.lifetime_value_saved)
+                    if v is not None
+                ),
                 option.price_during_offer,
                 *offer.figures().values(),
             }

@@ -1,5 +1,5 @@
-"""Plotly figures for the app: the churn gauge, the driver chart, the portfolio's revenue at
-risk and probability distribution."""
+"""Plotly figures for the app: the churn gauge, the survival curve, the driver chart, the
+portfolio's revenue at risk and probability distribution."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from core.i18n import t
 from core.settings import Settings
 from core.types import Language
 from models.segments import RISK_LEVELS, VALUE_TIERS
+from tools.schemas import TimeToChurn
 from ui.theme import BLUE, GREEN, RED, RISK_COLORS, RISK_FILL
 
 
@@ -37,6 +38,43 @@ def churn_gauge(risk: RiskAssessment, settings: Settings, lang: Language) -> go.
         )
     )
     figure.update_layout(height=230, margin={"l": 20, "r": 20, "t": 40, "b": 10})
+    return figure
+
+
+def survival_curves(lifetime: TimeToChurn, lang: Language) -> go.Figure:
+    """The customer's chance of still being a customer month by month from today, beside
+    similar customers' (same contract and internet service, from the same tenure)."""
+    months = list(range(len(lifetime.curve)))
+    segment = t(
+        "present.when.curve_segment",
+        lang,
+        contract=present.value_in_words("Contract", lifetime.segment_contract, lang),
+        internet=present.value_in_words("InternetService", lifetime.segment_internet_service, lang),
+    )
+    figure = go.Figure()
+    for name, curve, colour, dash in (
+        (t("present.when.curve_customer", lang), lifetime.curve, RED, "solid"),
+        (segment, lifetime.segment_curve, BLUE, "dash"),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                x=months,
+                y=[round(v * 100, 1) for v in curve],
+                name=name,
+                mode="lines",
+                line={"color": colour, "dash": dash, "width": 3},
+                hovertemplate="%{x}: %{y:.1f}%<extra>" + name.replace("<", "&lt;") + "</extra>",
+            )
+        )
+    figure.add_hline(y=50, line_dash="dot", line_color="#888")
+    figure.update_layout(
+        title=t("present.when.curve_title", lang),
+        height=300,
+        margin={"l": 10, "r": 10, "t": 40, "b": 30},
+        xaxis_title=t("present.when.months_ahead", lang),
+        yaxis={"range": [0, 100], "ticksuffix": "%"},
+        legend={"orientation": "h", "y": -0.25},
+    )
     return figure
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from agents import figures, present
+from agents import figures, lifetime_words, present
 from core.i18n import t
 from core.types import Language
 from models.segments import RISK_LEVELS, VALUE_TIERS
@@ -27,6 +27,9 @@ def _formats(lang: Language) -> dict[str, Callable[[object], str]]:
         "monthly_revenue": money,
         "monthly_revenue_at_risk": money,
         "tenure": lambda v: figures.duration_months(int(v), lang),  # type: ignore[call-overload]
+        "churn_within_90d_percent": lambda v: f"{float(v):.1f}%",  # type: ignore[arg-type]
+        "lifetime_value": money,
+        "median_months_left": lambda v: lifetime_words.months_left(v, lang),
     }
 
 

@@ -7,7 +7,7 @@ import json
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
-from agents import figures, present
+from agents import figures, lifetime_words, present
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.trace import TraceStep
 from core.i18n import t
@@ -98,11 +98,30 @@ def badges(risk: RiskAssessment, lang: Language) -> str:
             f'border-radius:12px;margin-right:6px;font-weight:600">{html_text(text)}</span>'
         )
 
+    def line(elem_id: str, text: str) -> str:
+        return f"<div id='{elem_id}' style='margin-top:6px'>{html_text(text)}</div>"
+
+    lifetime = risk.lifetime
+    urgent = lifetime_words.urgency_word(lifetime, lang) if lifetime else ""
+    when = (
+        line("when", lifetime_words.when_line(lifetime, lang))
+        + line("chances", lifetime_words.chances_line(lifetime, lang))
+        + line("lifetime-value", lifetime_words.lifetime_value_line(lifetime, lang))
+        if lifetime
+        else ""
+    )
+    basis = (
+        line("value-basis", lifetime_words.value_basis_line(risk.value_basis, lang))
+        if risk.value_basis
+        else ""
+    )
     return (
         f"<div style='margin:8px 0'>"
         f"{badge(t(f'risk_level.{risk.risk_level}', lang), RISK_COLORS[risk.risk_level])}"
-        f"{badge(t(f'value_tier.{risk.value_tier}', lang), VALUE_COLORS[risk.value_tier])}</div>"
+        f"{badge(t(f'value_tier.{risk.value_tier}', lang), VALUE_COLORS[risk.value_tier])}"
+        f"{badge(urgent, RISK_COLORS['high']) if urgent else ''}</div>"
         f"<div>{html_text(present.money_at_stake(risk, lang))}</div>"
+        f"{basis}{when}"
         f"<div id='actionable' style='margin-top:6px'>"
         f"{html_text(present.actionable_line(risk.actionable_driver, lang))}</div>"
         + (

@@ -71,6 +71,15 @@ def analyst(facts: dict, language: Language) -> AnalystDraft:
     else:
         summary = t("analyst.summary", language, **values)
     detail = t("analyst.detail", language, **values)
+    if "lifetime_value" in facts:
+        timing = {
+            "within_90": f"{facts['leave_within_90d_percent']:.1f}%",
+            "clv": f"{facts['lifetime_value']:,.2f}",
+            "lifetime_months": facts["lifetime_months"],
+            "median": facts["median_months_left"],
+        }
+        key = "analyst.when" if facts["median_months_left"] is not None else "analyst.when_stays"
+        detail += t(key, language, **timing)
     up = [d["evidence"] for d in facts["drivers_up"][:3]]
     down = [d["evidence"] for d in facts["drivers_down"][:2]]
     if up:

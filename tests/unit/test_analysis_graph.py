@@ -14,7 +14,7 @@ from agents.context import Context
 from agents.reasoning import reasoning
 from crm_agents.composition import assemble
 from graph.analysis import build_analysis_graph, route_by_offer, route_by_risk
-from tools.service import CustomerNotFoundError
+from tools.service import CustomerNotFoundError, RetentionService
 
 
 def _pick(service, level: str) -> str:
@@ -55,16 +55,27 @@ def test_risk_probability_is_the_model_probability(demo):
     assert result.risk.probability == pytest.approx(demo.service.predict(customer).probability)
 
 
-def test_analyst_calls_its_three_tools_and_records_them(demo):
+def test_analyst_calls_its_four_tools_and_records_them(demo):
     result = demo.analyzer.run(_pick(demo.service, "high"))
     step = result.trace[0]
     assert [c.tool for c in step.tool_calls] == [
         "lookup_customer",
         "predict_churn",
         "segment_value",
+        "predict_time_to_churn",
     ]
     assert step.tool_calls[1].args == {"customer_id": result.customer_id}
     assert step.tool_calls[1].result.probability == pytest.approx(result.risk.probability)
+    assert step.tool_calls[3].result == result.risk.lifetime
+
+
+def test_without_a_time_to_churn_model_the_analyst_skips_when_and_says_nothing_of_it(demo):
+    s = demo.service
+    plain = assemble(s.settings, service=RetentionService(s.data, s.model, s.card, s.settings))
+    result = plain.analyzer.run(_pick(s, "high"))
+    assert [c.tool for c in result.trace[0].tool_calls][-1] == "segment_value"
+    assert result.risk.lifetime is None
+    assert "lifetime value" not in result.risk.detail
 
 
 def test_campaign_step_records_the_offer_evaluation(demo):

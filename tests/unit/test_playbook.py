@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from tools.offer_desk import OfferDesk
 from tools.playbook import PLAYBOOK_PATH, Playbook, load_playbook
+from tools.service import RetentionService
 
 
 def test_playbook_has_at_least_eight_offers_of_every_type():
@@ -62,7 +63,15 @@ def _high_risk_id(service):
     return service.scores().query("risk_level == 'high'").customerID.iloc[0]
 
 
-def test_expected_value_is_risk_reduction_times_value_at_risk_minus_cost(demo_service):
+@pytest.fixture(scope="module")
+def revenue_priced(demo_service) -> RetentionService:
+    """The demo service without its time-to-churn model: offers priced on revenue at risk."""
+    s = demo_service
+    return RetentionService(s.data, s.model, s.card, s.settings)
+
+
+def test_expected_value_is_risk_reduction_times_value_at_risk_minus_cost(revenue_priced):
+    demo_service = revenue_priced
     evaluation = OfferDesk(demo_service, load_playbook()).evaluate(_high_risk_id(demo_service))
     assert evaluation.options
     for option in evaluation.options:
@@ -70,7 +79,8 @@ def test_expected_value_is_risk_reduction_times_value_at_risk_minus_cost(demo_se
         assert option.expected_value == pytest.approx(expected, abs=0.01)
 
 
-def test_risk_reduction_is_the_drop_in_churn_probability_the_offer_brings(demo_service):
+def test_risk_reduction_is_the_drop_in_churn_probability_the_offer_brings(revenue_priced):
+    demo_service = revenue_priced
     # Computed apart from the desk: the customer re-scored with the offer's own changes.
     customer = _high_risk_id(demo_service)
     playbook = load_playbook()

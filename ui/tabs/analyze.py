@@ -54,6 +54,7 @@ OUTPUTS = (
     "trace_fallbacks",
     "trace_tools",
     "trace_llm",
+    "survival",
     "last_result",  # a State: the API does not show it
 )
 
@@ -109,7 +110,9 @@ def build(backend: Backend, labels: Labels) -> AnalyzeTab:
                 # Hidden until there is a customer: no empty chart frames.
                 panels["gauge"] = gr.Plot(show_label=False, visible=False)
                 panels["badges"] = gr.HTML()
-        panels["drivers"] = gr.Plot(show_label=False, visible=False)
+        with gr.Row():
+            panels["drivers"] = gr.Plot(show_label=False, visible=False)
+            panels["survival"] = gr.Plot(show_label=False, visible=False, elem_id="survival")
         for section in ("analyst", "reasons", "campaign"):
             panels[f"{section}_summary"] = gr.Markdown()
             with make(gr.Accordion, label=Words(f"ui.analyze.{section}_details"), open=False):
@@ -179,6 +182,7 @@ class _Views:
             "status": f"⚠️ {views.md(message)}",
             "gauge": gr.Plot(value=None, visible=False),
             "drivers": gr.Plot(value=None, visible=False),
+            "survival": gr.Plot(value=None, visible=False),
             "sms_count": "",
             "download": gr.DownloadButton(value=None, interactive=False),
             **{
@@ -195,6 +199,10 @@ class _Views:
             "gauge": gr.Plot(charts.churn_gauge(risk, self.backend.settings, lang), visible=True),
             "badges": views.badges(risk, lang),
             "drivers": gr.Plot(charts.driver_chart(risk, lang), visible=True),
+            "survival": gr.Plot(
+                charts.survival_curves(risk.lifetime, lang) if risk.lifetime else None,
+                visible=risk.lifetime is not None,
+            ),
             "analyst_summary": views.analyst_summary(risk, lang),
             "analyst_detail": views.analyst_detail(risk, lang),
         }
