@@ -238,24 +238,29 @@ def reasons_view(reasons: ChurnReasons, lang: Language) -> ReasonsView:
 
 
 def offer_table(options: Sequence[OfferOption], playbook: Playbook, lang: Language) -> Table:
-    headers = tuple(t(f"present.offer.{k}", lang) for k in ("offer", "cost", "after", "value"))
+    """Offers with cost, churn after, CLV saved (priced on lifetime value) and expected value."""
+    saved = any(o.lifetime_value_saved is not None for o in options)
+    keys = ("offer", "cost", "after", *(("saved",) if saved else ()), "value")
     rows = tuple(
         (
             playbook.get(o.offer_id).title_in(lang),
             currency(o.total_cost, lang),
             percent(o.probability_after),
+            *((currency(o.lifetime_value_saved or 0.0, lang),) if saved else ()),
             currency(o.expected_value, lang),
         )
         for o in options
     )
-    return Table(headers, rows)
+    return Table(tuple(t(f"present.offer.{k}", lang) for k in keys), rows)
 
 
 def offer_summary(title: str, option: OfferOption, lang: Language) -> str:
     verdict = "present.offer.worth" if option.expected_value > 0 else "present.offer.not_worth"
+    lifetime = option.lifetime_value_saved is not None
     return t(
-        "present.offer.summary",
+        "present.offer.summary_lifetime" if lifetime else "present.offer.summary",
         lang,
+        saved=currency(option.lifetime_value_saved or 0.0, lang),
         title=title,
         verdict=t(verdict, lang),
         cost=currency(option.total_cost, lang),

@@ -85,7 +85,9 @@ def run_load(url: str, customers: list[str], requests: int, auth=None) -> LoadRe
                     report.cross_talk.append(f"thread of {customer} mentions {strangers[:3]}")
             else:
                 level = ("high", "medium", "low")[(i // 3) % 3]
-                table, csv_path, _ = client.predict(level, "any", 25, "en", api_name="/portfolio")
+                table, csv_path, _ = client.predict(
+                    "probability", level, "any", 25, "en", api_name="/portfolio"
+                )
                 risks = {row[2] for row in table["data"]}
                 exported = set(pd.read_csv(csv_path)["risk"]) if csv_path else set()
                 if risks - {level} or exported - {level}:

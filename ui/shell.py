@@ -107,6 +107,8 @@ def wire_session_start(
         portfolio_tab.matrix_table,
         portfolio_tab.revenue_chart,
         portfolio_tab.distribution_chart,
+        portfolio_tab.over_time,
+        portfolio_tab.value_basis,
     ]
     demo.load(session_start, None, outputs, api_name="session_start")
 

@@ -71,6 +71,24 @@ def matrix_grid(matrix: pd.DataFrame, lang: Language) -> Styler:
     return grid.style.apply(lambda column: fills, axis=0).hide(axis="index")
 
 
+def over_time(table: pd.DataFrame, lang: Language) -> Styler:
+    """Revenue and lifetime value at risk over the next 3, 6 and 12 months, in words."""
+    rows = [
+        (
+            t("ui.portfolio.next_months", lang, months=int(r.months)),
+            f"{r.expected_leavers:,.1f}",
+            figures.currency(float(r.revenue_lost), lang, 0),
+            figures.currency(float(r.lifetime_value_at_risk), lang, 0),
+        )
+        for r in table.itertuples(index=False)
+    ]
+    headers = [
+        t(f"ui.portfolio.over_time_{c}", lang)
+        for c in ("window", "leavers", "revenue", "lifetime_value")
+    ]
+    return pd.DataFrame(rows, columns=headers).style.hide(axis="index")
+
+
 def cell_of(row: int, column: int) -> tuple[str, str | None]:
     """The risk level and value tier of a clicked matrix cell (the first column: every tier)."""
     level = RISK_LEVELS[row]

@@ -151,7 +151,9 @@ def test_chat_in_chinese(client):
 
 
 def test_portfolio_exports_the_filtered_table(client):
-    table, csv, matching = client.predict("high", "any", 10, "en", api_name="/portfolio")
+    table, csv, matching = client.predict(
+        "probability", "high", "any", 10, "en", api_name="/portfolio"
+    )
     rows = pd.read_csv(csv)
     assert len(rows) <= 10 and set(rows["risk"]) <= {"high"}
     assert len(table["data"]) == len(rows)
@@ -240,3 +242,27 @@ def test_no_python_syntax_reaches_a_panel(client, lang, level):
     python = re.compile(r"\['|\{'|'\]|\bNone\b|\bTrue\b|\bFalse\b|\bnan\b")
     leaks = [text[:120] for text in shown if python.search(text)]
     assert leaks == []
+
+
+def test_the_analysis_says_when_the_customer_is_likely_to_leave_and_draws_the_curve(client):
+    out = client.predict(_random(client, "high"), "en", api_name="/analyze")
+    badges = out[OUT["badges"]]
+    assert "Likely to leave within" in badges or "Likely to stay at least" in badges
+    assert "Chance of leaving within 30 days" in badges and "Lifetime value $" in badges
+    assert "Value tier by monthly charges" in badges
+    assert out[OUT["survival"]] is not None
+    assert "lifetime value saved" in out[OUT["campaign_summary"]]
+
+
+def test_the_analysis_says_when_in_chinese(client):
+    badges = client.predict(_random(client, "high"), "zh-TW", api_name="/analyze")[OUT["badges"]]
+    assert "流失機率：30 天內" in badges and "顧客終身價值" in badges
+
+
+def test_the_portfolio_lists_the_most_urgent_first_for_this_weeks_calls(client):
+    _, csv, matching = client.predict("urgency", "any", "any", 20, "en", api_name="/portfolio")
+    rows = pd.read_csv(csv)
+    urgency = rows["chance of leaving within 90 days %"].tolist()
+    assert urgency == sorted(urgency, reverse=True) and len(rows) == 20
+    assert "call them this week" in matching
+    assert {"lifetime value (CLV)", "likely to leave within"} <= set(rows.columns)

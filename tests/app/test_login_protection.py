@@ -85,7 +85,7 @@ def test_the_api_refuses_an_anonymous_client(protected_app):
 def test_after_login_the_session_gets_the_data(protected_app):
     _, _, url = protected_app
     client = Client(url, auth=(USER, PASSWORD), verbose=False)
-    header, _, _, _, matrix, _, _ = client.predict(api_name="/session_start")
+    header, _, _, _, matrix, *_ = client.predict(api_name="/session_start")
     assert "synthetic demo data" in header and "1,500 customers" in header
     assert len(matrix["data"]) == 3  # one row per risk level
     assert client.predict("high", api_name="/random_customer")

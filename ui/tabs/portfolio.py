@@ -9,15 +9,18 @@ from dataclasses import dataclass
 import gradio as gr
 
 from agents import present
+from agents.lifetime_words import value_basis_line
 from core.i18n import t
 from core.types import Language
 from data.spreadsheet import to_csv_text
-from tools.portfolio import at_risk_table, matching_count, risk_value_matrix
+from tools.portfolio import at_risk_over_time, at_risk_table, matching_count, risk_value_matrix
+from tools.refusals import Refusal
 from ui import charts, tables
 from ui.backend import Backend
 from ui.labels import Labels, Words
 
 ANY = "any"
+ORDERS = ("probability", "urgency")
 
 
 def _choices(keys: tuple[str, ...], lang: Language) -> list[tuple[str, str]]:
@@ -29,6 +32,9 @@ class PortfolioTab:
     matrix_table: gr.Dataframe
     revenue_chart: gr.Plot
     distribution_chart: gr.Plot
+    over_time: gr.Dataframe
+    value_basis: gr.Markdown
+    order: gr.Dropdown
     risk_level: gr.Dropdown
     value_tier: gr.Dropdown
     how_many: gr.Slider
@@ -49,10 +55,27 @@ def build(labels: Labels) -> PortfolioTab:
             column_widths=["16%", "28%", "28%", "28%"],
             elem_id="matrix",
         )
+        value_basis = gr.Markdown(elem_id="value-basis")
         with gr.Row():
             revenue_chart = gr.Plot(show_label=False)
             distribution_chart = gr.Plot(show_label=False)
+        over_time = make(
+            gr.Dataframe,
+            label=Words("ui.portfolio.over_time"),
+            interactive=False,
+            visible=False,
+            elem_id="at-risk-over-time",
+        )
         with gr.Row():
+            order = make(
+                gr.Dropdown,
+                choices=Words(
+                    lambda lang: [(t(f"ui.portfolio.order_{o}", lang), o) for o in ORDERS]
+                ),
+                value="probability",
+                label=Words("ui.portfolio.order"),
+                elem_id="order",
+            )
             risk_level = make(
                 gr.Dropdown,
                 choices=Words(lambda lang: _choices(("high", "medium", "low"), lang)),
@@ -87,6 +110,9 @@ def build(labels: Labels) -> PortfolioTab:
         matrix_table,
         revenue_chart,
         distribution_chart,
+        over_time,
+        value_basis,
+        order,
         risk_level,
         value_tier,
         how_many,
@@ -97,14 +123,20 @@ def build(labels: Labels) -> PortfolioTab:
 
 
 def matching_line(
-    matching: int, shown: int, level: str | None, tier: str | None, lang: Language
+    matching: int,
+    shown: int,
+    level: str | None,
+    tier: str | None,
+    lang: Language,
+    order: str = "probability",
 ) -> str:
-    """How many customers match the filters, and how many of them the list shows."""
+    """How many customers match the filters, and how many of them the list shows, in which
+    order."""
     words = [t(f"risk_level.{level}", lang)] if level else []
     words += [t(f"value_tier.{tier}", lang)] if tier else []
     filters = t("list.separator", lang).join(words)
     return t(
-        "ui.portfolio.matching",
+        f"ui.portfolio.matching_{order}",
         lang,
         matching=f"{matching:,}",
         shown=f"{shown:,}",
@@ -113,17 +145,23 @@ def matching_line(
 
 
 def wire(tab: PortfolioTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> None:
-    def portfolio(level: str, tier: str, n: float, lang: Language):
-        """The top at-risk customers, filtered; how many match in all; a CSV of the rows shown."""
+    def portfolio(order: str, level: str, tier: str, n: float, lang: Language):
+        """The top at-risk (or most urgent) customers, filtered; how many match in all; a CSV
+        of the rows shown."""
         chosen_level = None if level == ANY else level
         chosen_tier = None if tier == ANY else tier
-        table = at_risk_table(backend.service, int(n), chosen_level, chosen_tier)
+        refused = ""
+        try:
+            table = at_risk_table(backend.service, int(n), chosen_level, chosen_tier, order)
+        except Refusal as err:  # urgency without the time-to-churn model: say so, list by risk
+            refused, order = f"\n\n⚠️ {err.words(lang)}", "probability"
+            table = at_risk_table(backend.service, int(n), chosen_level, chosen_tier)
         matching = matching_count(backend.service, chosen_level, chosen_tier)
         csv = to_csv_text(present.at_risk_frame(table, lang))
         return (
             tables.readable(table, lang),
             backend.save("at-risk-customers.csv", csv),
-            matching_line(matching, len(table), chosen_level, chosen_tier, lang),
+            matching_line(matching, len(table), chosen_level, chosen_tier, lang, order) + refused,
         )
 
     def pick_cell(event: gr.SelectData) -> tuple[str, str]:
@@ -132,7 +170,7 @@ def wire(tab: PortfolioTab, backend: Backend, language: gr.Radio, demo: gr.Block
         level, tier = tables.cell_of(row, column)
         return level, tier or ANY
 
-    filters = [tab.risk_level, tab.value_tier, tab.how_many, language]
+    filters = [tab.order, tab.risk_level, tab.value_tier, tab.how_many, language]
     listed = [tab.top_table, tab.export, tab.matching]
     for control in filters[:-1]:
         control.change(portfolio, filters, listed, api_name=False)
@@ -143,18 +181,31 @@ def wire(tab: PortfolioTab, backend: Backend, language: gr.Radio, demo: gr.Block
     language.change(
         lambda lang: matrix(backend, lang),
         language,
-        [tab.matrix_table, tab.revenue_chart, tab.distribution_chart],
+        [
+            tab.matrix_table,
+            tab.revenue_chart,
+            tab.distribution_chart,
+            tab.over_time,
+            tab.value_basis,
+        ],
         api_name=False,
     )
 
 
 def matrix(backend: Backend, lang: Language | None = None) -> tuple:
-    """The matrix and the two portfolio charts (loaded per session, after login)."""
+    """The matrix, the two portfolio charts, revenue and CLV at risk over time (with the
+    time-to-churn model) and the value tiers' basis (loaded per session, after login)."""
     lang = lang or backend.settings.language
     table = risk_value_matrix(backend.service)
     probabilities = backend.service.scores()["churn_probability"]
+    over_time = at_risk_over_time(backend.service)
     return (
         tables.matrix_grid(table, lang),
         charts.revenue_at_risk(table, lang),
         charts.probability_distribution(probabilities, backend.settings, lang),
+        gr.Dataframe(
+            value=tables.over_time(over_time, lang) if len(over_time) else None,
+            visible=bool(len(over_time)),
+        ),
+        value_basis_line(backend.service.value_basis(), lang),
     )
