@@ -38,7 +38,14 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     **SCORE_CATEGORIES,
     TARGET_COLUMN: ("No", "Yes"),
 }
-NUMBERS: tuple[str, ...] = (*NUMERIC_COLUMNS, *SIGNAL_COLUMNS, "churn_probability")
+#: With the time-to-churn model the scores also hold `clv` and `churn_within_90d`.
+LIFETIME_NUMBERS = ("clv", "churn_within_90d")
+NUMBERS: tuple[str, ...] = (
+    *NUMERIC_COLUMNS,
+    *SIGNAL_COLUMNS,
+    "churn_probability",
+    *LIFETIME_NUMBERS,
+)
 Measure = Literal[
     "count",
     "share",
@@ -185,6 +192,15 @@ def query_customers(service: RetentionService, **arguments: object) -> QueryResu
     """Filter, group and measure the scored base; list the likeliest churners that match."""
     args = QueryArgs.model_validate(arguments)
     table = _table(service)
+    if args.column is not None and args.column not in table.columns:
+        raise QueryError(
+            f"the data in use has no {args.column} column"
+            + (
+                ": it needs the time-to-churn model (crm-agents train-survival)"
+                if args.column in LIFETIME_NUMBERS
+                else ""
+            )
+        )
     mask = np.ones(len(table), dtype=bool)
     for f in args.filters:
         mask &= _mask(table, f)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from agents import figures, present
 from agents.chat.intents import Intent
+from agents.chat.lifetime_answers import lifetime_answer, urgent_list, when_answer
 from agents.chat.query_answers import query_answer
 from agents.chat.tables import customer_row, customer_table
 from agents.outputs import CallScript, Email, Sms
@@ -267,7 +268,16 @@ def answer(intent: Intent, results: Results, reference: Reference) -> str:
         case "compare":
             return _compare(results, lang)
         case "top":
-            return _top(_first(results, "list_at_risk"), lang)
+            listed = _first(results, "list_at_risk")
+            if intent.order == "urgency":
+                return urgent_list(listed, lang)
+            return _top(listed, lang)
+        case "when":
+            return when_answer(_first(results, "predict_time_to_churn"), lang)
+        case "lifetime_value":
+            return lifetime_answer(
+                _first(results, "predict_time_to_churn"), _first(results, "segment_value"), lang
+            )
         case "model":
             return _model(_first(results, "model_card"), lang)
         case "query":

@@ -16,6 +16,7 @@ from agents.chat.queries import (
     query_arguments,
     requested_count,
 )
+from agents.chat.vocabulary import VOCABULARY, names_any
 from core.types import Language
 from models.segments import RiskLevel, ValueTier
 
@@ -29,6 +30,8 @@ IntentKind = Literal[
     "top",
     "what_if",
     "compare",
+    "when",
+    "lifetime_value",
     "model",
     "query",
     "read_only",
@@ -123,6 +126,8 @@ class Intent:
     risk_level: RiskLevel | None = None
     changes: dict[str, str] = field(default_factory=dict)
     query: dict = field(default_factory=dict)
+    #: How a list is ordered: "probability", or "urgency" (leaving within 90 days first).
+    order: str = "probability"
 
     @property
     def needs_customer(self) -> bool:
@@ -131,6 +136,12 @@ class Intent:
 
 def _has(text: str, words: tuple[str, ...]) -> bool:
     return any(w in text for w in words)
+
+
+def _said(question: str, section: str) -> bool:
+    """Does the question use one of the words of a vocabulary section (both languages)?"""
+    words = VOCABULARY[section]
+    return names_any(question, [*words["en"], *words["zh"]])
 
 
 def language_of(text: str, default: Language) -> Language:
@@ -163,6 +174,12 @@ def parse(
         kind = "top"
     if kind == "compare" and len(ids) < 2:
         kind = "risk" if ids else "help"
+    if ids and kind in ("help", "risk"):
+        if _said(question, "lifetime_value"):
+            return Intent("lifetime_value", language, ids)
+        if _said(question, "when"):
+            return Intent("when", language, ids)
+    urgent = not ids and kind in ("help", "risk", "top") and _said(question, "urgent")
     if kind == "what_if":
         changes: dict[str, str] = {}
         for words, change in _CHANGES:
@@ -173,12 +190,14 @@ def parse(
         return Intent("what_if", language, ids, changes=changes)
     # A figure over a segment ("revenue at risk by tier", "how many high-risk…") is a query,
     # even when its words also sound like a top-N list.
-    if not ids and kind != "model" and (kind != "top" or measures_in(question)):
+    if not ids and kind != "model" and not urgent and (kind != "top" or measures_in(question)):
         arguments = query_arguments(question)
         if arguments is not None:
             return Intent("query", language, (), query=arguments)
-    if kind == "top" or (
-        kind in ("help", "risk") and not ids and _has(text, ("customers", "客戶"))
+    if (
+        kind == "top"
+        or urgent
+        or (kind in ("help", "risk") and not ids and _has(text, ("customers", "客戶")))
     ):
         limit = min(max(requested_count(without_ids) or 10, 1), MAX_LISTED)
         segment = filters_in(question)
@@ -188,7 +207,10 @@ def parse(
             return Intent("query", language, (), limit=limit, query=listed)
         tier = next((t for words, t in _TIERS if _has(text, words)), None)
         risk = next((r for words, r in _RISKS if _has(text, words)), None)
-        return Intent("top", language, (), limit=limit, value_tier=tier, risk_level=risk)
+        order = "urgency" if urgent else "probability"
+        return Intent(
+            "top", language, (), limit=limit, value_tier=tier, risk_level=risk, order=order
+        )
     if kind == "help" and ids:
         kind = "risk"
     return Intent(kind, language, ids)
@@ -205,6 +227,10 @@ def planned_calls(intent: Intent) -> list[tuple[str, dict]]:
             return [("analyze_customer", {**first, "language": intent.language})]
         case "risk":
             return [("predict_churn", first), ("segment_value", first)]
+        case "when":
+            return [("predict_time_to_churn", first)]
+        case "lifetime_value":
+            return [("predict_time_to_churn", first), ("segment_value", first)]
         case "offer":
             return [("evaluate_offers", first)]
         case "what_if":
@@ -219,6 +245,8 @@ def planned_calls(intent: Intent) -> list[tuple[str, dict]]:
                 args["value_tier"] = intent.value_tier
             if intent.risk_level:
                 args["risk_level"] = intent.risk_level
+            if intent.order != "probability":
+                args["order"] = intent.order
             return [("list_at_risk", args)]
         case "model":
             return [("model_card", {"language": intent.language})]

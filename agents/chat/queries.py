@@ -38,9 +38,11 @@ def query_arguments(question: str, listed: int | None = None) -> dict | None:
     question asks for no figure over a segment. `listed` asks for the N likeliest churners."""
     measures = measures_in(question)
     group = group_in(question)
-    if not measures and group is None and listed is None:
+    if not measures and group is None and listed is None and number_column_in(question) != "clv":
         return None
     column = number_column_in(question)
+    if column == "clv" and not {"mean", "median", "sum"} & set(measures):
+        measures += ["sum", "mean"]  # "lifetime value of fiber customers": total and average
     if "mean_probability" in measures and "mean" in measures:
         measures.remove("mean")  # "average churn probability" is its own measure
     if any(m in ("mean", "median", "sum") for m in measures) and column is None:

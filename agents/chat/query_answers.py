@@ -14,8 +14,10 @@ def top_driver(customer: dict, lang: Language) -> str:
     return feature_label(customer["top_driver"], lang)
 
 
-def _figure(measure: str, value: float, lang: Language) -> str:
-    if measure in ("share", "churn_rate", "mean_probability"):
+def _figure(measure: str, value: float, lang: Language, column: str | None = None) -> str:
+    if measure in ("share", "churn_rate", "mean_probability") or (
+        column in ("churn_probability", "churn_within_90d") and measure in ("mean", "median")
+    ):
         return figures.percent(value)
     if measure == "count":
         return f"{int(value):,}"
@@ -64,7 +66,7 @@ def query_answer(r: dict, arguments: dict, lang: Language) -> str:
                 t("chat.query.all", lang)
                 if g["group"] is None
                 else present.group_in_words(r["group_by"], g["group"], lang),
-                *(_figure(m, g["figures"][m], lang) for m in measures),
+                *(_figure(m, g["figures"][m], lang, r["column"]) for m in measures),
             )
             for g in r["groups"]
         ]
@@ -72,7 +74,7 @@ def query_answer(r: dict, arguments: dict, lang: Language) -> str:
     else:
         values = r["groups"][0]["figures"]
         lines += [
-            f"- {h}: **{_figure(m, values[m], lang)}**"
+            f"- {h}: **{_figure(m, values[m], lang, r['column'])}**"
             for h, m in zip(headers, measures, strict=True)
         ]
     if r["customers"]:

@@ -17,9 +17,26 @@ _COLUMNS = (
 )
 
 
-def customer_table(rows: list[tuple[str, ...]], lang: Language) -> str:
-    headers = tuple(t(f"column.{c}", lang) for c in _COLUMNS)
+#: The urgent list adds the chance of leaving within 90 days and lifetime value.
+_URGENT_COLUMNS = (*_COLUMNS[:2], "churn_within_90d_percent", "lifetime_value", *_COLUMNS[2:])
+
+
+def customer_table(rows: list[tuple[str, ...]], lang: Language, urgent: bool = False) -> str:
+    headers = tuple(t(f"column.{c}", lang) for c in (_URGENT_COLUMNS if urgent else _COLUMNS))
     return present.Table(headers, tuple(rows)).markdown()
+
+
+def urgent_row(c: dict, driver: str, lang: Language) -> tuple[str, ...]:
+    """A row of the urgent list: the customer row with the 90-day chance and CLV after the
+    probability."""
+    row = customer_row(
+        c, c["value_tier"], c["monthly_charges"], driver, c.get("top_actionable_driver"), lang
+    )
+    extra = (
+        figures.percent(c["churn_within_90d"]) if c.get("churn_within_90d") is not None else "",
+        figures.currency(c["lifetime_value"], lang) if c.get("lifetime_value") is not None else "",
+    )
+    return (*row[:2], *extra, *row[2:])
 
 
 def customer_row(

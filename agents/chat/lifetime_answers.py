@@ -1,0 +1,71 @@
+"""The offline chat's answers about time and lifetime value: when one customer is likely to
+leave, what they are worth, and who is most likely to leave within 90 days (this week's calls).
+Every figure comes from `predict_time_to_churn`, `segment_value` or `list_at_risk`."""
+
+from __future__ import annotations
+
+from agents import figures, lifetime_words, present
+from agents.chat.tables import customer_table, urgent_row
+from core.i18n import t
+from core.types import Language
+from data.schema import feature_label
+from tools.schemas import TimeToChurn, ValueBasis
+
+#: The month the chat compares a customer with similar customers at.
+COMPARED_AT = 12
+
+
+def when_answer(payload: dict, lang: Language) -> str:
+    when = TimeToChurn.model_validate(payload)
+    lines = [
+        f"**{when.customer_id}** — {lifetime_words.when_line(when, lang)}",
+        lifetime_words.chances_line(when, lang),
+        t(
+            "chat.when.compared",
+            lang,
+            months=COMPARED_AT,
+            customer=figures.percent(when.curve[COMPARED_AT]),
+            similar=figures.percent(when.segment_curve[COMPARED_AT]),
+            contract=present.value_in_words("Contract", when.segment_contract, lang),
+            internet=present.value_in_words("InternetService", when.segment_internet_service, lang),
+        ),
+        lifetime_words.lifetime_value_line(when, lang),
+    ]
+    if when.urgent:
+        lines.append(t("chat.when.urgent", lang))
+    lines.append(t("chat.when.caveat", lang))
+    return "\n".join(lines)
+
+
+def lifetime_answer(payload: dict, segment: dict, lang: Language) -> str:
+    when = TimeToChurn.model_validate(payload)
+    basis = ValueBasis.model_validate(segment["basis"])
+    return "\n".join(
+        [
+            f"**{when.customer_id}** — {lifetime_words.lifetime_value_line(when, lang)}",
+            t(
+                "chat.when.tier",
+                lang,
+                tier=t(f"value_tier.{segment['tier']}", lang),
+                monthly=figures.currency(segment["monthly_charges"], lang),
+            ),
+            lifetime_words.value_basis_line(basis, lang),
+            lifetime_words.when_line(when, lang),
+            t("chat.when.caveat", lang),
+        ]
+    )
+
+
+def urgent_list(r: dict, lang: Language) -> str:
+    if not r["customers"]:
+        return t("chat.no_match", lang)
+    rows = [urgent_row(c, feature_label(c["top_driver"], lang), lang) for c in r["customers"]]
+    return "\n".join(
+        [
+            t("chat.when.urgent_heading", lang),
+            "",
+            customer_table(rows, lang, urgent=True),
+            "",
+            t("chat.matching", lang, count=f"{r['matching']:,}"),
+        ]
+    )
