@@ -26,11 +26,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## Validate the data, train the model when none fits the data in use, launch the app
+## Validate the data, train the churn and time-to-churn models when none fits the data in use,
+## launch the app
 ## (http://127.0.0.1:7860).
 run: $(STAMP)
 	$(BIN)/crm-agents prepare $(DATA_OPT)
 	$(BIN)/crm-agents train --if-missing $(DATA_OPT)
+	$(BIN)/crm-agents train-survival --if-missing $(DATA_OPT)
 	$(BIN)/python app.py $(APP_OPTS)
 
 ## Style checks and the whole test suite (slow and browser tests included), in random order.

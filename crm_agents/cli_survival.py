@@ -21,7 +21,7 @@ from crm_agents.cli_common import (
     settings_with,
 )
 from data.loading import CustomerData
-from models.survival_card import fit_champion, save_survival
+from models.survival_card import SurvivalStaleError, fit_champion, load_survival, save_survival
 from models.survival_evaluation import SurvivalEvaluation, evaluate_survival
 
 _COLUMNS = ("c_index", "auc_3m", "auc_6m", "auc_12m", "integrated_brier")
@@ -95,12 +95,31 @@ def print_evaluation(result: SurvivalEvaluation, lang) -> None:
     )
 
 
-def train_survival_command(data: DataOption = None) -> None:
+def train_survival_command(
+    data: DataOption = None,
+    if_missing: Annotated[
+        bool, typer.Option(help="Do nothing when a model fitted on this data is saved")
+    ] = False,
+) -> None:
     """Cross-validate the time-to-churn candidates, fit the champion on every customer, save it."""
     with clear_errors():
         settings = settings_with()
         loaded = load(data, settings)
         lang = settings.language
+        if if_missing:
+            try:
+                saved = load_survival(settings.artifacts_dir, loaded.origin)
+            except SurvivalStaleError:
+                saved = None
+            if saved is not None:
+                out.print(
+                    t("cli.survival.already", lang, model=saved.evaluation.champion),
+                    highlight=False,
+                )
+                return
+            if not loaded.has_labels:  # nothing to learn from; the product runs without it
+                out.print(t("cli.survival.no_labels", lang), highlight=False)
+                return
         result = _evaluated(loaded, settings)
         with console.status(t("cli.survival.fitting", lang)):
             card = fit_champion(loaded.customers, result, loaded.origin)

@@ -269,3 +269,12 @@ def test_a_time_to_churn_model_of_other_data_is_not_used_when_retraining_is_off(
     assert result.exit_code == 0, result.output
     assert "trained on other data" in result.output and "train-survival" in result.output
     assert "clv" not in pd.read_csv(env / "scores.csv").columns
+
+
+def test_train_survival_if_missing_fits_once_then_keeps_the_saved_model(env):
+    first = _run("train-survival", "--if-missing")
+    assert first.exit_code == 0, first.output
+    saved = (env / "artifacts" / "survival_model.json").read_text()
+    again = _run("train-survival", "--if-missing")
+    assert again.exit_code == 0 and "already fitted" in again.output
+    assert (env / "artifacts" / "survival_model.json").read_text() == saved
