@@ -58,7 +58,7 @@ def _model_version(service: RetentionService) -> str:
 
 
 def _analysis_row(run_id: int, result: AnalysisResult) -> dict:
-    plan, messages = result.campaign, result.communications
+    plan, messages, lifetime = result.campaign, result.communications, result.risk.lifetime
     script = None
     if messages is not None:
         s = messages.call_script
@@ -78,6 +78,9 @@ def _analysis_row(run_id: int, result: AnalysisResult) -> dict:
         "total_cost": plan.offer.total_cost if plan else None,
         "expected_value": plan.offer.expected_value if plan else None,
         "worth_its_cost": plan.worth_its_cost if plan else None,
+        "churn_within_90d": lifetime.churn_within_90d if lifetime else None,
+        "clv": lifetime.lifetime_value if lifetime else None,
+        "lifetime_value_saved": plan.offer.lifetime_value_saved if plan else None,
         "email_subject": messages.email.subject if messages else None,
         "email_body": messages.email.body if messages else None,
         "sms": messages.sms.text if messages else None,

@@ -30,6 +30,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     text,
     update,
@@ -73,6 +74,10 @@ scores = Table(
     Column("monthly_charges", Float, nullable=False),
     Column("top_driver", String(64), nullable=False),
     Column("top_driver_contribution", Float, nullable=False),
+    # From the time-to-churn model; empty when the run had none.
+    *(Column(f"churn_within_{d}d", Float) for d in (30, 90, 180, 365)),
+    Column("median_months_left", Float),  # empty also when beyond the CLV horizon
+    Column("clv", Float),
 )
 
 analyses = Table(
@@ -88,6 +93,9 @@ analyses = Table(
     Column("total_cost", Float),
     Column("expected_value", Float),
     Column("worth_its_cost", Boolean),
+    Column("churn_within_90d", Float),
+    Column("clv", Float),
+    Column("lifetime_value_saved", Float),
     Column("email_subject", Text),
     Column("email_body", Text),
     Column("sms", Text),
@@ -106,10 +114,13 @@ failures = Table(
     Column("reason", Text, nullable=False),
 )
 
-# What marketing automation reads: the latest completed run's worthwhile offers, best expected
-# value first, cut where the running cost would pass the run's budget (when it has one).
-CAMPAIGN_QUEUE = """
-CREATE VIEW IF NOT EXISTS campaign_queue AS
+# What marketing automation reads: the latest completed run's worthwhile offers, the most urgent
+# first (likeliest to leave within 90 days; runs without the time-to-churn model have no
+# urgency), then best expected value, cut where the running cost would pass the run's budget
+# (when it has one).
+_QUEUE_ORDER = "COALESCE(a.churn_within_90d, -1) DESC, a.expected_value DESC, a.customer_id"
+CAMPAIGN_QUEUE = f"""
+CREATE VIEW campaign_queue AS
 WITH latest AS (
     SELECT id, budget FROM runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1
 ),
@@ -117,17 +128,18 @@ ranked AS (
     SELECT a.run_id, a.customer_id, a.risk_level, a.value_tier, a.churn_probability,
            a.offer_id, a.offer_title, a.total_cost, a.expected_value,
            a.email_subject, a.email_body, a.sms, a.call_script,
-           ROW_NUMBER() OVER (ORDER BY a.expected_value DESC, a.customer_id) AS priority,
+           a.churn_within_90d, a.clv, a.lifetime_value_saved,
+           ROW_NUMBER() OVER (ORDER BY {_QUEUE_ORDER}) AS priority,
            SUM(a.total_cost) OVER (
-               ORDER BY a.expected_value DESC, a.customer_id ROWS UNBOUNDED PRECEDING
+               ORDER BY {_QUEUE_ORDER} ROWS UNBOUNDED PRECEDING
            ) AS cumulative_cost,
            latest.budget AS budget
     FROM analyses a JOIN latest ON a.run_id = latest.id
     WHERE a.offer_id IS NOT NULL AND a.expected_value > 0
 )
-SELECT priority, run_id, customer_id, risk_level, value_tier, churn_probability, offer_id,
-       offer_title, total_cost, expected_value, cumulative_cost, email_subject, email_body, sms,
-       call_script
+SELECT priority, run_id, customer_id, risk_level, value_tier, churn_probability,
+       churn_within_90d, clv, offer_id, offer_title, total_cost, lifetime_value_saved,
+       expected_value, cumulative_cost, email_subject, email_body, sms, call_script
 FROM ranked
 WHERE budget IS NULL OR cumulative_cost <= budget
 """
@@ -176,10 +188,26 @@ def open_store(url: str) -> Engine:
 
         with engine.begin() as connection:
             metadata.create_all(connection)
+            _add_new_columns(connection)
+            connection.execute(text("DROP VIEW IF EXISTS campaign_queue"))
             connection.execute(text(CAMPAIGN_QUEUE))
         return engine
     except SQLAlchemyError as err:
         raise StoreError(f"cannot open or write the database {url}: {err.orig or err}") from None
+
+
+def _add_new_columns(connection) -> None:
+    """A database made by an earlier version gains the columns added since (all nullable), so
+    its past runs stay readable and new runs write the new figures."""
+    existing = inspect(connection)
+    for table in metadata.sorted_tables:
+        present = {c["name"] for c in existing.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present:
+                kind = column.type.compile(dialect=connection.dialect)
+                connection.execute(
+                    text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
+                )
 
 
 @contextmanager
@@ -257,8 +285,10 @@ def insert_frame(engine: Engine, table: Table, frame: pd.DataFrame, batch: int =
     columns = [c.name for c in table.columns]
     with _writing(), engine.begin() as connection:
         for start in range(0, len(frame), batch):
-            rows = frame.iloc[start : start + batch][columns].to_dict("records")
-            connection.execute(insert(table), rows)
+            part = frame.iloc[start : start + batch].reindex(columns=columns)
+            for name in part.columns[part.isna().any()]:  # NaN is stored as an empty value
+                part[name] = part[name].astype(object).where(part[name].notna(), None)
+            connection.execute(insert(table), part.to_dict("records"))
 
 
 def read_table(engine: Engine, name: str, run_id: int | None = None) -> pd.DataFrame:

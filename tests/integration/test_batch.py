@@ -52,7 +52,7 @@ def test_real_batch_stores_every_score_and_every_eligible_analysis(real, tmp_pat
     engine = store.open_store(_db(path))
     queue = store.read_table(engine, "campaign_queue")
     assert len(queue) > 0
-    assert queue["expected_value"].is_monotonic_decreasing
+    assert queue["churn_within_90d"].is_monotonic_decreasing  # the most urgent first
     assert queue["cumulative_cost"].max() <= 4000.0
     assert (queue["expected_value"] > 0).all()
     assert queue["priority"].tolist() == list(range(1, len(queue) + 1))
@@ -87,6 +87,47 @@ def test_campaign_queue_without_budget_holds_every_worthwhile_offer(demo, tmp_pa
     run_batch(demo.analyzer, _db(path), min_risk="medium", limit=150, workers=1)
     worthwhile = _count(path, "SELECT COUNT(*) FROM analyses WHERE expected_value > 0")
     assert _count(path, "SELECT COUNT(*) FROM campaign_queue") == worthwhile
+
+
+def test_the_batch_stores_when_each_customer_is_likely_to_leave_and_their_lifetime_value(
+    demo, tmp_path
+):
+    path = tmp_path / "crm.db"
+    run_batch(demo.analyzer, _db(path), min_risk="high", limit=30, workers=1)
+    scores = pd.read_sql("SELECT * FROM scores", sqlite3.connect(path)).set_index("customer_id")
+    expected = demo.service.scores().set_index("customerID")
+    for column in ("churn_within_30d", "churn_within_90d", "churn_within_365d", "clv"):
+        assert scores[column].to_numpy() == pytest.approx(
+            expected.loc[scores.index, column].to_numpy()
+        )
+    months = expected.loc[scores.index, "median_months_left"]
+    assert scores["median_months_left"].isna().tolist() == months.isna().tolist()
+    analyses = pd.read_sql("SELECT * FROM analyses", sqlite3.connect(path))
+    assert analyses["clv"].notna().all() and analyses["churn_within_90d"].notna().all()
+
+
+def test_the_campaign_queue_puts_the_most_urgent_first(demo, tmp_path):
+    path = tmp_path / "crm.db"
+    run_batch(demo.analyzer, _db(path), min_risk="medium", limit=120, workers=1)
+    queue = store.read_table(store.open_store(_db(path)), "campaign_queue")
+    assert len(queue) > 1
+    assert queue["churn_within_90d"].is_monotonic_decreasing
+    assert (queue["expected_value"] > 0).all()
+
+
+def test_a_database_of_an_earlier_version_gains_the_new_columns(tmp_path):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "CREATE TABLE analyses (run_id INTEGER, customer_id VARCHAR(64), "
+            "churn_probability FLOAT NOT NULL, PRIMARY KEY (run_id, customer_id))"
+        )
+        connection.execute("INSERT INTO analyses VALUES (1, 'A-1', 0.5)")
+    engine = store.open_store(_db(path))
+    analyses = store.read_table(engine, "analyses")
+    assert {"churn_within_90d", "clv", "lifetime_value_saved"} <= set(analyses.columns)
+    assert analyses["churn_probability"].tolist() == [0.5]
+    assert "churn_within_90d" in store.read_table(engine, "campaign_queue").columns
 
 
 def test_export_writes_csv_and_parquet(demo, tmp_path):
