@@ -9,8 +9,15 @@ from core.settings import Settings
 from core.types import Language
 from models.churn_model import SHAPLEY_PERMUTATIONS
 from models.persistence import ModelCard
+from models.survival_card import SurvivalCard
 from models.training import FIXED_BY_SETTINGS, SELECTION_RULE
-from tools.schemas import ModelMetrics, ModelSummary
+from tools.schemas import ModelMetrics, ModelSummary, SurvivalSummary
+
+#: Candidates that answer a proportional-hazards violation: AFT models assume none, and the
+#: contract-stratified Cox gives each contract its own baseline hazard.
+PH_ALTERNATIVES = ("weibull_aft", "loglogistic_aft", "cox_interactions_by_contract")
+#: 12-month churn within this of the observed, in every decile, counts as calibrated.
+CALIBRATION_TOLERANCE = 0.03
 
 
 def _metrics(m) -> ModelMetrics:
@@ -37,7 +44,59 @@ def _rule(rule: str, language: Language) -> str:
     return t(known[rule], language) if rule in known else rule
 
 
-def model_summary(card: ModelCard, settings: Settings, language: Language = "en") -> ModelSummary:
+def survival_summary(card: SurvivalCard, language: Language = "en") -> SurvivalSummary:
+    """The time-to-churn card in words of `language`, every figure from its evaluation."""
+    e = card.evaluation
+    metric = e.candidates[e.champion]
+    gaps = [abs(d["predicted"] - d["observed"]) for d in e.calibration if d["customers"] >= 100]
+    alternatives = [n for n in e.candidates if n in PH_ALTERNATIVES]
+    gap = max(gaps, default=0.0)
+    handling = t("model_card.survival.ph_none", language)
+    if e.ph_violations:
+        handling = t(
+            "model_card.survival.ph_handled",
+            language,
+            alternatives=", ".join(
+                f"{n} (C {e.candidates[n]['c_index'].mean:.3f})" for n in alternatives
+            ),
+            champion=e.champion,
+            c_index=f"{e.c_index:.3f}",
+        ) + t(
+            "model_card.survival.ph_calibrated"
+            if gap <= CALIBRATION_TOLERANCE
+            else "model_card.survival.ph_miscalibrated",
+            language,
+            gap=f"{gap * 100:.1f}",
+        )
+    return SurvivalSummary(
+        champion=e.champion,
+        c_index=round(e.c_index, 4),
+        c_index_sd=round(metric["c_index"].sd, 4),
+        auc_3m=round(metric["auc_3m"].mean, 4),
+        auc_6m=round(metric["auc_6m"].mean, 4),
+        auc_12m=round(metric["auc_12m"].mean, 4),
+        integrated_brier=round(e.integrated_brier, 4),
+        km_integrated_brier=round(e.km_integrated_brier, 4),
+        brier_reduction=round(1 - e.integrated_brier / e.km_integrated_brier, 4),
+        calibration_max_gap=round(gap, 4),
+        candidates={
+            name: {k: round(v.mean, 4) for k, v in metrics.items()}
+            for name, metrics in e.candidates.items()
+        },
+        ph_violations=e.ph_violations,
+        ph_handling=handling,
+        folds=e.folds,
+        repeats=e.repeats,
+        trained_on=card.dataset.describe(language),
+    )
+
+
+def model_summary(
+    card: ModelCard,
+    settings: Settings,
+    language: Language = "en",
+    survival: SurvivalCard | None = None,
+) -> ModelSummary:
     """The card in words of `language`: the card keeps the English it was trained with; the
     words of a known model, method and rule come from the phrase catalogue."""
     description = f"model_card.description.{card.model}"
@@ -53,4 +112,5 @@ def model_summary(card: ModelCard, settings: Settings, language: Language = "en"
         trained_on=card.dataset.describe(language),
         trained_at=card.created_at.isoformat(timespec="seconds"),
         risk_thresholds={"high": settings.risk_high, "medium": settings.risk_medium},
+        time_to_churn=survival_summary(survival, language) if survival else None,
     )

@@ -235,6 +235,29 @@ class ModelMetrics(BaseModel):
     repeats: int
 
 
+class SurvivalSummary(BaseModel):
+    """The time-to-churn model's card: how it was chosen and how well it did out of fold."""
+
+    champion: str
+    c_index: float
+    c_index_sd: float
+    auc_3m: float = Field(description="Time-dependent AUC at 3 months")
+    auc_6m: float
+    auc_12m: float
+    integrated_brier: float
+    km_integrated_brier: float = Field(description="The Kaplan–Meier-by-contract baseline's")
+    brier_reduction: float = Field(description="1 − integrated_brier / km_integrated_brier")
+    calibration_max_gap: float = Field(
+        description="Largest |predicted − observed| 12-month churn over deciles of ≥ 100"
+    )
+    candidates: dict[str, dict[str, float]] = Field(description="Name → mean metrics")
+    ph_violations: list[str] = Field(description="Covariates breaking proportional hazards")
+    ph_handling: str = Field(description="What was done about them")
+    folds: int
+    repeats: int
+    trained_on: str
+
+
 class ModelSummary(BaseModel):
     model: str
     description: str
@@ -246,6 +269,9 @@ class ModelSummary(BaseModel):
     trained_on: str
     trained_at: str
     risk_thresholds: dict[str, float]
+    time_to_churn: SurvivalSummary | None = Field(
+        None, description="The time-to-churn model's card; None without it"
+    )
 
 
 #: Whatever a tool returns (the trace records it, typed, so checkpoints can restore it).

@@ -353,4 +353,4 @@ class RetentionService:
 
     def model_summary(self, language: Language = "en") -> ModelSummary:
         """What the model is, how it was chosen, and how well it did in cross-validation."""
-        return model_summary(self.card, self.settings, language)
+        return model_summary(self.card, self.settings, language, self.survival)

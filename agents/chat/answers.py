@@ -238,6 +238,28 @@ def _model(m: dict, lang: Language) -> str:
         method=m["explanation_method"],
         rule=m["selection_rule"],
         trained_on=m["trained_on"],
+    ) + _model_survival(m.get("time_to_churn"), lang)
+
+
+def _model_survival(survival: dict | None, lang: Language) -> str:
+    """The time-to-churn model's card, after the churn model's; nothing without it."""
+    if not survival:
+        return ""
+    return "\n\n" + t(
+        "chat.model_survival",
+        lang,
+        champion=survival["champion"],
+        c_index=f"{survival['c_index']:.3f}",
+        sd=f"{survival['c_index_sd']:.3f}",
+        auc3=f"{survival['auc_3m']:.3f}",
+        auc6=f"{survival['auc_6m']:.3f}",
+        auc12=f"{survival['auc_12m']:.3f}",
+        brier=f"{survival['integrated_brier']:.4f}",
+        km=f"{survival['km_integrated_brier']:.4f}",
+        reduction=figures.percent(survival["brier_reduction"]),
+        gap=f"{survival['calibration_max_gap'] * 100:.1f}",
+        violations=", ".join(survival["ph_violations"]) or "—",
+        handling=survival["ph_handling"],
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from core.settings import Settings
 from models.lifetime import remaining
 from tools.customer_tools import build_tools
+from tools.model_summary import survival_summary
 from tools.offer_desk import OfferDesk
 from tools.playbook import load_playbook
 from tools.portfolio import at_risk_list, at_risk_over_time
@@ -211,3 +212,44 @@ def test_clv_thresholds_must_come_in_order_and_in_pairs():
         Settings(clv_value_high=100.0)
     with pytest.raises(ValueError, match="must be below"):
         Settings(clv_value_high=100.0, clv_value_mid=200.0)
+
+
+def test_the_model_card_carries_the_time_to_churn_figures(service):
+    summary = service.model_summary().time_to_churn
+    evaluation = service.survival.evaluation
+    assert summary.champion == evaluation.champion
+    assert summary.c_index == pytest.approx(evaluation.c_index, abs=1e-4)
+    assert summary.brier_reduction == pytest.approx(
+        1 - evaluation.integrated_brier / evaluation.km_integrated_brier, abs=1e-4
+    )
+    assert set(summary.candidates) == set(evaluation.candidates)
+    assert summary.ph_violations == evaluation.ph_violations
+
+
+def _with_violations(card, violations: list[str]):
+    evaluation = card.evaluation.model_copy(update={"ph_violations": violations})
+    return card.model_copy(update={"evaluation": evaluation})
+
+
+def test_the_model_card_says_what_was_done_about_proportional_hazards(service):
+    summary = survival_summary(_with_violations(service.survival, ["Contract"]))
+    for alternative in ("weibull_aft", "loglogistic_aft", "cox_interactions_by_contract"):
+        assert alternative in summary.ph_handling
+    assert ("costs little" in summary.ph_handling) == (summary.calibration_max_gap <= 0.03)
+    chinese = survival_summary(_with_violations(service.survival, ["Contract"]), "zh-TW")
+    assert "不假設比例風險" in chinese.ph_handling
+
+
+def test_the_model_card_says_when_proportional_hazards_hold(service):
+    summary = survival_summary(_with_violations(service.survival, []))
+    assert summary.ph_handling.startswith("No covariate breaks proportional hazards")
+
+
+def test_on_the_real_file_the_time_to_churn_card_is_calibrated_and_beats_the_baseline(
+    real_service,
+):
+    summary = real_service.model_summary().time_to_churn
+    assert summary.c_index > 0.85
+    assert summary.brier_reduction > 0.15
+    assert summary.calibration_max_gap <= 0.03
+    assert "Contract" in summary.ph_violations
