@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+from survival_cache import place_survival
+
 from core.settings import Settings
 from data.loading import load_customers
 from models.persistence import save_model
@@ -32,6 +34,7 @@ def app_settings(root: Path, chat_db: Path | None = None) -> Settings:
     )
     if not (settings.artifacts_dir / "model_card.json").exists():
         save_model(*train(load_customers(None, settings), settings), settings.artifacts_dir)
+    place_survival(settings)
     return settings
 
 

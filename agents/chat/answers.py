@@ -258,7 +258,10 @@ def _model_survival(survival: dict | None, lang: Language) -> str:
         km=f"{survival['km_integrated_brier']:.4f}",
         reduction=figures.percent(survival["brier_reduction"]),
         gap=f"{survival['calibration_max_gap'] * 100:.1f}",
-        violations=", ".join(survival["ph_violations"]) or "—",
+        violations=t("list.separator", lang).join(
+            feature_label(c, lang) for c in survival["ph_violations"]
+        )
+        or "—",
         handling=survival["ph_handling"],
     )
 

@@ -26,9 +26,10 @@ def _make_dry_run(*variables: str) -> list[str]:
 
 
 def test_make_run_sends_the_port_to_the_app_only():
-    prepare, train, app = _make_dry_run("PORT=7861", "DATA=own.csv", "LANG=zh-TW")
+    prepare, train, survival, app = _make_dry_run("PORT=7861", "DATA=own.csv", "LANG=zh-TW")
     assert prepare.endswith("prepare --data own.csv")
     assert train.endswith("train --if-missing --data own.csv")
+    assert survival.endswith("train-survival --if-missing --data own.csv")
     assert "--port 7861" in app and "--data own.csv" in app and "--lang zh-TW" in app
 
 

@@ -220,7 +220,11 @@ def test_an_unknown_customer_in_a_chinese_question_is_answered_in_chinese(chat):
 
 def test_the_model_card_in_a_chinese_answer_has_no_english_labels(chat, context):
     messages = _ask(chat, "模型準確嗎？")
-    assert _english_words(messages[-1].content, (context.service.card.model,)) == []
+    # Model names, and the names of methods (as Brier): C-index, AUC, Kaplan–Meier, Schoenfeld.
+    survival = context.service.survival.evaluation
+    names = (context.service.card.model, *survival.candidates, *survival.covariates)
+    methods = ("C-index", "AUC", "Kaplan", "Meier", "Schoenfeld")
+    assert _english_words(messages[-1].content, (*names, *methods)) == []
 
 
 def test_malformed_id_says_what_ids_look_like_with_an_id_of_the_data(chat, context):

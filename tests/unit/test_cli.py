@@ -6,8 +6,10 @@ import json
 
 import pandas as pd
 import pytest
+from survival_cache import place_survival
 from typer.testing import CliRunner
 
+from core.settings import Settings
 from crm_agents.cli import app
 from graph.analysis import AnalysisResult
 
@@ -15,7 +17,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
+def bare_env(tmp_path, monkeypatch):
+    """Settings for a CLI run on 1,200 demo customers, with no model saved yet."""
     monkeypatch.setenv("CRM_RAW_DIR", str(tmp_path / "raw"))
     monkeypatch.setenv("CRM_PROCESSED_DIR", str(tmp_path / "processed"))
     monkeypatch.setenv("CRM_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
@@ -25,6 +28,14 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("CRM_N_JOBS", "1")
     monkeypatch.setenv("CRM_STATE_DIR", str(tmp_path / "state"))
     return tmp_path
+
+
+@pytest.fixture
+def env(bare_env):
+    """`bare_env` with the demo data's time-to-churn model already fitted (see
+    `survival_cache`): the tests of other commands do not fit it again."""
+    place_survival(Settings())
+    return bare_env
 
 
 def _run(*args):
@@ -220,24 +231,24 @@ def test_evaluate_survival_json_names_the_champion_and_every_candidate(env):
 
 
 def test_score_without_a_time_to_churn_model_and_retraining_off_says_how_to_add_one(
-    env, monkeypatch
+    bare_env, monkeypatch
 ):
     assert _run("train", "--model", "logistic_splines").exit_code == 0
     monkeypatch.setenv("CRM_AUTO_RETRAIN", "false")
-    result = _run("score", "--out", str(env / "before.csv"))
+    result = _run("score", "--out", str(bare_env / "before.csv"))
     assert result.exit_code == 0, result.output
     assert "crm-agents train-survival" in result.output
-    assert "clv" not in pd.read_csv(env / "before.csv").columns
+    assert "clv" not in pd.read_csv(bare_env / "before.csv").columns
 
 
-def test_train_survival_then_score_adds_time_to_churn_and_clv_columns(env):
+def test_train_survival_then_score_adds_time_to_churn_and_clv_columns(bare_env):
     assert _run("train", "--model", "logistic_splines").exit_code == 0
     trained = _run("train-survival")
     assert trained.exit_code == 0, trained.output
-    assert (env / "artifacts" / "survival_model.json").exists()
-    result = _run("score", "--out", str(env / "scores.csv"))
+    assert (bare_env / "artifacts" / "survival_model.json").exists()
+    result = _run("score", "--out", str(bare_env / "scores.csv"))
     assert result.exit_code == 0, result.output
-    scores = pd.read_csv(env / "scores.csv")
+    scores = pd.read_csv(bare_env / "scores.csv")
     assert {"churn_within_90d", "churn_within_365d", "median_months_left", "clv"} <= set(
         scores.columns
     )
@@ -246,35 +257,37 @@ def test_train_survival_then_score_adds_time_to_churn_and_clv_columns(env):
     assert (scores["clv"] >= 0).all()
 
 
-def test_a_time_to_churn_model_of_other_data_is_refitted_for_the_data_in_use(env, monkeypatch):
+def test_a_time_to_churn_model_of_other_data_is_refitted_for_the_data_in_use(bare_env, monkeypatch):
     assert _run("train", "--model", "logistic_splines").exit_code == 0
     assert _run("train-survival").exit_code == 0
     monkeypatch.setenv("CRM_SYNTHETIC_ROWS", "1100")
     assert _run("train", "--model", "logistic_splines").exit_code == 0
-    result = _run("score", "--out", str(env / "scores.csv"))
+    result = _run("score", "--out", str(bare_env / "scores.csv"))
     assert result.exit_code == 0, result.output
     assert "trained on other data" in result.output
-    card = json.loads((env / "artifacts" / "survival_model.json").read_text())
+    card = json.loads((bare_env / "artifacts" / "survival_model.json").read_text())
     assert card["dataset"]["rows"] == 1100
-    assert len(pd.read_csv(env / "scores.csv")["clv"]) == 1100
+    assert len(pd.read_csv(bare_env / "scores.csv")["clv"]) == 1100
 
 
-def test_a_time_to_churn_model_of_other_data_is_not_used_when_retraining_is_off(env, monkeypatch):
+def test_a_time_to_churn_model_of_other_data_is_not_used_when_retraining_is_off(
+    bare_env, monkeypatch
+):
     assert _run("train", "--model", "logistic_splines").exit_code == 0
     assert _run("train-survival").exit_code == 0
     monkeypatch.setenv("CRM_SYNTHETIC_ROWS", "1100")
     monkeypatch.setenv("CRM_AUTO_RETRAIN", "false")
     assert _run("train", "--model", "logistic_splines").exit_code == 0
-    result = _run("score", "--out", str(env / "scores.csv"))
+    result = _run("score", "--out", str(bare_env / "scores.csv"))
     assert result.exit_code == 0, result.output
     assert "trained on other data" in result.output and "train-survival" in result.output
-    assert "clv" not in pd.read_csv(env / "scores.csv").columns
+    assert "clv" not in pd.read_csv(bare_env / "scores.csv").columns
 
 
-def test_train_survival_if_missing_fits_once_then_keeps_the_saved_model(env):
+def test_train_survival_if_missing_fits_once_then_keeps_the_saved_model(bare_env):
     first = _run("train-survival", "--if-missing")
     assert first.exit_code == 0, first.output
-    saved = (env / "artifacts" / "survival_model.json").read_text()
+    saved = (bare_env / "artifacts" / "survival_model.json").read_text()
     again = _run("train-survival", "--if-missing")
     assert again.exit_code == 0 and "already fitted" in again.output
-    assert (env / "artifacts" / "survival_model.json").read_text() == saved
+    assert (bare_env / "artifacts" / "survival_model.json").read_text() == saved

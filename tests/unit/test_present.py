@@ -90,14 +90,23 @@ def test_offer_table_rows_carry_titles_in_the_language_and_formatted_figures(
 ):
     plan = high_risk_in_chinese.campaign
     table = present.offer_table([plan.offer], demo.playbook, "zh-TW")
-    assert table.headers == ("方案", "成本", "方案後流失機率", "期望價值")
+    assert table.headers == ("方案", "成本", "方案後流失機率", "挽回的終身價值", "期望價值")
     title = demo.playbook.get(plan.offer.offer_id).title_in("zh-TW")
     assert table.rows[0] == (
         title,
         figures.currency(plan.offer.total_cost, "zh-TW"),
         f"{plan.offer.probability_after:.1%}",
+        figures.currency(plan.offer.lifetime_value_saved, "zh-TW"),
         figures.currency(plan.offer.expected_value, "zh-TW"),
     )
+
+
+def test_an_offer_priced_on_revenue_has_no_lifetime_column(demo, high_risk_in_chinese):
+    option = high_risk_in_chinese.campaign.offer.model_copy(
+        update={"lifetime_value_saved": None, "lifetime_value_after": None}
+    )
+    table = present.offer_table([option], demo.playbook, "zh-TW")
+    assert table.headers == ("方案", "成本", "方案後流失機率", "期望價值")
 
 
 def test_ineligible_offers_are_worded_without_python_syntax(demo, high_risk_in_chinese):
