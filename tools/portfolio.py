@@ -159,4 +159,5 @@ def at_risk_list(
         ],
         matching=int(mask.sum()),
         filters={"risk_level": risk_level, "value_tier": value_tier, "order": order},
+        value_basis=service.value_basis(),
     )

@@ -176,6 +176,7 @@ class AtRiskList(BaseModel):
     customers: list[AtRiskCustomer]
     matching: int = Field(description="How many customers match the filters in all")
     filters: dict[str, str | None]
+    value_basis: ValueBasis | None = Field(None, description="What the value tiers are cut on")
 
 
 class WhatIfResult(BaseModel):
@@ -185,6 +186,12 @@ class WhatIfResult(BaseModel):
     probability_after: float
     risk_before: RiskLevel
     risk_after: RiskLevel
+    lifetime_value_before: float | None = Field(None, description="CLV today (time to churn)")
+    lifetime_value_after: float | None = Field(
+        None, description="CLV with the changes, margin on today's bill; None without the model"
+    )
+    churn_within_90d_before: float | None = None
+    churn_within_90d_after: float | None = None
     caveat: str = "Correlational model: the change in score is an estimate, not a promise."
 
 

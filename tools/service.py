@@ -101,20 +101,22 @@ class RetentionService:
     # app answers several users from threads: every cache and lazy table is filled under one lock.
     _fields: LRUCache = field(init=False, repr=False)
     _predictions: LRUCache = field(init=False, repr=False)
+    _lifetimes: LRUCache = field(init=False, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._fields = LRUCache(self.cache_size)
         self._predictions = LRUCache(self.cache_size)
+        self._lifetimes = LRUCache(self.cache_size)
 
     @property
     def customers(self) -> pd.DataFrame:
         return self.data.customers
 
     def cached_customers(self) -> int:
-        """How many customers' answers are held in memory (the larger of the two caches)."""
+        """How many customers' answers are held in memory (the largest of the caches)."""
         with self._lock:
-            return max(len(self._fields), len(self._predictions))
+            return max(len(self._fields), len(self._predictions), len(self._lifetimes))
 
     def _index(self) -> dict[str, int]:
         """Row number by stored ID, built once with the columns as arrays and the case-folded
@@ -258,7 +260,19 @@ class RetentionService:
     def what_if(self, customer_id: str, changes: dict[str, object]) -> WhatIfResult:
         """The customer re-scored with some features changed (all else equal)."""
         before = self.predict(customer_id)
-        after = float(self.model.predict_proba(self.changed_rows(customer_id, [changes]))[0])
+        changed = self.changed_rows(customer_id, [changes])
+        after = float(self.model.predict_proba(changed)[0])
+        lifetime: dict[str, float] = {}
+        if self.survival is not None:
+            today = self.time_to_churn(before.customer_id)
+            ahead = lifetime_columns(self.survival, changed, self.settings)
+            bill = self.customers.loc[[before.customer_id], "MonthlyCharges"].to_numpy()
+            lifetime = {
+                "lifetime_value_before": today.lifetime_value,
+                "lifetime_value_after": float(self.lifetime_values(changed, bill)[0]),
+                "churn_within_90d_before": today.churn_within_90d,
+                "churn_within_90d_after": round(float(ahead["churn_within_90d"].iloc[0]), 4),
+            }
         return WhatIfResult(
             customer_id=before.customer_id,
             changes=checked_changes(changes, self.model.features),  # type: ignore[arg-type]
@@ -266,6 +280,7 @@ class RetentionService:
             probability_after=after,
             risk_before=before.risk_level,
             risk_after=risk_level(after, self.settings),
+            **lifetime,
         )
 
     def segment(self, customer_id: str) -> ValueSegment:
@@ -302,12 +317,19 @@ class RetentionService:
         wanted = self.canonical_id(customer_id)
         if self.survival is None:
             raise NoLifetimeModelError("refusal.no_time_to_churn")
+        with self._lock:
+            cached = self._lifetimes.get(wanted)
+        if cached is not None:
+            return cached
         if self._segment_curves is None:
             with self._lock:
                 if self._segment_curves is None:
                     self._segment_curves = segment_curves(self.customers, self.survival)
         row = self.customers.loc[[wanted]]
-        return time_to_churn(wanted, row, self.survival, self._segment_curves, self.settings)
+        answer = time_to_churn(wanted, row, self.survival, self._segment_curves, self.settings)
+        with self._lock:
+            self._lifetimes[wanted] = answer
+        return answer
 
     def lifetime_values(
         self, frame: pd.DataFrame, monthly_charges: np.ndarray | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents import figures, present
+from agents import figures, lifetime_words, present
 from agents.chat.intents import Intent
 from agents.chat.lifetime_answers import lifetime_answer, urgent_list, when_answer
 from agents.chat.query_answers import query_answer
@@ -19,7 +19,7 @@ from core.types import Language
 from data.schema import ACTIONABLE_FEATURES, CUSTOMER_ID_EXAMPLE, feature_label
 from tools.playbook import Playbook
 from tools.refusals import refusal_words
-from tools.schemas import ChurnPrediction, Driver, SegmentChurn
+from tools.schemas import ChurnPrediction, Driver, SegmentChurn, ValueBasis
 
 Results = dict[str, list[dict | str]]
 #: Only when no data is at hand; the chat passes IDs of the table in use.
@@ -89,7 +89,10 @@ def _risk(p: dict, v: dict, lang: Language) -> str:
     actionable = present.actionable_line(
         ChurnPrediction.model_validate(p).top_actionable_driver(), lang
     )
-    lines = [head, "", t("chat.drivers", lang), "", table, "", actionable]
+    lines = [head]
+    if v.get("basis"):
+        lines.append(lifetime_words.value_basis_line(ValueBasis.model_validate(v["basis"]), lang))
+    lines += ["", t("chat.drivers", lang), "", table, "", actionable]
     if v.get("similar"):
         lines.append(present.similar_line(SegmentChurn.model_validate(v["similar"]), lang))
     return "\n".join(lines)
@@ -162,7 +165,7 @@ def _what_if(r: dict, lang: Language) -> str:
         )
         for k, v in r["changes"].items()
     )
-    return t(
+    said = t(
         "chat.what_if",
         lang,
         changes=changes,
@@ -171,6 +174,16 @@ def _what_if(r: dict, lang: Language) -> str:
         after=figures.percent(r["probability_after"]),
         risk_before=t(f"risk_level.{r['risk_before']}", lang),
         risk_after=t(f"risk_level.{r['risk_after']}", lang),
+    )
+    if r.get("lifetime_value_after") is None:
+        return said
+    return said + t(
+        "chat.what_if_lifetime",
+        lang,
+        within_before=figures.percent(r["churn_within_90d_before"]),
+        within_after=figures.percent(r["churn_within_90d_after"]),
+        clv_before=figures.currency(r["lifetime_value_before"], lang),
+        clv_after=figures.currency(r["lifetime_value_after"], lang),
     )
 
 
@@ -207,7 +220,11 @@ def _top(r: dict, lang: Language) -> str:
         for c in r["customers"]
     ]
     total = t("chat.matching", lang, count=f"{r['matching']:,}")
-    return "\n".join([customer_table(rows, lang), "", total])
+    basis = r.get("value_basis")
+    tiers = (
+        [lifetime_words.value_basis_line(ValueBasis.model_validate(basis), lang)] if basis else []
+    )
+    return "\n".join([customer_table(rows, lang), "", total, *tiers])
 
 
 def _model(m: dict, lang: Language) -> str:

@@ -67,5 +67,10 @@ def urgent_list(r: dict, lang: Language) -> str:
             customer_table(rows, lang, urgent=True),
             "",
             t("chat.matching", lang, count=f"{r['matching']:,}"),
+            *(
+                [lifetime_words.value_basis_line(ValueBasis.model_validate(basis), lang)]
+                if (basis := r.get("value_basis"))
+                else []
+            ),
         ]
     )

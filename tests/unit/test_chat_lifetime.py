@@ -112,3 +112,17 @@ def test_without_the_time_to_churn_model_a_when_question_says_how_to_add_it(demo
     plain = assemble(s.settings, service=RetentionService(s.data, s.model, s.card, s.settings))
     answer, _ = _ask(plain.chat, f"When will {_customer(demo)} leave?")
     assert "crm-agents train-survival" in answer
+
+
+def test_a_what_if_answer_says_how_the_lifetime_value_moves(chat, demo):
+    monthly = demo.service.customers["Contract"] == "Month-to-month"
+    customer = str(demo.service.customers.index[monthly][0])
+    answer, calls = _ask(chat, f"What if {customer} moved to a two-year contract?")
+    result = demo.service.what_if(customer, {"Contract": "Two year"})
+    assert calls == ["what_if"]
+    assert f"${result.lifetime_value_after:,.2f}" in answer and "within 90 days" in answer
+
+
+def test_the_risk_answer_says_what_the_value_tier_is_cut_on(chat, demo):
+    answer, _ = _ask(chat, f"What is {_customer(demo)}'s churn risk?")
+    assert "Value tier by monthly charges" in answer

@@ -253,3 +253,19 @@ def test_on_the_real_file_the_time_to_churn_card_is_calibrated_and_beats_the_bas
     assert summary.brier_reduction > 0.15
     assert summary.calibration_max_gap <= 0.03
     assert "Contract" in summary.ph_violations
+
+
+def test_a_what_if_rescores_the_time_to_churn_model_too(service):
+    monthly = service.customers["Contract"] == "Month-to-month"
+    customer_id = str(service.customers.index[monthly & (service.customers["tenure"] > 3)][0])
+    result = service.what_if(customer_id, {"Contract": "Two year"})
+    today = service.time_to_churn(customer_id)
+    assert result.lifetime_value_before == today.lifetime_value
+    assert result.churn_within_90d_before == today.churn_within_90d
+    assert result.lifetime_value_after > result.lifetime_value_before
+    assert result.churn_within_90d_after < result.churn_within_90d_before
+
+
+def test_a_what_if_without_the_model_has_no_lifetime_figures(without_survival):
+    result = without_survival.what_if(_customer(without_survival), {"Contract": "Two year"})
+    assert result.lifetime_value_after is None and result.churn_within_90d_after is None
