@@ -38,9 +38,10 @@ from graph.analysis import AnalysisResult
 from models.candidates import CandidateName
 from models.persistence import ModelArtifactError, load_card, save_model
 from models.scoring import score_customers
-from models.segments import RISK_LEVELS, tiers_by
+from models.segments import RISK_LEVELS
 from models.survival_scoring import lifetime_columns
 from models.training import evaluate, metrics_table, train
+from tools.value_basis import retier_on_lifetime_value
 
 app = typer.Typer(
     help="Churn risk, reasons and retention offers for CRM teams.", no_args_is_help=True
@@ -147,9 +148,7 @@ def score(
         else:
             lifetime = lifetime_columns(service.survival, loaded.customers, settings)
             scored = pd.concat([scored, lifetime], axis=1)
-            if settings.value_basis == "lifetime_value":
-                basis = service.value_basis()
-                scored["value_tier"] = tiers_by(scored["clv"], basis.high, basis.mid)
+            retier_on_lifetime_value(scored, settings)
         write_csv(scored, out_path)
         say(settings, "cli.scored", count=f"{len(scored):,}", path=out_path)
         charges = loaded.customers["MonthlyCharges"].reindex(scored["customerID"]).to_numpy()

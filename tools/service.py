@@ -41,7 +41,7 @@ from tools.schemas import (
 )
 from tools.similar import segment_table, similar_customers
 from tools.time_to_churn import SegmentCurves, segment_curves, time_to_churn
-from tools.value_basis import NoLifetimeModelError, value_basis
+from tools.value_basis import NoLifetimeModelError, retier_on_lifetime_value, value_basis
 
 __all__ = [
     "CustomerNotFoundError",
@@ -305,11 +305,10 @@ class RetentionService:
         if self._value_basis is None:
             with self._lock:
                 if self._value_basis is None:
-                    needs_base = (
-                        self.settings.value_basis == "lifetime_value" and self.survival is not None
-                    )
-                    values = self.scores()["clv"].to_numpy() if needs_base else None
-                    self._value_basis = value_basis(self.settings, values)
+                    if self.survival is not None:
+                        self.scores()  # cuts CLV tiers when the settings ask for them
+                    if self._value_basis is None:
+                        self._value_basis = value_basis(self.settings, None)
         return self._value_basis
 
     def time_to_churn(self, customer_id: str) -> TimeToChurn:
@@ -363,9 +362,8 @@ class RetentionService:
                             self.survival, self.customers, self.settings, AT_RISK_MONTHS
                         )
                         scored = pd.concat([scored, lifetime], axis=1)
-                        if self.settings.value_basis == "lifetime_value":
-                            basis = value_basis(self.settings, scored["clv"].to_numpy())
-                            scored["value_tier"] = tiers_by(scored["clv"], basis.high, basis.mid)
+                        # The basis of CLV tiers is known only now: kept, not cut again.
+                        self._value_basis = retier_on_lifetime_value(scored, self.settings)
                     self._scores = scored.sort_values(
                         ["churn_probability", "customerID"],
                         ascending=[False, True],

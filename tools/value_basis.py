@@ -5,8 +5,10 @@ thirds. One `ValueBasis` per service, shown wherever a tier is shown."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from core.settings import Settings
+from models.segments import tiers_by
 from tools.refusals import Refusal
 from tools.schemas import ValueBasis
 
@@ -37,3 +39,13 @@ def value_basis(settings: Settings, lifetime_values: np.ndarray | None) -> Value
         mid=round(float(mid), 2),
         source=source,
     )
+
+
+def retier_on_lifetime_value(scored: pd.DataFrame, settings: Settings) -> ValueBasis | None:
+    """When the settings cut tiers on CLV, `scored` (with its `clv` column) gets its
+    `value_tier` re-cut in place and the basis is returned; otherwise None, untouched."""
+    if settings.value_basis != "lifetime_value":
+        return None
+    basis = value_basis(settings, scored["clv"].to_numpy())
+    scored["value_tier"] = tiers_by(scored["clv"], basis.high, basis.mid)
+    return basis

@@ -291,3 +291,13 @@ def test_train_survival_if_missing_fits_once_then_keeps_the_saved_model(bare_env
     again = _run("train-survival", "--if-missing")
     assert again.exit_code == 0 and "already fitted" in again.output
     assert (bare_env / "artifacts" / "survival_model.json").read_text() == saved
+
+
+def test_score_cuts_value_tiers_on_lifetime_value_when_asked(env, monkeypatch):
+    monkeypatch.setenv("CRM_VALUE_BASIS", "lifetime_value")
+    result = _run("score", "--out", str(env / "scores.csv"))
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(env / "scores.csv")
+    lowest_high = scores.loc[scores["value_tier"] == "high", "clv"].min()
+    assert (scores.loc[scores["clv"] >= lowest_high, "value_tier"] == "high").all()
+    assert scores["value_tier"].value_counts(normalize=True).max() < 0.35
