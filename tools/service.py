@@ -21,6 +21,7 @@ from data.schema import (
 )
 from data.validation import id_pattern_phrase
 from models.churn_model import ChurnModel, Explanation
+from models.lifetime import churn_within
 from models.persistence import ModelCard
 from models.scoring import score_customers
 from models.segments import clv_estimate, risk_level, tiers_by
@@ -265,13 +266,14 @@ class RetentionService:
         lifetime: dict[str, float] = {}
         if self.survival is not None:
             today = self.time_to_churn(before.customer_id)
-            ahead = lifetime_columns(self.survival, changed, self.settings)
+            curves = self.survival.curves.curves(changed)
+            within = churn_within(curves, changed["tenure"].to_numpy(dtype=int), 90)
             bill = self.customers.loc[[before.customer_id], "MonthlyCharges"].to_numpy()
             lifetime = {
                 "lifetime_value_before": today.lifetime_value,
                 "lifetime_value_after": float(self.lifetime_values(changed, bill)[0]),
                 "churn_within_90d_before": today.churn_within_90d,
-                "churn_within_90d_after": round(float(ahead["churn_within_90d"].iloc[0]), 4),
+                "churn_within_90d_after": round(float(within[0]), 4),
             }
         return WhatIfResult(
             customer_id=before.customer_id,
@@ -305,8 +307,8 @@ class RetentionService:
         if self._value_basis is None:
             with self._lock:
                 if self._value_basis is None:
-                    if self.survival is not None:
-                        self.scores()  # cuts CLV tiers when the settings ask for them
+                    if self.settings.value_basis == "lifetime_value" and self.survival:
+                        self.scores()  # CLV tiers are cut over the whole base, there
                     if self._value_basis is None:
                         self._value_basis = value_basis(self.settings, None)
         return self._value_basis
