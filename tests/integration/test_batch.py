@@ -21,8 +21,11 @@ from crm_agents.batch import BatchError, run_batch
 from data.loading import load_customers
 from models.persistence import save_model
 from models.training import train
+from tests.survival_cache import place_survival
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Customers in the killed-and-resumed batches: enough chunks that a kill lands mid-run.
+BATCH_ROWS = 1500
 
 
 def _db(path: Path) -> str:
@@ -204,24 +207,26 @@ def test_resume_without_an_unfinished_run_says_so(demo, tmp_path):
 
 @pytest.fixture(scope="module")
 def batch_env(tmp_path_factory):
-    """Environment for `crm-agents batch` subprocesses: 4,000 demo customers, a trained model."""
+    """Environment for `crm-agents batch` subprocesses: `BATCH_ROWS` demo customers and both
+    models trained, so each start-up goes straight to the batch."""
     root = tmp_path_factory.mktemp("batch-env")
     env = {
         **os.environ,
         "CRM_RAW_DIR": str(root / "raw"),
         "CRM_ARTIFACTS_DIR": str(root / "artifacts"),
-        "CRM_SYNTHETIC_ROWS": "4000",
+        "CRM_SYNTHETIC_ROWS": str(BATCH_ROWS),
     }
     settings = Settings(
         raw_dir=root / "raw",
         artifacts_dir=root / "artifacts",
-        synthetic_rows=4000,
+        synthetic_rows=BATCH_ROWS,
         model="logistic_baseline",
         cv_folds=2,
         cv_repeats=1,
         n_jobs=1,
     )
     save_model(*train(load_customers(None, settings), settings), settings.artifacts_dir)
+    place_survival(settings)
     return env
 
 
@@ -262,9 +267,9 @@ def _finish_with_resume(env: dict, db: Path) -> None:
     assert resumed.returncode == 0, resumed.stderr
     assert _count(db, "SELECT COUNT(*) FROM runs") == 1
     assert _count(db, "SELECT status FROM runs") == "completed"
-    assert _count(db, "SELECT COUNT(*) FROM analyses") == 4000
-    assert _count(db, "SELECT COUNT(DISTINCT customer_id) FROM analyses") == 4000
-    assert _count(db, "SELECT COUNT(*) FROM scores") == 4000
+    assert _count(db, "SELECT COUNT(*) FROM analyses") == BATCH_ROWS
+    assert _count(db, "SELECT COUNT(DISTINCT customer_id) FROM analyses") == BATCH_ROWS
+    assert _count(db, "SELECT COUNT(*) FROM scores") == BATCH_ROWS
 
 
 @pytest.mark.slow

@@ -257,31 +257,25 @@ def test_train_survival_then_score_adds_time_to_churn_and_clv_columns(bare_env):
     assert (scores["clv"] >= 0).all()
 
 
-def test_a_time_to_churn_model_of_other_data_is_refitted_for_the_data_in_use(bare_env, monkeypatch):
-    assert _run("train", "--model", "logistic_splines").exit_code == 0
-    assert _run("train-survival").exit_code == 0
+def test_a_time_to_churn_model_of_other_data_is_refitted_for_the_data_in_use(env, monkeypatch):
     monkeypatch.setenv("CRM_SYNTHETIC_ROWS", "1100")
     assert _run("train", "--model", "logistic_splines").exit_code == 0
-    result = _run("score", "--out", str(bare_env / "scores.csv"))
+    result = _run("score", "--out", str(env / "scores.csv"))
     assert result.exit_code == 0, result.output
     assert "trained on other data" in result.output
-    card = json.loads((bare_env / "artifacts" / "survival_model.json").read_text())
+    card = json.loads((env / "artifacts" / "survival_model.json").read_text())
     assert card["dataset"]["rows"] == 1100
-    assert len(pd.read_csv(bare_env / "scores.csv")["clv"]) == 1100
+    assert len(pd.read_csv(env / "scores.csv")["clv"]) == 1100
 
 
-def test_a_time_to_churn_model_of_other_data_is_not_used_when_retraining_is_off(
-    bare_env, monkeypatch
-):
-    assert _run("train", "--model", "logistic_splines").exit_code == 0
-    assert _run("train-survival").exit_code == 0
+def test_a_time_to_churn_model_of_other_data_is_not_used_when_retraining_is_off(env, monkeypatch):
     monkeypatch.setenv("CRM_SYNTHETIC_ROWS", "1100")
     monkeypatch.setenv("CRM_AUTO_RETRAIN", "false")
     assert _run("train", "--model", "logistic_splines").exit_code == 0
-    result = _run("score", "--out", str(bare_env / "scores.csv"))
+    result = _run("score", "--out", str(env / "scores.csv"))
     assert result.exit_code == 0, result.output
     assert "trained on other data" in result.output and "train-survival" in result.output
-    assert "clv" not in pd.read_csv(bare_env / "scores.csv").columns
+    assert "clv" not in pd.read_csv(env / "scores.csv").columns
 
 
 def test_train_survival_if_missing_fits_once_then_keeps_the_saved_model(bare_env):
