@@ -55,6 +55,12 @@ def chances_line(lifetime: TimeToChurn, lang: Language) -> str:
     )
 
 
+def two_figures_line(lang: Language) -> str:
+    """Why the chance of leaving within a year can sit far from the churn probability: the
+    churn model learned the file's snapshot label, the time-to-churn model counts months."""
+    return t("present.when.two_figures", lang)
+
+
 def lifetime_value_line(lifetime: TimeToChurn, lang: Language) -> str:
     return t(
         "present.when.clv",

@@ -259,6 +259,17 @@ def test_the_analysis_says_when_in_chinese(client):
     assert "流失機率：30 天內" in badges and "顧客終身價值" in badges
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "Why these differ from the churn probability"), ("zh-TW", "為何與流失機率不同")],
+)
+def test_the_analysis_says_why_its_two_churn_figures_differ(client, lang, words):
+    badges = client.predict(_random(client, "high"), lang, api_name="/analyze")[OUT["badges"]]
+    line = badges[badges.index("id='two-figures'") :]
+    assert line.split("</div>")[0].endswith(("month by month.", "逐月往後推算。"))
+    assert words in line
+
+
 def test_the_portfolio_lists_the_most_urgent_first_for_this_weeks_calls(client):
     _, csv, matching = client.predict("urgency", "any", "any", 20, "en", api_name="/portfolio")
     rows = pd.read_csv(csv)

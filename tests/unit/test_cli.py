@@ -83,6 +83,9 @@ def test_analyze_prints_a_readable_report(env):
     assert result.exit_code == 0, result.output
     assert "Analyst" in result.stdout and "Reasoning" in result.stdout
     assert "offline writer" in result.stdout
+    report = " ".join(result.stdout.split())  # the console wraps long lines
+    assert "Chance of leaving within 30 days" in report
+    assert "Why these differ from the churn probability" in report
 
 
 def test_train_if_missing_keeps_an_existing_model(env):
