@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import threading
 from dataclasses import dataclass, field
 
@@ -14,22 +13,16 @@ from scipy.special import expit
 from core.settings import Settings
 from core.types import Language
 from data.loading import CustomerData
-from data.schema import (
-    CUSTOMER_ID_EXAMPLE,
-    FEATURE_LABELS,
-    SIGNAL_COLUMNS,
-)
-from data.validation import id_pattern_phrase
+from data.schema import FEATURE_LABELS, SIGNAL_COLUMNS
 from models.churn_model import ChurnModel, Explanation
-from models.lifetime import churn_within
 from models.persistence import ModelCard
 from models.scoring import score_customers
 from models.segments import clv_estimate, risk_level, tiers_by
 from models.survival_card import SurvivalCard
-from models.survival_scoring import lifetime_columns, lifetime_values
 from tools.changes import InvalidChangeError, checked_changes
+from tools.customer_index import CustomerIndex, CustomerNotFoundError
+from tools.lifetime_desk import LifetimeDesk
 from tools.model_summary import model_summary
-from tools.refusals import Refusal
 from tools.schemas import (
     ChurnPrediction,
     CustomerProfile,
@@ -41,7 +34,6 @@ from tools.schemas import (
     WhatIfResult,
 )
 from tools.similar import segment_table, similar_customers
-from tools.time_to_churn import SegmentCurves, segment_curves, time_to_churn
 from tools.value_basis import NoLifetimeModelError, retier_on_lifetime_value, value_basis
 
 __all__ = [
@@ -64,18 +56,6 @@ CACHED_CUSTOMERS = 20_000
 _BASE_EXPLANATION_LIMIT = 2_000_000
 
 
-class CustomerNotFoundError(Refusal, LookupError):
-    """The customer ID is malformed or not in the loaded data."""
-
-
-def _plain(value: object) -> str | int | float:
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value  # type: ignore[return-value]
-
-
 def _driver_label(feature: str, value: object, contribution: float) -> str:
     direction = "raises" if contribution > 0 else "lowers"
     return f"{FEATURE_LABELS[feature]}: {value} — {direction} churn risk"
@@ -93,22 +73,22 @@ class RetentionService:
     _scores: pd.DataFrame | None = field(default=None, repr=False)
     _segments: pd.DataFrame | None = field(default=None, repr=False)
     _explanation: Explanation | None = field(default=None, repr=False)
-    _positions: dict[str, int] | None = field(default=None, repr=False)
-    _columns: dict[str, np.ndarray] | None = field(default=None, repr=False)
-    _by_folded: dict[str, str] | None = field(default=None, repr=False)
-    _segment_curves: SegmentCurves | None = field(default=None, repr=False)
     _value_basis: ValueBasis | None = field(default=None, repr=False)
     # Answers are pure functions of immutable data, so each is computed once per customer. The
     # app answers several users from threads: every cache and lazy table is filled under one lock.
-    _fields: LRUCache = field(init=False, repr=False)
+    _index: CustomerIndex = field(init=False, repr=False)
     _predictions: LRUCache = field(init=False, repr=False)
-    _lifetimes: LRUCache = field(init=False, repr=False)
+    _lifetime: LifetimeDesk | None = field(init=False, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._fields = LRUCache(self.cache_size)
+        self._index = CustomerIndex(self.customers, self.settings, self.cache_size)
         self._predictions = LRUCache(self.cache_size)
-        self._lifetimes = LRUCache(self.cache_size)
+        self._lifetime = (
+            LifetimeDesk(self.customers, self.survival, self.settings, self.cache_size)
+            if self.survival is not None
+            else None
+        )
 
     @property
     def customers(self) -> pd.DataFrame:
@@ -117,55 +97,20 @@ class RetentionService:
     def cached_customers(self) -> int:
         """How many customers' answers are held in memory (the largest of the caches)."""
         with self._lock:
-            return max(len(self._fields), len(self._predictions), len(self._lifetimes))
-
-    def _index(self) -> dict[str, int]:
-        """Row number by stored ID, built once with the columns as arrays and the case-folded
-        IDs (IDs match without regard to case; validation refuses two that differ only so)."""
-        if self._positions is None:
-            with self._lock:
-                if self._positions is None:
-                    self._columns = {
-                        c: self.customers[c].to_numpy() for c in self.customers.columns
-                    }
-                    self._by_folded = {str(c).casefold(): c for c in self.customers.index}
-                    self._positions = {c: i for i, c in enumerate(self.customers.index)}
-        return self._positions
+            lifetimes = self._lifetime.cached() if self._lifetime else 0
+            return max(self._index.cached(), len(self._predictions), lifetimes)
 
     def position(self, customer_id: str) -> int | None:
         """The customer's row number in the table (exact stored ID), or None."""
-        return self._index().get(customer_id)
+        return self._index.positions().get(customer_id)
 
     def example_id(self) -> str:
         """An ID from the table in use, for messages and placeholders."""
-        return str(self.customers.index[0]) if len(self.customers) else CUSTOMER_ID_EXAMPLE
+        return self._index.example_id()
 
     def canonical_id(self, customer_id: str) -> str:
         """The ID as stored, or an error that says what IDs look like and what is close."""
-        wanted = str(customer_id).strip()
-        if self.position(wanted) is not None:
-            return wanted
-        by_folded: dict[str, str] = self._by_folded  # type: ignore[assignment]  # set by _index
-        stored = by_folded.get(wanted.casefold())
-        if stored is not None:
-            return stored
-        if not self.settings.id_pattern.fullmatch(wanted):
-            raise CustomerNotFoundError(
-                "refusal.not_an_id",
-                wanted=wanted[:80],
-                pattern=id_pattern_phrase(self.settings.customer_id_pattern),
-                example=self.example_id(),
-            )
-        folded = difflib.get_close_matches(wanted.casefold(), by_folded, n=3, cutoff=0.6)
-        close = [by_folded[f] for f in folded]
-        rows = f"{len(self.customers):,}"
-        if close:
-            raise CustomerNotFoundError(
-                "refusal.not_found_close", wanted=wanted, rows=rows, close=close
-            )
-        raise CustomerNotFoundError(
-            "refusal.not_found", wanted=wanted, rows=rows, example=self.example_id()
-        )
+        return self._index.canonical_id(customer_id)
 
     def resolve(self, customer_id: str) -> pd.Series:
         """The customer's row (see `canonical_id` for the errors)."""
@@ -173,20 +118,7 @@ class RetentionService:
 
     def fields(self, customer_id: str) -> dict[str, str | int | float]:
         """All fields of one customer as plain Python values."""
-        wanted = self.canonical_id(customer_id)
-        with self._lock:
-            cached = self._fields.get(wanted)
-        if cached is not None:
-            return cached
-        i = self._index()[wanted]
-        fields = {
-            c: _plain(values[i])
-            for c, values in self._columns.items()  # type: ignore[union-attr]
-            if c != "customerID"
-        }
-        with self._lock:
-            self._fields[wanted] = fields
-        return fields
+        return self._index.fields(self.canonical_id(customer_id))
 
     def profile(self, customer_id: str) -> CustomerProfile:
         wanted = self.canonical_id(customer_id)
@@ -204,7 +136,7 @@ class RetentionService:
                 with self._lock:
                     if self._explanation is None:
                         self._explanation = self.model.explain(self.customers)
-            i = self._index()[customer_id]
+            i = self._index.positions()[customer_id]
             return (
                 float(self._explanation.base_logit[i]),
                 self._explanation.contributions.to_numpy()[i],
@@ -263,18 +195,7 @@ class RetentionService:
         before = self.predict(customer_id)
         changed = self.changed_rows(customer_id, [changes])
         after = float(self.model.predict_proba(changed)[0])
-        lifetime: dict[str, float] = {}
-        if self.survival is not None:
-            today = self.time_to_churn(before.customer_id)
-            curves = self.survival.curves.curves(changed)
-            within = churn_within(curves, changed["tenure"].to_numpy(dtype=int), 90)
-            bill = self.customers.loc[[before.customer_id], "MonthlyCharges"].to_numpy()
-            lifetime = {
-                "lifetime_value_before": today.lifetime_value,
-                "lifetime_value_after": float(self.lifetime_values(changed, bill)[0]),
-                "churn_within_90d_before": today.churn_within_90d,
-                "churn_within_90d_after": round(float(within[0]), 4),
-            }
+        lifetime = self._lifetime.what_if(before.customer_id, changed) if self._lifetime else {}
         return WhatIfResult(
             customer_id=before.customer_id,
             changes=checked_changes(changes, self.model.features),  # type: ignore[arg-type]
@@ -316,30 +237,18 @@ class RetentionService:
     def time_to_churn(self, customer_id: str) -> TimeToChurn:
         """When the customer is likely to leave and what they are worth (time-to-churn model)."""
         wanted = self.canonical_id(customer_id)
-        if self.survival is None:
+        if self._lifetime is None:
             raise NoLifetimeModelError("refusal.no_time_to_churn")
-        with self._lock:
-            cached = self._lifetimes.get(wanted)
-        if cached is not None:
-            return cached
-        if self._segment_curves is None:
-            with self._lock:
-                if self._segment_curves is None:
-                    self._segment_curves = segment_curves(self.customers, self.survival)
-        row = self.customers.loc[[wanted]]
-        answer = time_to_churn(wanted, row, self.survival, self._segment_curves, self.settings)
-        with self._lock:
-            self._lifetimes[wanted] = answer
-        return answer
+        return self._lifetime.answer(wanted)
 
     def lifetime_values(
         self, frame: pd.DataFrame, monthly_charges: np.ndarray | None = None
     ) -> np.ndarray:
         """CLV of each row of `frame` (e.g. the customer under offers); see
         `models.survival_scoring.lifetime_values` for `monthly_charges`."""
-        if self.survival is None:
+        if self._lifetime is None:
             raise NoLifetimeModelError("refusal.no_time_to_churn")
-        return lifetime_values(self.survival, frame, self.settings, monthly_charges)
+        return self._lifetime.lifetime_values(frame, monthly_charges)
 
     def _segment_table(self) -> pd.DataFrame:
         if self._segments is None:
@@ -359,10 +268,8 @@ class RetentionService:
                 if self._scores is None:
                     scored = score_customers(self.model, self.customers, self.settings)
                     scored["monthly_charges"] = self.customers["MonthlyCharges"].to_numpy()
-                    if self.survival is not None:
-                        lifetime = lifetime_columns(
-                            self.survival, self.customers, self.settings, AT_RISK_MONTHS
-                        )
+                    if self._lifetime is not None:
+                        lifetime = self._lifetime.columns(AT_RISK_MONTHS)
                         scored = pd.concat([scored, lifetime], axis=1)
                         # The basis of CLV tiers is known only now: kept, not cut again.
                         self._value_basis = retier_on_lifetime_value(scored, self.settings)
