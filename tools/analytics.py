@@ -24,7 +24,7 @@ from data.schema import (
     TARGET_COLUMN,
 )
 from models.segments import RISK_LEVELS, VALUE_TIERS
-from tools.schemas import AtRiskCustomer
+from tools.schemas import AtRiskCustomer, ValueBasis
 from tools.service import RetentionService
 
 #: Columns of the scored table besides the profile.
@@ -138,6 +138,11 @@ class QueryResult(BaseModel):
     groups: list[GroupFigures]
     customers: list[AtRiskCustomer] = Field(description="The likeliest churners that match")
     customers_shown: int
+    value_basis: ValueBasis | None = Field(
+        None,
+        description="What the value tiers are cut on, when the answer shows, filters or groups "
+        "by value tier",
+    )
 
 
 def _table(service: RetentionService) -> pd.DataFrame:
@@ -186,6 +191,13 @@ def _figures(part: pd.DataFrame, of: int, args: QueryArgs) -> dict[str, float]:
             values = part[args.column]
             figures[measure] = round(float(getattr(values, measure)()), 2)
     return {k: (0.0 if np.isnan(v) else v) for k, v in figures.items()}
+
+
+def _shows_tiers(args: QueryArgs, customers: list[AtRiskCustomer]) -> bool:
+    """Whether value tiers are in the answer: listed customers carry one, or the question
+    filters or groups by tier."""
+    asked = {f.column for f in args.filters} | {args.group_by}
+    return bool(customers) or "value_tier" in asked
 
 
 def query_customers(service: RetentionService, **arguments: object) -> QueryResult:
@@ -237,4 +249,5 @@ def query_customers(service: RetentionService, **arguments: object) -> QueryResu
         groups=groups,
         customers=customers,
         customers_shown=len(customers),
+        value_basis=service.value_basis() if _shows_tiers(args, customers) else None,
     )

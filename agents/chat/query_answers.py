@@ -3,11 +3,12 @@ each measure in words, a table by group, and the likeliest churners with the tru
 
 from __future__ import annotations
 
-from agents import figures, present
+from agents import figures, lifetime_words, present
 from agents.chat.tables import customer_row, customer_table
 from core.i18n import t
 from core.types import Language
 from data.schema import feature_label
+from tools.schemas import ValueBasis
 
 
 def top_driver(customer: dict, lang: Language) -> str:
@@ -96,4 +97,7 @@ def query_answer(r: dict, arguments: dict, lang: Language) -> str:
             matching=f"{r['matching']:,}",
         )
         lines += ["", customer_table(rows, lang), "", shown]
+    if r.get("value_basis"):
+        basis = ValueBasis.model_validate(r["value_basis"])
+        lines += ["", lifetime_words.value_basis_line(basis, lang)]
     return "\n".join(lines)

@@ -162,3 +162,26 @@ def test_a_chinese_count_is_answered_in_chinese_with_the_computed_figure(demo, t
     answer = state["messages"][-1].content
     expected = int((table.risk_level == "high").sum())
     assert f"**{expected:,}**" in answer and "佔比" in answer
+
+
+def test_a_list_says_what_its_value_tiers_are_cut_on_and_a_count_does_not(demo):
+    listed = _query(
+        demo, filters=[{"column": "Contract", "values": ["Month-to-month"]}], list_customers=3
+    )
+    assert listed.customers and listed.value_basis == demo.service.value_basis()
+    counted = _query(demo, filters=[{"column": "Contract", "values": ["One year"]}])
+    assert counted.value_basis is None
+    by_tier = _query(demo, group_by="value_tier")
+    assert by_tier.value_basis == demo.service.value_basis()
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("List 5 fiber optic customers", "Value tier by monthly charges"),
+        ("列出 5 位光纖客戶", "價值分級依月費"),
+    ],
+)
+def test_a_listed_answer_in_the_chat_names_the_value_tiers_basis(demo, question, words):
+    state = demo.chat.invoke({"messages": [HumanMessage(question)]})
+    assert words in state["messages"][-1].content
