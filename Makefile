@@ -14,7 +14,7 @@ ifeq ($(origin LANG),command line)
 APP_OPTS += --lang $(LANG)
 endif
 
-.PHONY: run test test-llm install lint format bench clean chromium compiler mutation screenshots
+.PHONY: run test test-llm install lint format bench clean chromium postgres compiler mutation screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -40,7 +40,7 @@ run: $(STAMP)
 ifeq ($(origin SEED),undefined)
 SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 endif
-test: lint chromium
+test: lint chromium postgres
 	@echo "tests in random order, seed $(SEED) (replay: make test SEED=$(SEED))"
 	$(BIN)/python -m pytest -n 2 -q -p randomly --randomly-seed=$(SEED)
 
@@ -81,6 +81,15 @@ chromium:
 	    echo "installing $(BROWSER_PACKAGES) (Debian) for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; \
 	  else echo "chromium or its fonts are missing and cannot be installed here: browser tests may skip"; fi; }
+
+## Debian's PostgreSQL server for the database tests, which start a throw-away cluster of
+## their own (installed when missing and we may).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing postgresql (Debian) for the database tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL is missing and cannot be installed here: database tests will skip"; fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -184,6 +184,11 @@ class Settings(BaseSettings):
     )
     chat_db: Path = Field(description="default: STATE_DIR/chat.db")
     results_db: Path = Field(description="default: STATE_DIR/crm.db")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the batch's results database, e.g. "
+        "postgresql+psycopg://user:password@host:5432/crm (default: SQLite at RESULTS_DB)",
+    )
 
     offer_budget_cap: float = Field(
         default=150.0, ge=0, description="Most a retention offer may cost per customer, in total"

@@ -24,7 +24,7 @@ from crm_agents.cli_common import (
     say,
     settings_with,
 )
-from crm_agents.store import default_url, export_run, open_store
+from crm_agents.store import default_url, export_run, open_store, shown_url
 from models.segments import RiskLevel
 
 
@@ -33,7 +33,9 @@ def batch(
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", help="SQLAlchemy URL (default: sqlite:/// at CRM_RESULTS_DB, state/crm.db)"
+            "--db",
+            help="SQLAlchemy URL (default: CRM_DATABASE_URL, else SQLite at CRM_RESULTS_DB, "
+            "state/crm.db)",
         ),
     ] = None,
     min_risk: Annotated[
@@ -60,7 +62,8 @@ def batch(
     """Score every customer, analyse those at or above the risk floor, store it all in the DB."""
     with clear_errors():
         settings = settings_with(language=lang)
-        url = db or default_url(settings.results_db)
+        configured = settings.database_url.get_secret_value() if settings.database_url else None
+        url = db or configured or default_url(settings.results_db)
         open_store(url)  # a bad database fails here, before the data and model are loaded
         assembly = assemble_for(data, settings)
         with Progress(
@@ -104,7 +107,7 @@ def batch(
             eligible=f"{summary.customers_eligible:,}",
             now=f"{summary.analysed_this_time:,}",
             rate=f"{rate:,.0f}",
-            url=url,
+            url=shown_url(url),
         )
         if summary.failures:
             say(settings, "cli.failed", count=f"{summary.customers_failed:,}")

@@ -36,7 +36,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from data.spreadsheet import write_csv
 
@@ -149,6 +149,19 @@ class StoreError(RuntimeError):
     """The database cannot be opened or written; nothing was written."""
 
 
+_ACCEPTED = (
+    "; accepted: sqlite:///path/crm.db or postgresql+psycopg://user:password@host:5432/database"
+)
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be printed: any password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(an unreadable database URL)"
+
+
 def default_url(database: Path) -> str:
     """SQLite at the settings' results database (its state directory is made if missing)."""
     database.parent.mkdir(parents=True, exist_ok=True)
@@ -174,9 +187,21 @@ def _check_sqlite_target(url: str) -> None:
 
 def open_store(url: str) -> Engine:
     """An engine on a database that has the tables and the view, or a clear StoreError."""
-    _check_sqlite_target(url)
     try:
+        _check_sqlite_target(url)
         engine = create_engine(url, future=True)
+    except ArgumentError as err:
+        # A parse error quotes the whole URL, password included: it is not repeated here.
+        reason = str(err) if isinstance(err, NoSuchModuleError) else "it is not a database URL"
+        raise StoreError(
+            f"cannot use the database URL {shown_url(url)}: {reason}{_ACCEPTED}"
+        ) from None
+    except ImportError as err:
+        raise StoreError(
+            f"cannot use the database URL {shown_url(url)}: its driver {err.name} is not "
+            f"installed{_ACCEPTED}"
+        ) from None
+    try:
         if engine.dialect.name == "sqlite":
             # Foreign keys on; WAL lets readers (the app, exports) in while a run writes.
             @event.listens_for(engine, "connect")
@@ -193,7 +218,8 @@ def open_store(url: str) -> Engine:
             connection.execute(text(CAMPAIGN_QUEUE))
         return engine
     except SQLAlchemyError as err:
-        raise StoreError(f"cannot open or write the database {url}: {err.orig or err}") from None
+        reason = err.orig or err
+        raise StoreError(f"cannot open or write the database {shown_url(url)}: {reason}") from None
 
 
 def _add_new_columns(connection) -> None:

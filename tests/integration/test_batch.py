@@ -145,6 +145,21 @@ def test_export_writes_csv_and_parquet(demo, tmp_path):
     assert len(pd.read_parquet(tmp_path / "out" / "scores.parquet")) == len(demo.service.scores())
 
 
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql+psycopg://crm:s3cret-pw@127.0.0.1:1/crm", "crm:***@127.0.0.1:1/crm"),
+        ("postgres ql://crm:s3cret-pw@host/crm", "it is not a database URL"),
+        ("mysql://crm:s3cret-pw@host/crm", "its driver MySQLdb is not installed"),
+        ("oracle+nope://crm:s3cret-pw@host/crm", "Can't load plugin"),
+    ],
+)
+def test_a_database_url_that_cannot_be_used_is_named_without_its_password(url, says):
+    with pytest.raises(store.StoreError) as refused:
+        store.open_store(url)
+    assert says in str(refused.value) and "s3cret-pw" not in str(refused.value)
+
+
 def test_missing_database_directory_is_a_clear_error(tmp_path):
     with pytest.raises(store.StoreError, match="does not exist"):
         store.open_store(_db(tmp_path / "nowhere" / "crm.db"))
