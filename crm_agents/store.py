@@ -15,17 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
     Engine,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
     Table,
-    Text,
     create_engine,
     event,
     func,
@@ -38,111 +29,16 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+# The batch reaches the tables through this module (`store.scores`): it is its one door.
+from crm_agents.store_schema import (
+    CAMPAIGN_QUEUE,
+    analyses,
+    failures,
+    metadata,
+    runs,
+)
+from crm_agents.store_schema import scores as scores
 from data.spreadsheet import write_csv
-
-metadata = MetaData()
-
-runs = Table(
-    "runs",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("started", DateTime(timezone=True), nullable=False),
-    Column("finished", DateTime(timezone=True)),
-    Column("status", String(16), nullable=False),  # running · completed · interrupted · failed
-    Column("data_origin", Text, nullable=False),
-    Column("data_sha256", String(64)),
-    Column("model_version", String(200), nullable=False),
-    Column("backend", String(200), nullable=False),
-    Column("language", String(8), nullable=False),
-    Column("min_risk", String(8), nullable=False),
-    Column("analysis_limit", Integer),
-    Column("budget", Float),
-    Column("customers_scored", Integer, nullable=False, default=0),
-    Column("customers_eligible", Integer, nullable=False, default=0),
-    Column("customers_analysed", Integer, nullable=False, default=0),
-    Column("error", Text),
-)
-
-scores = Table(
-    "scores",
-    metadata,
-    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
-    Column("customer_id", String(64), primary_key=True),
-    Column("churn_probability", Float, nullable=False),
-    Column("risk_level", String(8), nullable=False),
-    Column("value_tier", String(8), nullable=False),
-    Column("monthly_charges", Float, nullable=False),
-    Column("top_driver", String(64), nullable=False),
-    Column("top_driver_contribution", Float, nullable=False),
-    # From the time-to-churn model; empty when the run had none.
-    *(Column(f"churn_within_{d}d", Float) for d in (30, 90, 180, 365)),
-    Column("median_months_left", Float),  # empty also when beyond the CLV horizon
-    Column("clv", Float),
-)
-
-analyses = Table(
-    "analyses",
-    metadata,
-    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
-    Column("customer_id", String(64), primary_key=True),
-    Column("churn_probability", Float, nullable=False),
-    Column("risk_level", String(8), nullable=False),
-    Column("value_tier", String(8), nullable=False),
-    Column("offer_id", String(64)),
-    Column("offer_title", Text),
-    Column("total_cost", Float),
-    Column("expected_value", Float),
-    Column("worth_its_cost", Boolean),
-    Column("churn_within_90d", Float),
-    Column("clv", Float),
-    Column("lifetime_value_saved", Float),
-    Column("email_subject", Text),
-    Column("email_body", Text),
-    Column("sms", Text),
-    Column("call_script", Text),
-    Column("written_by", String(200), nullable=False),
-    Column("result_json", Text, nullable=False),
-)
-
-#: Customers a run could not analyse, with the reason; the run goes on without them and a
-#: resumed run does not retry them (the same data and model would fail the same way).
-failures = Table(
-    "failures",
-    metadata,
-    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
-    Column("customer_id", String(64), primary_key=True),
-    Column("reason", Text, nullable=False),
-)
-
-# What marketing automation reads: the latest completed run's worthwhile offers, the most urgent
-# first (likeliest to leave within 90 days; runs without the time-to-churn model have no
-# urgency), then best expected value, cut where the running cost would pass the run's budget
-# (when it has one).
-_QUEUE_ORDER = "COALESCE(a.churn_within_90d, -1) DESC, a.expected_value DESC, a.customer_id"
-CAMPAIGN_QUEUE = f"""
-CREATE VIEW campaign_queue AS
-WITH latest AS (
-    SELECT id, budget FROM runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1
-),
-ranked AS (
-    SELECT a.run_id, a.customer_id, a.risk_level, a.value_tier, a.churn_probability,
-           a.offer_id, a.offer_title, a.total_cost, a.expected_value,
-           a.email_subject, a.email_body, a.sms, a.call_script,
-           a.churn_within_90d, a.clv, a.lifetime_value_saved,
-           ROW_NUMBER() OVER (ORDER BY {_QUEUE_ORDER}) AS priority,
-           SUM(a.total_cost) OVER (
-               ORDER BY {_QUEUE_ORDER} ROWS UNBOUNDED PRECEDING
-           ) AS cumulative_cost,
-           latest.budget AS budget
-    FROM analyses a JOIN latest ON a.run_id = latest.id
-    WHERE a.offer_id IS NOT NULL AND a.expected_value > 0
-)
-SELECT priority, run_id, customer_id, risk_level, value_tier, churn_probability,
-       churn_within_90d, clv, offer_id, offer_title, total_cost, lifetime_value_saved,
-       expected_value, cumulative_cost, email_subject, email_body, sms, call_script
-FROM ranked
-WHERE budget IS NULL OR cumulative_cost <= budget
-"""
 
 
 class StoreError(RuntimeError):

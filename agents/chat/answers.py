@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from agents import figures, lifetime_words, present
 from agents.chat.intents import Intent
 from agents.chat.lifetime_answers import lifetime_answer, urgent_list, when_answer
+from agents.chat.model_answers import model_answer
 from agents.chat.query_answers import query_answer
 from agents.chat.tables import customer_row, customer_table
 from agents.outputs import CallScript, Email, Sms
-from core.i18n import has, t
+from core.i18n import t
 from core.types import Language
 from data.schema import ACTIONABLE_FEATURES, CUSTOMER_ID_EXAMPLE, feature_label
 from tools.playbook import Playbook
@@ -227,62 +228,6 @@ def _top(r: dict, lang: Language) -> str:
     return "\n".join([customer_table(rows, lang), "", total, *tiers])
 
 
-def _model(m: dict, lang: Language) -> str:
-    k = m["metrics"]
-    sets = t("list.separator", lang).join(
-        t(
-            "chat.feature_set",
-            lang,
-            name=t(key, lang) if has(key := f"feature_set.{name}") else name,
-            roc_auc=f"{v['roc_auc']:.3f}",
-            brier=f"{v['brier']:.3f}",
-        )
-        for name, v in m["feature_set_comparison"].items()
-    )
-    return t(
-        "chat.model",
-        lang,
-        model=m["model"],
-        description=m["description"],
-        feature_set=m["feature_set"],
-        repeats=k["repeats"],
-        folds=k["folds"],
-        roc_auc=f"{k['roc_auc']:.3f}",
-        pr_auc=f"{k['pr_auc']:.3f}",
-        brier=f"{k['brier']:.3f}",
-        lift=f"{k['top_decile_lift']:.2f}",
-        sets=sets,
-        method=m["explanation_method"],
-        rule=m["selection_rule"],
-        trained_on=m["trained_on"],
-    ) + _model_survival(m.get("time_to_churn"), lang)
-
-
-def _model_survival(survival: dict | None, lang: Language) -> str:
-    """The time-to-churn model's card, after the churn model's; nothing without it."""
-    if not survival:
-        return ""
-    return "\n\n" + t(
-        "chat.model_survival",
-        lang,
-        champion=survival["champion"],
-        c_index=f"{survival['c_index']:.3f}",
-        sd=f"{survival['c_index_sd']:.3f}",
-        auc3=f"{survival['auc_3m']:.3f}",
-        auc6=f"{survival['auc_6m']:.3f}",
-        auc12=f"{survival['auc_12m']:.3f}",
-        brier=f"{survival['integrated_brier']:.4f}",
-        km=f"{survival['km_integrated_brier']:.4f}",
-        reduction=figures.percent(survival["brier_reduction"]),
-        gap=f"{survival['calibration_max_gap'] * 100:.1f}",
-        violations=t("list.separator", lang).join(
-            feature_label(c, lang) for c in survival["ph_violations"]
-        )
-        or "—",
-        handling=survival["ph_handling"],
-    )
-
-
 def answer(intent: Intent, results: Results, reference: Reference) -> str:
     """The reply to one question from this turn's tool results."""
     words = {"example": reference.examples[0], "other": reference.examples[1]}
@@ -321,7 +266,7 @@ def answer(intent: Intent, results: Results, reference: Reference) -> str:
                 _first(results, "predict_time_to_churn"), _first(results, "segment_value"), lang
             )
         case "model":
-            return _model(_first(results, "model_card"), lang)
+            return model_answer(_first(results, "model_card"), lang)
         case "query":
             result = dict(_first(results, "query_customers"))
             return query_answer(result, intent.query, lang)

@@ -1,0 +1,152 @@
+"""What each Analyze panel shows for a result, a refusal or a step in progress, by panel name;
+`OUTPUTS` is the panels' order in the `/analyze` API."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import gradio as gr
+
+from core.types import Language
+from graph.analysis import AnalysisResult
+from ui import charts, trace_views, views
+from ui.backend import Backend
+from ui.tabs.trace import diagram_markdown
+
+log = logging.getLogger("crm_agents.app")
+
+#: The `/analyze` endpoint's outputs, in order (an API client reads them by this position).
+OUTPUTS = (
+    "status",
+    "profile",
+    "gauge",
+    "badges",
+    "drivers",
+    "analyst_summary",
+    "analyst_detail",
+    "reasons_summary",
+    "reasons_detail",
+    "campaign_summary",
+    "campaign_detail",
+    "email",
+    "sms",
+    "sms_count",
+    "script",
+    "download",
+    "trace_table",
+    "trace_json",
+    "no_action",
+    "email_file",
+    "sms_file",
+    "script_file",
+    "trace_diagram",
+    "trace_timeline",
+    "trace_fallbacks",
+    "trace_tools",
+    "trace_llm",
+    "survival",
+    "last_result",  # a State: the API does not show it
+)
+
+
+class AnalyzePanels:
+    """What each panel shows for a result, by panel name."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def refused(self, message: str, lang: Language) -> dict[str, Any]:
+        """One clear message in the status line, every panel of an earlier customer cleared."""
+        log.warning("analysis refused: %s", message.replace("\n", " "))
+        return {name: None for name in OUTPUTS} | {
+            "trace_diagram": diagram_markdown(self.backend, lang),
+            "trace_timeline": gr.Plot(value=None, visible=False),
+            "status": f"⚠️ {views.md(message)}",
+            "gauge": gr.Plot(value=None, visible=False),
+            "drivers": gr.Plot(value=None, visible=False),
+            "survival": gr.Plot(value=None, visible=False),
+            "sms_count": "",
+            "download": gr.DownloadButton(value=None, interactive=False),
+            **{
+                name: gr.DownloadButton(value=None, interactive=False)
+                for name in ("email_file", "sms_file", "script_file")
+            },
+            "messages": gr.Column(visible=True),
+            "no_action": gr.Markdown(value="", visible=False),
+        }
+
+    def analyst(self, profile, risk, lang: Language) -> dict[str, Any]:
+        return {
+            "profile": views.profile_table(profile, lang),
+            "gauge": gr.Plot(charts.churn_gauge(risk, self.backend.settings, lang), visible=True),
+            "badges": views.badges(risk, lang),
+            "drivers": gr.Plot(charts.driver_chart(risk, lang), visible=True),
+            "survival": gr.Plot(
+                charts.survival_curves(risk.lifetime, lang) if risk.lifetime else None,
+                visible=risk.lifetime is not None,
+            ),
+            "analyst_summary": views.analyst_summary(risk, lang),
+            "analyst_detail": views.analyst_detail(risk, lang),
+        }
+
+    def progress(
+        self, done: list[str], customer_id: str, lang: Language, running: str | None = None
+    ) -> str:
+        return views.progress(
+            self.backend.nodes, done, lang, running=running, customer_id=customer_id
+        )
+
+    def result(self, result: AnalysisResult, done: list[str]) -> dict[str, Any]:
+        """The whole result again, so an API caller (who sees only the last update) gets it all."""
+        backend, lang = self.backend, result.language
+        status = views.progress(
+            backend.nodes, done, lang, skipped=result.skipped, customer_id=result.customer_id
+        )
+        saved = backend.save(
+            f"analysis-{result.customer_id}.json", result.model_dump_json(indent=2)
+        )
+        texts = {
+            "email": views.email_text(result.communications, lang),
+            "sms": views.sms_text(result.communications),
+            "script": views.call_script_text(result.communications, lang),
+        }
+        files = {
+            f"{name}_file": gr.DownloadButton(
+                value=backend.save(f"{name}-{result.customer_id}.txt", text) if text else None,
+                interactive=bool(text),
+            )
+            for name, text in texts.items()
+        }
+        return {
+            **files,
+            **texts,
+            **self.analyst(backend.service.profile(result.customer_id), result.risk, lang),
+            "status": status + views.fallbacks(result.trace, lang),
+            "reasons_summary": views.reasons_summary(result.reasons, lang),
+            "reasons_detail": views.reasons_detail(result.reasons, lang),
+            "campaign_summary": views.campaign_summary(
+                result.campaign, result.risk.risk_level, lang
+            ),
+            "campaign_detail": views.campaign_detail(
+                result.campaign, backend.assembly.playbook, lang
+            ),
+            "sms_count": views.sms_count(result.communications, lang),
+            "download": gr.DownloadButton(value=saved, interactive=True),
+            "trace_table": trace_views.node_table(result.trace, lang),
+            "trace_diagram": diagram_markdown(backend, lang, result.trace),
+            "trace_timeline": gr.Plot(trace_views.timeline(result.trace, lang), visible=True),
+            "trace_fallbacks": trace_views.fallbacks(result.trace, lang),
+            "trace_tools": trace_views.tool_calls(result.trace, lang),
+            "trace_llm": trace_views.llm_calls(result.trace, lang),
+            "trace_json": result.model_dump(
+                mode="json", include={"customer_id", "backend", "skipped", "trace"}
+            ),
+            "last_result": result.customer_id,
+            # Nothing to send: one card that says so and when to look again, not empty boxes.
+            "messages": gr.Column(visible=result.communications is not None),
+            "no_action": gr.Markdown(
+                value=views.no_action(result.risk, lang) if result.communications is None else "",
+                visible=result.communications is None,
+            ),
+        }
