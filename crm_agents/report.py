@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from agents import lifetime_words, present
+from agents import lifetime_words, present, present_campaign
 from core.i18n import t
 from graph.analysis import AnalysisResult
 from tools.playbook import Playbook
@@ -68,10 +68,10 @@ def _reasons_panel(result: AnalysisResult) -> Panel:
 def _campaign_panel(result: AnalysisResult, playbook: Playbook) -> Panel:
     plan, lang = result.campaign, result.language
     assert plan is not None
-    options = present.offer_table([plan.offer, *plan.runners_up], playbook, lang)
+    options = present_campaign.offer_table([plan.offer, *plan.runners_up], playbook, lang)
     return Panel(
         Group(
-            Text(present.offer_summary(plan.offer_title, plan.offer, lang), style="bold"),
+            Text(present_campaign.offer_summary(plan.offer_title, plan.offer, lang), style="bold"),
             Text(plan.why_it_fits),
             _table(options),
             Text(plan.caveat, style="dim"),
@@ -91,7 +91,7 @@ def _communications_panel(result: AnalysisResult) -> Panel:
         f"{esc(c.sms.text)}",
         "",
         f"[bold]{esc(t('report.script', lang))}[/bold]",
-        *[esc(line) for line in present.call_script_lines(c.call_script, lang)],
+        *[esc(line) for line in present_campaign.call_script_lines(c.call_script, lang)],
     ]
     return Panel("\n".join(lines), title=esc(t("report.communication", lang)))
 
@@ -105,7 +105,7 @@ def print_report(result: AnalysisResult, console: Console, playbook: Playbook) -
     if result.communications is not None:
         console.print(_communications_panel(result))
     if result.skipped:
-        reason = present.skipped_reason(result.risk.risk_level, lang)
+        reason = present_campaign.skipped_reason(result.risk.risk_level, lang)
         line = t("report.skipped", lang, nodes=", ".join(result.skipped), reason=reason)
         console.print(f"[yellow]{esc(line)}[/yellow]")
     texts_by = t("present.texts_by", lang, writer=present.writer_name(result.backend, lang))

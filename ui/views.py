@@ -7,7 +7,7 @@ import json
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
-from agents import figures, lifetime_words, present
+from agents import figures, lifetime_words, present, present_campaign
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
 from agents.trace import TraceStep
 from core.i18n import t
@@ -165,16 +165,16 @@ def reasons_detail(reasons: ChurnReasons, lang: Language) -> str:
 def campaign_summary(plan: CampaignPlan | None, risk_level: str, lang: Language) -> str:
     heading = t("ui.analyze.campaign", lang)
     if plan is None:
-        return f"{heading}\n⏭️ **{md(present.skipped_line(risk_level, lang))}**"
-    return f"{heading}\n{md(present.offer_summary(plan.offer_title, plan.offer, lang))}"
+        return f"{heading}\n⏭️ **{md(present_campaign.skipped_line(risk_level, lang))}**"
+    return f"{heading}\n{md(present_campaign.offer_summary(plan.offer_title, plan.offer, lang))}"
 
 
 def campaign_detail(plan: CampaignPlan | None, playbook: Playbook, lang: Language) -> str:
     if plan is None:
         return ""
-    table = present.offer_table([plan.offer, *plan.runners_up], playbook, lang)
+    table = present_campaign.offer_table([plan.offer, *plan.runners_up], playbook, lang)
     parts = [md_block(plan.why_it_fits), "", table.markdown(cell=md)]
-    ineligible = present.ineligible_lines(plan.ineligible, playbook, lang)
+    ineligible = present_campaign.ineligible_lines(plan.ineligible, playbook, lang)
     if ineligible:
         heading = t("present.offer.ineligible", lang)
         parts += ["", f"**{md(heading)}**", *[f"- {md(line)}" for line in ineligible]]
@@ -193,7 +193,7 @@ def no_action(risk: RiskAssessment, lang: Language) -> str:
 
 
 def email_text(c: Communications | None, lang: Language) -> str:
-    return "" if c is None else present.email_text(c.email, lang)
+    return "" if c is None else present_campaign.email_text(c.email, lang)
 
 
 def sms_text(c: Communications | None) -> str:
@@ -203,11 +203,11 @@ def sms_text(c: Communications | None) -> str:
 def sms_count(c: Communications | None, lang: Language) -> str:
     if c is None:
         return md(t("present.message.no_sms", lang))
-    return md(present.sms_count(c.sms, lang))
+    return md(present_campaign.sms_count(c.sms, lang))
 
 
 def call_script_text(c: Communications | None, lang: Language) -> str:
-    return "" if c is None else present.call_script_text(c, lang)
+    return "" if c is None else present_campaign.call_script_text(c, lang)
 
 
 def _short(payload: str, limit: int = 1500) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents import figures, lifetime_words, present
+from agents import figures, lifetime_words, present, present_campaign
 from agents.chat.intents import Intent
 from agents.chat.lifetime_answers import lifetime_answer, urgent_list, when_answer
 from agents.chat.model_answers import model_answer
@@ -152,8 +152,10 @@ def _message(a: dict, kind: str, lang: Language) -> str:
         return f"**{email.subject}**\n\n{email.body}"
     if kind == "sms":
         sms = Sms.model_validate(c["sms"])
-        return f"{sms.text}\n\n({present.sms_count(sms, lang)})"
-    return "\n".join(present.call_script_lines(CallScript.model_validate(c["call_script"]), lang))
+        return f"{sms.text}\n\n({present_campaign.sms_count(sms, lang)})"
+    return "\n".join(
+        present_campaign.call_script_lines(CallScript.model_validate(c["call_script"]), lang)
+    )
 
 
 def _what_if(r: dict, lang: Language) -> str:

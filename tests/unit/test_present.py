@@ -7,7 +7,7 @@ import re
 import pytest
 from rich.console import Console
 
-from agents import figures, present
+from agents import figures, present, present_campaign
 from agents.llm import OFFLINE
 from crm_agents.report import print_report
 from tools.schemas import Driver
@@ -78,7 +78,7 @@ def test_a_skipped_campaign_says_why_in_the_users_language(low_risk_in_chinese):
 
 def test_the_call_script_is_numbered_with_the_objections_under_the_offer(high_risk_in_chinese):
     script = high_risk_in_chinese.communications.call_script
-    lines = present.call_script_lines(script, "en")
+    lines = present_campaign.call_script_lines(script, "en")
     assert lines[0] == f"1. Greeting: {script.greeting}"
     assert lines[2] == f"3. Offer: {script.offer}"
     assert lines[4:7] == [f"   • “{o.objection}” → {o.answer}" for o in script.objections]
@@ -89,7 +89,7 @@ def test_offer_table_rows_carry_titles_in_the_language_and_formatted_figures(
     demo, high_risk_in_chinese
 ):
     plan = high_risk_in_chinese.campaign
-    table = present.offer_table([plan.offer], demo.playbook, "zh-TW")
+    table = present_campaign.offer_table([plan.offer], demo.playbook, "zh-TW")
     assert table.headers == ("方案", "成本", "方案後流失機率", "挽回的終身價值", "期望價值")
     title = demo.playbook.get(plan.offer.offer_id).title_in("zh-TW")
     assert table.rows[0] == (
@@ -105,7 +105,7 @@ def test_an_offer_priced_on_revenue_has_no_lifetime_column(demo, high_risk_in_ch
     option = high_risk_in_chinese.campaign.offer.model_copy(
         update={"lifetime_value_saved": None, "lifetime_value_after": None}
     )
-    table = present.offer_table([option], demo.playbook, "zh-TW")
+    table = present_campaign.offer_table([option], demo.playbook, "zh-TW")
     assert table.headers == ("方案", "成本", "方案後流失機率", "期望價值")
 
 
