@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from lifelines import CoxPHFitter
 from sklearn.model_selection import StratifiedKFold
 
 from core.settings import Settings
@@ -36,6 +37,23 @@ class _Extra(CoxModel):
         addons = frame[list(ADDON_SERVICES)].eq("Yes").sum(axis=1).to_numpy() / 3.0
         month_to_month = frame["Contract"].eq("Month-to-month").to_numpy()
         return data.assign(addons_squared=addons**2, addons_x_monthly=addons * month_to_month)
+
+
+def _cox_per_contract(frame, durations, events, train, test, covariates) -> np.ndarray:
+    """One penalised Cox model per contract type: every coefficient may differ by contract."""
+    design = design_matrix(frame, covariates)
+    contract = frame["Contract"].to_numpy()
+    curves = np.zeros((len(test), len(MONTHS)))
+    for level in np.unique(contract):
+        fit_rows, score_at = train[contract[train] == level], np.where(contract[test] == level)[0]
+        part = design.iloc[fit_rows]
+        keep = [c for c in part if part[c].std() > 0 and not c.startswith("Contract=")]
+        model = CoxPHFitter(penalizer=0.05).fit(
+            part[keep].assign(_T=durations[fit_rows], _E=events[fit_rows]), "_T", "_E"
+        )
+        scored = design.iloc[test[score_at]][keep]
+        curves[score_at] = model.predict_survival_function(scored, times=MONTHS).to_numpy().T
+    return curves
 
 
 def _tree_curves(kind: str, x_train, durations, events, x_test) -> np.ndarray:
@@ -86,6 +104,9 @@ def main() -> None:
         extra = _Extra("cox_interactions_addons", covariates, True, penalizer=0.001)
         curves[extra.name] = extra.fit(*fit).survival(frame.iloc[test])
         cox = curves["cox_interactions"]
+        per_contract = _cox_per_contract(frame, durations, events, train, test, covariates)
+        curves["cox_per_contract"] = per_contract
+        curves["mean_with_cox_per_contract"] = (cox + per_contract) / 2
         curves["mean_with_loglogistic"] = (cox + curves["loglogistic_aft"]) / 2
         curves["mean_with_stratified"] = (cox + curves["cox_interactions_by_contract"]) / 2
         if args.trees:

@@ -24,7 +24,7 @@ def test_the_alternatives_script_reports_every_model_beside_the_champion(tmp_pat
     )
     assert result.returncode == 0, result.stderr
     last_fold = result.stdout.split("fold 2/2")[1]
-    for model in ("cox_interactions", "cox_interactions_addons", "mean_with_loglogistic"):
+    for model in ("cox_interactions", "cox_per_contract", "mean_with_loglogistic"):
         line = next(x for x in last_fold.splitlines() if x.split()[:1] == [model])
         c_index = float(line.split("C-index")[1].split()[0])
         assert 0.5 < c_index <= 1.0
