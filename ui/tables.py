@@ -11,6 +11,7 @@ from pandas.io.formats.style import Styler
 
 from agents import figures, lifetime_words, present
 from core.i18n import t
+from core.settings import Settings
 from core.types import Language
 from models.segments import RISK_LEVELS, VALUE_TIERS
 from ui.escape import html_text
@@ -71,8 +72,10 @@ def matrix_grid(matrix: pd.DataFrame, lang: Language) -> Styler:
     return grid.style.apply(lambda column: fills, axis=0).hide(axis="index")
 
 
-def over_time(table: pd.DataFrame, lang: Language) -> Styler:
-    """Revenue and lifetime value at risk over the next 3, 6 and 12 months, in words."""
+def over_time(table: pd.DataFrame, settings: Settings, lang: Language) -> Styler:
+    """Revenue and lifetime value at risk over the next 3, 6 and 12 months, in words. The
+    headers say what each sums: bills are revenue, CLV is discounted margin, so a year's CLV
+    at risk can be below a year's lost bills."""
     rows = [
         (
             t("ui.portfolio.next_months", lang, months=int(r.months)),
@@ -82,8 +85,9 @@ def over_time(table: pd.DataFrame, lang: Language) -> Styler:
         )
         for r in table.itertuples(index=False)
     ]
+    basis = {"margin": f"{settings.margin_rate:.0%}", "months": settings.lifetime_months}
     headers = [
-        t(f"ui.portfolio.over_time_{c}", lang)
+        t(f"ui.portfolio.over_time_{c}", lang, **basis)
         for c in ("window", "leavers", "revenue", "lifetime_value")
     ]
     return pd.DataFrame(rows, columns=headers).style.hide(axis="index")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.settings import Settings
-from tools.portfolio import at_risk_table, risk_value_matrix
+from tools.portfolio import at_risk_over_time, at_risk_table, risk_value_matrix
 from ui import charts, tables
 from ui.tabs.portfolio import matching_line
 
@@ -116,3 +116,21 @@ def test_the_revenue_chart_has_one_bar_per_risk_level_in_its_colour(matrix):
     assert list(figure.data[0].y) == pytest.approx(
         [high.loc[t, "monthly_revenue_at_risk"] for t in ("high", "mid", "low")]
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "revenue", "lifetime_value"),
+    [
+        ("en", "(revenue)", "lifetime value at risk (25% margin over 36 months, discounted)"),
+        ("zh-TW", "（營收）", "面臨風險的顧客終身價值（36 個月毛利率 25%，已折現）"),
+    ],
+)
+def test_the_at_risk_over_time_headers_say_bills_are_revenue_and_clv_is_margin(
+    demo_service, lang, revenue, lifetime_value
+):
+    settings = Settings(margin_rate=0.25, lifetime_months=36)
+    shown = tables.over_time(at_risk_over_time(demo_service), settings, lang).data
+    assert revenue in shown.columns[2] and shown.columns[3] == lifetime_value
+    assert shown.iloc[:, 0].tolist() == [
+        {"en": f"next {m} months", "zh-TW": f"未來 {m} 個月"}[lang] for m in (3, 6, 12)
+    ]

@@ -204,7 +204,7 @@ def matrix(backend: Backend, lang: Language | None = None) -> tuple:
         charts.revenue_at_risk(table, lang),
         charts.probability_distribution(probabilities, backend.settings, lang),
         gr.Dataframe(
-            value=tables.over_time(over_time, lang) if len(over_time) else None,
+            value=tables.over_time(over_time, backend.settings, lang) if len(over_time) else None,
             visible=bool(len(over_time)),
         ),
         value_basis_line(backend.service.value_basis(), lang),
