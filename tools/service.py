@@ -33,7 +33,7 @@ from tools.schemas import (
     ValueSegment,
     WhatIfResult,
 )
-from tools.similar import segment_table, similar_customers
+from tools.similar import SegmentTable, segment_table, similar_customers
 from tools.value_basis import NoLifetimeModelError, retier_on_lifetime_value, value_basis
 
 __all__ = [
@@ -71,7 +71,7 @@ class RetentionService:
     #: The time-to-churn model; without it the product answers without "when" and CLV.
     survival: SurvivalCard | None = None
     _scores: pd.DataFrame | None = field(default=None, repr=False)
-    _segments: pd.DataFrame | None = field(default=None, repr=False)
+    _segments: SegmentTable | None = field(default=None, repr=False)
     _explanation: Explanation | None = field(default=None, repr=False)
     _value_basis: ValueBasis | None = field(default=None, repr=False)
     # Answers are pure functions of immutable data, so each is computed once per customer. The
@@ -250,7 +250,7 @@ class RetentionService:
             raise NoLifetimeModelError("refusal.no_time_to_churn")
         return self._lifetime.lifetime_values(frame, monthly_charges)
 
-    def _segment_table(self) -> pd.DataFrame:
+    def _segment_table(self) -> SegmentTable:
         if self._segments is None:
             with self._lock:
                 if self._segments is None:

@@ -23,10 +23,17 @@ def tenure_band(months: np.ndarray | int) -> np.ndarray:
     return np.searchsorted(TENURE_EDGES, months, side="right") - 1
 
 
-def segment_table(customers: pd.DataFrame, predicted: pd.Series | None) -> pd.DataFrame:
+#: (contract, internet service, tenure band) → customers, churn rate and its basis.
+SegmentTable = dict[tuple[str, str, int], tuple[int, float, str]]
+
+
+def segment_table(customers: pd.DataFrame, predicted: pd.Series | None) -> SegmentTable:
     """Customers and churn rate per contract × internet service × tenure band.
 
-    `predicted` (churn probability by customer ID) is used only when the data has no labels."""
+    `predicted` (churn probability by customer ID) is used only when the data has no labels.
+    The result is a plain dict: the app reads it from many threads at once, and pandas'
+    lazily built MultiIndex lookups are not safe under that (a concurrent `.loc` returned a
+    frame instead of a row)."""
     keys = customers[list(SEGMENT_COLUMNS)].assign(band=tenure_band(customers["tenure"]))
     if TARGET_COLUMN in customers:
         churned = customers[TARGET_COLUMN].eq("Yes").astype(float)
@@ -41,20 +48,29 @@ def segment_table(customers: pd.DataFrame, predicted: pd.Series | None) -> pd.Da
         .groupby([*SEGMENT_COLUMNS, "band"], observed=True)["churned"]
         .agg(customers="size", churn_rate="mean")
     )
-    return table.assign(basis=basis)
+    return {
+        (str(contract), str(internet), int(band)): (
+            int(row.customers),
+            float(row.churn_rate),
+            basis,
+        )
+        for (contract, internet, band), row in table.iterrows()
+    }
 
 
-def similar_customers(table: pd.DataFrame, fields: dict) -> SegmentChurn:
+def similar_customers(table: SegmentTable, fields: dict) -> SegmentChurn:
     """The segment of one customer (their own fields) from `segment_table`."""
     band = int(tenure_band(int(fields["tenure"])))
-    row = table.loc[(fields["Contract"], fields["InternetService"], band)]
+    customers, churn_rate, basis = table[
+        (str(fields["Contract"]), str(fields["InternetService"]), band)
+    ]
     upper = TENURE_EDGES[band + 1] - 1 if band + 1 < len(TENURE_EDGES) else None
     return SegmentChurn(
         contract=str(fields["Contract"]),
         internet_service=str(fields["InternetService"]),
         tenure_from=TENURE_EDGES[band],
         tenure_to=upper,
-        customers=int(row["customers"]),
-        churn_rate=round(float(row["churn_rate"]), 4),
-        basis=row["basis"],
+        customers=customers,
+        churn_rate=round(churn_rate, 4),
+        basis=basis,  # type: ignore[arg-type]
     )
