@@ -82,6 +82,7 @@ def test_the_batch_command_writes_to_crm_database_url_and_never_prints_its_passw
     postgres_url, tmp_path
 ):
     settings = Settings(
+        raw_dir=tmp_path / "raw",  # the demo data, as in the command's environment below
         artifacts_dir=tmp_path / "artifacts",
         synthetic_rows=1200,
         model="logistic_baseline",
