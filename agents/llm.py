@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,12 +23,12 @@ from pydantic import BaseModel
 from agents.breaker import CircuitBreaker
 from agents.claims import claim_problems
 from agents.draft_checks import draft_problems
+from agents.llm_call import attempt
 from agents.llm_compat import (
     ACCEPTED_METHODS,
+    STREAMING_REFUSED,
     compatible_http_client,
     endpoint_key,
-    method_refused,
-    retryable,
     structured_method,
 )
 from agents.trace import LLMCall, TraceStep
@@ -42,15 +40,6 @@ PROMPTS = Path(__file__).with_name("prompts")
 OFFLINE = "offline writer"
 
 Draft = TypeVar("Draft", bound=BaseModel)
-#: Errors the client raises about a reply it received (by name: the client is imported lazily).
-_MODEL_OUTPUT_ERRORS = frozenset(
-    {
-        "LengthFinishReasonError",
-        "ContentFilterFinishReasonError",
-        "OutputParserException",
-        "ValidationError",
-    }
-)
 Check = Callable[[BaseModel], list[str]]
 
 
@@ -67,9 +56,12 @@ class Written(Generic[Draft]):
     fallback: str | None = None
 
 
-def chat_client(settings: Settings, max_retries: int, max_tokens: int | None = None):
+def chat_client(
+    settings: Settings, max_retries: int, max_tokens: int | None = None, streaming: bool = False
+):
     """`ChatOpenAI` on the configured endpoint: the one place the client is built. Every call
-    carries `max_tokens`: without it a small local model may write until its context is full."""
+    carries `max_tokens`: without it a small local model may write until its context is full.
+    A `streaming` client streams every answer (and asks for its token counts at the end)."""
     from langchain_openai import ChatOpenAI  # only when an endpoint is configured
 
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
@@ -83,6 +75,7 @@ def chat_client(settings: Settings, max_retries: int, max_tokens: int | None = N
         max_retries=max_retries,
         max_tokens=max_tokens or settings.llm_max_tokens.get("chat", 800),
         http_client=compatible_http_client(settings.llm_timeout),
+        **({"streaming": True, "stream_usage": True} if streaming else {}),
     )
 
 
@@ -112,12 +105,6 @@ def llm_seconds_spent(trace: list[TraceStep]) -> float:
     return sum(c.duration_ms for step in trace for c in step.llm_calls) / 1e3
 
 
-#: Calls run here so that a caller can stop waiting at its deadline: an endpoint that accepts
-#: the connection and never answers costs the analysis its remaining budget, not the request
-#: timeout (the abandoned call ends by itself at `llm_timeout`).
-_CALLS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="llm-call")
-
-
 class OpenAIWriter:
     """Structured output from any OpenAI-compatible chat endpoint via `ChatOpenAI`.
 
@@ -130,14 +117,18 @@ class OpenAIWriter:
         self.settings = settings
         self.breaker = breaker or CircuitBreaker()
         self.name = f"{settings.llm_model} @ {self.host}"
-        self._clients: dict[str, object] = {}
+        self._clients: dict[tuple[str, bool], object] = {}
 
-    def _client(self, node: str):
+    def _limit(self, node: str) -> int:
+        return self.settings.llm_max_tokens.get(node, 800)
+
+    def _client(self, node: str, streaming: bool):
         """One client per node, each with that node's token limit; retries are ours."""
-        if node not in self._clients:
-            limit = self.settings.llm_max_tokens.get(node, 800)
-            self._clients[node] = chat_client(self.settings, max_retries=0, max_tokens=limit)
-        return self._clients[node]
+        if (node, streaming) not in self._clients:
+            self._clients[node, streaming] = chat_client(
+                self.settings, max_retries=0, max_tokens=self._limit(node), streaming=streaming
+            )
+        return self._clients[node, streaming]
 
     @property
     def host(self) -> str:
@@ -176,65 +167,64 @@ class OpenAIWriter:
             return self._offline(offline, [], f"{self.name} skipped: {reason}")
         endpoint = endpoint_key(self.settings)
         method = structured_method(self.settings)
+        streaming = endpoint not in STREAMING_REFUSED
         question = HumanMessage(
             f"Language: {t(f'language.{language}', 'en')}\nFacts:\n"
             + json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
         )
-        structured, messages = self._ask(node, schema, method, question)
+        structured, messages = self._ask(node, schema, method, question, streaming)
         deadline = time.monotonic() + budget - spent_s
         calls: list[LLMCall] = []
         problem, attempts = "no attempt made", 0
         while attempts <= self.settings.llm_retries:
-            left = deadline - time.monotonic()
-            if left <= 0:
+            if deadline - time.monotonic() <= 0:
                 problem = f"the LLM time budget of {budget:g} s for this analysis ran out"
                 break
-            t0, usage, draft, final, answered = time.perf_counter(), {}, None, False, False
+            t0 = time.perf_counter()
             attempts += 1
-            try:
-                answer = _CALLS.submit(structured.invoke, messages).result(timeout=left)
-                answered = True
-                usage = getattr(answer["raw"], "usage_metadata", None) or {}
-                draft = answer["parsed"]
-                if answer.get("parsing_error") or draft is None:
-                    draft = None
-                    raise ValueError(f"invalid output: {answer.get('parsing_error')}")
-                problem = "; ".join(
-                    [*draft_problems(draft, language), *claim_problems(draft, facts), *check(draft)]
-                )
-            except FutureTimeout:
-                problem = f"no answer within the {budget:g} s LLM time budget of this analysis"
-            except Exception as err:  # any failure of the endpoint is a reason to fall back
-                problem = f"{type(err).__name__}: {err}"[:300]
-                # The endpoint answered, with output the client could not use (cut at the
-                # token limit, filtered, unparseable): the model's fault, not an outage.
-                answered = answered or type(err).__name__ in _MODEL_OUTPUT_ERRORS
-                following = method_refused(err, method)
-                if following is not None and self.settings.llm_structured_method == "auto":
-                    # The endpoint does not take this kind of structured output: the next
-                    # kind, now and for every later call to this endpoint. Not an attempt.
-                    calls.append(self._call(attempts, f"{method} refused: {problem}", {}, t0))
-                    method = ACCEPTED_METHODS[endpoint] = following
-                    structured, messages = self._ask(node, schema, method, question)
-                    attempts -= 1
-                    continue
-                if not retryable(err):
-                    problem += " (not retried: the same request would fail the same way)"
-                    final = True
-            calls.append(self._call(attempts, problem or "ok", usage, t0))
-            problem = self.settings.redact(problem)
-            if draft is not None and not problem:
+            tried = attempt(
+                structured,
+                messages,
+                deadline,
+                limit=self._limit(node),
+                method=method if self.settings.llm_structured_method == "auto" else None,
+                budget_s=budget,
+            )
+            if tried.draft is not None:
+                problems = [
+                    *draft_problems(tried.draft, language),
+                    *claim_problems(tried.draft, facts),
+                    *check(tried.draft),
+                ]
+                tried.problem = "; ".join(problems)
+            if tried.adapt is not None:
+                # The endpoint does not take this way of asking: the next way, now and for
+                # every later call to this endpoint. Not an attempt.
+                calls.append(self._call(attempts, tried.problem, {}, t0))
+                if tried.adapt == "no streaming":
+                    STREAMING_REFUSED.add(endpoint)
+                    streaming = False
+                else:
+                    method = ACCEPTED_METHODS[endpoint] = tried.adapt
+                structured, messages = self._ask(node, schema, method, question, streaming)
+                attempts -= 1
+                continue
+            # The reply is kept only when it was not used: the draft shows what was.
+            kept = self.settings.redact(tried.reply) if tried.problem else ""
+            calls.append(self._call(attempts, tried.problem or "ok", tried.usage, t0, kept))
+            problem = self.settings.redact(tried.problem)
+            if tried.draft is not None and not problem:
                 self.breaker.record_success()
                 if self.settings.llm_structured_method == "auto":  # what "auto" found
                     ACCEPTED_METHODS[endpoint] = method
-                return Written(draft=draft, written_by=self.name, llm_calls=calls)
-            if answered:  # the endpoint is up: a draft that failed its checks is not an outage
+                return Written(draft=tried.draft, written_by=self.name, llm_calls=calls)
+            if tried.answered:  # the endpoint is up: a draft that failed its checks is no outage
                 self.breaker.record_success()
             else:
                 self.breaker.record_failure(problem)
-            if final or self.breaker.open_reason() is not None:  # opened now or elsewhere
+            if tried.final or self.breaker.open_reason() is not None:  # opened now or elsewhere
                 break
-            if answered:  # a wrong answer may come out right: say what was wrong
+            if tried.answered:  # a wrong answer may come out right: say what was wrong
                 messages = [
                     *messages[:2],
                     HumanMessage(f"Your previous answer was rejected: {problem}. Answer again."),
@@ -243,7 +233,14 @@ class OpenAIWriter:
             offline, calls, f"{self.name} failed {attempts} time(s), last: {problem}"
         )
 
-    def _ask(self, node: str, schema: type[Draft], method: str, question: HumanMessage):
+    def _ask(
+        self,
+        node: str,
+        schema: type[Draft],
+        method: str,
+        question: HumanMessage,
+        streaming: bool = True,
+    ):
         """The structured runnable for `method` and the messages that go with it."""
         system = prompt("system") + "\n\n" + prompt(node)
         if method == "json_mode":  # the server checks only that it is JSON: give the schema
@@ -252,12 +249,14 @@ class OpenAIWriter:
                 f'\n\nAnswer with one JSON object valid against the JSON schema "{schema.__name__}"'
                 f" and nothing else: {shape}"
             )
-        structured = self._client(node).with_structured_output(
+        structured = self._client(node, streaming).with_structured_output(
             schema, method=method, include_raw=True
         )
         return structured, [SystemMessage(system), question]
 
-    def _call(self, attempt: int, outcome: str, usage: dict, t0: float) -> LLMCall:
+    def _call(
+        self, attempt: int, outcome: str, usage: dict, t0: float, answer: str = ""
+    ) -> LLMCall:
         return LLMCall(
             model=self.settings.llm_model,
             attempt=attempt,
@@ -266,6 +265,7 @@ class OpenAIWriter:
             output_tokens=usage.get("output_tokens", 0),
             total_tokens=usage.get("total_tokens", 0),
             duration_ms=(time.perf_counter() - t0) * 1e3,
+            answer=answer,
         )
 
 

@@ -12,11 +12,17 @@
   whole.
 - The token limit is sent as `max_tokens` too (the client sends only `max_completion_tokens`,
   which local servers ignore), except to OpenAI itself.
+- A request never outlasts its caller's deadline (`requests_end_by`): the client hangs up when
+  the analysis stops waiting, instead of keeping a single-slot server busy for nobody.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import httpx
 
@@ -29,6 +35,33 @@ ACCEPTED_METHODS: dict[str, str] = {}
 #: Endpoints that refused to stream a chat turn; their turns are asked without streaming.
 STREAMING_REFUSED: set[str] = set()
 _ABOUT_THE_METHOD = ("response_format", "json_schema", "json_object", "tool")
+#: `time.monotonic()` by which the LLM requests made in this context must have ended.
+_DEADLINE: ContextVar[float | None] = ContextVar("llm_request_deadline", default=None)
+_TIMEOUT_PARTS = ("connect", "read", "write", "pool")
+
+
+@contextmanager
+def requests_end_by(deadline: float) -> Iterator[None]:
+    """Within this block every LLM request (and its retries) times out at `deadline` at the
+    latest, whatever the client's own timeout: the connection closes when the caller stops
+    waiting."""
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _bounded_by_deadline(request: httpx.Request) -> None:
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return
+    left = max(deadline - time.monotonic(), 0.001)
+    timeout = request.extensions.get("timeout") or {}
+    request.extensions["timeout"] = {
+        part: left if timeout.get(part) is None else min(timeout[part], left)
+        for part in _TIMEOUT_PARTS
+    }
 
 
 def endpoint_key(settings: Settings) -> str:
@@ -67,6 +100,23 @@ def retryable(err: Exception) -> bool:
     return status is None or not (400 <= status < 500) or status in (408, 409, 429)
 
 
+class _EndsByDeadline(httpx.SyncByteStream):
+    """A streamed answer that stops at the deadline: reading on past it raises a timeout, and
+    closing the response closes the connection, which tells the server to stop generating."""
+
+    def __init__(self, inner: httpx.SyncByteStream, deadline: float) -> None:
+        self._inner, self._deadline = inner, deadline
+
+    def __iter__(self) -> Iterator[bytes]:
+        for piece in self._inner:
+            if time.monotonic() > self._deadline:
+                raise httpx.ReadTimeout("the caller's deadline passed during the answer")
+            yield piece
+
+    def close(self) -> None:
+        self._inner.close()
+
+
 class _CompatibleTransport(httpx.BaseTransport):
     """Rewrites each chat request before it leaves (public httpx API; the LangChain client is
     not touched)."""
@@ -75,6 +125,7 @@ class _CompatibleTransport(httpx.BaseTransport):
         self._inner = httpx.HTTPTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        _bounded_by_deadline(request)
         if request.method == "POST" and request.url.path.endswith("/chat/completions"):
             body = json.loads(request.read() or b"{}")
             changed = False
@@ -97,7 +148,16 @@ class _CompatibleTransport(httpx.BaseTransport):
                     content=json.dumps(body).encode(),
                     extensions=request.extensions,
                 )
-        return self._inner.handle_request(request)
+        response = self._inner.handle_request(request)
+        deadline = _DEADLINE.get()
+        if deadline is None:
+            return response
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=_EndsByDeadline(response.stream, deadline),
+            extensions=response.extensions,
+        )
 
     def close(self) -> None:
         self._inner.close()

@@ -33,6 +33,9 @@ class LLMCall(BaseModel):
     output_tokens: int = 0
     total_tokens: int = 0
     duration_ms: float
+    answer: str = Field(
+        default="", description="What the model replied when its answer was not used (cut)"
+    )
 
 
 class TraceStep(BaseModel):

@@ -133,7 +133,8 @@ def main() -> None:
         if not llama_server.available():
             print("llama.cpp server: not built (make test-llm builds it); skipped")
             return
-        url = stack.enter_context(llama_server.llama_server(root / "llama.log"))
+        server = stack.enter_context(llama_server.llama_server(root / "llama.log"))
+        url = server.url
         # The default token limits (a draft cut short fails, and three failures open the
         # endpoint's circuit breaker) and a budget the analysis can finish in: a call the
         # writer gave up on would keep the server busy and queue the next question behind it.
@@ -144,6 +145,8 @@ def main() -> None:
             "llm_budget": 900,
         }
         _measure("llama.cpp + Gemma 3 270M", fresh("llama").model_copy(update=llm), args.runs)
+        peak = server.peak_resident_bytes() / 2**30
+        print(f"llama.cpp server's peak resident memory: {peak:.2f} GiB")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import select
+import socket
 import threading
 import time
 from collections import defaultdict, deque
@@ -47,6 +49,24 @@ class Reply:
 
 
 Responder = Callable[[str, dict, dict], Reply]
+
+
+def _until_the_client_leaves(connection: socket.socket, seconds: float) -> float | None:
+    """Wait `seconds` as a busy server would; the seconds after which the client closed the
+    connection, or None when it was still waiting at the end."""
+    started = time.monotonic()
+    while (left := seconds - (time.monotonic() - started)) > 0:
+        readable, _, _ = select.select([connection], [], [], min(left, 0.05))
+        if not readable:
+            continue
+        try:
+            closed = connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            closed = True
+        if closed:
+            return time.monotonic() - started
+        time.sleep(min(left, 0.05))  # more bytes from a live client: not a hang-up
+    return None
 
 
 _JSON_MODE_SCHEMA = re.compile(r'valid against the JSON schema "(\w+)"')
@@ -256,7 +276,11 @@ class FakeOpenAI:
         with self._lock:
             self.requests.append(record)
         if reply.hang:
-            time.sleep(reply.hang)
+            left_after = _until_the_client_leaves(handler.connection, reply.hang)
+            with self._lock:
+                record["client_left_after_s"] = left_after
+            if left_after is not None:  # nobody to answer
+                return
         if reply.status != 200:
             message = "scripted failure"
             if reply.status == 401:  # as OpenAI does: part of the key the client sent
@@ -285,7 +309,8 @@ class FakeOpenAI:
                 ],
             }
             finish = "tool_calls"
-        if self.like_llama_cpp and body.get("stream") and finish == "tool_calls":
+        forced = isinstance(body.get("tool_choice"), dict)  # a named function: streams fine
+        if self.like_llama_cpp and body.get("stream") and finish == "tool_calls" and not forced:
             record["status"] = 500
             with self._lock:  # the model would choose the same tool when asked again
                 self._queues[name].appendleft(reply)

@@ -29,7 +29,16 @@ _NODE_COLUMNS = (
     "written_by",
     "note",
 )
-_LLM_COLUMNS = ("node", "model", "attempt", "outcome", "input_tokens", "output_tokens", "latency")
+_LLM_COLUMNS = (
+    "node",
+    "model",
+    "attempt",
+    "outcome",
+    "answer",
+    "input_tokens",
+    "output_tokens",
+    "latency",
+)
 #: Mermaid styles of the path: nodes that ran in green, skipped nodes greyed and dashed.
 _PATH_STYLES = (
     f"\tclassDef taken fill:{RISK_FILL['low']},stroke:{GREEN},stroke-width:3px,"
@@ -161,6 +170,7 @@ def llm_calls(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
             c.model,
             c.attempt,
             c.outcome,
+            c.answer,
             c.input_tokens,
             c.output_tokens,
             round(c.duration_ms, 1),

@@ -164,6 +164,15 @@ def test_drafts_cut_at_the_token_limit_do_not_open_the_circuit_breaker(demo_serv
     assert context.writer.breaker.open_reason() is None
 
 
+def test_a_draft_cut_at_the_token_limit_is_kept_in_the_trace_with_its_tokens(demo_service, server):
+    cut = Reply('{"summary": "This customer is', finish="length")
+    server.script("AnalystDraft", cut, cut)
+    result = _context(demo_service, server).analyzer.run(_high_risk(demo_service))
+    call = _step(result, "analyst").llm_calls[0]
+    assert call.answer == '{"summary": "This customer is'
+    assert call.output_tokens > 0
+
+
 def test_a_wrong_probability_is_named_in_the_trace(demo_service, server):
     server.script("AnalystDraft", _ungrounded_probability, _ungrounded_probability)
     result = _context(demo_service, server).analyzer.run(_high_risk(demo_service))
@@ -228,6 +237,35 @@ def test_a_hung_endpoint_costs_one_analysis_at_most_its_llm_budget(demo_service,
         "LLM time budget of 2 s for this analysis is used up" in _step(result, "reasoning").fallback
     )
     assert result.communications is not None
+
+
+def test_a_request_the_analysis_stopped_waiting_for_is_hung_up_at_its_deadline(
+    demo_service, server
+):
+    # A single-slot server would otherwise go on computing the abandoned answer for nobody
+    # while the next analysis queues behind it.
+    server.script("AnalystDraft", Reply.hanging(10))
+    context = _context(demo_service, server, llm_timeout=60.0, llm_budget=1.5, llm_retries=0)
+    context.analyzer.run(_high_risk(demo_service))
+    hung = next(r for r in server.requests if r["schema"] == "AnalystDraft")
+    noticed_by = time.monotonic() + 3.0  # the server looks at the connection every 50 ms
+    while "client_left_after_s" not in hung and time.monotonic() < noticed_by:
+        time.sleep(0.05)
+    assert hung.get("client_left_after_s") is not None, "the client kept the connection open"
+    assert hung["client_left_after_s"] < 1.5 + 1.0
+
+
+def test_a_refused_answer_is_kept_in_the_trace_beside_the_reason(demo_service, server):
+    server.script("AnalystDraft", _ungrounded_probability, _ungrounded_probability)
+    result = _context(demo_service, server).analyzer.run(_high_risk(demo_service))
+    refused = _step(result, "analyst").llm_calls[0]
+    assert "figures not in the tool results" in refused.outcome
+    assert '"summary"' in refused.answer and refused.output_tokens > 0
+
+
+def test_a_used_answer_is_not_kept_twice(demo_service, server):
+    result = _context(demo_service, server).analyzer.run(_high_risk(demo_service))
+    assert all(c.answer == "" for s in result.trace for c in s.llm_calls if c.outcome == "ok")
 
 
 def test_the_budget_counts_llm_time_across_nodes(demo_service, server):

@@ -91,7 +91,7 @@ def test_tool_calls_open_to_their_arguments_and_result_as_text():
 
 def test_llm_calls_show_model_tokens_and_latency():
     table = trace_views.llm_calls(_run(), "en")
-    assert table.iloc[0].tolist() == ["analyst", "gemma-3", 1, "ok", 900, 80, 1234.5]
+    assert table.iloc[0].tolist() == ["analyst", "gemma-3", 1, "ok", "", 900, 80, 1234.5]
 
 
 def test_a_fallback_is_shown_in_red_with_its_reason_escaped():
