@@ -32,6 +32,9 @@ from app_server import free_port
 
 SERVER_PYTHON = os.environ.get("LLAMA_SERVER_PYTHON", "")
 MODEL = os.environ.get("LLAMA_SERVER_MODEL", "")
+#: Set to 1 to kill the server right after its smoke completion: every `llm_server` test must
+#: then fail (`LLAMA_SERVER_STOP_AFTER_SMOKE=1 make test-llm` shows that they can).
+STOP_AFTER_SMOKE = os.environ.get("LLAMA_SERVER_STOP_AFTER_SMOKE") == "1"
 #: Seconds the server may take to load the model, and then to answer the smoke completion.
 START_S, SMOKE_S = 120, 120
 
@@ -80,8 +83,8 @@ class RunningServer:
 def build_features(log_text: str) -> dict[str, str]:
     """The CPU features the server's llama.cpp was built with, from its start-up log
     (`CPU : SSE3 = 1 | AVX2 = 1 | … |`)."""
-    line = next((ln for ln in log_text.splitlines() if re.match(r"\s*CPU\s*:", ln)), "")
-    return dict(re.findall(r"(\w+) = (\w+)", line))
+    listed = re.search(r"\bCPU\s*:\s*((?:\w+ = \w+ \|\s*)+)", log_text)
+    return dict(re.findall(r"(\w+) = (\w+)", listed.group(1))) if listed else {}
 
 
 def crash_paths(log_text: str) -> list[str]:
@@ -174,7 +177,10 @@ def llama_server(log: Path, extra_args: tuple[str, ...] = ()) -> Iterator[Runnin
                     ) from None
                 time.sleep(1)
         _smoke_completion(url, process, log)
-        yield RunningServer(url, process, log)
+        server = RunningServer(url, process, log)
+        if STOP_AFTER_SMOKE:
+            server.stop()
+        yield server
     finally:
         process.terminate()
         try:
