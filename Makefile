@@ -51,8 +51,8 @@ screenshots: $(STAMP) chromium
 
 ## The LLM-server tests: llama-cpp-python's OpenAI-compatible server with the small Gemma 3 270M
 ## model from PyPI, in a venv of its own (the server is a separate process; its web stack stays
-## out of the app's). The server is built from source once per machine (about 30 min on 2 busy
-## cores) as a *portable* wheel: no -march=native, so no AMX or AVX-512 kernels, and no runtime
+## out of the app's). The server is built from source once per machine (about 5 min on 2 idle
+## cores, up to 30 on busy ones) as a *portable* wheel: no -march=native, so no AMX or AVX-512 kernels, and no runtime
 ## weight repacking. A native build crashes (SIGSEGV) on its first completion on CPUs with AMX.
 ## The wheel is kept in LLM_WHEELS, a folder named after the version and the build flags, so a
 ## wheel built with other flags (or an earlier version's, in pip's cache) is never taken.
@@ -66,7 +66,7 @@ LLM_STAMP := $(LLM_VENV)/.installed-$(LLAMA_BUILD)
 
 llm-wheel: | compiler
 	@ls $(LLM_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || { \
-	  echo "building llama-cpp-python $(LLAMA_VERSION) ($(LLAMA_CMAKE)) into $(LLM_WHEELS): about 30 min on 2 cores, once"; \
+	  echo "building llama-cpp-python $(LLAMA_VERSION) ($(LLAMA_CMAKE)) into $(LLM_WHEELS): about 5 min on 2 idle cores (30 on busy ones), once"; \
 	  mkdir -p $(LLM_WHEELS).tmp && \
 	  CMAKE_ARGS="$(LLAMA_CMAKE)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
 	    $(PYTHON) -m pip wheel --quiet --no-deps --no-cache-dir --no-binary llama-cpp-python \
