@@ -64,14 +64,6 @@ class Attempt:
     adapt: str | None = None
 
 
-@dataclass
-class Answer:
-    parsed: BaseModel | None
-    text: str  # what the model wrote (cut at ANSWER_KEPT)
-    usage: dict = field(default_factory=dict)
-    problem: str = ""  # why `parsed` is missing
-
-
 class _StreamedPieces(BaseCallbackHandler):
     """Counts the pieces of a streamed answer that carry text or a tool call's arguments
     (llama.cpp sends one token a piece; the role and the finish come in empty pieces)."""
@@ -84,6 +76,10 @@ class _StreamedPieces(BaseCallbackHandler):
         if token or getattr(message, "tool_call_chunks", None):
             self.pieces += 1
 
+    def usage(self) -> dict:
+        """The pieces as token counts, for a stream whose server reported none."""
+        return {"output_tokens": self.pieces, "total_tokens": self.pieces} if self.pieces else {}
+
 
 def _text_of(raw: object) -> str:
     """What the model replied, as text: its content, else the arguments of its tool calls."""
@@ -95,7 +91,7 @@ def _text_of(raw: object) -> str:
 
 def ask_within(
     structured: Any, messages: list, deadline: float, limit: int, counter: _StreamedPieces
-) -> Answer:
+) -> Attempt:
     """Send `messages` to the structured runnable (`include_raw=True`); every request ends by
     `deadline` (`time.monotonic()`). `limit` is the token limit the request was sent with;
     `counter` counts the pieces of a streamed answer."""
@@ -103,20 +99,20 @@ def ask_within(
         out = structured.invoke(messages, config={"callbacks": [counter]})
     raw = out["raw"]
     usage = dict(getattr(raw, "usage_metadata", None) or {})
-    if not usage.get("output_tokens") and counter.pieces:
-        usage = {"output_tokens": counter.pieces, "total_tokens": counter.pieces}
-    answer = Answer(parsed=out["parsed"], text=_text_of(raw), usage=usage)
+    if not usage.get("output_tokens"):
+        usage = counter.usage() or usage
+    answer = Attempt(draft=out["parsed"], reply=_text_of(raw), usage=usage, answered=True)
     finish = (getattr(raw, "response_metadata", None) or {}).get("finish_reason")
     if finish == "length":  # a streamed answer cut short: say so, not "invalid JSON"
-        answer.parsed = None
+        answer.draft = None
         answer.problem = f"the answer was cut at the token limit ({limit} tokens)"
-    elif out.get("parsing_error") or answer.parsed is None:
-        answer.parsed = None
+    elif out.get("parsing_error") or answer.draft is None:
+        answer.draft = None
         answer.problem = f"invalid output: {out.get('parsing_error')}"
     return answer
 
 
-def answer_in_error(err: Exception, streamed_pieces: int) -> tuple[str, dict]:
+def answer_in_error(err: Exception, counter: _StreamedPieces) -> tuple[str, dict]:
     """The reply and token counts inside a client error about an answer it received (cut at the
     token limit, filtered): the tokens were spent, and the trace shows what was written. A
     stream cut short carries no counts: its pieces are counted."""
@@ -126,8 +122,7 @@ def answer_in_error(err: Exception, streamed_pieces: int) -> tuple[str, dict]:
     text = str(completion.choices[0].message.content or "")[:ANSWER_KEPT]
     usage = getattr(completion, "usage", None)
     if usage is None:
-        pieces = {"output_tokens": streamed_pieces, "total_tokens": streamed_pieces}
-        return text, pieces if streamed_pieces else {}
+        return text, counter.usage()
     counts = {
         "input_tokens": usage.prompt_tokens,
         "output_tokens": usage.completion_tokens,
@@ -152,7 +147,7 @@ def attempt(
     try:
         # A second's grace: the request's own timeout (the same deadline) ends it first.
         future = _CALLS.submit(ask_within, structured, messages, deadline, limit, counter)
-        answer = future.result(timeout=left + 1.0)
+        return future.result(timeout=left + 1.0)
     except FutureTimeout:
         return Attempt(problem=out_of_time)
     except Exception as err:  # any failure of the endpoint is a reason to fall back
@@ -164,7 +159,7 @@ def attempt(
             return Attempt(problem=f"{method} refused: {problem}", adapt=following)
         if "Timeout" in type(err).__name__ and time.monotonic() >= deadline:
             return Attempt(problem=out_of_time)
-        reply, usage = answer_in_error(err, counter.pieces)
+        reply, usage = answer_in_error(err, counter)
         tried = Attempt(
             problem=problem,
             reply=reply,
@@ -177,10 +172,3 @@ def attempt(
             tried.problem += " (not retried: the same request would fail the same way)"
             tried.final = True
         return tried
-    return Attempt(
-        draft=answer.parsed,
-        problem=answer.problem,
-        reply=answer.text,
-        usage=answer.usage,
-        answered=True,
-    )

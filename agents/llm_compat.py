@@ -52,10 +52,7 @@ def requests_end_by(deadline: float) -> Iterator[None]:
         _DEADLINE.reset(token)
 
 
-def _bounded_by_deadline(request: httpx.Request) -> None:
-    deadline = _DEADLINE.get()
-    if deadline is None:
-        return
+def _bounded_by_deadline(request: httpx.Request, deadline: float) -> None:
     left = max(deadline - time.monotonic(), 0.001)
     timeout = request.extensions.get("timeout") or {}
     request.extensions["timeout"] = {
@@ -125,7 +122,9 @@ class _CompatibleTransport(httpx.BaseTransport):
         self._inner = httpx.HTTPTransport()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        _bounded_by_deadline(request)
+        deadline = _DEADLINE.get()
+        if deadline is not None:
+            _bounded_by_deadline(request, deadline)
         if request.method == "POST" and request.url.path.endswith("/chat/completions"):
             body = json.loads(request.read() or b"{}")
             changed = False
@@ -149,7 +148,6 @@ class _CompatibleTransport(httpx.BaseTransport):
                     extensions=request.extensions,
                 )
         response = self._inner.handle_request(request)
-        deadline = _DEADLINE.get()
         if deadline is None:
             return response
         return httpx.Response(
