@@ -25,10 +25,10 @@ from agents.llm import OpenAIWriter
 from core.settings import Settings
 from crm_agents.composition import assemble
 from data.loading import load_customers
-from models.candidates import build_candidate
-from models.churn_model import ChurnModel
-from models.persistence import ModelCard
-from models.training import labels
+from models.churn.candidates import build_candidate
+from models.churn.model import ChurnModel
+from models.churn.persistence import ModelCard
+from models.churn.training import labels
 from tools.service import RetentionService
 
 REAL = (

@@ -21,9 +21,9 @@ from data.loading import load_customers
 from data.schema import FEATURE_SETS
 from data.signals import attach_signals
 from data.synthetic import generate_customers
-from models.candidates import CANDIDATES, build_candidate
-from models.churn_model import ChurnModel
-from models.scoring import score_customers
+from models.churn.candidates import CANDIDATES, build_candidate
+from models.churn.model import ChurnModel
+from models.churn.scoring import score_customers
 
 REAL = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "WA_Fn-UseC_-Telco-Customer-Churn.csv"

@@ -18,14 +18,14 @@ from core.settings import Settings
 from data.loading import load_customers
 from data.signals import attach_signals
 from data.synthetic import generate_customers
-from models.candidates import build_candidate
-from models.churn_model import ChurnModel
-from models.scoring import score_customers
-from models.survival import CoxModel, survival_covariates
-from models.survival_artifact import from_candidate
-from models.survival_card import SurvivalCard
-from models.survival_evaluation import SurvivalEvaluation, known_durations
-from models.survival_scoring import lifetime_columns
+from models.churn.candidates import build_candidate
+from models.churn.model import ChurnModel
+from models.churn.scoring import score_customers
+from models.survival.artifact import from_candidate
+from models.survival.candidates import CoxModel, survival_covariates
+from models.survival.card import SurvivalCard
+from models.survival.evaluation import SurvivalEvaluation, known_durations
+from models.survival.scoring import lifetime_columns
 
 REAL = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "WA_Fn-UseC_-Telco-Customer-Churn.csv"

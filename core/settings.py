@@ -145,7 +145,7 @@ class Settings(BaseSettings):
     value_high: float = Field(default=80.0, gt=0, description="MonthlyCharges for the high tier")
     value_mid: float = Field(default=40.0, gt=0, description="MonthlyCharges for the mid tier")
     clv_horizon_months: int = Field(default=12, ge=1, le=120)
-    # Customer lifetime value from the time-to-churn model (`models/lifetime.py`).
+    # Customer lifetime value from the time-to-churn model (`models/survival/lifetime.py`).
     lifetime_months: int = Field(default=60, ge=1, le=240, description="CLV horizon in months")
     margin_rate: float = Field(default=0.30, gt=0, le=1, description="Margin on monthly charges")
     annual_discount_rate: float = Field(default=0.10, ge=0, lt=1)

@@ -35,12 +35,12 @@ from crm_agents.model_check import stale_reason
 from crm_agents.report import print_report
 from data.spreadsheet import write_csv
 from graph.analysis import AnalysisResult
-from models.candidates import CandidateName
-from models.persistence import ModelArtifactError, load_card, save_model
-from models.scoring import score_customers
+from models.churn.candidates import CandidateName
+from models.churn.persistence import ModelArtifactError, load_card, save_model
+from models.churn.scoring import score_customers
+from models.churn.training import evaluate, metrics_table, train
 from models.segments import RISK_LEVELS
-from models.survival_scoring import lifetime_columns
-from models.training import evaluate, metrics_table, train
+from models.survival.scoring import lifetime_columns
 from tools.value_basis import retier_on_lifetime_value
 
 app = typer.Typer(

@@ -24,9 +24,9 @@ from crm_agents.composition import Assembly, assemble, build_service
 from crm_agents.store import StoreError
 from data.loading import CustomerData, load_customers
 from data.validation import DataValidationError
-from models.persistence import ModelArtifactError
-from models.survival_card import SurvivalArtifactError
-from models.training import MissingLabelsError
+from models.churn.persistence import ModelArtifactError
+from models.churn.training import MissingLabelsError
+from models.survival.card import SurvivalArtifactError
 from tools.service import CustomerNotFoundError, RetentionService
 
 console = Console(stderr=True)

@@ -21,8 +21,8 @@ from crm_agents.cli_common import (
     settings_with,
 )
 from data.loading import CustomerData
-from models.survival_card import SurvivalStaleError, fit_champion, load_survival, save_survival
-from models.survival_evaluation import SurvivalEvaluation, evaluate_survival
+from models.survival.card import SurvivalStaleError, fit_champion, load_survival, save_survival
+from models.survival.evaluation import SurvivalEvaluation, evaluate_survival
 
 _COLUMNS = ("c_index", "auc_3m", "auc_6m", "auc_12m", "integrated_brier")
 

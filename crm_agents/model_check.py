@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from core.settings import Settings
 from data.loading import CustomerData, DataOrigin
-from models.churn_model import ChurnModel
-from models.persistence import (
+from models.churn.model import ChurnModel
+from models.churn.persistence import (
     CARD_FILE,
     ModelArtifactError,
     ModelCard,
@@ -22,7 +22,8 @@ from models.persistence import (
     load_model,
     save_model,
 )
-from models.survival_card import (
+from models.churn.training import train
+from models.survival.card import (
     RETRAIN_SURVIVAL,
     SurvivalCard,
     SurvivalStaleError,
@@ -30,8 +31,7 @@ from models.survival_card import (
     load_survival,
     save_survival,
 )
-from models.survival_evaluation import evaluate_survival
-from models.training import train
+from models.survival.evaluation import evaluate_survival
 
 Say = Callable[[str], None]
 

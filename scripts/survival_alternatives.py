@@ -1,5 +1,5 @@
 """Models tried for the time-to-churn C-index beside the product's candidates, on the same
-folds and metrics (`models/survival_metrics.py`), so the README's "tried" figures can be re-run.
+folds and metrics (`models/survival/metrics.py`), so the README's "tried" figures can be re-run.
 
     .venv/bin/pip install "scikit-survival>=0.24,<0.29"   # tree models only; not a product need
     .venv/bin/python scripts/survival_alternatives.py --data ../shared/data/<file>.csv --trees
@@ -24,9 +24,15 @@ from sklearn.model_selection import StratifiedKFold
 from core.settings import Settings
 from data.loading import load_customers
 from data.schema import ADDON_SERVICES
-from models.survival import MONTHS, CoxModel, candidates, design_matrix, survival_covariates
-from models.survival_evaluation import known_durations
-from models.survival_metrics import Censoring, fold_metrics
+from models.survival.candidates import (
+    MONTHS,
+    CoxModel,
+    candidates,
+    design_matrix,
+    survival_covariates,
+)
+from models.survival.evaluation import known_durations
+from models.survival.metrics import Censoring, fold_metrics
 
 
 class _Extra(CoxModel):

@@ -9,8 +9,8 @@ from survival_cache import place_survival
 
 from core.settings import Settings
 from data.loading import load_customers
-from models.persistence import save_model
-from models.training import train
+from models.churn.persistence import save_model
+from models.churn.training import train
 
 
 def free_port() -> int:

@@ -13,8 +13,8 @@ from crm_agents.composition import Assembly, assemble
 from crm_agents.model_check import ensure_survival
 from data.loading import CustomerData, load_customers
 from data.synthetic import generate_customers
-from models.persistence import save_model
-from models.training import train
+from models.churn.persistence import save_model
+from models.churn.training import train
 from tools.service import RetentionService
 
 # Tests never reach a real LLM or pick up a developer's settings: the backend is chosen per test.

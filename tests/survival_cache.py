@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from core.settings import Settings
 from data.loading import load_customers
-from models.survival_card import SURVIVAL_FILE, fit_champion
-from models.survival_evaluation import evaluate_survival
+from models.survival.card import SURVIVAL_FILE, fit_champion
+from models.survival.evaluation import evaluate_survival
 
 _FITTED: dict[tuple, str] = {}
 

@@ -12,9 +12,9 @@ import pandas as pd
 from cachetools import LRUCache
 
 from core.settings import Settings
-from models.lifetime import churn_within
-from models.survival_card import SurvivalCard
-from models.survival_scoring import lifetime_columns, lifetime_values
+from models.survival.card import SurvivalCard
+from models.survival.lifetime import churn_within
+from models.survival.scoring import lifetime_columns, lifetime_values
 from tools.schemas import TimeToChurn
 from tools.time_to_churn import SegmentCurves, segment_curves, time_to_churn
 
@@ -56,7 +56,7 @@ class LifetimeDesk:
     def lifetime_values(
         self, frame: pd.DataFrame, monthly_charges: np.ndarray | None = None
     ) -> np.ndarray:
-        """CLV of each row of `frame`; see `models.survival_scoring.lifetime_values` for
+        """CLV of each row of `frame`; see `models.survival.scoring.lifetime_values` for
         `monthly_charges`."""
         return lifetime_values(self.survival, frame, self.settings, monthly_charges)
 

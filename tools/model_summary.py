@@ -7,10 +7,10 @@ import re
 from core.i18n import has, t
 from core.settings import Settings
 from core.types import Language
-from models.churn_model import SHAPLEY_PERMUTATIONS
-from models.persistence import ModelCard
-from models.survival_card import SurvivalCard
-from models.training import FIXED_BY_SETTINGS, SELECTION_RULE
+from models.churn.model import SHAPLEY_PERMUTATIONS
+from models.churn.persistence import ModelCard
+from models.churn.training import FIXED_BY_SETTINGS, SELECTION_RULE
+from models.survival.card import SurvivalCard
 from tools.schemas import ModelMetrics, ModelSummary, SurvivalSummary
 
 #: Candidates that answer a proportional-hazards violation: AFT models assume none, and the

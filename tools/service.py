@@ -14,11 +14,11 @@ from core.settings import Settings
 from core.types import Language
 from data.loading import CustomerData
 from data.schema import FEATURE_LABELS, SIGNAL_COLUMNS
-from models.churn_model import ChurnModel, Explanation
-from models.persistence import ModelCard
-from models.scoring import score_customers
+from models.churn.model import ChurnModel, Explanation
+from models.churn.persistence import ModelCard
+from models.churn.scoring import score_customers
 from models.segments import clv_estimate, risk_level, tiers_by
-from models.survival_card import SurvivalCard
+from models.survival.card import SurvivalCard
 from tools.changes import InvalidChangeError, checked_changes
 from tools.customer_index import CustomerIndex, CustomerNotFoundError
 from tools.lifetime_desk import LifetimeDesk
@@ -245,7 +245,7 @@ class RetentionService:
         self, frame: pd.DataFrame, monthly_charges: np.ndarray | None = None
     ) -> np.ndarray:
         """CLV of each row of `frame` (e.g. the customer under offers); see
-        `models.survival_scoring.lifetime_values` for `monthly_charges`."""
+        `models.survival.scoring.lifetime_values` for `monthly_charges`."""
         if self._lifetime is None:
             raise NoLifetimeModelError("refusal.no_time_to_churn")
         return self._lifetime.lifetime_values(frame, monthly_charges)

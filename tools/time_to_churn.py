@@ -17,7 +17,9 @@ import pandas as pd
 
 from core.settings import Settings
 from data.schema import TARGET_COLUMN
-from models.lifetime import (
+from models.survival.candidates import kaplan_meier
+from models.survival.card import SurvivalCard
+from models.survival.lifetime import (
     DAYS_PER_MONTH,
     WITHIN_DAYS,
     discounted_value,
@@ -25,8 +27,6 @@ from models.lifetime import (
     remaining,
     within_days,
 )
-from models.survival import kaplan_meier
-from models.survival_card import SurvivalCard
 from tools.schemas import TimeToChurn
 
 #: Months ahead a curve is shown for (two years: what a retention plan looks at).

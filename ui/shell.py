@@ -16,8 +16,8 @@ from core.i18n import t
 from core.settings import Settings, SettingsError
 from core.types import LANGUAGES as LANGUAGE_CODES
 from data.validation import DataValidationError
-from models.persistence import ModelArtifactError
-from models.training import MissingLabelsError
+from models.churn.persistence import ModelArtifactError
+from models.churn.training import MissingLabelsError
 from ui.backend import Backend
 from ui.labels import Labels, Words
 from ui.tabs import analyze, ask, portfolio

@@ -19,8 +19,8 @@ from crm_agents import batch as batch_module
 from crm_agents import store
 from crm_agents.batch import BatchError, run_batch
 from data.loading import load_customers
-from models.persistence import save_model
-from models.training import train
+from models.churn.persistence import save_model
+from models.churn.training import train
 from tests.survival_cache import place_survival
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,8 +16,8 @@ from core.settings import Settings
 from crm_agents import store
 from crm_agents.batch import run_batch
 from data.loading import load_customers
-from models.persistence import save_model
-from models.training import train
+from models.churn.persistence import save_model
+from models.churn.training import train
 from tests.postgres_cluster import postgres_cluster, server_binaries
 from tests.survival_cache import place_survival
 

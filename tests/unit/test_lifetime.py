@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.lifetime import (
+from models.survival.candidates import HORIZON
+from models.survival.lifetime import (
     churn_within,
     lifetime_value,
     median_remaining_months,
     monthly_discount,
     remaining,
 )
-from models.survival import HORIZON
 
 MONTHS = np.arange(1, HORIZON + 1)
 

@@ -13,10 +13,10 @@ from core.settings import Settings
 from data.schema import FEATURE_SETS
 from data.signals import attach_signals
 from data.synthetic import generate_customers
-from models.candidates import CANDIDATES, build_candidate
-from models.churn_model import ChurnModel
-from models.evaluation import CVMetrics, cross_validate, select_champion, top_decile_lift
-from models.training import evaluate
+from models.churn.candidates import CANDIDATES, build_candidate
+from models.churn.evaluation import CVMetrics, cross_validate, select_champion, top_decile_lift
+from models.churn.model import ChurnModel
+from models.churn.training import evaluate
 
 
 def _xy(n: int = 1500, seed: int = 1, feature_set: str = "telco"):

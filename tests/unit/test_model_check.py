@@ -7,8 +7,8 @@ import pytest
 
 from crm_agents.model_check import ensure_model, same_data, stale_reason
 from data.loading import load_customers
-from models.persistence import ModelArtifactError, load_card, save_model
-from models.training import train
+from models.churn.persistence import ModelArtifactError, load_card, save_model
+from models.churn.training import train
 
 
 @pytest.fixture

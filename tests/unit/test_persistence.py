@@ -14,9 +14,9 @@ import pytest
 import skops.io as sio
 
 from data.loading import load_customers
-from models import persistence
-from models.persistence import ModelArtifactError, load_model, save_model
-from models.training import train
+from models.churn import persistence
+from models.churn.persistence import ModelArtifactError, load_model, save_model
+from models.churn.training import train
 
 
 @pytest.fixture

@@ -7,15 +7,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.survival import (
+from models.survival.candidates import (
     HORIZON,
     CoxModel,
     LeakageError,
     design_matrix,
     survival_covariates,
 )
-from models.survival_evaluation import MetricSummary, _champion, evaluate_survival
-from models.survival_metrics import Censoring, brier, c_index, integrated_brier, td_auc
+from models.survival.evaluation import MetricSummary, _champion, evaluate_survival
+from models.survival.metrics import Censoring, brier, c_index, integrated_brier, td_auc
 
 
 @pytest.mark.parametrize("duration_column", ["tenure", "TotalCharges"])

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from models.survival import AFTModel, CoxModel, KaplanMeierBySegment, survival_covariates
-from models.survival_artifact import SurvivalCurves, from_candidate
+from models.survival.artifact import SurvivalCurves, from_candidate
+from models.survival.candidates import AFTModel, CoxModel, KaplanMeierBySegment, survival_covariates
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.settings import Settings
-from models.lifetime import remaining
+from models.survival.lifetime import remaining
 from tools.customer_tools import build_tools
 from tools.model_summary import survival_summary
 from tools.offer_desk import OfferDesk

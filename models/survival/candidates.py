@@ -7,7 +7,7 @@ signals drawn from tenure (`data/signals.py`: logins, usage drop) would leak it 
 they are left out when simulated and used only when the data brings them.
 
 Each candidate answers one question: the survival curve S(t) of each customer at months
-1…`HORIZON`. Every metric (`models/survival_metrics.py`) is computed from those curves, so the
+1…`HORIZON`. Every metric (`models/survival/metrics.py`) is computed from those curves, so the
 candidates compare on equal terms.
 """
 

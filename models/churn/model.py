@@ -22,7 +22,7 @@ from sklearn.pipeline import Pipeline
 
 from core.i18n import t
 from data.schema import CATEGORICAL_VALUES, FEATURE_SETS
-from models.candidates import LINEAR_CANDIDATES
+from models.churn.candidates import LINEAR_CANDIDATES
 
 SHAPLEY_PERMUTATIONS = 16
 _EPS = 1e-12

@@ -18,7 +18,7 @@ import pandas as pd
 from lifelines import KaplanMeierFitter
 from lifelines.utils import concordance_index
 
-from models.survival import MONTHS
+from models.survival.candidates import MONTHS
 
 AUC_MONTHS = (3, 6, 12)
 BRIER_MONTHS = 60

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.survival import HORIZON
+from models.survival.candidates import HORIZON
 
 DAYS_PER_MONTH = 365.25 / 12
 WITHIN_DAYS = (30, 90, 180, 365)

@@ -11,10 +11,10 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from data.loading import DataOrigin
-from models.persistence import atomic_write
-from models.survival import candidates
-from models.survival_artifact import SurvivalCurves, from_candidate
-from models.survival_evaluation import SurvivalEvaluation, known_durations
+from models.churn.persistence import atomic_write
+from models.survival.artifact import SurvivalCurves, from_candidate
+from models.survival.candidates import candidates
+from models.survival.evaluation import SurvivalEvaluation, known_durations
 
 SURVIVAL_FILE = "survival_model.json"
 RETRAIN_SURVIVAL = "crm-agents train-survival"

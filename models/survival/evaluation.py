@@ -20,9 +20,14 @@ from sklearn.model_selection import RepeatedStratifiedKFold
 
 from core.settings import Settings
 from data.schema import TARGET_COLUMN
-from models.survival import KaplanMeierBySegment, candidates, design_matrix, survival_covariates
-from models.survival_metrics import Censoring, calibration, fold_metrics
-from models.training import MissingLabelsError
+from models.churn.training import MissingLabelsError
+from models.survival.candidates import (
+    KaplanMeierBySegment,
+    candidates,
+    design_matrix,
+    survival_covariates,
+)
+from models.survival.metrics import Censoring, calibration, fold_metrics
 
 #: A covariate whose Schoenfeld-residual test gives p below this violates proportional hazards.
 PH_ALPHA = 0.01

@@ -13,10 +13,10 @@ from core.i18n import t
 from core.settings import Settings
 from data.loading import CustomerData
 from data.schema import FEATURE_SETS, TARGET_COLUMN
-from models.candidates import CANDIDATES, build_candidate
-from models.churn_model import ChurnModel
-from models.evaluation import CVMetrics, cross_validate, select_champion
-from models.persistence import ModelCard
+from models.churn.candidates import CANDIDATES, build_candidate
+from models.churn.evaluation import CVMetrics, cross_validate, select_champion
+from models.churn.model import ChurnModel
+from models.churn.persistence import ModelCard
 
 # The card keeps English; the tools word it in the language asked for from the same phrases.
 SELECTION_RULE = t("model_card.rule.simplest", "en")

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from core.settings import Settings
-from models.lifetime import (
+from models.survival.card import SurvivalCard
+from models.survival.lifetime import (
     DAYS_PER_MONTH,
     WITHIN_DAYS,
     discounted_value,
@@ -16,7 +17,6 @@ from models.lifetime import (
     remaining,
     within_days,
 )
-from models.survival_card import SurvivalCard
 
 CHUNK_ROWS = 100_000
 LIFETIME_COLUMNS = (

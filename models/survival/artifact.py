@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from models.survival import MONTHS, AFTModel, CoxModel, KaplanMeierBySegment, design_matrix
+from models.survival.candidates import (
+    MONTHS,
+    AFTModel,
+    CoxModel,
+    KaplanMeierBySegment,
+    design_matrix,
+)
 
 ALL = "*"
 

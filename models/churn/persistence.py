@@ -22,8 +22,8 @@ from pydantic import BaseModel, ValidationError
 from sklearn.pipeline import Pipeline
 
 from data.loading import DataOrigin
-from models.churn_model import ChurnModel
-from models.evaluation import CVMetrics
+from models.churn.evaluation import CVMetrics
+from models.churn.model import ChurnModel
 
 MODEL_FILE = "churn_model.skops"
 

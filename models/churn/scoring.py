@@ -11,7 +11,7 @@ from scipy.special import expit
 
 from core.settings import Settings
 from data.schema import ACTIONABLE_FEATURES, ID_COLUMN
-from models.churn_model import ChurnModel
+from models.churn.model import ChurnModel
 from models.segments import risk_levels, value_tiers
 
 CHUNK_ROWS = 200_000
