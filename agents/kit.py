@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from cachetools import LRUCache
 
 from agents.context import Context, ContextError
-from agents.llm import OfflineWriter, Writer
+from agents.llm.writer import OfflineWriter, Writer
 from core.settings import THRESHOLDS, Settings, threshold_order_problem
 from core.types import Language
-from tools.customer_tools import RetentionTools, build_tools
-from tools.offer_desk import OfferDesk
-from tools.playbook import Playbook
-from tools.service import RetentionService
+from tools.offers.desk import OfferDesk
+from tools.offers.playbook import Playbook
+from tools.registry import RetentionTools, build_tools
+from tools.service.retention import RetentionService
 
 #: Distinct threshold sets kept at once (each holds a re-scored base).
 VARIANTS = 8

@@ -14,8 +14,11 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, Field
 
 from core.i18n import t
-from tools.customer_tools import Result, Tool
+from tools.registry import Result, Tool
 from tools.schemas import ToolResult
+
+# Who wrote a section when no LLM did (or its draft was refused): the templates.
+OFFLINE = "offline writer"
 
 
 class ToolCall(BaseModel):

@@ -29,7 +29,7 @@ from models.churn.candidates import build_candidate
 from models.churn.model import ChurnModel
 from models.churn.persistence import ModelCard
 from models.churn.training import labels
-from tools.service import RetentionService
+from tools.service.retention import RetentionService
 
 REAL = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "WA_Fn-UseC_-Telco-Customer-Churn.csv"

@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import llama_server
 
-from agents.llm import OFFLINE, OpenAIWriter
+from agents.llm.writer import OpenAIWriter
+from agents.trace import OFFLINE
 from core.settings import Settings
 from crm_agents.composition import assemble
 from data.loading import load_customers
@@ -41,7 +42,7 @@ from models.churn.candidates import build_candidate
 from models.churn.model import ChurnModel
 from models.churn.persistence import ModelCard
 from models.churn.training import labels
-from tools.service import RetentionService
+from tools.service.retention import RetentionService
 
 REAL = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "WA_Fn-UseC_-Telco-Customer-Churn.csv"

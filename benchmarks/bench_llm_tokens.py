@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fake_openai import FakeOpenAI
 
-from agents.llm import OpenAIWriter
+from agents.llm.writer import OpenAIWriter
 from core.settings import Settings
 from crm_agents.composition import assemble
 from data.loading import load_customers
@@ -29,7 +29,7 @@ from models.churn.candidates import build_candidate
 from models.churn.model import ChurnModel
 from models.churn.persistence import ModelCard
 from models.churn.training import labels
-from tools.service import RetentionService
+from tools.service.retention import RetentionService
 
 REAL = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "WA_Fn-UseC_-Telco-Customer-Churn.csv"

@@ -17,13 +17,13 @@ from contextlib import contextmanager, suppress
 
 from pydantic import BaseModel
 
-from agents.llm import OfflineWriter
+from agents.llm.writer import OfflineWriter
 from core.types import Language
 from crm_agents import store
 from crm_agents.process_control import graceful_stop, init_worker
 from graph.analysis import AnalysisResult, Analyzer
 from models.segments import RiskLevel
-from tools.service import RetentionService
+from tools.service.retention import RetentionService
 
 CHUNK = 100
 RISK_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2}

@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from agents.figures import currency, percent
+from core.formats import currency, percent
 from core.i18n import t
 from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.cli_ask import ask
@@ -41,7 +41,7 @@ from models.churn.scoring import score_customers
 from models.churn.training import evaluate, metrics_table, train
 from models.segments import RISK_LEVELS
 from models.survival.scoring import lifetime_columns
-from tools.value_basis import retier_on_lifetime_value
+from tools.service.value_basis import retier_on_lifetime_value
 
 app = typer.Typer(
     help="Churn risk, reasons and retention offers for CRM teams.", no_args_is_help=True

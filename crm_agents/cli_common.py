@@ -27,7 +27,7 @@ from data.validation import DataValidationError
 from models.churn.persistence import ModelArtifactError
 from models.churn.training import MissingLabelsError
 from models.survival.card import SurvivalArtifactError
-from tools.service import CustomerNotFoundError, RetentionService
+from tools.service.retention import CustomerNotFoundError, RetentionService
 
 console = Console(stderr=True)
 out = Console()

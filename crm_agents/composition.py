@@ -19,14 +19,14 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 
 from agents.kit import AgentKit, Kits
-from agents.llm import Writer, make_writer
+from agents.llm.writer import Writer, make_writer
 from core.settings import Settings
 from crm_agents.model_check import ensure_model, ensure_survival
 from data.loading import CustomerData, load_customers
 from graph.analysis import Analyzer, build_analysis_graph
 from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
-from tools.playbook import Playbook, load_playbook
-from tools.service import RetentionService
+from tools.offers.playbook import Playbook, load_playbook
+from tools.service.retention import RetentionService
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,17 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from agents import lifetime_words, present, present_campaign
+from agents.present import campaign_words, lifetime_words, phrases
 from core.i18n import t
 from graph.analysis import AnalysisResult
-from tools.playbook import Playbook
+from tools.offers.playbook import Playbook
 
 
 def esc(value: object) -> str:
     return escape(str(value))
 
 
-def _table(view: present.Table) -> Table:
+def _table(view: phrases.Table) -> Table:
     table = Table(show_header=True, box=None, pad_edge=False)
     for header in view.headers:
         table.add_column(esc(header))
@@ -30,7 +30,7 @@ def _table(view: present.Table) -> Table:
 
 def _risk_panel(result: AnalysisResult) -> Panel:
     r, lang = result.risk, result.language
-    drivers = present.driver_table(r.top_drivers + r.protective_drivers, lang)
+    drivers = phrases.driver_table(r.top_drivers + r.protective_drivers, lang)
     lifetime = (
         [
             Text(lifetime_words.when_line(r.lifetime, lang), style="bold"),
@@ -44,7 +44,7 @@ def _risk_panel(result: AnalysisResult) -> Panel:
     basis = [Text(lifetime_words.value_basis_line(r.value_basis, lang))] if r.value_basis else []
     return Panel(
         Group(
-            Text(present.risk_headline(r, lang), style="bold"),
+            Text(phrases.risk_headline(r, lang), style="bold"),
             *basis,
             *lifetime,
             Text(r.summary),
@@ -56,7 +56,7 @@ def _risk_panel(result: AnalysisResult) -> Panel:
 
 
 def _reasons_panel(result: AnalysisResult) -> Panel:
-    view = present.reasons_view(result.reasons, result.language)
+    view = phrases.reasons_view(result.reasons, result.language)
     parts = [f"• [bold]{esc(title)}[/bold] — {esc(why)}" for title, why in view.reasons]
     parts += [f"⚠ {esc(w)}" for w in view.warnings]
     parts.append(f"[dim]{esc(view.background)}[/dim]")
@@ -68,10 +68,10 @@ def _reasons_panel(result: AnalysisResult) -> Panel:
 def _campaign_panel(result: AnalysisResult, playbook: Playbook) -> Panel:
     plan, lang = result.campaign, result.language
     assert plan is not None
-    options = present_campaign.offer_table([plan.offer, *plan.runners_up], playbook, lang)
+    options = campaign_words.offer_table([plan.offer, *plan.runners_up], playbook, lang)
     return Panel(
         Group(
-            Text(present_campaign.offer_summary(plan.offer_title, plan.offer, lang), style="bold"),
+            Text(campaign_words.offer_summary(plan.offer_title, plan.offer, lang), style="bold"),
             Text(plan.why_it_fits),
             _table(options),
             Text(plan.caveat, style="dim"),
@@ -91,7 +91,7 @@ def _communications_panel(result: AnalysisResult) -> Panel:
         f"{esc(c.sms.text)}",
         "",
         f"[bold]{esc(t('report.script', lang))}[/bold]",
-        *[esc(line) for line in present_campaign.call_script_lines(c.call_script, lang)],
+        *[esc(line) for line in campaign_words.call_script_lines(c.call_script, lang)],
     ]
     return Panel("\n".join(lines), title=esc(t("report.communication", lang)))
 
@@ -105,10 +105,10 @@ def print_report(result: AnalysisResult, console: Console, playbook: Playbook) -
     if result.communications is not None:
         console.print(_communications_panel(result))
     if result.skipped:
-        reason = present_campaign.skipped_reason(result.risk.risk_level, lang)
+        reason = campaign_words.skipped_reason(result.risk.risk_level, lang)
         line = t("report.skipped", lang, nodes=", ".join(result.skipped), reason=reason)
         console.print(f"[yellow]{esc(line)}[/yellow]")
-    texts_by = t("present.texts_by", lang, writer=present.writer_name(result.backend, lang))
+    texts_by = t("present.texts_by", lang, writer=phrases.writer_name(result.backend, lang))
     console.print(f"[dim]{esc(texts_by)}[/dim]")
     for s in result.trace:
         if s.fallback:

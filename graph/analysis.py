@@ -18,16 +18,15 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Overwrite
 from pydantic import BaseModel
 
-from agents.analyst import analyst
-from agents.campaign import campaign
-from agents.communication import communication
 from agents.context import Context
 from agents.kit import Kits
-from agents.llm import OFFLINE
+from agents.nodes.analyst import analyst
+from agents.nodes.campaign import campaign
+from agents.nodes.communication import communication
+from agents.nodes.reasoning import reasoning
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
-from agents.reasoning import reasoning
 from agents.state import AnalysisInput, AnalysisOutput, AnalysisState
-from agents.trace import TraceStep, step_note
+from agents.trace import OFFLINE, TraceStep, step_note
 from core.types import Language
 
 

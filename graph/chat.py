@@ -18,17 +18,17 @@ from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.runtime import get_runtime
 from pydantic import Field
 
-from agents.chat.answers import Reference
+from agents.chat.answers.compose import Reference
 from agents.chat.assistant import make_assistant
 from agents.context import Context
 from agents.kit import AgentKit, Kits
-from agents.llm import chat_client
-from agents.llm_compat import endpoint_key
+from agents.llm.endpoint import endpoint_key
+from agents.llm.writer import chat_client
 from agents.state import ChatState
 from core.settings import Settings
 from core.types import Language
 from graph.analysis import AnalysisResult, Analyzer
-from tools.customer_tools import structured_tool
+from tools.registry import structured_tool
 from tools.schemas import CustomerIdArgs
 
 

@@ -15,7 +15,7 @@ from data.loading import CustomerData, load_customers
 from data.synthetic import generate_customers
 from models.churn.persistence import save_model
 from models.churn.training import train
-from tools.service import RetentionService
+from tools.service.retention import RetentionService
 
 # Tests never reach a real LLM or pick up a developer's settings: the backend is chosen per test.
 for _name in list(os.environ):

@@ -6,10 +6,10 @@ facts the nodes built, so a node that put a wrong number into its own facts woul
 
 from __future__ import annotations
 
-from agents.grounding import text_fields, ungrounded_numbers
+from agents.checks.grounding import text_fields, ungrounded_numbers
 from data.schema import SIGNAL_WINDOW_DAYS
 from graph.analysis import AnalysisResult
-from tools.playbook import load_playbook
+from tools.offers.playbook import load_playbook
 
 #: The shipped playbook, read once for every check.
 PLAYBOOK = load_playbook()

@@ -3,9 +3,9 @@ scripted server or a real local one), for the LLM tests."""
 
 from __future__ import annotations
 
-from agents.llm import OpenAIWriter
+from agents.llm.writer import OpenAIWriter
 from crm_agents.composition import Assembly, assemble
-from tools.service import RetentionService
+from tools.service.retention import RetentionService
 
 
 def llm_assembly(

@@ -8,13 +8,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from agents import present
+from agents.present import phrases
 from core.i18n import t
 from core.settings import Settings
 from core.types import Language
 from crm_agents.composition import Assembly, assemble
 from graph.analysis import Analyzer
-from tools.service import RetentionService
+from tools.service.retention import RetentionService
 from ui.escape import md
 
 
@@ -78,7 +78,7 @@ class Backend:
             model=md(card.model),
             roc_auc=f"{card.metrics.roc_auc:.3f}",
             feature_set=t(f"feature_set.{card.feature_set}", lang),
-            writer=md(present.writer_name(self.assembly.writer.describe(), lang)),
+            writer=md(phrases.writer_name(self.assembly.writer.describe(), lang)),
         )
         return f"## {t('ui.title', lang)}\n{line}"
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from agents import figures, present
 from agents.outputs import RiskAssessment
+from agents.present import phrases
+from core import formats
 from core.i18n import t
 from core.settings import Settings
 from core.types import Language
@@ -48,8 +49,8 @@ def survival_curves(lifetime: TimeToChurn, lang: Language) -> go.Figure:
     segment = t(
         "present.when.curve_segment",
         lang,
-        contract=present.value_in_words("Contract", lifetime.segment_contract, lang),
-        internet=present.value_in_words("InternetService", lifetime.segment_internet_service, lang),
+        contract=phrases.value_in_words("Contract", lifetime.segment_contract, lang),
+        internet=phrases.value_in_words("InternetService", lifetime.segment_internet_service, lang),
     )
     figure = go.Figure()
     for name, curve, colour, dash in (
@@ -82,7 +83,7 @@ def driver_chart(risk: RiskAssessment, lang: Language) -> go.Figure:
     # Plotly draws the first bar at the bottom: strongest pull away from churn at the bottom,
     # strongest push towards it at the top.
     drivers = sorted([*risk.top_drivers, *risk.protective_drivers], key=lambda d: d.contribution)
-    labels = [present.driver_label(d, lang) for d in drivers]
+    labels = [phrases.driver_label(d, lang) for d in drivers]
     values = [d.contribution for d in drivers]
     figure = go.Figure(
         go.Bar(
@@ -113,7 +114,7 @@ def revenue_at_risk(matrix: pd.DataFrame, lang: Language) -> go.Figure:
             x=[t(f"value_tier.{tier}", lang) for tier in VALUE_TIERS],
             y=at_risk,
             marker_color=RISK_COLORS[level],
-            text=[figures.currency(v, lang, 0) for v in at_risk],
+            text=[formats.currency(v, lang, 0) for v in at_risk],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x} · %{fullData.name}: %{text}<extra></extra>",
@@ -149,7 +150,7 @@ def probability_distribution(
                 "ui.portfolio.threshold",
                 lang,
                 level=t(f"risk_level.{level}", lang),
-                percent=figures.percent(threshold),
+                percent=formats.percent(threshold),
             ),
             annotation_position="top left" if level == "medium" else "top right",
         )

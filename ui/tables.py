@@ -9,7 +9,8 @@ from collections.abc import Callable
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from agents import figures, lifetime_words, present
+from agents.present import lifetime_words, phrases
+from core import formats
 from core.i18n import t
 from core.settings import Settings
 from core.types import Language
@@ -20,14 +21,14 @@ from ui.theme import RISK_FILL, TEXT_ON_FILL
 
 def _formats(lang: Language) -> dict[str, Callable[[object], str]]:
     def money(v: object) -> str:
-        return figures.currency(float(v), lang)  # type: ignore[arg-type]
+        return formats.currency(float(v), lang)  # type: ignore[arg-type]
 
     return {
         "churn_probability_percent": lambda v: f"{float(v):.1f}%",  # type: ignore[arg-type]
         "monthly_charges": money,
         "monthly_revenue": money,
         "monthly_revenue_at_risk": money,
-        "tenure": lambda v: figures.duration_months(int(v), lang),  # type: ignore[call-overload]
+        "tenure": lambda v: formats.duration_months(int(v), lang),  # type: ignore[call-overload]
         "churn_within_90d_percent": lambda v: f"{float(v):.1f}%",  # type: ignore[arg-type]
         "lifetime_value": money,
         "median_months_left": lambda v: lifetime_words.months_left(v, lang),
@@ -37,8 +38,8 @@ def _formats(lang: Language) -> dict[str, Callable[[object], str]]:
 def readable(table: pd.DataFrame, lang: Language) -> Styler:
     """`table` (raw column names, numeric values) with words for headers and levels, and each
     figure shown with its unit."""
-    words = present.at_risk_frame(table, lang)
-    formats = {present.column_label(c, lang): f for c, f in _formats(lang).items() if c in table}
+    words = phrases.at_risk_frame(table, lang)
+    formats = {phrases.column_label(c, lang): f for c, f in _formats(lang).items() if c in table}
     return words.style.format(formats).hide(axis="index")
 
 
@@ -57,8 +58,8 @@ def matrix_grid(matrix: pd.DataFrame, lang: Language) -> Styler:
                     "ui.portfolio.cell",
                     lang,
                     customers=f"{int(cell['customers']):,}",
-                    share=figures.percent(cell["customers"] / total),
-                    at_risk=figures.currency(float(cell["monthly_revenue_at_risk"]), lang, 0),
+                    share=formats.percent(cell["customers"] / total),
+                    at_risk=formats.currency(float(cell["monthly_revenue_at_risk"]), lang, 0),
                 )
             )
         rows.append(row)
@@ -80,8 +81,8 @@ def over_time(table: pd.DataFrame, settings: Settings, lang: Language) -> Styler
         (
             t("ui.portfolio.next_months", lang, months=int(r.months)),
             f"{r.expected_leavers:,.1f}",
-            figures.currency(float(r.revenue_lost), lang, 0),
-            figures.currency(float(r.lifetime_value_at_risk), lang, 0),
+            formats.currency(float(r.revenue_lost), lang, 0),
+            formats.currency(float(r.lifetime_value_at_risk), lang, 0),
         )
         for r in table.itertuples(index=False)
     ]

@@ -11,8 +11,9 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from agents import figures, present
+from agents.present import phrases
 from agents.trace import TraceStep
+from core import formats
 from core.i18n import has, t
 from core.types import Language
 from ui.escape import html_text
@@ -121,13 +122,13 @@ def node_table(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
         (
             node_name(s.node, lang),
             t(f"trace.{s.status}", lang) if has(f"trace.{s.status}", lang) else s.status,
-            figures.date_time(s.started_at, lang) + (f" (+{milliseconds(o, lang)})" if o else ""),
+            formats.date_time(s.started_at, lang) + (f" (+{milliseconds(o, lang)})" if o else ""),
             round(s.duration_ms, 1),
             len(s.tool_calls),
             len(s.llm_calls),
             sum(c.total_tokens for c in s.llm_calls),
-            present.writer_name(s.written_by, lang) if s.written_by else "",
-            s.fallback or present.trace_note(s, lang),
+            phrases.writer_name(s.written_by, lang) if s.written_by else "",
+            s.fallback or phrases.trace_note(s, lang),
         )
         for s, o in zip(trace, offsets, strict=True)
     ]
@@ -151,7 +152,7 @@ def tool_calls(trace: list[TraceStep], lang: Language) -> str:
             rows.append(
                 "<details class='tool-call'><summary>"
                 f"<b>{html_text(node_name(step.node, lang))}</b> · "
-                f"{html_text(present.tool_name(call.tool, lang))}({html_text(said)}) · "
+                f"{html_text(phrases.tool_name(call.tool, lang))}({html_text(said)}) · "
                 f"{html_text(milliseconds(call.duration_ms, lang))}</summary>"
                 f"<div class='scroll'><b>{html_text(t('ui.trace.arguments', lang))}</b>"
                 f"<pre>{html_text(_json(args))}</pre>"

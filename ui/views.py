@@ -7,13 +7,14 @@ import json
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
-from agents import figures, lifetime_words, present, present_campaign
 from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
+from agents.present import campaign_words, lifetime_words, phrases
 from agents.trace import TraceStep
+from core import formats
 from core.i18n import t
 from core.types import Language
 from data.schema import feature_label
-from tools.playbook import Playbook
+from tools.offers.playbook import Playbook
 from tools.schemas import CustomerProfile
 from ui.escape import html_text, md, md_block, no_html
 from ui.theme import RISK_COLORS, VALUE_COLORS
@@ -80,14 +81,14 @@ def profile_table(profile: CustomerProfile, lang: Language) -> str:
     rows = [
         (
             feature_label(field, lang),
-            present.field_value(field, profile.fields[field], lang)
+            phrases.field_value(field, profile.fields[field], lang)
             + (t("present.simulated_mark", lang) if field in profile.simulated_signals else ""),
         )
         for field in _PROFILE_FIELDS
         if field in profile.fields
     ]
     headers = (t("ui.analyze.field", lang), t("ui.analyze.value", lang))
-    table = present.Table(headers, tuple(rows)).markdown(cell=md)
+    table = phrases.Table(headers, tuple(rows)).markdown(cell=md)
     return f"**{md(profile.customer_id)}**\n\n{table}"
 
 
@@ -121,13 +122,13 @@ def badges(risk: RiskAssessment, lang: Language) -> str:
         f"{badge(t(f'risk_level.{risk.risk_level}', lang), RISK_COLORS[risk.risk_level])}"
         f"{badge(t(f'value_tier.{risk.value_tier}', lang), VALUE_COLORS[risk.value_tier])}"
         f"{badge(urgent, RISK_COLORS['high']) if urgent else ''}</div>"
-        f"<div>{html_text(present.money_at_stake(risk, lang))}</div>"
+        f"<div>{html_text(phrases.money_at_stake(risk, lang))}</div>"
         f"{basis}{when}"
         f"<div id='actionable' style='margin-top:6px'>"
-        f"{html_text(present.actionable_line(risk.actionable_driver, lang))}</div>"
+        f"{html_text(phrases.actionable_line(risk.actionable_driver, lang))}</div>"
         + (
             f"<div id='similar' style='margin-top:6px'>"
-            f"{html_text(present.similar_line(risk.similar, lang))}</div>"
+            f"{html_text(phrases.similar_line(risk.similar, lang))}</div>"
             if risk.similar
             else ""
         )
@@ -140,46 +141,46 @@ def analyst_summary(risk: RiskAssessment, lang: Language) -> str:
 
 def analyst_detail(risk: RiskAssessment, lang: Language) -> str:
     source = t("present.source", lang, model=risk.model, data=risk.data_source)
-    written = present.written_by(risk.written_by, lang)
+    written = phrases.written_by(risk.written_by, lang)
     return f"{md_block(risk.detail)}\n\n*{md(source)} {md(written)}*"
 
 
 def reasons_summary(reasons: ChurnReasons, lang: Language) -> str:
-    view = present.reasons_view(reasons, lang)
+    view = phrases.reasons_view(reasons, lang)
     titles = t("list.separator", lang).join(md(title) for title in view.titles(lang))
     return f"{t('ui.analyze.reasoning', lang)}\n{md(view.heading)}: **{titles}**"
 
 
 def reasons_detail(reasons: ChurnReasons, lang: Language) -> str:
-    view = present.reasons_view(reasons, lang)
+    view = phrases.reasons_view(reasons, lang)
     lines = [f"- **{md(title)}** — {md(why)}" for title, why in view.reasons]
     if view.warnings:
         lines += ["", f"**{md(view.warnings_heading)}**", *[f"- ⚠ {md(w)}" for w in view.warnings]]
     lines += ["", md_block(view.background)]
     if view.simulated_note:
         lines.append(f"\n*{md(view.simulated_note)}*")
-    lines.append(f"*{md(present.written_by(reasons.written_by, lang))}*")
+    lines.append(f"*{md(phrases.written_by(reasons.written_by, lang))}*")
     return "\n".join(lines)
 
 
 def campaign_summary(plan: CampaignPlan | None, risk_level: str, lang: Language) -> str:
     heading = t("ui.analyze.campaign", lang)
     if plan is None:
-        return f"{heading}\n⏭️ **{md(present_campaign.skipped_line(risk_level, lang))}**"
-    return f"{heading}\n{md(present_campaign.offer_summary(plan.offer_title, plan.offer, lang))}"
+        return f"{heading}\n⏭️ **{md(campaign_words.skipped_line(risk_level, lang))}**"
+    return f"{heading}\n{md(campaign_words.offer_summary(plan.offer_title, plan.offer, lang))}"
 
 
 def campaign_detail(plan: CampaignPlan | None, playbook: Playbook, lang: Language) -> str:
     if plan is None:
         return ""
-    table = present_campaign.offer_table([plan.offer, *plan.runners_up], playbook, lang)
+    table = campaign_words.offer_table([plan.offer, *plan.runners_up], playbook, lang)
     parts = [md_block(plan.why_it_fits), "", table.markdown(cell=md)]
-    ineligible = present_campaign.ineligible_lines(plan.ineligible, playbook, lang)
+    ineligible = campaign_words.ineligible_lines(plan.ineligible, playbook, lang)
     if ineligible:
         heading = t("present.offer.ineligible", lang)
         parts += ["", f"**{md(heading)}**", *[f"- {md(line)}" for line in ineligible]]
-    budget = t("present.offer.budget", lang, budget=figures.currency(plan.budget_cap, lang))
-    written = present.written_by(plan.written_by, lang)
+    budget = t("present.offer.budget", lang, budget=formats.currency(plan.budget_cap, lang))
+    written = phrases.written_by(plan.written_by, lang)
     parts += ["", f"*{md(plan.caveat)}*", f"*{md(budget)} {md(written)}*"]
     return "\n".join(parts)
 
@@ -188,12 +189,12 @@ def no_action(risk: RiskAssessment, lang: Language) -> str:
     """The card shown instead of empty message boxes: why there is nothing to send, and when to
     look again."""
     key = "ui.state.no_action_low" if risk.risk_level == "low" else "ui.state.no_action_offer"
-    words = {"customer_id": risk.customer_id, "percent": figures.percent(risk.probability)}
+    words = {"customer_id": risk.customer_id, "percent": formats.percent(risk.probability)}
     return f"{t('ui.state.no_action_title', lang)}\n{md(t(key, lang, **words))}"
 
 
 def email_text(c: Communications | None, lang: Language) -> str:
-    return "" if c is None else present_campaign.email_text(c.email, lang)
+    return "" if c is None else campaign_words.email_text(c.email, lang)
 
 
 def sms_text(c: Communications | None) -> str:
@@ -203,11 +204,11 @@ def sms_text(c: Communications | None) -> str:
 def sms_count(c: Communications | None, lang: Language) -> str:
     if c is None:
         return md(t("present.message.no_sms", lang))
-    return md(present_campaign.sms_count(c.sms, lang))
+    return md(campaign_words.sms_count(c.sms, lang))
 
 
 def call_script_text(c: Communications | None, lang: Language) -> str:
-    return "" if c is None else present_campaign.call_script_text(c, lang)
+    return "" if c is None else campaign_words.call_script_text(c, lang)
 
 
 def _short(payload: str, limit: int = 1500) -> str:
@@ -235,7 +236,7 @@ def chat_messages(messages: list[AnyMessage], lang: Language) -> list[dict]:
                     # A payload cannot close the code fence: its backticks are made harmless.
                     payload = _short(str(result.content)).replace("`", "ˋ")
                     body += f"\n\n```json\n{payload}\n```"
-                title = f"🔧 {present.tool_name(call['name'], lang)}"
+                title = f"🔧 {phrases.tool_name(call['name'], lang)}"
                 if failed:
                     title += f" — {t('ui.ask.error', lang)}"
                 shown.append(

@@ -17,16 +17,16 @@ from typing import Any
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
 from langgraph.runtime import Runtime
 
-from agents.breaker import CircuitBreaker
-from agents.chat.answers import Reference, answer
+from agents.chat.answers.compose import Reference, answer
 from agents.chat.intents import language_of, parts_of, planned_calls
 from agents.chat.memory import remembered_language, with_segment, with_subjects
-from agents.claims import claim_problems_in, facts_by_kind
+from agents.checks.claims import claim_problems_in, facts_by_kind
+from agents.checks.drafts import text_problems
+from agents.checks.grounding import numbers_in, ungrounded_numbers
 from agents.context import Context
-from agents.draft_checks import text_problems
-from agents.grounding import numbers_in, ungrounded_numbers
-from agents.llm import prompt
-from agents.llm_compat import STREAMING_REFUSED, streaming_refused
+from agents.llm.breaker import CircuitBreaker
+from agents.llm.endpoint import STREAMING_REFUSED, streaming_refused
+from agents.prompts import prompt
 from agents.state import ChatState
 from core.i18n import t
 from core.types import Language
@@ -158,7 +158,7 @@ def make_assistant(
     """The chat node: `model` is a tool-bound chat model, or None for the offline router.
     `breaker` is the endpoint's circuit breaker, shared with the analysis writer. A context with
     `backend="offline"` keeps a turn on the offline router. `endpoint` names the server for
-    what it was found to refuse (`agents/llm_compat.py`)."""
+    what it was found to refuse (`agents/llm/endpoint.py`)."""
     breaker = breaker or CircuitBreaker()
 
     def ask_model(messages: list[AnyMessage]) -> AIMessage:

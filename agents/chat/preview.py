@@ -14,7 +14,7 @@ import re
 from langchain_core.messages import AnyMessage
 
 from agents.chat.assistant import TurnFacts
-from agents.draft_checks import leaked_markup
+from agents.checks.drafts import leaked_markup
 
 #: A figure or a tag that may still be growing at the end of the streamed text.
 _UNFINISHED = re.compile(r"(?:[-+]?\d[\d.,]*%?|<[^>\s]*>?|\[[^\]\s]*|\{)$")

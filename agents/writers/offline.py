@@ -11,7 +11,7 @@ from agents.outputs import (
     CampaignDraft,
     ReasoningDraft,
 )
-from agents.present import value_in_words
+from agents.present.phrases import value_in_words
 from core.i18n import first, has, t
 from core.types import Language
 from data.schema import CATEGORICAL_VALUES, SIGNAL_WINDOW_DAYS, feature_label

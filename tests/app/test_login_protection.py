@@ -11,7 +11,7 @@ from app_server import app_settings, start
 from gradio_client import Client
 from pydantic import SecretStr
 
-from tools.portfolio import risk_value_matrix
+from tools.portfolio.overview import risk_value_matrix
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pytest
 from fake_openai import Reply, grounded_draft
 from llm_apps import llm_assembly
 
-from agents.llm import OFFLINE
+from agents.trace import OFFLINE
 from crm_agents.composition import Assembly
 
 TOKEN_BUDGET = 3000

@@ -9,7 +9,7 @@ from fake_openai import FakeOpenAI, Reply
 from langchain_core.messages import HumanMessage
 from llm_apps import llm_assembly
 
-from agents.llm import OFFLINE
+from agents.trace import OFFLINE
 
 
 @pytest.fixture

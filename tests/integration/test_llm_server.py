@@ -17,7 +17,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from llm_apps import llm_assembly
 
 from agents.chat.assistant import OFFLINE_ROUTER
-from agents.llm import OFFLINE
+from agents.trace import OFFLINE
 from graph.chat import build_chat_graph, make_chat_model
 
 pytestmark = [pytest.mark.llm_server, pytest.mark.slow]

@@ -9,12 +9,12 @@ import pytest
 from grounding_oracle import ungrounded_texts
 from langgraph.runtime import Runtime
 
-from agents.analyst import analyst
 from agents.context import Context
-from agents.reasoning import reasoning
+from agents.nodes.analyst import analyst
+from agents.nodes.reasoning import reasoning
 from crm_agents.composition import assemble
 from graph.analysis import build_analysis_graph, route_by_offer, route_by_risk
-from tools.service import CustomerNotFoundError, RetentionService
+from tools.service.retention import CustomerNotFoundError, RetentionService
 
 
 def _pick(service, level: str) -> str:
@@ -207,7 +207,7 @@ def test_thresholds_that_contradict_each_other_are_refused_by_name(demo):
 
 
 def test_an_offline_context_keeps_an_llm_assembly_offline(demo_service, fake_openai):
-    from agents.llm import OpenAIWriter
+    from agents.llm.writer import OpenAIWriter
 
     settings = demo_service.settings.model_copy(
         update={"openai_base_url": fake_openai.base_url, "llm_budget": 5.0}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.breaker import CircuitBreaker
+from agents.llm.breaker import CircuitBreaker
 
 
 def _breaker(failures: int = 2, pause: float = 10):

@@ -289,7 +289,7 @@ def test_the_analysis_tool_answers_an_unknown_id_with_a_message(context):
 
 
 def test_the_chat_uses_the_analysis_writers_breaker(demo_service):
-    from agents.llm import OpenAIWriter
+    from agents.llm.writer import OpenAIWriter
 
     settings = demo_service.settings.model_copy(
         update={"openai_base_url": "http://127.0.0.1:9/v1", "llm_timeout": 1.0}

@@ -9,7 +9,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from agents.chat.intents import parse, planned_calls
 from crm_agents.composition import assemble
 from graph.chat import build_chat_graph
-from tools.service import RetentionService
+from tools.service.retention import RetentionService
 
 
 @pytest.fixture(scope="module")

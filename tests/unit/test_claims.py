@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.claims import claim_problems_in, claims_in, facts_by_kind
+from agents.checks.claims import claim_problems_in, claims_in, facts_by_kind
 
 FACTS = {
     "tenure": 2,

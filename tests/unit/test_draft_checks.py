@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.draft_checks import draft_problems, risk_word_problems, text_problems
+from agents.checks.drafts import draft_problems, risk_word_problems, text_problems
 from agents.outputs import AnalystDraft
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tools.portfolio import at_risk_table
+from tools.portfolio.overview import at_risk_table
 
 
 def test_similar_customers_share_contract_internet_and_tenure_band(demo_service):
-    from tools.similar import TENURE_EDGES
+    from tools.service.similar import TENURE_EDGES
 
     customers = demo_service.customers
     customer_id = customers.index[0]
@@ -33,7 +33,7 @@ def test_similar_customers_share_contract_internet_and_tenure_band(demo_service)
 def test_without_labels_similar_customers_use_the_mean_predicted_probability():
     import pandas as pd
 
-    from tools.similar import segment_table, similar_customers
+    from tools.service.similar import segment_table, similar_customers
 
     customers = pd.DataFrame(
         {
@@ -76,10 +76,10 @@ def test_the_list_names_the_top_driver_an_offer_can_change(demo_service):
 
 
 def test_driver_labels_show_the_customers_value_with_its_unit():
-    from agents import present
+    from agents.present import phrases
     from tools.schemas import Driver
 
     monthly = Driver(feature="MonthlyCharges", label="", value=102.24, contribution=0.3)
     tenure = Driver(feature="tenure", label="", value=27, contribution=-0.5)
-    assert present.driver_label(monthly, "en") == "monthly charges = $102.24"
-    assert present.driver_label(tenure, "zh-TW").endswith("27 個月（2 年 3 個月）")
+    assert phrases.driver_label(monthly, "en") == "monthly charges = $102.24"
+    assert phrases.driver_label(tenure, "zh-TW").endswith("27 個月（2 年 3 個月）")

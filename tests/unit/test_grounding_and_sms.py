@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from agents.grounding import fact_numbers, grounding_problems, numbers_in, ungrounded_numbers
+from agents.checks.grounding import fact_numbers, grounding_problems, numbers_in, ungrounded_numbers
 from agents.outputs import Sms, sms_length, sms_problem
 
 
@@ -145,7 +145,7 @@ class _Nested(BaseModel):
 
 
 def test_every_string_of_a_draft_is_checked_in_dicts_and_tuples_too():
-    from agents.grounding import text_fields
+    from agents.checks.grounding import text_fields
 
     draft = _Nested(title="t", extra={"note": "from the dict"}, parts=("from the tuple",))
     assert text_fields(draft) == ["t", "from the dict", "from the tuple"]

@@ -7,9 +7,9 @@ import tomllib
 import pytest
 from pydantic import ValidationError
 
-from tools.offer_desk import OfferDesk
-from tools.playbook import PLAYBOOK_PATH, Playbook, load_playbook
-from tools.service import RetentionService
+from tools.offers.desk import OfferDesk
+from tools.offers.playbook import PLAYBOOK_PATH, Playbook, load_playbook
+from tools.service.retention import RetentionService
 
 
 def test_playbook_has_at_least_eight_offers_of_every_type():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.portfolio import at_risk_table, risk_value_matrix
+from tools.portfolio.overview import at_risk_table, risk_value_matrix
 
 
 def test_matrix_has_every_cell_and_every_customer(demo_service):

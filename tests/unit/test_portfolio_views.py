@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.settings import Settings
-from tools.portfolio import at_risk_over_time, at_risk_table, risk_value_matrix
+from tools.portfolio.overview import at_risk_over_time, at_risk_table, risk_value_matrix
 from ui import charts, tables
 from ui.tabs.portfolio import matching_line
 

@@ -7,8 +7,9 @@ import re
 import pytest
 from rich.console import Console
 
-from agents import figures, present, present_campaign
-from agents.llm import OFFLINE
+from agents.present import campaign_words, phrases
+from agents.trace import OFFLINE
+from core import formats
 from crm_agents.report import print_report
 from tools.schemas import Driver
 from ui import views
@@ -78,7 +79,7 @@ def test_a_skipped_campaign_says_why_in_the_users_language(low_risk_in_chinese):
 
 def test_the_call_script_is_numbered_with_the_objections_under_the_offer(high_risk_in_chinese):
     script = high_risk_in_chinese.communications.call_script
-    lines = present_campaign.call_script_lines(script, "en")
+    lines = campaign_words.call_script_lines(script, "en")
     assert lines[0] == f"1. Greeting: {script.greeting}"
     assert lines[2] == f"3. Offer: {script.offer}"
     assert lines[4:7] == [f"   • “{o.objection}” → {o.answer}" for o in script.objections]
@@ -89,15 +90,15 @@ def test_offer_table_rows_carry_titles_in_the_language_and_formatted_figures(
     demo, high_risk_in_chinese
 ):
     plan = high_risk_in_chinese.campaign
-    table = present_campaign.offer_table([plan.offer], demo.playbook, "zh-TW")
+    table = campaign_words.offer_table([plan.offer], demo.playbook, "zh-TW")
     assert table.headers == ("方案", "成本", "方案後流失機率", "挽回的終身價值", "期望價值")
     title = demo.playbook.get(plan.offer.offer_id).title_in("zh-TW")
     assert table.rows[0] == (
         title,
-        figures.currency(plan.offer.total_cost, "zh-TW"),
+        formats.currency(plan.offer.total_cost, "zh-TW"),
         f"{plan.offer.probability_after:.1%}",
-        figures.currency(plan.offer.lifetime_value_saved, "zh-TW"),
-        figures.currency(plan.offer.expected_value, "zh-TW"),
+        formats.currency(plan.offer.lifetime_value_saved, "zh-TW"),
+        formats.currency(plan.offer.expected_value, "zh-TW"),
     )
 
 
@@ -105,7 +106,7 @@ def test_an_offer_priced_on_revenue_has_no_lifetime_column(demo, high_risk_in_ch
     option = high_risk_in_chinese.campaign.offer.model_copy(
         update={"lifetime_value_saved": None, "lifetime_value_after": None}
     )
-    table = present_campaign.offer_table([option], demo.playbook, "zh-TW")
+    table = campaign_words.offer_table([option], demo.playbook, "zh-TW")
     assert table.headers == ("方案", "成本", "方案後流失機率", "期望價值")
 
 
@@ -116,32 +117,32 @@ def test_ineligible_offers_are_worded_without_python_syntax(demo, high_risk_in_c
 
 
 def test_category_values_are_words_and_numbers_stay_numbers():
-    assert present.value_in_words("SeniorCitizen", 1, "en") == "yes"
-    assert present.value_in_words("tenure", 1, "en") == "1"
-    assert present.value_in_words("Contract", "Two year", "zh-TW") == "兩年約"
-    assert present.value_in_words("customer", "Yes", "en") == "Yes"
+    assert phrases.value_in_words("SeniorCitizen", 1, "en") == "yes"
+    assert phrases.value_in_words("tenure", 1, "en") == "1"
+    assert phrases.value_in_words("Contract", "Two year", "zh-TW") == "兩年約"
+    assert phrases.value_in_words("customer", "Yes", "en") == "Yes"
 
 
 def test_a_simulated_driver_is_marked_in_its_label():
     driver = Driver(feature="complain_count", value=2, contribution=0.3, label="x", simulated=True)
-    assert present.driver_label(driver, "en") == "complaints in the last 90 days = 2 (simulated)"
-    assert present.driver_label(driver, "zh-TW") == "近 90 天客訴次數 = 2（模擬資料）"
+    assert phrases.driver_label(driver, "en") == "complaints in the last 90 days = 2 (simulated)"
+    assert phrases.driver_label(driver, "zh-TW") == "近 90 天客訴次數 = 2（模擬資料）"
 
 
 def test_the_offline_writer_is_named_in_the_users_language():
-    assert present.writer_name(OFFLINE, "zh-TW") == "離線撰寫器"
-    assert present.writer_name("gemma @ 127.0.0.1", "zh-TW") == "gemma @ 127.0.0.1"
+    assert phrases.writer_name(OFFLINE, "zh-TW") == "離線撰寫器"
+    assert phrases.writer_name("gemma @ 127.0.0.1", "zh-TW") == "gemma @ 127.0.0.1"
 
 
 def test_markdown_tables_escape_their_cells_with_the_given_escaper():
-    table = present.Table(("a", "b"), (("x|y", "1"),))
+    table = phrases.Table(("a", "b"), (("x|y", "1"),))
     assert table.markdown(cell=lambda s: s.replace("|", "\\|")).splitlines()[2] == "| x\\|y | 1 |"
 
 
 def test_portfolio_tables_get_headers_and_levels_in_words(demo):
-    from tools.portfolio import at_risk_table
+    from tools.portfolio.overview import at_risk_table
 
-    shown = present.at_risk_frame(at_risk_table(demo.service, 5), "zh-TW")
+    shown = phrases.at_risk_frame(at_risk_table(demo.service, 5), "zh-TW")
     assert list(shown.columns)[:3] == ["客戶", "流失機率 %", "風險"]
     assert set(shown["風險"]) <= {"高", "中", "低"}
 
@@ -152,7 +153,7 @@ def test_a_chinese_analysis_words_its_offer_refusals_in_chinese(high_risk_in_chi
 
 
 def test_a_step_note_is_worded_in_the_readers_language_and_an_error_stays_as_it_is():
-    from agents.present import trace_note
+    from agents.present.phrases import trace_note
     from agents.trace import TraceStep, step_note
 
     skipped = TraceStep(node="campaign", status="skipped", **step_note("trace.low_risk"))
@@ -172,7 +173,7 @@ def test_a_step_note_is_worded_in_the_readers_language_and_an_error_stays_as_it_
     ],
 )
 def test_money_standing_alone_carries_currency_thousands_and_sign(amount, lang, shown):
-    assert figures.currency(amount, lang) == shown
+    assert formats.currency(amount, lang) == shown
 
 
 @pytest.mark.parametrize(
@@ -186,18 +187,18 @@ def test_money_standing_alone_carries_currency_thousands_and_sign(amount, lang, 
     ],
 )
 def test_tenure_reads_in_months_and_years(months, lang, shown):
-    assert figures.duration_months(months, lang) == shown
+    assert formats.duration_months(months, lang) == shown
 
 
 def test_dates_are_written_the_way_each_language_writes_them():
     moment = "2026-11-26T01:22:49.738+00:00"
-    assert figures.date_time(moment, "en") == "Nov 26, 2026, 01:22:49 UTC"
-    assert figures.date_time(moment, "zh-TW") == "2026 年 11 月 26 日 01:22:49 UTC"
+    assert formats.date_time(moment, "en") == "Nov 26, 2026, 01:22:49 UTC"
+    assert formats.date_time(moment, "zh-TW") == "2026 年 11 月 26 日 01:22:49 UTC"
 
 
 def test_profile_fields_read_as_money_percent_duration_and_words():
-    assert present.field_value("MonthlyCharges", 102.24, "en") == "$102.24"
-    assert present.field_value("usage_drop_rate", 0.2926, "en") == "29.3%"
-    assert present.field_value("tenure", 30, "zh-TW") == "30 個月（2 年 6 個月）"
-    assert present.field_value("SeniorCitizen", 1, "zh-TW") == "是"
-    assert present.field_value("Partner", "No", "en") == "no"
+    assert phrases.field_value("MonthlyCharges", 102.24, "en") == "$102.24"
+    assert phrases.field_value("usage_drop_rate", 0.2926, "en") == "29.3%"
+    assert phrases.field_value("tenure", 30, "zh-TW") == "30 個月（2 年 6 個月）"
+    assert phrases.field_value("SeniorCitizen", 1, "zh-TW") == "是"
+    assert phrases.field_value("Partner", "No", "en") == "no"

@@ -8,7 +8,7 @@ from langchain_core.messages import HumanMessage
 from pydantic import ValidationError
 
 from agents.chat.intents import parse, planned_calls
-from tools.analytics import QueryArgs, QueryError, query_customers
+from tools.portfolio.query import QueryArgs, QueryError, query_customers
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from agents.breaker import CircuitBreaker
+from agents.llm.breaker import CircuitBreaker
 from ui.backend import Backend
 
 

@@ -7,12 +7,12 @@ import pytest
 
 from core.settings import Settings
 from models.survival.lifetime import remaining
-from tools.customer_tools import build_tools
-from tools.model_summary import survival_summary
-from tools.offer_desk import OfferDesk
-from tools.playbook import load_playbook
-from tools.portfolio import at_risk_list, at_risk_over_time
-from tools.service import NoLifetimeModelError, RetentionService
+from tools.offers.desk import OfferDesk
+from tools.offers.playbook import load_playbook
+from tools.portfolio.overview import at_risk_list, at_risk_over_time
+from tools.registry import build_tools
+from tools.service.model_summary import survival_summary
+from tools.service.retention import NoLifetimeModelError, RetentionService
 
 
 @pytest.fixture(scope="module")

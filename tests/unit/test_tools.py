@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from tools.customer_tools import build_tools
-from tools.offer_desk import OfferDesk
-from tools.playbook import load_playbook
+from tools.offers.desk import OfferDesk
+from tools.offers.playbook import load_playbook
+from tools.registry import build_tools
 
 
 @pytest.fixture(scope="module")

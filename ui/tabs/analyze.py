@@ -13,7 +13,7 @@ import gradio as gr
 from core.i18n import has, t
 from core.types import Language
 from graph.analysis import AnalysisResult
-from tools.service import CustomerNotFoundError
+from tools.service.retention import CustomerNotFoundError
 from ui.backend import Backend
 from ui.escape import html_text
 from ui.labels import Labels, Words

@@ -8,12 +8,17 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from agents import present
-from agents.lifetime_words import value_basis_line
+from agents.present import phrases
+from agents.present.lifetime_words import value_basis_line
 from core.i18n import t
 from core.types import Language
 from data.spreadsheet import to_csv_text
-from tools.portfolio import at_risk_over_time, at_risk_table, matching_count, risk_value_matrix
+from tools.portfolio.overview import (
+    at_risk_over_time,
+    at_risk_table,
+    matching_count,
+    risk_value_matrix,
+)
 from tools.refusals import Refusal
 from ui import charts, tables
 from ui.backend import Backend
@@ -157,7 +162,7 @@ def wire(tab: PortfolioTab, backend: Backend, language: gr.Radio, demo: gr.Block
             refused, order = f"\n\n⚠️ {err.words(lang)}", "probability"
             table = at_risk_table(backend.service, int(n), chosen_level, chosen_tier)
         matching = matching_count(backend.service, chosen_level, chosen_tier)
-        csv = to_csv_text(present.at_risk_frame(table, lang))
+        csv = to_csv_text(phrases.at_risk_frame(table, lang))
         return (
             tables.readable(table, lang),
             backend.save("at-risk-customers.csv", csv),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
+from agents.checks.grounding import fact_numbers, grounding_problems
 from agents.context import Context
-from agents.grounding import fact_numbers, grounding_problems
 from agents.kit import Kits
-from agents.llm import llm_seconds_spent
+from agents.llm.writer import llm_seconds_spent
 from agents.outputs import CampaignDraft, CampaignPlan
 from agents.state import AnalysisState
 from agents.trace import StepRecorder, step_note
@@ -20,7 +20,7 @@ from agents.writers import offline
 from core.i18n import t
 from core.types import Language
 from data.schema import feature_label
-from tools.playbook import Playbook
+from tools.offers.playbook import Playbook
 from tools.schemas import OfferEvaluation, OfferOption
 
 RUNNERS_UP = 3

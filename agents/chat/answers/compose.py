@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents import figures, lifetime_words, present, present_campaign
+from agents.chat.answers.lifetime import lifetime_answer, urgent_list, when_answer
+from agents.chat.answers.model import model_answer
+from agents.chat.answers.query import query_answer
+from agents.chat.answers.tables import customer_row, customer_table
 from agents.chat.intents import Intent
-from agents.chat.lifetime_answers import lifetime_answer, urgent_list, when_answer
-from agents.chat.model_answers import model_answer
-from agents.chat.query_answers import query_answer
-from agents.chat.tables import customer_row, customer_table
 from agents.outputs import CallScript, Email, Sms
+from agents.present import campaign_words, lifetime_words, phrases
+from core import formats
 from core.i18n import t
 from core.types import Language
 from data.schema import ACTIONABLE_FEATURES, CUSTOMER_ID_EXAMPLE, feature_label
-from tools.playbook import Playbook
+from tools.offers.playbook import Playbook
 from tools.refusals import refusal_words
 from tools.schemas import ChurnPrediction, Driver, SegmentChurn, ValueBasis
 
@@ -50,10 +51,10 @@ class Reference:
             t(
                 "chat.try_count",
                 lang,
-                column=present.column_label(column, lang),
-                value=present.value_in_words(column, value, lang),
+                column=phrases.column_label(column, lang),
+                value=phrases.value_in_words(column, value, lang),
             ),
-            t(rate, lang, column=present.column_label(self.group_by, lang)),
+            t(rate, lang, column=phrases.column_label(self.group_by, lang)),
         ]
 
     def help(self, lang: Language) -> str:
@@ -79,15 +80,15 @@ def _risk(p: dict, v: dict, lang: Language) -> str:
         "chat.risk",
         lang,
         customer_id=p["customer_id"],
-        probability=figures.percent(p["probability"]),
+        probability=formats.percent(p["probability"]),
         risk=t(f"risk_level.{p['risk_level']}", lang),
         tier=t(f"value_tier.{v['tier']}", lang),
         monthly=f"{v['monthly_charges']:.2f}",
-        clv=figures.money(v["clv_estimate"]),
+        clv=formats.money(v["clv_estimate"]),
         months=v["clv_horizon_months"],
     )
-    table = present.driver_table(drivers, lang).markdown()
-    actionable = present.actionable_line(
+    table = phrases.driver_table(drivers, lang).markdown()
+    actionable = phrases.actionable_line(
         ChurnPrediction.model_validate(p).top_actionable_driver(), lang
     )
     lines = [head]
@@ -95,7 +96,7 @@ def _risk(p: dict, v: dict, lang: Language) -> str:
         lines.append(lifetime_words.value_basis_line(ValueBasis.model_validate(v["basis"]), lang))
     lines += ["", t("chat.drivers", lang), "", table, "", actionable]
     if v.get("similar"):
-        lines.append(present.similar_line(SegmentChurn.model_validate(v["similar"]), lang))
+        lines.append(phrases.similar_line(SegmentChurn.model_validate(v["similar"]), lang))
     return "\n".join(lines)
 
 
@@ -122,10 +123,10 @@ def _offer(e: dict, lang: Language, playbook: Playbook) -> str:
         t(
             "chat.offer_figures",
             lang,
-            cost=figures.money(best["total_cost"]),
-            before=figures.percent(e["probability"]),
-            after=figures.percent(best["probability_after"]),
-            value=figures.money(best["expected_value"]),
+            cost=formats.money(best["total_cost"]),
+            before=formats.percent(e["probability"]),
+            after=formats.percent(best["probability_after"]),
+            value=formats.money(best["expected_value"]),
         ),
     ]
     if best["expected_value"] <= 0:
@@ -135,7 +136,7 @@ def _offer(e: dict, lang: Language, playbook: Playbook) -> str:
             "chat.runner_up",
             lang,
             title=playbook.get(o["offer_id"]).title_in(lang),
-            value=figures.money(o["expected_value"]),
+            value=formats.money(o["expected_value"]),
         )
         for o in rest
     ]
@@ -152,9 +153,9 @@ def _message(a: dict, kind: str, lang: Language) -> str:
         return f"**{email.subject}**\n\n{email.body}"
     if kind == "sms":
         sms = Sms.model_validate(c["sms"])
-        return f"{sms.text}\n\n({present_campaign.sms_count(sms, lang)})"
+        return f"{sms.text}\n\n({campaign_words.sms_count(sms, lang)})"
     return "\n".join(
-        present_campaign.call_script_lines(CallScript.model_validate(c["call_script"]), lang)
+        campaign_words.call_script_lines(CallScript.model_validate(c["call_script"]), lang)
     )
 
 
@@ -164,7 +165,7 @@ def _what_if(r: dict, lang: Language) -> str:
             "chat.change",
             lang,
             feature=feature_label(k, lang),
-            value=present.value_in_words(k, v, lang),
+            value=phrases.value_in_words(k, v, lang),
         )
         for k, v in r["changes"].items()
     )
@@ -173,8 +174,8 @@ def _what_if(r: dict, lang: Language) -> str:
         lang,
         changes=changes,
         customer_id=r["customer_id"],
-        before=figures.percent(r["probability_before"]),
-        after=figures.percent(r["probability_after"]),
+        before=formats.percent(r["probability_before"]),
+        after=formats.percent(r["probability_after"]),
         risk_before=t(f"risk_level.{r['risk_before']}", lang),
         risk_after=t(f"risk_level.{r['risk_after']}", lang),
     )
@@ -183,10 +184,10 @@ def _what_if(r: dict, lang: Language) -> str:
     return said + t(
         "chat.what_if_lifetime",
         lang,
-        within_before=figures.percent(r["churn_within_90d_before"]),
-        within_after=figures.percent(r["churn_within_90d_after"]),
-        clv_before=figures.currency(r["lifetime_value_before"], lang),
-        clv_after=figures.currency(r["lifetime_value_after"], lang),
+        within_before=formats.percent(r["churn_within_90d_before"]),
+        within_after=formats.percent(r["churn_within_90d_after"]),
+        clv_before=formats.currency(r["lifetime_value_before"], lang),
+        clv_after=formats.currency(r["lifetime_value_after"], lang),
     )
 
 
@@ -195,7 +196,7 @@ def _compare(results: Results, lang: Language) -> str:
     rows = []
     for p, v in zip(predictions, segments, strict=True):
         top = next((Driver.model_validate(d) for d in p["drivers"] if d["contribution"] > 0), None)
-        driver = present.driver_label(top, lang) if top else t("word.none", lang)
+        driver = phrases.driver_label(top, lang) if top else t("word.none", lang)
         actionable = next(
             (
                 d["feature"]

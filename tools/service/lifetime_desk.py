@@ -16,7 +16,7 @@ from models.survival.card import SurvivalCard
 from models.survival.lifetime import churn_within
 from models.survival.scoring import lifetime_columns, lifetime_values
 from tools.schemas import TimeToChurn
-from tools.time_to_churn import SegmentCurves, segment_curves, time_to_churn
+from tools.service.time_to_churn import SegmentCurves, segment_curves, time_to_churn
 
 
 @dataclass

@@ -22,7 +22,7 @@ from typing import Any
 from langchain_core.callbacks import BaseCallbackHandler
 from pydantic import BaseModel
 
-from agents.llm_compat import method_refused, requests_end_by, retryable, streaming_refused
+from agents.llm.endpoint import method_refused, requests_end_by, retryable, streaming_refused
 
 #: How much of an answer the trace keeps when it was not used: enough to see what was written.
 ANSWER_KEPT = 1000

@@ -18,9 +18,9 @@ import pandas as pd
 
 from core.types import Language
 from models.segments import clv_estimate
-from tools.playbook import Offer, Playbook
+from tools.offers.playbook import Offer, Playbook
 from tools.schemas import OfferEvaluation, OfferOption
-from tools.service import RetentionService
+from tools.service.retention import RetentionService
 
 
 def _apply(offer: Offer, customers: pd.DataFrame) -> pd.DataFrame:

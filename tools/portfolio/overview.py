@@ -7,7 +7,7 @@ import pandas as pd
 
 from models.segments import RISK_LEVELS, VALUE_TIERS
 from tools.schemas import AtRiskCustomer, AtRiskList
-from tools.service import AT_RISK_MONTHS, NoLifetimeModelError, RetentionService
+from tools.service.retention import AT_RISK_MONTHS, NoLifetimeModelError, RetentionService
 
 #: How a list is ordered: churn probability, or urgency (chance of leaving within 90 days).
 ORDERS = ("probability", "urgency")
@@ -64,7 +64,7 @@ def at_risk_table(
     order: str = "probability",
 ) -> pd.DataFrame:
     """The most likely churners (filtered), or the most urgent, with what the CSV export and the
-    table show; `agents.present.at_risk_frame` puts it in a user's words."""
+    table show; `agents.present.phrases.at_risk_frame` puts it in a user's words."""
     top = _ordered(_matching(service, risk_level, value_tier), service, order).head(limit)
     tenure = service.customers["tenure"].reindex(top["customerID"]).to_numpy()
     lifetime = (

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from agents.figures import currency, duration_months, money, percent
-from agents.llm import OFFLINE
 from agents.outputs import ChurnReasons, RiskAssessment
-from agents.trace import TraceStep
+from agents.trace import OFFLINE, TraceStep
+from core.formats import currency, duration_months, money, percent
 from core.i18n import has, t
 from core.types import Language
 from data.schema import BINARY_INT_COLUMNS, CATEGORICAL_VALUES, feature_label

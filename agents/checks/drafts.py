@@ -9,7 +9,7 @@ import re
 
 from pydantic import BaseModel
 
-from agents.grounding import text_fields
+from agents.checks.grounding import text_fields
 from core.types import Language
 
 #: Chat-template and role markers small models leak into their text.

@@ -3,8 +3,9 @@ each measure in words, a table by group, and the likeliest churners with the tru
 
 from __future__ import annotations
 
-from agents import figures, lifetime_words, present
-from agents.chat.tables import customer_row, customer_table
+from agents.chat.answers.tables import customer_row, customer_table
+from agents.present import lifetime_words, phrases
+from core import formats
 from core.i18n import t
 from core.types import Language
 from data.schema import feature_label
@@ -19,10 +20,10 @@ def _figure(measure: str, value: float, lang: Language, column: str | None = Non
     if measure in ("share", "churn_rate", "mean_probability") or (
         column in ("churn_probability", "churn_within_90d") and measure in ("mean", "median")
     ):
-        return figures.percent(value)
+        return formats.percent(value)
     if measure == "count":
         return f"{int(value):,}"
-    return figures.money(value)
+    return formats.money(value)
 
 
 def _filter_words(f: dict, lang: Language) -> str:
@@ -30,14 +31,14 @@ def _filter_words(f: dict, lang: Language) -> str:
     if f.get("values"):
         if column in ("risk_level", "value_tier"):  # "high risk", not "risk: high"
             return t("list.or", lang).join(t(f"{column}.{v}", lang) for v in f["values"])
-        shown = [present.value_in_words(column, v, lang) for v in f["values"]]
+        shown = [phrases.value_in_words(column, v, lang) for v in f["values"]]
         values = t("list.or", lang).join(shown)
-        return t("chat.query.is", lang, column=present.column_label(column, lang), values=values)
+        return t("chat.query.is", lang, column=phrases.column_label(column, lang), values=values)
     low, high = f.get("at_least"), f.get("at_most")
     return t(
         "chat.query.range",
         lang,
-        column=present.column_label(column, lang),
+        column=phrases.column_label(column, lang),
         low="…" if low is None else f"{low:g}",
         high="…" if high is None else f"{high:g}",
     )
@@ -58,20 +59,20 @@ def query_answer(r: dict, arguments: dict, lang: Language) -> str:
         )
     ]
     measures = list(r["groups"][0]["figures"])
-    column = present.column_label(r["column"], lang) if r["column"] else ""
+    column = phrases.column_label(r["column"], lang) if r["column"] else ""
     headers = tuple(t(f"chat.measure.{m}", lang, column=column) for m in measures)
     if r["group_by"]:
-        group_header = present.column_label(r["group_by"], lang)
+        group_header = phrases.column_label(r["group_by"], lang)
         rows = [
             (
                 t("chat.query.all", lang)
                 if g["group"] is None
-                else present.group_in_words(r["group_by"], g["group"], lang),
+                else phrases.group_in_words(r["group_by"], g["group"], lang),
                 *(_figure(m, g["figures"][m], lang, r["column"]) for m in measures),
             )
             for g in r["groups"]
         ]
-        lines += ["", present.Table((group_header, *headers), tuple(rows)).markdown()]
+        lines += ["", phrases.Table((group_header, *headers), tuple(rows)).markdown()]
     else:
         values = r["groups"][0]["figures"]
         lines += [

@@ -1,18 +1,18 @@
 """Presenters of what the campaign designer and the communication writer produced: the offer
 table and verdict, why no offer was designed, the email, the SMS count and the call script's
-lines. Like `agents/present.py`, every figure is formatted here and every word comes from the
+lines. Like `phrases.py`, every figure is formatted here and every word comes from the
 phrase catalogue."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agents.figures import currency, percent
 from agents.outputs import CallScript, Communications, Email, Sms
-from agents.present import Table
+from agents.present.phrases import Table
+from core.formats import currency, percent
 from core.i18n import t
 from core.types import Language
-from tools.playbook import Playbook
+from tools.offers.playbook import Playbook
 from tools.schemas import OfferOption
 
 # ---- offer ---------------------------------------------------------------------------------

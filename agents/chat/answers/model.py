@@ -3,7 +3,7 @@ and the time-to-churn model's, from the `model_card` tool's result."""
 
 from __future__ import annotations
 
-from agents import figures
+from core import formats
 from core.i18n import has, t
 from core.types import Language
 from data.schema import feature_label
@@ -56,7 +56,7 @@ def _model_survival(survival: dict | None, lang: Language) -> str:
         auc12=f"{survival['auc_12m']:.3f}",
         brier=f"{survival['integrated_brier']:.4f}",
         km=f"{survival['km_integrated_brier']:.4f}",
-        reduction=figures.percent(survival["brier_reduction"]),
+        reduction=formats.percent(survival["brier_reduction"]),
         gap=f"{survival['calibration_max_gap'] * 100:.1f}",
         violations=t("list.separator", lang).join(
             feature_label(c, lang) for c in survival["ph_violations"]

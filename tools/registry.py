@@ -19,9 +19,9 @@ from langsmith import traceable
 from langsmith.utils import tracing_is_enabled
 from pydantic import BaseModel, ValidationError
 
-from tools.analytics import QueryArgs, QueryError, QueryResult, query_customers
-from tools.offer_desk import OfferDesk
-from tools.portfolio import at_risk_list
+from tools.offers.desk import OfferDesk
+from tools.portfolio.overview import at_risk_list
+from tools.portfolio.query import QueryArgs, QueryError, QueryResult, query_customers
 from tools.refusals import Refusal
 from tools.schemas import (
     AtRiskArgs,
@@ -38,7 +38,7 @@ from tools.schemas import (
     WhatIfArgs,
     WhatIfResult,
 )
-from tools.service import RetentionService
+from tools.service.retention import RetentionService
 
 Result = TypeVar("Result", bound=BaseModel)
 

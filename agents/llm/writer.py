@@ -12,40 +12,31 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Generic, TypeVar
 from urllib.parse import urlparse
 
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel
 
-from agents.breaker import CircuitBreaker
-from agents.claims import claim_problems
-from agents.draft_checks import draft_problems
-from agents.llm_call import attempt
-from agents.llm_compat import (
+from agents.checks.claims import claim_problems
+from agents.checks.drafts import draft_problems
+from agents.llm.breaker import CircuitBreaker
+from agents.llm.call import attempt
+from agents.llm.endpoint import (
     ACCEPTED_METHODS,
     STREAMING_REFUSED,
     compatible_http_client,
     endpoint_key,
     structured_method,
 )
-from agents.trace import LLMCall, TraceStep
+from agents.prompts import prompt
+from agents.trace import OFFLINE, LLMCall, TraceStep
 from core.i18n import t
 from core.settings import Settings
 from core.types import Language
 
-PROMPTS = Path(__file__).with_name("prompts")
-OFFLINE = "offline writer"
-
 Draft = TypeVar("Draft", bound=BaseModel)
 Check = Callable[[BaseModel], list[str]]
-
-
-@cache
-def prompt(name: str) -> str:
-    return (PROMPTS / f"{name}.md").read_text(encoding="utf-8").strip()
 
 
 @dataclass

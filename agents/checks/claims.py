@@ -1,6 +1,6 @@
 """Figures tied to what they claim: a number written with a unit must be a fact of that kind.
 
-The grounding check (`agents/grounding.py`) asks only whether a number appears somewhere in the
+The grounding check (`checks/grounding.py`) asks only whether a number appears somewhere in the
 facts, so "using the service for 12 months" passed for a customer of 2 months because 12 was an
 unrelated figure. Here a number followed by "months"/"個月" must be a duration of the facts (a
 tenure, an offer's length, a horizon), "years"/"年" such a duration in years, "%" a probability
@@ -14,8 +14,8 @@ import re
 
 from pydantic import BaseModel
 
-from agents.grounding import FIGURE as _FIGURE
-from agents.grounding import figure_matches, figure_of, text_fields
+from agents.checks.grounding import FIGURE as _FIGURE
+from agents.checks.grounding import figure_matches, figure_of, text_fields
 
 #: Kind → how a number of that kind is written (the figure is the first two groups).
 _WRITTEN: dict[str, tuple[re.Pattern, ...]] = {

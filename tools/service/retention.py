@@ -19,10 +19,6 @@ from models.churn.persistence import ModelCard
 from models.churn.scoring import score_customers
 from models.segments import clv_estimate, risk_level, tiers_by
 from models.survival.card import SurvivalCard
-from tools.changes import InvalidChangeError, checked_changes
-from tools.customer_index import CustomerIndex, CustomerNotFoundError
-from tools.lifetime_desk import LifetimeDesk
-from tools.model_summary import model_summary
 from tools.schemas import (
     ChurnPrediction,
     CustomerProfile,
@@ -33,8 +29,12 @@ from tools.schemas import (
     ValueSegment,
     WhatIfResult,
 )
-from tools.similar import SegmentTable, segment_table, similar_customers
-from tools.value_basis import NoLifetimeModelError, retier_on_lifetime_value, value_basis
+from tools.service.changes import InvalidChangeError, checked_changes
+from tools.service.customer_index import CustomerIndex, CustomerNotFoundError
+from tools.service.lifetime_desk import LifetimeDesk
+from tools.service.model_summary import model_summary
+from tools.service.similar import SegmentTable, segment_table, similar_customers
+from tools.service.value_basis import NoLifetimeModelError, retier_on_lifetime_value, value_basis
 
 __all__ = [
     "CustomerNotFoundError",

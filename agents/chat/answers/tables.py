@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from agents import figures, present
+from agents.present import phrases
+from core import formats
 from core.i18n import t
 from core.types import Language
 
@@ -23,7 +24,7 @@ _URGENT_COLUMNS = (*_COLUMNS[:2], "churn_within_90d_percent", "lifetime_value", 
 
 def customer_table(rows: list[tuple[str, ...]], lang: Language, urgent: bool = False) -> str:
     headers = tuple(t(f"column.{c}", lang) for c in (_URGENT_COLUMNS if urgent else _COLUMNS))
-    return present.Table(headers, tuple(rows)).markdown()
+    return phrases.Table(headers, tuple(rows)).markdown()
 
 
 def urgent_row(c: dict, driver: str, lang: Language) -> tuple[str, ...]:
@@ -33,8 +34,8 @@ def urgent_row(c: dict, driver: str, lang: Language) -> tuple[str, ...]:
         c, c["value_tier"], c["monthly_charges"], driver, c.get("top_actionable_driver"), lang
     )
     extra = (
-        figures.percent(c["churn_within_90d"]) if c.get("churn_within_90d") is not None else "",
-        figures.currency(c["lifetime_value"], lang) if c.get("lifetime_value") is not None else "",
+        formats.percent(c["churn_within_90d"]) if c.get("churn_within_90d") is not None else "",
+        formats.currency(c["lifetime_value"], lang) if c.get("lifetime_value") is not None else "",
     )
     return (*row[:2], *extra, *row[2:])
 
@@ -45,10 +46,10 @@ def customer_row(
     """`actionable`: the feature of the strongest driver an offer can change, if any."""
     return (
         c["customer_id"],
-        figures.percent(c["probability"]),
+        formats.percent(c["probability"]),
         t(f"word.{c['risk_level']}", lang),
         t(f"word.{tier}", lang),
-        figures.currency(monthly, lang),
+        formats.currency(monthly, lang),
         driver,
-        present.actionable_driver(actionable, lang),
+        phrases.actionable_driver(actionable, lang),
     )

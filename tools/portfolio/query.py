@@ -25,7 +25,7 @@ from data.schema import (
 )
 from models.segments import RISK_LEVELS, VALUE_TIERS
 from tools.schemas import AtRiskCustomer, ValueBasis
-from tools.service import RetentionService
+from tools.service.retention import RetentionService
 
 #: Columns of the scored table besides the profile.
 SCORE_CATEGORIES: dict[str, tuple[str, ...]] = {

@@ -4,7 +4,7 @@ comes from the tools; this module only words it."""
 
 from __future__ import annotations
 
-from agents.figures import currency, duration_months, percent
+from core.formats import currency, duration_months, percent
 from core.i18n import t
 from core.types import Language
 from tools.schemas import TimeToChurn, ValueBasis

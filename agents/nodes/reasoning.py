@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from langgraph.runtime import Runtime
 
+from agents.checks.grounding import fact_numbers, grounding_problems
 from agents.context import Context
-from agents.grounding import fact_numbers, grounding_problems
 from agents.kit import Kits
-from agents.llm import llm_seconds_spent
+from agents.llm.writer import llm_seconds_spent
 from agents.outputs import ChurnReasons, Reason, ReasoningDraft, RiskAssessment
 from agents.state import AnalysisState
 from agents.trace import StepRecorder

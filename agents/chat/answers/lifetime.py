@@ -4,8 +4,9 @@ Every figure comes from `predict_time_to_churn`, `segment_value` or `list_at_ris
 
 from __future__ import annotations
 
-from agents import figures, lifetime_words, present
-from agents.chat.tables import customer_table, urgent_row
+from agents.chat.answers.tables import customer_table, urgent_row
+from agents.present import lifetime_words, phrases
+from core import formats
 from core.i18n import t
 from core.types import Language
 from data.schema import feature_label
@@ -24,10 +25,10 @@ def when_answer(payload: dict, lang: Language) -> str:
             "chat.when.compared",
             lang,
             months=COMPARED_AT,
-            customer=figures.percent(when.curve[COMPARED_AT]),
-            similar=figures.percent(when.segment_curve[COMPARED_AT]),
-            contract=present.value_in_words("Contract", when.segment_contract, lang),
-            internet=present.value_in_words("InternetService", when.segment_internet_service, lang),
+            customer=formats.percent(when.curve[COMPARED_AT]),
+            similar=formats.percent(when.segment_curve[COMPARED_AT]),
+            contract=phrases.value_in_words("Contract", when.segment_contract, lang),
+            internet=phrases.value_in_words("InternetService", when.segment_internet_service, lang),
         ),
         lifetime_words.lifetime_value_line(when, lang),
     ]
@@ -47,7 +48,7 @@ def lifetime_answer(payload: dict, segment: dict, lang: Language) -> str:
                 "chat.when.tier",
                 lang,
                 tier=t(f"value_tier.{segment['tier']}", lang),
-                monthly=figures.currency(segment["monthly_charges"], lang),
+                monthly=formats.currency(segment["monthly_charges"], lang),
             ),
             lifetime_words.value_basis_line(basis, lang),
             lifetime_words.when_line(when, lang),

@@ -9,10 +9,10 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
+from agents.checks.grounding import fact_numbers, grounding_problems
 from agents.context import Context
-from agents.grounding import fact_numbers, grounding_problems
 from agents.kit import Kits
-from agents.llm import llm_seconds_spent
+from agents.llm.writer import llm_seconds_spent
 from agents.outputs import (
     CallScript,
     CampaignPlan,
@@ -25,7 +25,7 @@ from agents.state import AnalysisState
 from agents.trace import StepRecorder
 from agents.writers import offline_messages
 from core.types import Language
-from tools.playbook import Playbook
+from tools.offers.playbook import Playbook
 from tools.schemas import CustomerProfile
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 from langgraph.types import Overwrite
 
+from agents.checks.drafts import risk_word_problems
+from agents.checks.grounding import fact_numbers, grounding_problems
 from agents.context import Context
-from agents.draft_checks import risk_word_problems
-from agents.grounding import fact_numbers, grounding_problems
 from agents.kit import Kits
 from agents.outputs import AnalystDraft, RiskAssessment
 from agents.state import AnalysisState
