@@ -26,7 +26,7 @@ REAL = ROOT.parent / "shared" / "data" / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
 def run(workers: int, min_risk: str) -> tuple[dict, float]:
     with tempfile.TemporaryDirectory() as folder:
         command = [
-            sys.executable, "-m", "crm_agents.cli", "batch",
+            sys.executable, "-m", "crm_agents.cli.main", "batch",
             "--db", f"sqlite:///{folder}/crm.db",
             "--min-risk", min_risk,
             "--workers", str(workers),

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from core.settings import Settings
-from crm_agents import batch as batch_module
-from crm_agents import store
-from crm_agents.batch import BatchError, run_batch
+from crm_agents.batch import run as batch_module
+from crm_agents.batch.run import BatchError, run_batch
+from crm_agents.store import database
 from data.loading import load_customers
 from models.churn.persistence import save_model
 from models.churn.training import train
@@ -52,8 +52,8 @@ def test_real_batch_stores_every_score_and_every_eligible_analysis(real, tmp_pat
     assert _count(path, "SELECT COUNT(*) FROM analyses") == eligible == summary.customers_analysed
     assert _count(path, "SELECT COUNT(*) FROM analyses WHERE risk_level = 'low'") == 0
 
-    engine = store.open_store(_db(path))
-    queue = store.read_table(engine, "campaign_queue")
+    engine = database.open_store(_db(path))
+    queue = database.read_table(engine, "campaign_queue")
     assert len(queue) > 0
     assert queue["churn_within_90d"].is_monotonic_decreasing  # the most urgent first
     assert queue["cumulative_cost"].max() <= 4000.0
@@ -112,7 +112,7 @@ def test_the_batch_stores_when_each_customer_is_likely_to_leave_and_their_lifeti
 def test_the_campaign_queue_puts_the_most_urgent_first(demo, tmp_path):
     path = tmp_path / "crm.db"
     run_batch(demo.analyzer, _db(path), min_risk="medium", limit=120, workers=1)
-    queue = store.read_table(store.open_store(_db(path)), "campaign_queue")
+    queue = database.read_table(database.open_store(_db(path)), "campaign_queue")
     assert len(queue) > 1
     assert queue["churn_within_90d"].is_monotonic_decreasing
     assert (queue["expected_value"] > 0).all()
@@ -126,17 +126,17 @@ def test_a_database_of_an_earlier_version_gains_the_new_columns(tmp_path):
             "churn_probability FLOAT NOT NULL, PRIMARY KEY (run_id, customer_id))"
         )
         connection.execute("INSERT INTO analyses VALUES (1, 'A-1', 0.5)")
-    engine = store.open_store(_db(path))
-    analyses = store.read_table(engine, "analyses")
+    engine = database.open_store(_db(path))
+    analyses = database.read_table(engine, "analyses")
     assert {"churn_within_90d", "clv", "lifetime_value_saved"} <= set(analyses.columns)
     assert analyses["churn_probability"].tolist() == [0.5]
-    assert "churn_within_90d" in store.read_table(engine, "campaign_queue").columns
+    assert "churn_within_90d" in database.read_table(engine, "campaign_queue").columns
 
 
 def test_export_writes_csv_and_parquet(demo, tmp_path):
     path = tmp_path / "crm.db"
     summary = run_batch(demo.analyzer, _db(path), min_risk="high", limit=30, workers=1)
-    files = store.export_run(store.open_store(_db(path)), summary.run_id, tmp_path / "out")
+    files = database.export_run(database.open_store(_db(path)), summary.run_id, tmp_path / "out")
     assert {f.name for f in files} == {
         f"{name}{suffix}"
         for name in ("scores", "analyses", "failures", "campaign_queue")
@@ -155,14 +155,14 @@ def test_export_writes_csv_and_parquet(demo, tmp_path):
     ],
 )
 def test_a_database_url_that_cannot_be_used_is_named_without_its_password(url, says):
-    with pytest.raises(store.StoreError) as refused:
-        store.open_store(url)
+    with pytest.raises(database.StoreError) as refused:
+        database.open_store(url)
     assert says in str(refused.value) and "s3cret-pw" not in str(refused.value)
 
 
 def test_missing_database_directory_is_a_clear_error(tmp_path):
-    with pytest.raises(store.StoreError, match="does not exist"):
-        store.open_store(_db(tmp_path / "nowhere" / "crm.db"))
+    with pytest.raises(database.StoreError, match="does not exist"):
+        database.open_store(_db(tmp_path / "nowhere" / "crm.db"))
     assert not (tmp_path / "nowhere").exists()
 
 
@@ -171,7 +171,7 @@ def test_read_only_database_is_refused_and_left_unchanged(demo, tmp_path):
     run_batch(demo.analyzer, _db(path), min_risk="high", workers=1)
     before = _count(path, "SELECT COUNT(*) FROM runs")
     read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
-    with pytest.raises((store.StoreError, BatchError), match=r"readonly|read-only"):
+    with pytest.raises((database.StoreError, BatchError), match=r"readonly|read-only"):
         run_batch(demo.analyzer, read_only, min_risk="high", workers=1)
     assert _count(path, "SELECT COUNT(*) FROM runs") == before
 
@@ -182,8 +182,8 @@ def test_read_only_directory_is_refused(tmp_path):
     folder.mkdir()
     folder.chmod(0o555)
     try:
-        with pytest.raises(store.StoreError, match="read-only"):
-            store.open_store(_db(folder / "crm.db"))
+        with pytest.raises(database.StoreError, match="read-only"):
+            database.open_store(_db(folder / "crm.db"))
     finally:
         folder.chmod(0o755)
 
@@ -246,7 +246,7 @@ def batch_env(tmp_path_factory):
 
 
 def _start(env: dict, db: Path, *extra: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "crm_agents.cli", "batch", "--db", _db(db)]
+    command = [sys.executable, "-m", "crm_agents.cli.main", "batch", "--db", _db(db)]
     return subprocess.Popen(
         [*command, "--min-risk", "low", "--workers", "1", *extra],
         cwd=ROOT,
@@ -272,7 +272,7 @@ def _wait_for_rows(db: Path, process: subprocess.Popen, at_least: int) -> None:
 
 def _finish_with_resume(env: dict, db: Path) -> None:
     resumed = subprocess.run(
-        [sys.executable, "-m", "crm_agents.cli", "batch", "--db", _db(db), "--resume"],
+        [sys.executable, "-m", "crm_agents.cli.main", "batch", "--db", _db(db), "--resume"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -314,7 +314,14 @@ def test_sigterm_stops_after_the_chunk_in_hand_and_resume_finishes(batch_env, tm
 
 def test_cli_refuses_a_missing_database_directory(batch_env, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "crm_agents.cli", "batch", "--db", _db(tmp_path / "no" / "x.db")],
+        [
+            sys.executable,
+            "-m",
+            "crm_agents.cli.main",
+            "batch",
+            "--db",
+            _db(tmp_path / "no" / "x.db"),
+        ],
         cwd=ROOT,
         env=batch_env,
         capture_output=True,

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from core.settings import Settings
-from crm_agents import store
-from crm_agents.batch import run_batch
+from crm_agents.batch.run import run_batch
+from crm_agents.store import database
 from data.loading import load_customers
 from models.churn.persistence import save_model
 from models.churn.training import train
@@ -42,24 +42,24 @@ def test_a_batch_on_postgres_stores_every_score_and_queues_the_most_urgent_first
     demo, postgres_url
 ):
     summary = run_batch(demo.analyzer, postgres_url, min_risk="medium", limit=60, workers=2)
-    engine = store.open_store(postgres_url)
+    engine = database.open_store(postgres_url)
     assert summary.status == "completed" and summary.customers_analysed == 60
-    scores = store.read_table(engine, "scores", summary.run_id)
+    scores = database.read_table(engine, "scores", summary.run_id)
     assert len(scores) == len(demo.service.scores())
     expected = demo.service.scores().set_index("customerID").loc[scores["customer_id"]]
     assert scores["clv"].to_numpy() == pytest.approx(expected["clv"].to_numpy())
-    queue = store.read_table(engine, "campaign_queue")
+    queue = database.read_table(engine, "campaign_queue")
     assert len(queue) > 0 and queue["churn_within_90d"].is_monotonic_decreasing
     assert queue["priority"].tolist() == list(range(1, len(queue) + 1))
-    assert store.count_rows(engine, store.analyses, summary.run_id) == 60
+    assert database.count_rows(engine, database.analyses, summary.run_id) == 60
 
 
 def test_a_second_batch_on_postgres_gets_a_new_run_and_leaves_the_first_intact(demo, postgres_url):
     first = run_batch(demo.analyzer, postgres_url, min_risk="high", limit=20, workers=1)
     second = run_batch(demo.analyzer, postgres_url, min_risk="high", limit=20, workers=1)
-    engine = store.open_store(postgres_url)
+    engine = database.open_store(postgres_url)
     assert second.run_id == first.run_id + 1
-    assert store.count_rows(engine, store.analyses, first.run_id) == 20
+    assert database.count_rows(engine, database.analyses, first.run_id) == 20
 
 
 def test_a_postgres_database_of_an_earlier_version_gains_the_new_columns(postgres_url):
@@ -71,11 +71,11 @@ def test_a_postgres_database_of_an_earlier_version_gains_the_new_columns(postgre
             )
         )
         connection.execute(text("INSERT INTO analyses VALUES (1, 'A-1', 0.5)"))
-    engine = store.open_store(postgres_url)
-    analyses = store.read_table(engine, "analyses")
+    engine = database.open_store(postgres_url)
+    analyses = database.read_table(engine, "analyses")
     assert {"churn_within_90d", "clv", "lifetime_value_saved"} <= set(analyses.columns)
     assert analyses["churn_probability"].tolist() == [0.5]
-    assert "churn_within_90d" in store.read_table(engine, "campaign_queue").columns
+    assert "churn_within_90d" in database.read_table(engine, "campaign_queue").columns
 
 
 def test_the_batch_command_writes_to_crm_database_url_and_never_prints_its_password(
@@ -93,7 +93,7 @@ def test_the_batch_command_writes_to_crm_database_url_and_never_prints_its_passw
     place_survival(settings)
     with_password = postgres_url.replace("crm@", "crm:s3cret-pw@")  # trust ignores it
     result = subprocess.run(
-        [sys.executable, "-m", "crm_agents.cli", "batch", "--limit", "10", "--workers", "1"],
+        [sys.executable, "-m", "crm_agents.cli.main", "batch", "--limit", "10", "--workers", "1"],
         cwd=ROOT,
         env={
             **os.environ,
@@ -110,5 +110,5 @@ def test_the_batch_command_writes_to_crm_database_url_and_never_prints_its_passw
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
     assert "s3cret-pw" not in output and "crm:***@" in " ".join(output.split())
-    engine = store.open_store(postgres_url)
-    assert len(store.read_table(engine, "analyses")) == 10
+    engine = database.open_store(postgres_url)
+    assert len(database.read_table(engine, "analyses")) == 10

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from crm_agents import batch as batch_module
-from crm_agents import store
-from crm_agents.batch import BatchError, run_batch
+from crm_agents.batch import run as batch_module
+from crm_agents.batch.run import BatchError, run_batch
+from crm_agents.store import database
 
 
 def _db(tmp_path) -> str:
@@ -19,11 +19,11 @@ def _db(tmp_path) -> str:
 
 
 def _runs(url: str) -> list[dict]:
-    return store.read_table(store.open_store(url), "runs").to_dict("records")
+    return database.read_table(database.open_store(url), "runs").to_dict("records")
 
 
 def _analyses(url: str):
-    return store.read_table(store.open_store(url), "analyses").set_index("customer_id")
+    return database.read_table(database.open_store(url), "analyses").set_index("customer_id")
 
 
 def _of_level(demo, level: str, n: int) -> list[str]:
@@ -226,9 +226,9 @@ def test_resume_refuses_a_run_made_with_other_data_or_another_model(
     monkeypatch.setattr(batch_module, "_analyse_chunk", _dying_worker(after=1))
     run_batch(demo.analyzer, url, min_risk="high", limit=2, workers=1)
     column = "data_sha256" if changed == "data" else "model_version"
-    engine = store.open_store(url)
+    engine = database.open_store(url)
     (run,) = _runs(url)
-    store.update_run(engine, run["id"], **{column: "something else"})
+    database.update_run(engine, run["id"], **{column: "something else"})
     with pytest.raises(BatchError, match="used other data or another model"):
         run_batch(demo.analyzer, url, resume=True, workers=1)
 
@@ -277,7 +277,7 @@ def test_a_failed_run_records_the_error_with_its_type(demo, tmp_path, monkeypatc
     def broken_insert(engine, analysed, failed):
         raise ValueError("the disk is full " + "x" * 3000)
 
-    monkeypatch.setattr(store, "insert_chunk", broken_insert)
+    monkeypatch.setattr(database, "insert_chunk", broken_insert)
     with pytest.raises(BatchError, match="the disk is full"):
         run_batch(demo.analyzer, url, min_risk="high", limit=2, workers=1)
     (run,) = _runs(url)

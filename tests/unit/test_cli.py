@@ -10,7 +10,7 @@ from survival_cache import place_survival
 from typer.testing import CliRunner
 
 from core.settings import Settings
-from crm_agents.cli import app
+from crm_agents.cli.main import app
 from graph.analysis import AnalysisResult
 
 runner = CliRunner()
@@ -179,9 +179,9 @@ def test_evaluate_json_on_the_real_file_has_the_promised_keys(real_csv, env, mon
 @pytest.fixture
 def narrow_terminal(monkeypatch):
     """A 60-column terminal for both of the command line's consoles."""
-    from crm_agents import cli_common
+    from crm_agents.cli import common
 
-    for console in (cli_common.out, cli_common.console):
+    for console in (common.out, common.console):
         monkeypatch.setattr(console, "width", 60)
     return 60
 

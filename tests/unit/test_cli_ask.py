@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from crm_agents.cli import app
+from crm_agents.cli.main import app
 
 runner = CliRunner()
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from agents.present import campaign_words, phrases
 from agents.trace import OFFLINE
 from core import formats
-from crm_agents.report import print_report
+from crm_agents.cli.report import print_report
 from tools.schemas import Driver
 from ui import views
 

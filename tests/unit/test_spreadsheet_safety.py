@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from crm_agents.cli import app
+from crm_agents.cli.main import app
 from data.spreadsheet import safe_cell, spreadsheet_safe, to_csv_text
 from data.synthetic import generate_customers
 from data.validation import DataValidationError, validate_customers

@@ -13,7 +13,7 @@ from rich.markdown import Markdown
 
 from agents.chat.assistant import this_turn
 from core.types import Language
-from crm_agents.cli_common import DataOption, assemble_for, clear_errors, out, say, settings_with
+from crm_agents.cli.common import DataOption, assemble_for, clear_errors, out, say, settings_with
 
 
 def ask(

@@ -12,8 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from core.i18n import t
 from core.types import Language
-from crm_agents.batch import run_batch
-from crm_agents.cli_common import (
+from crm_agents.batch.run import run_batch
+from crm_agents.cli.common import (
     DEFAULT_WORKERS,
     SHOWN_FAILURES,
     DataOption,
@@ -24,7 +24,7 @@ from crm_agents.cli_common import (
     say,
     settings_with,
 )
-from crm_agents.store import default_url, export_run, open_store, shown_url
+from crm_agents.store.database import default_url, export_run, open_store, shown_url
 from models.segments import RiskLevel
 
 

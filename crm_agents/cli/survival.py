@@ -11,7 +11,7 @@ import typer
 
 from core.i18n import t
 from core.settings import Settings
-from crm_agents.cli_common import (
+from crm_agents.cli.common import (
     DataOption,
     clear_errors,
     console,

@@ -30,14 +30,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 # The batch reaches the tables through this module (`store.scores`): it is its one door.
-from crm_agents.store_schema import (
+from crm_agents.store.schema import (
     CAMPAIGN_QUEUE,
     analyses,
     failures,
     metadata,
     runs,
 )
-from crm_agents.store_schema import scores as scores
+from crm_agents.store.schema import scores as scores
 from data.spreadsheet import write_csv
 
 

@@ -19,9 +19,9 @@ from rich.text import Text
 
 from core.i18n import t
 from core.settings import Settings, SettingsError
-from crm_agents.batch import BatchError
+from crm_agents.batch.run import BatchError
 from crm_agents.composition import Assembly, assemble, build_service
-from crm_agents.store import StoreError
+from crm_agents.store.database import StoreError
 from data.loading import CustomerData, load_customers
 from data.validation import DataValidationError
 from models.churn.persistence import ModelArtifactError

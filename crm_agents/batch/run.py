@@ -19,8 +19,8 @@ from pydantic import BaseModel
 
 from agents.llm.writer import OfflineWriter
 from core.types import Language
-from crm_agents import store
-from crm_agents.process_control import graceful_stop, init_worker
+from crm_agents.batch.process_control import graceful_stop, init_worker
+from crm_agents.store import database
 from graph.analysis import AnalysisResult, Analyzer
 from models.segments import RiskLevel
 from tools.service.retention import RetentionService
@@ -149,11 +149,11 @@ def run_batch(
     started = time.perf_counter()
     kit = analyzer.kits.default
     service = kit.service
-    engine = store.open_store(db_url)
+    engine = database.open_store(db_url)
     language = language or kit.settings.language
     origin = service.data.origin
     if resume:
-        run = store.latest_unfinished_run(engine)
+        run = database.latest_unfinished_run(engine)
         if run is None:
             raise BatchError("there is no unfinished run to resume; start one without --resume")
         if run["data_sha256"] != origin.sha256 or run["model_version"] != _model_version(service):
@@ -164,9 +164,9 @@ def run_batch(
         run_id = run["id"]
         min_risk, limit, budget = run["min_risk"], run["analysis_limit"], run["budget"]
         language = run["language"]
-        store.update_run(engine, run_id, status="running", error=None)
+        database.update_run(engine, run_id, status="running", error=None)
     else:
-        run_id = store.start_run(
+        run_id = database.start_run(
             engine,
             data_origin=origin.describe(),
             data_sha256=origin.sha256,
@@ -179,17 +179,17 @@ def run_batch(
         )
     try:
         scored = service.scores()
-        if store.count_rows(engine, store.scores, run_id) < len(scored):
+        if database.count_rows(engine, database.scores, run_id) < len(scored):
             rows = scored.assign(run_id=run_id).rename(columns={"customerID": "customer_id"})
-            store.insert_frame(engine, store.scores, rows)
+            database.insert_frame(engine, database.scores, rows)
         floor = RISK_ORDER[min_risk]
         eligible = scored[scored["risk_level"].map(RISK_ORDER) >= floor]["customerID"].tolist()
         eligible = eligible[:limit] if limit else eligible
-        done = store.stored_customers(engine, store.analyses, run_id) | store.stored_customers(
-            engine, store.failures, run_id
-        )
+        done = database.stored_customers(
+            engine, database.analyses, run_id
+        ) | database.stored_customers(engine, database.failures, run_id)
         todo = [c for c in eligible if c not in done]
-        store.update_run(
+        database.update_run(
             engine, run_id, customers_scored=len(scored), customers_eligible=len(eligible)
         )
         if len(todo) > CHUNK:
@@ -218,26 +218,26 @@ def run_batch(
                     time.sleep(0.2)  # let a pending SIGTERM/SIGINT handler record itself
                     stop.requested = stop.requested or "a worker's death"
                     break
-                store.insert_chunk(engine, rows, failed)
+                database.insert_chunk(engine, rows, failed)
                 analysed += len(rows)
                 processed += len(rows) + len(failed)
                 progress(len(done) + processed, len(eligible))
-        total = store.count_rows(engine, store.analyses, run_id)
-        failures = store.failures_of(engine, run_id)
+        total = database.count_rows(engine, database.analyses, run_id)
+        failures = database.failures_of(engine, run_id)
         status = "completed" if total + len(failures) >= len(eligible) else "interrupted"
-        store.update_run(
+        database.update_run(
             engine,
             run_id,
             status=status,
-            finished=store.now() if status == "completed" else None,
+            finished=database.now() if status == "completed" else None,
             customers_analysed=total,
             error=None
             if status == "completed"
             else f"stopped by {stop.requested}; continue with --resume",
         )
     except Exception as err:
-        with suppress(store.StoreError):  # a read-only or broken database cannot record it
-            store.update_run(
+        with suppress(database.StoreError):  # a read-only or broken database cannot record it
+            database.update_run(
                 engine,
                 run_id,
                 status="failed",

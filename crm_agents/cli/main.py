@@ -16,9 +16,9 @@ from rich.table import Table
 from core.formats import currency, percent
 from core.i18n import t
 from core.types import FeatureSetName, Language, ModelChoice
-from crm_agents.cli_ask import ask
-from crm_agents.cli_batch import batch
-from crm_agents.cli_common import (
+from crm_agents.cli.ask import ask
+from crm_agents.cli.batch import batch
+from crm_agents.cli.common import (
     DataOption,
     assemble_for,
     clear_errors,
@@ -30,9 +30,9 @@ from crm_agents.cli_common import (
     service_for,
     settings_with,
 )
-from crm_agents.cli_survival import evaluate_survival_command, train_survival_command
+from crm_agents.cli.report import print_report
+from crm_agents.cli.survival import evaluate_survival_command, train_survival_command
 from crm_agents.model_check import stale_reason
-from crm_agents.report import print_report
 from data.spreadsheet import write_csv
 from graph.analysis import AnalysisResult
 from models.churn.candidates import CandidateName
