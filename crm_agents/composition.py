@@ -19,6 +19,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 
 from agents.kit import AgentKit, Kits
+from agents.llm.endpoint import Endpoint
 from agents.llm.writer import Writer, make_writer
 from core.settings import Settings
 from crm_agents.model_check import ensure_model, ensure_survival
@@ -93,10 +94,14 @@ def assemble(
     `progress` report a model trained on the way."""
     if service is None:
         service = build_service(settings, data, say=say, progress=progress)
-    kits = Kits(service, playbook or load_playbook(), writer or make_writer(service.settings))
+    # One endpoint object for the writer and the chat: one breaker, one memory of its refusals.
+    endpoint = writer.endpoint if writer is not None and writer.endpoint else None
+    endpoint = endpoint or Endpoint(service.settings)
+    writer = writer or make_writer(service.settings, endpoint)
+    kits = Kits(service, playbook or load_playbook(), writer)
     analyzer = Analyzer(build_analysis_graph(kits), kits)
     if checkpointer is None and chat_db is not None:
         checkpointer = open_checkpointer(chat_db)
-    model = chat_model if chat_model is not None else make_chat_model(service.settings)
-    chat = build_chat_graph(kits, analyzer, checkpointer=checkpointer, model=model)
+    model = chat_model if chat_model is not None else make_chat_model(service.settings, endpoint)
+    chat = build_chat_graph(kits, analyzer, checkpointer, model, endpoint)
     return Assembly(settings=service.settings, kits=kits, analyzer=analyzer, chat=chat)

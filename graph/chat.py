@@ -22,8 +22,7 @@ from agents.chat.answers.compose import Reference
 from agents.chat.assistant import make_assistant
 from agents.context import Context
 from agents.kit import AgentKit, Kits
-from agents.llm.endpoint import endpoint_key
-from agents.llm.writer import chat_client
+from agents.llm.endpoint import Endpoint
 from agents.state import ChatState
 from core.settings import Settings
 from core.types import Language
@@ -126,12 +125,12 @@ def reference_of(kit: AgentKit) -> Reference:
     )
 
 
-def make_chat_model(settings: Settings) -> Any | None:
+def make_chat_model(settings: Settings, endpoint: Endpoint | None = None) -> Any | None:
     """A ChatOpenAI client when an endpoint is configured, else None (offline router)."""
     if not settings.llm_configured:
         return None
     # No client retries: a failure counts towards the shared circuit breaker at once.
-    return chat_client(settings, max_retries=0)
+    return (endpoint or Endpoint(settings)).client(max_retries=0)
 
 
 def open_checkpointer(path: Path) -> SqliteSaver:
@@ -146,20 +145,23 @@ def build_chat_graph(
     analyzer: Analyzer,
     checkpointer: SqliteSaver | None = None,
     model: Any | None = None,
+    endpoint: Endpoint | None = None,
 ) -> CompiledStateGraph:
+    """`endpoint` is the LLM endpoint `model` talks to; by default the analysis writer's, so
+    both share one circuit breaker and what the endpoint was found to refuse."""
     tools = chat_tools(kits, analyzer)
     # "auto" said explicitly: some servers (llama.cpp) read a missing tool_choice as "none".
     bound = model.bind_tools(tools, tool_choice="auto") if model is not None else None
     builder = StateGraph(ChatState, context_schema=Context)
     kit = kits.default
-    breaker = getattr(kit.writer, "breaker", None)  # the analysis writer's, when an LLM
+    if bound is not None and endpoint is None:
+        endpoint = kit.writer.endpoint or Endpoint(kit.settings)
     assistant = make_assistant(
         bound,
         reference_of(kit),
-        breaker,
+        endpoint,
         kit.settings.redact,
         default_language=kit.settings.language,
-        endpoint=endpoint_key(kit.settings),
     )
     builder.add_node("assistant", assistant)
     builder.add_node("tools", ToolNode(tools, handle_tool_errors=True))

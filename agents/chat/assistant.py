@@ -24,8 +24,7 @@ from agents.checks.claims import claim_problems_in, facts_by_kind
 from agents.checks.drafts import text_problems
 from agents.checks.grounding import numbers_in, ungrounded_numbers
 from agents.context import Context
-from agents.llm.breaker import CircuitBreaker
-from agents.llm.endpoint import STREAMING_REFUSED, streaming_refused
+from agents.llm.endpoint import Endpoint, streaming_refused
 from agents.prompts import prompt
 from agents.state import ChatState
 from core.i18n import t
@@ -150,28 +149,27 @@ def _offline_turn(
 def make_assistant(
     model: Any | None,
     reference: Reference,
-    breaker: CircuitBreaker | None = None,
+    endpoint: Endpoint | None = None,
     redact: Callable[[str], str] = str,
     default_language: Language = "en",
-    endpoint: str = "",
 ) -> Callable[[ChatState, Runtime[Context]], dict]:
-    """The chat node: `model` is a tool-bound chat model, or None for the offline router.
-    `breaker` is the endpoint's circuit breaker, shared with the analysis writer. A context with
-    `backend="offline"` keeps a turn on the offline router. `endpoint` names the server for
-    what it was found to refuse (`agents/llm/endpoint.py`)."""
-    breaker = breaker or CircuitBreaker()
+    """The chat node: `model` is a tool-bound chat model on `endpoint`, or None for the offline
+    router. The endpoint (its circuit breaker, what it was found to refuse) is the analysis
+    writer's. A context with `backend="offline"` keeps a turn on the offline router."""
+    if model is not None and endpoint is None:
+        raise ValueError("a chat model needs the endpoint it talks to")
 
     def ask_model(messages: list[AnyMessage]) -> AIMessage:
         # The model streams whenever the run is streamed (the Ask tab); a server that refused
         # to stream once is asked without it from then on.
-        if endpoint in STREAMING_REFUSED:
+        if not endpoint.streams:
             return model.invoke(messages, stream=False)
         try:
             return model.invoke(messages)
         except Exception as err:
             if not streaming_refused(err):
                 raise
-            STREAMING_REFUSED.add(endpoint)
+            endpoint.stop_streaming()
             return model.invoke(messages, stream=False)
 
     def assistant(state: ChatState, runtime: Runtime[Context]) -> dict:
@@ -185,7 +183,7 @@ def make_assistant(
             isinstance(m, AIMessage) and m.response_metadata.get("fallback") for m in turn
         ):  # this turn already went offline: it stays there (a new turn tries the LLM again)
             return _offline_turn(messages, language, state["fallback"], reference)
-        down = breaker.open_reason()
+        down = endpoint.breaker.open_reason()
         if down is not None:
             return _offline_turn(messages, language, down, reference)
         system = prompt("chat")
@@ -196,9 +194,9 @@ def make_assistant(
             reply = ask_model([SystemMessage(system), *messages])
         except Exception as err:  # any endpoint failure: this turn goes offline
             problem = redact(f"{type(err).__name__}: {err}"[:300])
-            breaker.record_failure(problem)
+            endpoint.breaker.record_failure(problem)
             return _offline_turn(messages, language, f"LLM failed: {problem}", reference)
-        breaker.record_success()
+        endpoint.breaker.record_success()
         question = _text(this_turn(messages)[0])
         reply.response_metadata["language"] = asked or language_of(question, language)
         if not reply.tool_calls:

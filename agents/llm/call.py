@@ -22,7 +22,8 @@ from typing import Any
 from langchain_core.callbacks import BaseCallbackHandler
 from pydantic import BaseModel
 
-from agents.llm.endpoint import method_refused, requests_end_by, retryable, streaming_refused
+from agents.llm.endpoint import method_refused, retryable, streaming_refused
+from agents.llm.transport import requests_end_by
 
 #: How much of an answer the trace keeps when it was not used: enough to see what was written.
 ANSWER_KEPT = 1000

@@ -1,74 +1,101 @@
-"""What differs between OpenAI-compatible servers, found out and adapted to once per endpoint.
+"""One OpenAI-compatible endpoint as this process knows it, and what differs between servers.
 
 - Structured output: `json_schema` (OpenAI, vLLM), else `json_mode` (the schema goes in the
   prompt and pydantic validates the answer; llama.cpp's server), else `function_calling`. The
-  kind an endpoint accepted is remembered for the process.
+  kind an endpoint accepted is remembered by its `Endpoint`.
 - Errors that cannot change on a retry (HTTP 4xx other than 408/409/429) are not retried.
-- Assistant messages that call tools are sent with `content: ""`, not `null`, which some
-  servers reject (HTTP 500).
 - Streaming: llama.cpp's `chatml-function-calling` format streams a text answer but refuses
   (HTTP 500) to stream a tool call the model chose itself. An endpoint that refused is asked
   without streaming from then on: tool steps still show as they happen, the answer arrives
   whole.
-- The token limit is sent as `max_tokens` too (the client sends only `max_completion_tokens`,
-  which local servers ignore), except to OpenAI itself.
-- A request never outlasts its caller's deadline (`requests_end_by`): the client hangs up when
-  the analysis stops waiting, instead of keeping a single-slot server busy for nobody.
+
+The composition root builds one `Endpoint` and gives it to the analysis writer and the chat, so
+what one of them learns (and the circuit breaker's count) the other uses at once. What the wire
+needs (empty content, `max_tokens`, deadlines) is in `transport.py`.
 """
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+import threading
+from typing import Any
+from urllib.parse import urlparse
 
-import httpx
-
+from agents.llm.breaker import CircuitBreaker
+from agents.llm.transport import compatible_http_client
 from core.settings import Settings
 
 #: The order structured-output kinds are tried in when the settings say "auto".
 METHODS = ("json_schema", "json_mode", "function_calling")
-#: Endpoint → the structured-output kind it accepted (or the next to try after a refusal).
-ACCEPTED_METHODS: dict[str, str] = {}
-#: Endpoints that refused to stream a chat turn; their turns are asked without streaming.
-STREAMING_REFUSED: set[str] = set()
 _ABOUT_THE_METHOD = ("response_format", "json_schema", "json_object", "tool")
-#: `time.monotonic()` by which the LLM requests made in this context must have ended.
-_DEADLINE: ContextVar[float | None] = ContextVar("llm_request_deadline", default=None)
-_TIMEOUT_PARTS = ("connect", "read", "write", "pool")
 
 
-@contextmanager
-def requests_end_by(deadline: float) -> Iterator[None]:
-    """Within this block every LLM request (and its retries) times out at `deadline` at the
-    latest, whatever the client's own timeout: the connection closes when the caller stops
-    waiting."""
-    token = _DEADLINE.set(deadline)
-    try:
-        yield
-    finally:
-        _DEADLINE.reset(token)
+class Endpoint:
+    """Where the LLM is, its circuit breaker, and what it was found to refuse. Gradio answers
+    from several threads, so what is learned changes under a lock."""
 
+    def __init__(self, settings: Settings, breaker: CircuitBreaker | None = None) -> None:
+        self.settings = settings
+        self.breaker = breaker or CircuitBreaker()
+        self._lock = threading.Lock()
+        chosen = settings.llm_structured_method
+        #: False when the settings fix the structured-output kind: a refusal is then final.
+        self.adapts = chosen == "auto"
+        self._method = METHODS[0] if self.adapts else chosen
+        self._streams = True
 
-def _bounded_by_deadline(request: httpx.Request, deadline: float) -> None:
-    left = max(deadline - time.monotonic(), 0.001)
-    timeout = request.extensions.get("timeout") or {}
-    request.extensions["timeout"] = {
-        part: left if timeout.get(part) is None else min(timeout[part], left)
-        for part in _TIMEOUT_PARTS
-    }
+    @property
+    def host(self) -> str:
+        # hostname and port only: a URL may carry user:password before the host
+        url = urlparse(self.settings.openai_base_url or "https://api.openai.com/v1")
+        return f"{url.hostname}:{url.port}" if url.port else str(url.hostname)
 
+    @property
+    def name(self) -> str:
+        return f"{self.settings.llm_model} @ {self.host}"
 
-def endpoint_key(settings: Settings) -> str:
-    return f"{settings.openai_base_url or 'openai'}|{settings.llm_model}"
+    def structured_method(self) -> str:
+        """The structured-output kind to ask with now."""
+        with self._lock:
+            return self._method
 
+    def use_method(self, method: str) -> None:
+        """Ask with `method` from now on: the kind that worked, or the next after a refusal."""
+        if self.adapts:
+            with self._lock:
+                self._method = method
 
-def structured_method(settings: Settings) -> str:
-    if settings.llm_structured_method != "auto":
-        return settings.llm_structured_method
-    return ACCEPTED_METHODS.get(endpoint_key(settings), METHODS[0])
+    @property
+    def streams(self) -> bool:
+        """False once the endpoint refused to stream a request."""
+        with self._lock:
+            return self._streams
+
+    def stop_streaming(self) -> None:
+        with self._lock:
+            self._streams = False
+
+    def client(
+        self, max_retries: int, max_tokens: int | None = None, streaming: bool = False
+    ) -> Any:
+        """`ChatOpenAI` on this endpoint: the one place the client is built. Every call carries
+        `max_tokens`: without it a small local model may write until its context is full. A
+        `streaming` client streams every answer (and asks for its token counts at the end)."""
+        from langchain_openai import ChatOpenAI  # only when an endpoint is configured
+
+        settings = self.settings
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        return ChatOpenAI(
+            model=settings.llm_model,
+            # Local servers (Ollama, vLLM, llama.cpp) need no key, but the client insists on one.
+            api_key=key or "not-needed",
+            base_url=settings.openai_base_url,
+            temperature=settings.llm_temperature,
+            timeout=settings.llm_timeout,
+            max_retries=max_retries,
+            max_tokens=max_tokens or settings.llm_max_tokens.get("chat", 800),
+            http_client=compatible_http_client(settings.llm_timeout),
+            **({"streaming": True, "stream_usage": True} if streaming else {}),
+        )
 
 
 def _status(err: Exception) -> int | None:
@@ -95,71 +122,3 @@ def retryable(err: Exception) -> bool:
     """False for a request the server refused as such: sending it again cannot help."""
     status = _status(err)
     return status is None or not (400 <= status < 500) or status in (408, 409, 429)
-
-
-class _EndsByDeadline(httpx.SyncByteStream):
-    """A streamed answer that stops at the deadline: reading on past it raises a timeout, and
-    closing the response closes the connection, which tells the server to stop generating."""
-
-    def __init__(self, inner: httpx.SyncByteStream, deadline: float) -> None:
-        self._inner, self._deadline = inner, deadline
-
-    def __iter__(self) -> Iterator[bytes]:
-        for piece in self._inner:
-            if time.monotonic() > self._deadline:
-                raise httpx.ReadTimeout("the caller's deadline passed during the answer")
-            yield piece
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-class _CompatibleTransport(httpx.BaseTransport):
-    """Rewrites each chat request before it leaves (public httpx API; the LangChain client is
-    not touched)."""
-
-    def __init__(self) -> None:
-        self._inner = httpx.HTTPTransport()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        deadline = _DEADLINE.get()
-        if deadline is not None:
-            _bounded_by_deadline(request, deadline)
-        if request.method == "POST" and request.url.path.endswith("/chat/completions"):
-            body = json.loads(request.read() or b"{}")
-            changed = False
-            for message in body.get("messages", []):
-                if message.get("role") == "assistant" and message.get("content") is None:
-                    message["content"] = ""
-                    changed = True
-            limit = body.get("max_completion_tokens")
-            if limit and "max_tokens" not in body and request.url.host != "api.openai.com":
-                body["max_tokens"] = limit  # local servers read only the older name
-                changed = True
-            if changed:
-                headers = {
-                    k: v for k, v in request.headers.items() if k.lower() != "content-length"
-                }
-                request = httpx.Request(
-                    request.method,
-                    request.url,
-                    headers=headers,
-                    content=json.dumps(body).encode(),
-                    extensions=request.extensions,
-                )
-        response = self._inner.handle_request(request)
-        if deadline is None:
-            return response
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            stream=_EndsByDeadline(response.stream, deadline),
-            extensions=response.extensions,
-        )
-
-    def close(self) -> None:
-        self._inner.close()
-
-
-def compatible_http_client(timeout: float) -> httpx.Client:
-    return httpx.Client(transport=_CompatibleTransport(), timeout=timeout)
