@@ -7,21 +7,20 @@ followed by `--resume`) continues the same run and skips every customer already 
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import suppress
+from dataclasses import dataclass
 
 from pydantic import BaseModel
+from sqlalchemy.engine import Engine
 
-from agents.llm.writer import OfflineWriter
 from core.types import Language
-from crm_agents.batch.process_control import graceful_stop, init_worker
+from crm_agents.batch.process_control import graceful_stop
+from crm_agents.batch.workers import analyse_chunk, executor
 from crm_agents.store import database
-from graph.analysis import AnalysisResult, Analyzer
+from graph.analysis import Analyzer
 from models.segments import RiskLevel
 from tools.service.retention import RetentionService
 
@@ -57,81 +56,27 @@ def _model_version(service: RetentionService) -> str:
     return f"{card.model}/{card.feature_set} sha256:{card.artifact_sha256[:12]}"
 
 
-def _analysis_row(run_id: int, result: AnalysisResult) -> dict:
-    plan, messages, lifetime = result.campaign, result.communications, result.risk.lifetime
-    script = None
-    if messages is not None:
-        s = messages.call_script
-        script = "\n".join(
-            [s.greeting, s.reason_for_call, s.offer]
-            + [f"{o.objection} — {o.answer}" for o in s.objections]
-            + [s.close]
-        )
-    return {
-        "run_id": run_id,
-        "customer_id": result.customer_id,
-        "churn_probability": result.risk.probability,
-        "risk_level": result.risk.risk_level,
-        "value_tier": result.risk.value_tier,
-        "offer_id": plan.offer.offer_id if plan else None,
-        "offer_title": plan.offer_title if plan else None,
-        "total_cost": plan.offer.total_cost if plan else None,
-        "expected_value": plan.offer.expected_value if plan else None,
-        "worth_its_cost": plan.worth_its_cost if plan else None,
-        "churn_within_90d": lifetime.churn_within_90d if lifetime else None,
-        "clv": lifetime.lifetime_value if lifetime else None,
-        "lifetime_value_saved": plan.offer.lifetime_value_saved if plan else None,
-        "email_subject": messages.email.subject if messages else None,
-        "email_body": messages.email.body if messages else None,
-        "sms": messages.sms.text if messages else None,
-        "call_script": script,
-        "written_by": result.backend,
-        "result_json": result.model_dump_json(),
-    }
+@dataclass
+class _Run:
+    """The run being worked on and the choices it was started with (a resumed run keeps its
+    own)."""
+
+    id: int
+    min_risk: RiskLevel
+    limit: int | None
+    budget: float | None
+    language: Language
 
 
-# A forked worker's copy of the parent's analyzer (set before the fork, never pickled).
-_WORKER: Analyzer | None = None
+@dataclass
+class _Selection:
+    """Who this run is about: the base scored, the customers eligible for an analysis, those
+    already stored (analysed or failed) and those still to do."""
 
-
-def _analyse_chunk(
-    chunk: list[str], language: Language, run_id: int
-) -> tuple[list[dict], list[dict]]:
-    """(analyses, failures) of one chunk: a customer that cannot be analysed is recorded with
-    its reason, and the others go on."""
-    assert _WORKER is not None
-    redact = _WORKER.kits.default.settings.redact
-    analysed, failed = [], []
-    for customer_id in chunk:
-        try:
-            analysed.append(_analysis_row(run_id, _WORKER.run(customer_id, language=language)))
-        except Exception as err:  # one customer's failure must not stop the run
-            reason = redact(f"{type(err).__name__}: {err}")[:500]
-            failed.append({"run_id": run_id, "customer_id": customer_id, "reason": reason})
-    return analysed, failed
-
-
-@contextmanager
-def _executor(analyzer: Analyzer, workers: int) -> Iterator[Executor]:
-    """Threads for an LLM backend (waiting on the network); forked processes for the offline
-    writer (pure Python, so threads would share one core)."""
-    global _WORKER
-    _WORKER = analyzer
-    offline = isinstance(analyzer.kits.default.writer, OfflineWriter)
-    if offline and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        pool: Executor = ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=init_worker,
-            initargs=(os.getpid(),),
-        )
-    else:
-        pool = ThreadPoolExecutor(max_workers=workers)
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        _WORKER = None
+    scored: int
+    eligible: list[str]
+    done: set[str]
+    todo: list[str]
 
 
 def run_batch(
@@ -148,24 +93,54 @@ def run_batch(
 ) -> BatchSummary:
     started = time.perf_counter()
     kit = analyzer.kits.default
-    service = kit.service
     engine = database.open_store(db_url)
-    language = language or kit.settings.language
-    origin = service.data.origin
-    if resume:
-        run = database.latest_unfinished_run(engine)
-        if run is None:
-            raise BatchError("there is no unfinished run to resume; start one without --resume")
-        if run["data_sha256"] != origin.sha256 or run["model_version"] != _model_version(service):
-            raise BatchError(
-                f"run {run['id']} used other data or another model ({run['model_version']}); "
-                "resume it with the same --data and model, or start a new run"
+    run = _open(engine, analyzer, resume, min_risk, limit, budget, language)
+    try:
+        chosen = _select(engine, kit.service, run)
+        if len(chosen.todo) > CHUNK:
+            kit.warm()  # whole-base explanations and offer what-ifs, once, before any fork
+        analysed, stopped_by = _drain(analyzer, engine, run, chosen, workers, progress)
+        status, total, failures = _finish(engine, run, chosen, stopped_by)
+    except Exception as err:
+        with suppress(database.StoreError):  # a read-only or broken database cannot record it
+            database.update_run(
+                engine,
+                run.id,
+                status="failed",
+                error=kit.settings.redact(f"{type(err).__name__}: {err}")[:2000],
             )
-        run_id = run["id"]
-        min_risk, limit, budget = run["min_risk"], run["analysis_limit"], run["budget"]
-        language = run["language"]
-        database.update_run(engine, run_id, status="running", error=None)
-    else:
+        raise BatchError(
+            f"run {run.id} failed: {err}. Every chunk written before the failure is complete; "
+            "continue with --resume."
+        ) from err
+    return BatchSummary(
+        run_id=run.id,
+        status=status,
+        customers_scored=chosen.scored,
+        customers_eligible=len(chosen.eligible),
+        customers_analysed=total,
+        analysed_this_time=analysed,
+        customers_failed=len(failures),
+        failures=[Failure(**f) for f in failures],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _open(
+    engine: Engine,
+    analyzer: Analyzer,
+    resume: bool,
+    min_risk: RiskLevel,
+    limit: int | None,
+    budget: float | None,
+    language: Language | None,
+) -> _Run:
+    """A new run, or the latest unfinished one when resuming (same data and model only)."""
+    kit = analyzer.kits.default
+    service = kit.service
+    origin = service.data.origin
+    if not resume:
+        language = language or kit.settings.language
         run_id = database.start_run(
             engine,
             data_origin=origin.describe(),
@@ -177,84 +152,93 @@ def run_batch(
             analysis_limit=limit,
             budget=budget,
         )
-    try:
-        scored = service.scores()
-        if database.count_rows(engine, database.scores, run_id) < len(scored):
-            rows = scored.assign(run_id=run_id).rename(columns={"customerID": "customer_id"})
-            database.insert_frame(engine, database.scores, rows)
-        floor = RISK_ORDER[min_risk]
-        eligible = scored[scored["risk_level"].map(RISK_ORDER) >= floor]["customerID"].tolist()
-        eligible = eligible[:limit] if limit else eligible
-        done = database.stored_customers(
-            engine, database.analyses, run_id
-        ) | database.stored_customers(engine, database.failures, run_id)
-        todo = [c for c in eligible if c not in done]
-        database.update_run(
-            engine, run_id, customers_scored=len(scored), customers_eligible=len(eligible)
-        )
-        if len(todo) > CHUNK:
-            kit.warm()  # whole-base explanations and offer what-ifs, once, before any fork
-        analysed = processed = 0
-        progress(len(done), len(eligible))
-        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        with graceful_stop() as stop, _executor(analyzer, workers) as pool:
-            # One task per chunk, at most two per worker in flight: memory stays bounded and a
-            # stop request waits only for the chunks already running.
-            pending: list = []
-            queue = iter(chunks)
-            while True:
-                while len(pending) < 2 * workers and not stop.requested:
-                    chunk = next(queue, None)
-                    if chunk is None:
-                        break
-                    pending.append(pool.submit(_analyse_chunk, chunk, language, run_id))
-                if not pending:
-                    break
-                try:
-                    rows, failed = pending.pop(0).result()
-                except BrokenProcessPool:
-                    # A worker was killed (a SIGTERM to the whole group, or the OOM killer).
-                    # Every stored chunk is whole; the rest waits for --resume.
-                    time.sleep(0.2)  # let a pending SIGTERM/SIGINT handler record itself
-                    stop.requested = stop.requested or "a worker's death"
-                    break
-                database.insert_chunk(engine, rows, failed)
-                analysed += len(rows)
-                processed += len(rows) + len(failed)
-                progress(len(done) + processed, len(eligible))
-        total = database.count_rows(engine, database.analyses, run_id)
-        failures = database.failures_of(engine, run_id)
-        status = "completed" if total + len(failures) >= len(eligible) else "interrupted"
-        database.update_run(
-            engine,
-            run_id,
-            status=status,
-            finished=database.now() if status == "completed" else None,
-            customers_analysed=total,
-            error=None
-            if status == "completed"
-            else f"stopped by {stop.requested}; continue with --resume",
-        )
-    except Exception as err:
-        with suppress(database.StoreError):  # a read-only or broken database cannot record it
-            database.update_run(
-                engine,
-                run_id,
-                status="failed",
-                error=kit.settings.redact(f"{type(err).__name__}: {err}")[:2000],
-            )
+        return _Run(run_id, min_risk, limit, budget, language)
+    run = database.latest_unfinished_run(engine)
+    if run is None:
+        raise BatchError("there is no unfinished run to resume; start one without --resume")
+    if run["data_sha256"] != origin.sha256 or run["model_version"] != _model_version(service):
         raise BatchError(
-            f"run {run_id} failed: {err}. Every chunk written before the failure is complete; "
-            "continue with --resume."
-        ) from err
-    return BatchSummary(
-        run_id=run_id,
-        status=status,
-        customers_scored=len(scored),
-        customers_eligible=len(eligible),
-        customers_analysed=total,
-        analysed_this_time=analysed,
-        customers_failed=len(failures),
-        failures=[Failure(**f) for f in failures],
-        seconds=time.perf_counter() - started,
+            f"run {run['id']} used other data or another model ({run['model_version']}); "
+            "resume it with the same --data and model, or start a new run"
+        )
+    database.update_run(engine, run["id"], status="running", error=None)
+    return _Run(run["id"], run["min_risk"], run["analysis_limit"], run["budget"], run["language"])
+
+
+def _select(engine: Engine, service: RetentionService, run: _Run) -> _Selection:
+    """Store the scores (once per run) and choose the customers to analyse, riskiest level
+    first in the scores' order, skipping those already stored."""
+    scored = service.scores()
+    if database.count_rows(engine, database.scores, run.id) < len(scored):
+        rows = scored.assign(run_id=run.id).rename(columns={"customerID": "customer_id"})
+        database.insert_frame(engine, database.scores, rows)
+    floor = RISK_ORDER[run.min_risk]
+    eligible = scored[scored["risk_level"].map(RISK_ORDER) >= floor]["customerID"].tolist()
+    eligible = eligible[: run.limit] if run.limit else eligible
+    done = database.stored_customers(engine, database.analyses, run.id)
+    done |= database.stored_customers(engine, database.failures, run.id)
+    database.update_run(
+        engine, run.id, customers_scored=len(scored), customers_eligible=len(eligible)
     )
+    todo = [c for c in eligible if c not in done]
+    return _Selection(len(scored), eligible, done, todo)
+
+
+def _drain(
+    analyzer: Analyzer,
+    engine: Engine,
+    run: _Run,
+    chosen: _Selection,
+    workers: int,
+    progress: Progress,
+) -> tuple[int, str | None]:
+    """Analyse the customers to do, a chunk per task, each chunk stored in one transaction as
+    it comes back. Returns the customers analysed now and what stopped the run early (None when
+    nothing did)."""
+    analysed = processed = 0
+    progress(len(chosen.done), len(chosen.eligible))
+    chunks = iter([chosen.todo[i : i + CHUNK] for i in range(0, len(chosen.todo), CHUNK)])
+    with graceful_stop() as stop, executor(analyzer, workers) as pool:
+        # One task per chunk, at most two per worker in flight: memory stays bounded and a
+        # stop request waits only for the chunks already running.
+        pending: list = []
+        while True:
+            while len(pending) < 2 * workers and not stop.requested:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                pending.append(pool.submit(analyse_chunk, chunk, run.language, run.id))
+            if not pending:
+                break
+            try:
+                rows, failed = pending.pop(0).result()
+            except BrokenProcessPool:
+                # A worker was killed (a SIGTERM to the whole group, or the OOM killer).
+                # Every stored chunk is whole; the rest waits for --resume.
+                time.sleep(0.2)  # let a pending SIGTERM/SIGINT handler record itself
+                stop.requested = stop.requested or "a worker's death"
+                break
+            database.insert_chunk(engine, rows, failed)
+            analysed += len(rows)
+            processed += len(rows) + len(failed)
+            progress(len(chosen.done) + processed, len(chosen.eligible))
+    return analysed, stop.requested or None
+
+
+def _finish(
+    engine: Engine, run: _Run, chosen: _Selection, stopped_by: str | None
+) -> tuple[str, int, list[dict]]:
+    """Record how the run ended: completed when every eligible customer is stored, else
+    interrupted with what to do next. Returns (status, customers analysed, failures)."""
+    total = database.count_rows(engine, database.analyses, run.id)
+    failures = database.failures_of(engine, run.id)
+    completed = total + len(failures) >= len(chosen.eligible)
+    database.update_run(
+        engine,
+        run.id,
+        status="completed" if completed else "interrupted",
+        finished=database.now() if completed else None,
+        customers_analysed=total,
+        error=None if completed else f"stopped by {stopped_by}; continue with --resume",
+    )
+    return ("completed" if completed else "interrupted"), total, failures

@@ -16,6 +16,7 @@ import pytest
 
 from core.settings import Settings
 from crm_agents.batch import run as batch_module
+from crm_agents.batch import workers
 from crm_agents.batch.run import BatchError, run_batch
 from crm_agents.store import database
 from data.loading import load_customers
@@ -190,7 +191,7 @@ def test_read_only_directory_is_refused(tmp_path):
 
 def test_a_failed_write_rolls_back_its_chunk_and_resume_finishes(demo, tmp_path, monkeypatch):
     path = tmp_path / "crm.db"
-    real_row = batch_module._analysis_row
+    real_row = workers.analysis_row
     calls = {"n": 0}
 
     def failing_row(run_id, result):
@@ -201,12 +202,12 @@ def test_a_failed_write_rolls_back_its_chunk_and_resume_finishes(demo, tmp_path,
         return row
 
     monkeypatch.setattr(batch_module, "CHUNK", 20)
-    monkeypatch.setattr(batch_module, "_analysis_row", failing_row)
+    monkeypatch.setattr(workers, "analysis_row", failing_row)
     with pytest.raises(BatchError, match="--resume"):
         run_batch(demo.analyzer, _db(path), min_risk="low", limit=70, workers=1)
     assert _count(path, "SELECT COUNT(*) FROM analyses") == batch_module.CHUNK
     assert _count(path, "SELECT status FROM runs") == "failed"
-    monkeypatch.setattr(batch_module, "_analysis_row", real_row)
+    monkeypatch.setattr(workers, "analysis_row", real_row)
     summary = run_batch(demo.analyzer, _db(path), resume=True, workers=1)
     assert summary.status == "completed" and summary.run_id == 1
     assert summary.customers_analysed == 70 and summary.analysed_this_time == 50
