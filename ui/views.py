@@ -20,11 +20,6 @@ from ui.escape import html_text, md, md_block, no_html
 from ui.theme import RISK_COLORS, VALUE_COLORS
 from ui.trace_views import node_name
 
-
-def _text(message: AnyMessage) -> str:
-    return message.text if isinstance(message.content, list) else str(message.content)
-
-
 _PROFILE_FIELDS = (
     "tenure",
     "Contract",
@@ -225,7 +220,7 @@ def chat_messages(messages: list[AnyMessage], lang: Language) -> list[dict]:
     shown: list[dict] = []
     for m in messages:
         if isinstance(m, HumanMessage):
-            shown.append({"role": "user", "content": md_block(_text(m))})
+            shown.append({"role": "user", "content": md_block(m.text)})
         elif isinstance(m, AIMessage):
             for call in m.tool_calls:
                 result = results.get(call["id"])
@@ -252,7 +247,7 @@ def chat_messages(messages: list[AnyMessage], lang: Language) -> list[dict]:
                 )
             if m.content:
                 # Our answers are Markdown (tables, bold); any HTML in them is shown as text.
-                shown.append({"role": "assistant", "content": no_html(_text(m))})
+                shown.append({"role": "assistant", "content": no_html(m.text)})
                 reason = m.response_metadata.get("fallback")
                 if reason:
                     shown.append(

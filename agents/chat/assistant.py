@@ -33,10 +33,6 @@ from core.types import Language
 OFFLINE_ROUTER = "offline router"
 
 
-def _text(message: AnyMessage) -> str:
-    return message.text if isinstance(message.content, list) else str(message.content)
-
-
 def this_turn(messages: list[AnyMessage]) -> tuple[HumanMessage, list[AnyMessage]]:
     """The latest question and every message after it."""
     for i in range(len(messages) - 1, -1, -1):
@@ -57,7 +53,7 @@ def tool_results(turn: list[AnyMessage]) -> list[tuple[str, dict, Any]]:
     for m in turn:
         if isinstance(m, ToolMessage) and m.tool_call_id in calls:
             name, args = calls[m.tool_call_id]
-            payload: Any = _text(m)
+            payload: Any = m.text
             if m.status != "error":
                 with contextlib.suppress(json.JSONDecodeError):
                     payload = json.loads(payload)
@@ -69,7 +65,7 @@ def offline_reply(
     messages: list[AnyMessage], language: Language, reference: Reference
 ) -> AIMessage:
     question, turn = this_turn(messages)
-    text = _text(question)
+    text = question.text
     lang = remembered_language(messages) or language_of(text, language)
     intents = [
         with_subjects(with_segment(i, text, messages), text, messages) for i in parts_of(text, lang)
@@ -116,13 +112,13 @@ class TurnFacts:
     def __init__(self, messages: list[AnyMessage]) -> None:
         question, turn = this_turn(messages)
         payloads = [payload for _, _, payload in tool_results(turn)]
-        self.allowed = {v for v, _, _ in numbers_in(_text(question))}
+        self.allowed = {v for v, _, _ in numbers_in(question.text)}
         for payload in payloads:
             text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
             self.allowed |= {v for v, _, _ in numbers_in(text)}
             # Probabilities arrive as fractions and are quoted as percentages.
             self.allowed |= {v * 100 for v, _, _ in numbers_in(text) if 0 <= v <= 1}
-        self.kinds = facts_by_kind([_text(question), *payloads])
+        self.kinds = facts_by_kind([question.text, *payloads])
 
     def problems(self, answer: str) -> list[str]:
         """What in `answer` these facts do not back; empty when all of it is backed."""
@@ -133,7 +129,7 @@ class TurnFacts:
 
 def ungrounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:
     """What in the LLM's answer this turn's tool results (or the question) do not back."""
-    return TurnFacts(messages).problems(_text(reply))
+    return TurnFacts(messages).problems(reply.text)
 
 
 def _offline_turn(
@@ -197,14 +193,14 @@ def make_assistant(
             endpoint.breaker.record_failure(problem)
             return _offline_turn(messages, language, f"LLM failed: {problem}", reference)
         endpoint.breaker.record_success()
-        question = _text(this_turn(messages)[0])
+        question = this_turn(messages)[0].text
         reply.response_metadata["language"] = asked or language_of(question, language)
         if not reply.tool_calls:
             bad = ungrounded_in_turn(reply, messages)
             if bad:
                 reason = f"LLM answer refused: {'; '.join(bad)}"
                 return _offline_turn(messages, language, reason, reference)
-            wrong = text_problems(_text(reply), reply.response_metadata["language"], question)
+            wrong = text_problems(reply.text, reply.response_metadata["language"], question)
             if wrong:
                 reason = f"LLM answer refused: {'; '.join(wrong)}"
                 return _offline_turn(messages, language, reason, reference)

@@ -19,10 +19,6 @@ from agents.chat.vocabulary import VOCABULARY, names_any
 from core.types import Language
 
 
-def _text(message: AnyMessage) -> str:
-    return message.text if isinstance(message.content, list) else str(message.content)
-
-
 def _ids_of(turn: list[AnyMessage]) -> tuple[str, ...]:
     """The customers a turn was about: its tool calls' customers, else the question's IDs."""
     called = [
@@ -34,7 +30,7 @@ def _ids_of(turn: list[AnyMessage]) -> tuple[str, ...]:
     ]
     if called:
         return tuple(dict.fromkeys(called))
-    questions = [_text(m) for m in turn if isinstance(m, HumanMessage)]
+    questions = [m.text for m in turn if isinstance(m, HumanMessage)]
     return tuple(dict.fromkeys(i.upper() for q in questions for i in CUSTOMER_ID.findall(q)))
 
 
@@ -71,7 +67,7 @@ def remembered_language(messages: list[AnyMessage]) -> Language | None:
     """The latest answer language the user asked for in this conversation."""
     for m in reversed(messages):
         if isinstance(m, HumanMessage):
-            asked = requested_language(_text(m))
+            asked = requested_language(m.text)
             if asked is not None:
                 return asked
     return None

@@ -27,9 +27,9 @@ def _apply(offer: Offer, customers: pd.DataFrame) -> pd.DataFrame:
     changed = customers.copy()
     for feature, value in offer.changes.items():
         changed[feature] = value
-    monthly = customers["MonthlyCharges"].to_numpy(dtype=float)
-    reduced = monthly * (1 - offer.discount_percent / 100) - offer.bill_credit
-    changed["MonthlyCharges"] = np.round(np.maximum(reduced, 0.0), 2)
+    changed["MonthlyCharges"] = offer.bills_during_offer(
+        customers["MonthlyCharges"].to_numpy(dtype=float)
+    )
     return changed
 
 

@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
 from core.i18n import t
@@ -78,10 +79,15 @@ class Offer(BaseModel):
     def total_cost(self, monthly_charges: float) -> float:
         return round(self.monthly_cost(monthly_charges) * self.duration_months, 2)
 
-    def price_during_offer(self, monthly_charges: float) -> float:
-        """What the customer's monthly bill becomes while the offer runs."""
+    def bills_during_offer(self, monthly_charges: np.ndarray) -> np.ndarray:
+        """What each monthly bill becomes while the offer runs: the price the desk re-scores
+        customers at and the price they are told."""
         reduced = monthly_charges * (1 - self.discount_percent / 100) - self.bill_credit
-        return round(max(reduced, 0.0), 2)
+        return np.round(np.maximum(reduced, 0.0), 2)
+
+    def price_during_offer(self, monthly_charges: float) -> float:
+        """What one customer's monthly bill becomes while the offer runs."""
+        return float(self.bills_during_offer(np.array([monthly_charges], dtype=float))[0])
 
     def ineligibility(
         self,

@@ -125,6 +125,25 @@ def _matching(
     return scores
 
 
+def at_risk_customers(rows: pd.DataFrame, with_lifetime: bool) -> list[AtRiskCustomer]:
+    """Scored rows (with their `customerID`) as the tools return customers at risk; time to
+    churn and lifetime value only `with_lifetime` (a time-to-churn model scored them)."""
+    return [
+        AtRiskCustomer(
+            customer_id=str(r.customerID),
+            probability=float(r.churn_probability),
+            risk_level=r.risk_level,
+            value_tier=r.value_tier,
+            monthly_charges=float(r.monthly_charges),
+            top_driver=r.top_driver,
+            top_actionable_driver=r.top_actionable_driver,
+            churn_within_90d=float(r.churn_within_90d) if with_lifetime else None,
+            lifetime_value=float(r.clv) if with_lifetime else None,
+        )
+        for r in rows.itertuples(index=False)
+    ]
+
+
 def at_risk_list(
     service: RetentionService,
     limit: int = 10,
@@ -141,22 +160,8 @@ def at_risk_list(
     if value_tier:
         mask &= scored["value_tier"].eq(value_tier).to_numpy()
     matching = _ordered(scored[mask], service, order)
-    lifetime = service.survival is not None
     return AtRiskList(
-        customers=[
-            AtRiskCustomer(
-                customer_id=r.customerID,
-                probability=float(r.churn_probability),
-                risk_level=r.risk_level,
-                value_tier=r.value_tier,
-                monthly_charges=float(r.monthly_charges),
-                top_driver=r.top_driver,
-                top_actionable_driver=r.top_actionable_driver,
-                churn_within_90d=float(r.churn_within_90d) if lifetime else None,
-                lifetime_value=float(r.clv) if lifetime else None,
-            )
-            for r in matching.head(limit).itertuples(index=False)
-        ],
+        customers=at_risk_customers(matching.head(limit), service.survival is not None),
         matching=int(mask.sum()),
         filters={"risk_level": risk_level, "value_tier": value_tier, "order": order},
         value_basis=service.value_basis(),

@@ -24,6 +24,7 @@ from data.schema import (
     TARGET_COLUMN,
 )
 from models.segments import RISK_LEVELS, VALUE_TIERS
+from tools.portfolio.overview import at_risk_customers
 from tools.schemas import AtRiskCustomer, ValueBasis
 from tools.service.retention import RetentionService
 
@@ -228,18 +229,7 @@ def query_customers(service: RetentionService, **arguments: object) -> QueryResu
             for value in order
         ]
     top = matched.head(args.list_customers)  # the scores are sorted likeliest first
-    customers = [
-        AtRiskCustomer(
-            customer_id=str(customer_id),
-            probability=float(row.churn_probability),
-            risk_level=row.risk_level,
-            value_tier=row.value_tier,
-            monthly_charges=float(row.monthly_charges),
-            top_driver=row.top_driver,
-            top_actionable_driver=row.top_actionable_driver,
-        )
-        for customer_id, row in top.iterrows()
-    ]
+    customers = at_risk_customers(top.reset_index(), with_lifetime=False)
     return QueryResult(
         total_customers=len(table),
         matching=len(matched),

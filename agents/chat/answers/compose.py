@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from agents.chat.answers.lifetime import lifetime_answer, urgent_list, when_answer
 from agents.chat.answers.model import model_answer
 from agents.chat.answers.query import query_answer
-from agents.chat.answers.tables import customer_row, customer_table
+from agents.chat.answers.tables import customer_row, customer_rows, customer_table
 from agents.chat.intents import Intent
 from agents.outputs import CallScript, Email, Sms
 from agents.present import campaign_words, lifetime_words, phrases
@@ -212,17 +212,7 @@ def _compare(results: Results, lang: Language) -> str:
 def _top(r: dict, lang: Language) -> str:
     if not r["customers"]:
         return t("chat.no_match", lang)
-    rows = [
-        customer_row(
-            c,
-            c["value_tier"],
-            c["monthly_charges"],
-            feature_label(c["top_driver"], lang),
-            c.get("top_actionable_driver"),
-            lang,
-        )
-        for c in r["customers"]
-    ]
+    rows = customer_rows(r["customers"], lang)
     total = t("chat.matching", lang, count=f"{r['matching']:,}")
     basis = r.get("value_basis")
     tiers = (

@@ -3,7 +3,7 @@ each measure in words, a table by group, and the likeliest churners with the tru
 
 from __future__ import annotations
 
-from agents.chat.answers.tables import customer_row, customer_table
+from agents.chat.answers.tables import customer_rows, customer_table
 from agents.present import lifetime_words, phrases
 from core import formats
 from core.i18n import t
@@ -80,17 +80,7 @@ def query_answer(r: dict, arguments: dict, lang: Language) -> str:
             for h, m in zip(headers, measures, strict=True)
         ]
     if r["customers"]:
-        rows = [
-            customer_row(
-                c,
-                c["value_tier"],
-                c["monthly_charges"],
-                feature_label(c["top_driver"], lang),
-                c.get("top_actionable_driver"),
-                lang,
-            )
-            for c in r["customers"]
-        ]
+        rows = customer_rows(r["customers"], lang)
         shown = t(
             "chat.query.shown",
             lang,

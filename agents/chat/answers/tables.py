@@ -6,6 +6,7 @@ from agents.present import phrases
 from core import formats
 from core.i18n import t
 from core.types import Language
+from data.schema import feature_label
 
 _COLUMNS = (
     "customer_id",
@@ -53,3 +54,18 @@ def customer_row(
         driver,
         phrases.actionable_driver(actionable, lang),
     )
+
+
+def customer_rows(customers: list[dict], lang: Language) -> list[tuple[str, ...]]:
+    """One row per customer of an `AtRiskList` or a query's result, likeliest first."""
+    return [
+        customer_row(
+            c,
+            c["value_tier"],
+            c["monthly_charges"],
+            feature_label(c["top_driver"], lang),
+            c.get("top_actionable_driver"),
+            lang,
+        )
+        for c in customers
+    ]
