@@ -19,23 +19,24 @@ from core.settings import Settings
 from ui import shell, theme
 from ui.backend import Backend
 from ui.labels import Labels
+from ui.manager import Manager
 from ui.tabs import analyze, ask, portfolio, trace
+
+#: The tabs, in the order they appear; each registers its components by name.
+TABS = (analyze, ask, portfolio, trace)
 
 
 def build_app(backend: Backend) -> gr.Blocks:
     lang = backend.settings.language
-    labels = Labels(lang)
+    manager = Manager(backend, Labels(lang))
     with gr.Blocks(title=t("ui.title", lang)) as demo:
-        top = shell.header(backend, labels)
-        analyze_tab = analyze.build(backend, labels)
-        ask_tab = ask.build(labels)
-        portfolio_tab = portfolio.build(labels)
-        trace_tab = trace.build(backend, labels)
-        analyze.wire(analyze_tab, trace_tab, backend, top.language)
-        ask.wire(ask_tab, backend, top.language, demo)
-        portfolio.wire(portfolio_tab, backend, top.language, demo)
-        shell.wire_session_start(demo, backend, top, analyze_tab, ask_tab, portfolio_tab)
-        shell.wire_language(demo, backend, top, labels)
+        shell.header(manager)
+        for tab in TABS:
+            tab.build(manager)
+        for tab in TABS:
+            tab.wire(manager, demo)
+        shell.wire_session_start(demo, manager, TABS)
+        shell.wire_language(demo, manager)
     return demo
 
 

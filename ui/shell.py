@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 import socket
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import gradio as gr
 
@@ -18,21 +19,21 @@ from core.types import LANGUAGES as LANGUAGE_CODES
 from data.validation import DataValidationError
 from models.churn.persistence import ModelArtifactError
 from models.churn.training import MissingLabelsError
-from ui.backend import Backend
-from ui.labels import Labels, Words
-from ui.tabs import analyze, ask, portfolio
+from ui.labels import Words
+from ui.manager import Manager
 
+#: The header's name in the page's manager.
+HEADER = "header"
+#: A tab: a module of `ui/tabs/` with NAME, build(manager), wire(manager, demo) and, when it
+#: shows something from the data, SESSION_PANELS and session_start(backend) -> {panel: value}.
+Tab = ModuleType
 #: Each language named in its own words.
 LANGUAGES = [(t(f"language.{lang}", lang), lang) for lang in LANGUAGE_CODES]
 
 
-@dataclass(frozen=True)
-class Header:
-    title: gr.Markdown
-    language: gr.Radio
-
-
-def header(backend: Backend, labels: Labels) -> Header:
+def header(manager: Manager) -> None:
+    """The title line (what data and model are in use, loaded per session) and the switch."""
+    labels = manager.labels
     with gr.Row():
         title = gr.Markdown(f"## {t('ui.title', labels.language)}", elem_id="header")
         language = labels.make(
@@ -44,7 +45,7 @@ def header(backend: Backend, labels: Labels) -> Header:
             min_width=220,
             elem_id="language",
         )
-    return Header(title, language)
+    manager.add_elems(HEADER, {"title": title, "language": language})
 
 
 #: Gradio's own status words it has no translation of (read aloud to screen readers).
@@ -69,48 +70,34 @@ _BROWSER_LANGUAGE = f"""() => localStorage.getItem('{_LANGUAGE_KEY}')
 _KEEP_LANGUAGE = f"(lang) => {{ localStorage.setItem('{_LANGUAGE_KEY}', lang); return [lang]; }}"
 
 
-def wire_language(demo: gr.Blocks, backend: Backend, top: Header, labels: Labels) -> None:
+def wire_language(demo: gr.Blocks, manager: Manager) -> None:
     """The switch words the whole page again (each tab re-words its own results); the browser
     remembers the choice and starts from it, or from its own language."""
-    top.language.change(labels.updates, top.language, labels.components, api_name=False)
-    top.language.change(backend.header, top.language, top.title, api_name=False)
-    top.language.input(None, top.language, None, js=_KEEP_LANGUAGE, api_name=False)
-    demo.load(None, None, top.language, js=_BROWSER_LANGUAGE, api_name=False)
+    language, title = manager.language, manager.get_elem(f"{HEADER}.title")
+    labels, backend = manager.labels, manager.backend
+    language.change(labels.updates, language, labels.components, api_name=False)
+    language.change(backend.header, language, title, api_name=False)
+    language.input(None, language, None, js=_KEEP_LANGUAGE, api_name=False)
+    demo.load(None, None, language, js=_BROWSER_LANGUAGE, api_name=False)
 
 
-def wire_session_start(
-    demo: gr.Blocks,
-    backend: Backend,
-    top: Header,
-    analyze_tab: analyze.AnalyzeTab,
-    ask_tab: ask.AskTab,
-    portfolio_tab: portfolio.PortfolioTab,
-) -> None:
+def wire_session_start(demo: gr.Blocks, manager: Manager, tabs: Sequence[Tab]) -> None:
     """The layout holds nothing from the data: the page, its config and the API info are served
-    before login, so the header, the ID choices, examples and the portfolio load per session."""
+    before login, so the header and what each tab shows from the data load per session."""
+    backend = manager.backend
+    starts = [tab for tab in tabs if hasattr(tab, "session_start")]
+    names = [f"{HEADER}.title"]
+    names += [f"{tab.NAME}.{panel}" for tab in starts for panel in tab.SESSION_PANELS]
 
-    def session_start():
-        """The header, the ID picker's choices, an example question and the portfolio."""
-        return (
-            backend.header(),
-            analyze.empty_state(backend, backend.settings.language),
-            analyze.id_choices(backend),
-            ask.example_placeholder(backend),
-            *portfolio.matrix(backend),
-        )
+    def session_start() -> list[Any]:
+        """The header, then what each tab shows from the data, in the order of `names`."""
+        values = [backend.header()]
+        for tab in starts:
+            shown = tab.session_start(backend)
+            values += [shown[panel] for panel in tab.SESSION_PANELS]
+        return values
 
-    outputs = [
-        top.title,
-        analyze_tab.panels["status"],
-        analyze_tab.customer,
-        ask_tab.question,
-        portfolio_tab.matrix_table,
-        portfolio_tab.revenue_chart,
-        portfolio_tab.distribution_chart,
-        portfolio_tab.over_time,
-        portfolio_tab.value_basis,
-    ]
-    demo.load(session_start, None, outputs, api_name="session_start")
+    demo.load(session_start, None, manager.get_elems(names), api_name="session_start")
 
 
 class PortInUseError(OSError):

@@ -176,3 +176,53 @@ def test_the_chat_panel_grows_with_the_window(browser, app):
         heights.append(chat.bounding_box()["height"])
         page.close()
     assert heights[1] - heights[0] == pytest.approx(400, abs=40)
+
+
+def _trace_diagram_size(page) -> dict:
+    """The drawn graph in the Trace tab once Mermaid has drawn it (or its size after 15 s): its
+    width, height and the node names written in it."""
+    page.get_by_role("tab", name="Trace").click()
+    measure = """() => {
+        const svg = document.querySelector('#trace-diagram svg');
+        if (!svg) return null;
+        const box = svg.getBoundingClientRect();
+        return {width: box.width, height: box.height, text: svg.textContent};
+    }"""
+    try:
+        drawn = f"(({measure})() || {{width: 0, text: ''}})"
+        page.wait_for_function(
+            f"{drawn}.width > 100 && /analyst/i.test({drawn}.text.split('}}').pop())",
+            timeout=15_000,
+        )
+    except Exception:  # measured below: the assertion says what was drawn
+        pass
+    return page.evaluate(measure) or {"width": 0, "height": 0, "text": ""}
+
+
+def test_the_trace_diagram_is_drawn_on_every_visit(browser, app):
+    from playwright.sync_api import expect
+
+    from crm_agents.composition import build_service
+
+    settings, url = app
+    scores = build_service(settings).scores()
+    high = scores.query("risk_level == 'high'").customerID.iloc[0]
+    low = scores.query("risk_level == 'low'").customerID.iloc[0]
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(url)
+    seen = []
+    for customer in (high, low, high):
+        page.get_by_role("tab", name="Analyze").click()
+        pick_customer(page, customer)
+        page.locator("#analyze").click()
+        expect(page.locator("#progress")).to_contain_text(customer, timeout=60_000)
+        for waiting in ("⏳", "▫"):  # a node running, a node still to come
+            expect(page.locator("#progress")).not_to_contain_text(waiting, timeout=60_000)
+        seen.append(_trace_diagram_size(page))
+    for drawn in seen:
+        drawn["text"] = drawn["text"].rsplit("}", 1)[-1]  # the node names after Mermaid's CSS
+    for drawn in seen:
+        assert drawn["width"] > 100 and drawn["height"] > 100, seen
+        assert "analyst" in drawn["text"].casefold(), seen
+    page.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -16,29 +15,21 @@ from graph.analysis import AnalysisResult
 from tools.service.retention import CustomerNotFoundError
 from ui.backend import Backend
 from ui.escape import html_text
-from ui.labels import Labels, Words
-from ui.tabs.analyze_panels import OUTPUTS, AnalyzePanels
-from ui.tabs.trace import TraceTab
+from ui.labels import Words
+from ui.manager import Manager
+from ui.tabs.analyze_panels import OUTPUTS, AnalyzePanels, element
 
+NAME = "analyze"
 ANY = "any"
 LEVELS = (ANY, "high", "medium", "low")
-
-
-@dataclass(frozen=True)
-class AnalyzeTab:
-    customer: gr.Dropdown
-    risk_filter: gr.Dropdown
-    random_button: gr.Button
-    analyze_button: gr.Button
-    panels: dict[str, Any]
 
 
 def _levels(lang: Language) -> list[tuple[str, str]]:
     return [(t(f"word.{k}", lang) if k != ANY else t("ui.any", lang), k) for k in LEVELS]
 
 
-def build(backend: Backend, labels: Labels) -> AnalyzeTab:
-    make = labels.make
+def build(manager: Manager) -> None:
+    make = manager.labels.make
     panels: dict[str, Any] = {}
     with make(gr.Tab, label=Words("ui.analyze.tab")):
         with gr.Row():
@@ -116,8 +107,14 @@ def build(backend: Backend, labels: Labels) -> AnalyzeTab:
         panels["download"] = make(
             gr.DownloadButton, label=Words("ui.analyze.download"), value=None, interactive=False
         )
-        panels["last_result"] = gr.State(None)
-    return AnalyzeTab(customer, risk_filter, random_button, analyze_button, panels)
+        panels["last_result"] = gr.State(None)  # the analysis shown, for Trace and a new language
+    controls = {
+        "customer": customer,
+        "risk_filter": risk_filter,
+        "random_button": random_button,
+        "analyze_button": analyze_button,
+    }
+    manager.add_elems(NAME, {**controls, **panels})
 
 
 def _text_download(make, elem_id: str) -> gr.DownloadButton:
@@ -132,15 +129,16 @@ def _text_download(make, elem_id: str) -> gr.DownloadButton:
     )
 
 
-def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio) -> None:
-    components = {**tab.panels, **trace.outputs()}
+def wire(manager: Manager, demo: gr.Blocks) -> None:
+    backend, language = manager.backend, manager.language
+    tab = manager.elems_of(NAME)
     # The messages column is a layout block: last, because an API client does not see it.
-    outputs = [components[name] for name in OUTPUTS] + [components["messages"]]
+    outputs = manager.get_elems(element(name) for name in (*OUTPUTS, "messages"))
     show = AnalyzePanels(backend)
     nodes = backend.nodes
 
     def by_component(values: dict[str, Any]) -> dict[Any, Any]:
-        return {components[name]: value for name, value in values.items()}
+        return {manager.get_elem(element(name)): value for name, value in values.items()}
 
     def analyze(customer_id: str | None, lang: Language) -> Iterator[dict[Any, Any]]:
         """Run the four-agent analysis of one customer, streaming node by node."""
@@ -176,19 +174,19 @@ def wire(tab: AnalyzeTab, trace: TraceTab, backend: Backend, language: gr.Radio)
             raise gr.Error(html_text(t("ui.analyze.none_at_level", lang, level=level_words)))
         return random.choice(scores["customerID"].tolist())
 
-    def again_in(customer_id: str | None, lang: Language) -> Iterator[dict[Any, Any]]:
+    def again_in(shown: AnalysisResult | None, lang: Language) -> Iterator[dict[Any, Any]]:
         """The shown analysis in the new language (run again: its texts are written in it)."""
-        if customer_id:
-            yield from analyze(customer_id, lang)
+        if shown is not None:
+            yield from analyze(shown.customer_id, lang)
         else:
             yield by_component({"status": empty_state(backend, lang)})
 
-    language.change(again_in, [tab.panels["last_result"], language], outputs, api_name=False)
-    inputs = [tab.customer, language]
-    tab.analyze_button.click(analyze, inputs, outputs, api_name="analyze")
-    tab.customer.select(analyze, inputs, outputs, api_name=False)
-    tab.random_button.click(
-        random_customer, tab.risk_filter, tab.customer, api_name="random_customer"
+    language.change(again_in, [tab["last_result"], language], outputs, api_name=False)
+    inputs = [tab["customer"], language]
+    tab["analyze_button"].click(analyze, inputs, outputs, api_name="analyze")
+    tab["customer"].select(analyze, inputs, outputs, api_name=False)
+    tab["random_button"].click(
+        random_customer, tab["risk_filter"], tab["customer"], api_name="random_customer"
     ).then(analyze, inputs, outputs, api_name=False)
 
 
@@ -203,6 +201,14 @@ def empty_state(backend: Backend, lang: Language) -> str:
     return t("ui.state.empty", lang, examples=examples)
 
 
-def id_choices(backend: Backend) -> gr.Dropdown:
-    """The ID picker's choices (loaded per session, after login)."""
-    return gr.Dropdown(choices=backend.service.customers.index.tolist())
+#: What `session_start` fills, loaded per session (after login).
+SESSION_PANELS = ("status", "customer")
+
+
+def session_start(backend: Backend) -> dict[str, Any]:
+    """What this tab shows from the data, loaded per session (after login): the empty-state card
+    with IDs of each risk level, and the ID picker's choices."""
+    return {
+        "status": empty_state(backend, backend.settings.language),
+        "customer": gr.Dropdown(choices=backend.service.customers.index.tolist()),
+    }

@@ -1,5 +1,6 @@
 """What each Analyze panel shows for a result, a refusal or a step in progress, by panel name;
-`OUTPUTS` is the panels' order in the `/analyze` API."""
+`OUTPUTS` is the panels' order in the `/analyze` API. The API's `trace_*` outputs are the Trace
+tab's panels (`trace.*`), worded by that tab's own `render`."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import gradio as gr
 
 from core.types import Language
 from graph.analysis import AnalysisResult
-from ui import charts, trace_views, views
+from ui import charts, views
 from ui.backend import Backend
-from ui.tabs.trace import diagram_markdown
+from ui.tabs import trace
 
 log = logging.getLogger("crm_agents.app")
 
@@ -46,8 +47,20 @@ OUTPUTS = (
     "trace_tools",
     "trace_llm",
     "survival",
-    "last_result",  # a State: the API does not show it
+    "last_result",  # a State (the result itself): the API does not show it
 )
+_TRACE = "trace_"
+
+
+def element(output: str) -> str:
+    """The component an `/analyze` output lands in, by its name in the page's manager."""
+    if output.startswith(_TRACE):
+        return f"{trace.NAME}.{output.removeprefix(_TRACE)}"
+    return f"analyze.{output}"
+
+
+def _trace_outputs(values: dict[str, Any]) -> dict[str, Any]:
+    return {f"{_TRACE}{name}": value for name, value in values.items()}
 
 
 class AnalyzePanels:
@@ -60,8 +73,7 @@ class AnalyzePanels:
         """One clear message in the status line, every panel of an earlier customer cleared."""
         log.warning("analysis refused: %s", message.replace("\n", " "))
         return {name: None for name in OUTPUTS} | {
-            "trace_diagram": diagram_markdown(self.backend, lang),
-            "trace_timeline": gr.Plot(value=None, visible=False),
+            **_trace_outputs(trace.render(self.backend, None, lang)),
             "status": f"⚠️ {views.md(message)}",
             "gauge": gr.Plot(value=None, visible=False),
             "drivers": gr.Plot(value=None, visible=False),
@@ -133,16 +145,8 @@ class AnalyzePanels:
             ),
             "sms_count": views.sms_count(result.communications, lang),
             "download": gr.DownloadButton(value=saved, interactive=True),
-            "trace_table": trace_views.node_table(result.trace, lang),
-            "trace_diagram": diagram_markdown(backend, lang, result.trace),
-            "trace_timeline": gr.Plot(trace_views.timeline(result.trace, lang), visible=True),
-            "trace_fallbacks": trace_views.fallbacks(result.trace, lang),
-            "trace_tools": trace_views.tool_calls(result.trace, lang),
-            "trace_llm": trace_views.llm_calls(result.trace, lang),
-            "trace_json": result.model_dump(
-                mode="json", include={"customer_id", "backend", "skipped", "trace"}
-            ),
-            "last_result": result.customer_id,
+            **_trace_outputs(trace.render(backend, result, lang)),
+            "last_result": result,
             # Nothing to send: one card that says so and when to look again, not empty boxes.
             "messages": gr.Column(visible=result.communications is not None),
             "no_action": gr.Markdown(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 import gradio as gr
 from langchain_core.messages import AIMessageChunk, HumanMessage
@@ -17,11 +18,13 @@ from data.schema import CUSTOMER_ID_EXAMPLE
 from ui import views
 from ui.backend import Backend
 from ui.escape import no_html
-from ui.labels import Labels, Words
+from ui.labels import Words
+from ui.manager import Manager
 
 #: Thread ids are made here (uuid4 hex); anything else from the browser starts a new thread.
 _THREAD_ID = re.compile(r"[0-9a-f]{32}")
 #: How many of this browser's conversations the picker lists, latest first.
+NAME = "ask"
 PAST_THREADS = 20
 _CURRENT, _KNOWN = "crm-agents-chat-thread", "crm-agents-chat-threads"
 # The browser keeps its current thread id and the ids of its threads in localStorage: read
@@ -41,19 +44,8 @@ _KEEP_THREAD = f"""(thread) => {{
 }}"""
 
 
-@dataclass(frozen=True)
-class AskTab:
-    thread: gr.Textbox
-    known: gr.Textbox
-    past: gr.Dropdown
-    chatbot: gr.Chatbot
-    question: gr.Textbox
-    ask_button: gr.Button
-    new_button: gr.Button
-
-
-def build(labels: Labels) -> AskTab:
-    make = labels.make
+def build(manager: Manager) -> None:
+    make = manager.labels.make
     with make(gr.Tab, label=Words("ui.ask.tab")):
         thread = gr.Textbox(visible=False)
         known = gr.Textbox(visible=False)
@@ -86,10 +78,24 @@ def build(labels: Labels) -> AskTab:
             )
             ask_button = make(gr.Button, value=Words("ui.ask.ask"), variant="primary", scale=0)
             new_button = make(gr.Button, value=Words("ui.ask.new"), scale=0)
-    return AskTab(thread, known, past, chatbot, question, ask_button, new_button)
+    manager.add_elems(
+        NAME,
+        {
+            "thread": thread,
+            "known": known,
+            "past": past,
+            "chatbot": chatbot,
+            "question": question,
+            "ask_button": ask_button,
+            "new_button": new_button,
+        },
+    )
 
 
-def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> None:
+def wire(manager: Manager, demo: gr.Blocks) -> None:
+    backend, language = manager.backend, manager.language
+    tab = SimpleNamespace(**manager.elems_of(NAME))
+
     def history(thread_id: str, lang: Language) -> list[dict]:
         state = backend.chat.get_state({"configurable": {"thread_id": thread_id}})
         return views.chat_messages(state.values.get("messages", []), lang)
@@ -179,9 +185,12 @@ def wire(tab: AskTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> 
     language.change(history, [tab.thread, language], tab.chatbot, api_name=False)
 
 
-def example_placeholder(backend: Backend) -> gr.Textbox:
+#: What `session_start` fills, loaded per session (after login).
+SESSION_PANELS = ("question",)
+
+
+def session_start(backend: Backend) -> dict[str, Any]:
     """The question box's hint with an ID of the data in use (loaded per session)."""
     example = backend.service.example_id()
-    return gr.Textbox(
-        placeholder=t("ui.ask.placeholder", backend.settings.language, example=example)
-    )
+    hint = t("ui.ask.placeholder", backend.settings.language, example=example)
+    return {"question": gr.Textbox(placeholder=hint)}

@@ -4,7 +4,8 @@ sortable and downloadable."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 import gradio as gr
 
@@ -22,34 +23,22 @@ from tools.portfolio.overview import (
 from tools.refusals import Refusal
 from ui import charts, tables
 from ui.backend import Backend
-from ui.labels import Labels, Words
+from ui.labels import Words
+from ui.manager import Manager
 
+NAME = "portfolio"
 ANY = "any"
 ORDERS = ("probability", "urgency")
+#: The panels that show the whole base (worded again on a language switch).
+OVERVIEW = ("matrix_table", "revenue_chart", "distribution_chart", "over_time", "value_basis")
 
 
 def _choices(keys: tuple[str, ...], lang: Language) -> list[tuple[str, str]]:
     return [(t("ui.any", lang), ANY), *[(t(f"word.{k}", lang), k) for k in keys]]
 
 
-@dataclass(frozen=True)
-class PortfolioTab:
-    matrix_table: gr.Dataframe
-    revenue_chart: gr.Plot
-    distribution_chart: gr.Plot
-    over_time: gr.Dataframe
-    value_basis: gr.Markdown
-    order: gr.Dropdown
-    risk_level: gr.Dropdown
-    value_tier: gr.Dropdown
-    how_many: gr.Slider
-    matching: gr.Markdown
-    top_table: gr.Dataframe
-    export: gr.DownloadButton
-
-
-def build(labels: Labels) -> PortfolioTab:
-    make = labels.make
+def build(manager: Manager) -> None:
+    make = manager.labels.make
     with make(gr.Tab, label=Words("ui.portfolio.tab")):
         make(gr.HTML, value=Words(tables.legend))
         matrix_table = make(
@@ -111,19 +100,22 @@ def build(labels: Labels) -> PortfolioTab:
             elem_id="at-risk",
         )
         export = make(gr.DownloadButton, label=Words("ui.portfolio.export"), value=None)
-    return PortfolioTab(
-        matrix_table,
-        revenue_chart,
-        distribution_chart,
-        over_time,
-        value_basis,
-        order,
-        risk_level,
-        value_tier,
-        how_many,
-        matching,
-        top_table,
-        export,
+    manager.add_elems(
+        NAME,
+        {
+            "matrix_table": matrix_table,
+            "revenue_chart": revenue_chart,
+            "distribution_chart": distribution_chart,
+            "over_time": over_time,
+            "value_basis": value_basis,
+            "order": order,
+            "risk_level": risk_level,
+            "value_tier": value_tier,
+            "how_many": how_many,
+            "matching": matching,
+            "top_table": top_table,
+            "export": export,
+        },
     )
 
 
@@ -149,7 +141,10 @@ def matching_line(
     )
 
 
-def wire(tab: PortfolioTab, backend: Backend, language: gr.Radio, demo: gr.Blocks) -> None:
+def wire(manager: Manager, demo: gr.Blocks) -> None:
+    backend, language = manager.backend, manager.language
+    tab = SimpleNamespace(**manager.elems_of(NAME))
+
     def portfolio(order: str, level: str, tier: str, n: float, lang: Language):
         """The top at-risk (or most urgent) customers, filtered; how many match in all; a CSV
         of the rows shown."""
@@ -184,33 +179,38 @@ def wire(tab: PortfolioTab, backend: Backend, language: gr.Radio, demo: gr.Block
     # A new language words the matrix, the charts and the list again.
     language.change(portfolio, filters, listed, api_name=False)
     language.change(
-        lambda lang: matrix(backend, lang),
+        lambda lang: list(matrix(backend, lang).values()),
         language,
-        [
-            tab.matrix_table,
-            tab.revenue_chart,
-            tab.distribution_chart,
-            tab.over_time,
-            tab.value_basis,
-        ],
+        manager.get_elems(f"{NAME}.{name}" for name in OVERVIEW),
         api_name=False,
     )
 
 
-def matrix(backend: Backend, lang: Language | None = None) -> tuple:
+def matrix(backend: Backend, lang: Language | None = None) -> dict[str, Any]:
     """The matrix, the two portfolio charts, revenue and CLV at risk over time (with the
-    time-to-churn model) and the value tiers' basis (loaded per session, after login)."""
+    time-to-churn model) and the value tiers' basis, by panel name."""
     lang = lang or backend.settings.language
     table = risk_value_matrix(backend.service)
     probabilities = backend.service.scores()["churn_probability"]
     over_time = at_risk_over_time(backend.service)
-    return (
-        tables.matrix_grid(table, lang),
-        charts.revenue_at_risk(table, lang),
-        charts.probability_distribution(probabilities, backend.settings, lang),
-        gr.Dataframe(
+    return {
+        "matrix_table": tables.matrix_grid(table, lang),
+        "revenue_chart": charts.revenue_at_risk(table, lang),
+        "distribution_chart": charts.probability_distribution(
+            probabilities, backend.settings, lang
+        ),
+        "over_time": gr.Dataframe(
             value=tables.over_time(over_time, backend.settings, lang) if len(over_time) else None,
             visible=bool(len(over_time)),
         ),
-        value_basis_line(backend.service.value_basis(), lang),
-    )
+        "value_basis": value_basis_line(backend.service.value_basis(), lang),
+    }
+
+
+#: What `session_start` fills, loaded per session (after login).
+SESSION_PANELS = OVERVIEW
+
+
+def session_start(backend: Backend) -> dict[str, Any]:
+    """The overview of the data in use, loaded per session (after login)."""
+    return matrix(backend)

@@ -1,39 +1,28 @@
 """Trace tab: the analysis graph with the last run's path, its timeline, nodes, tool calls, LLM
-calls and fallbacks (the Analyze tab fills them), and the raw JSON behind a toggle."""
+calls and fallbacks, and the raw JSON behind a toggle.
+
+The tab draws itself from the last analysis it is given (`analyze.last_result`): when an
+analysis finishes and again on every visit, because a diagram drawn while its tab is hidden
+has no size (Mermaid measures the page) and shows as an empty box.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 import gradio as gr
 
 from core.i18n import t
+from core.types import Language
+from graph.analysis import AnalysisResult
 from ui import trace_views
 from ui.backend import Backend
-from ui.labels import Labels, Words
+from ui.labels import Words
+from ui.manager import Manager
 
-
-@dataclass(frozen=True)
-class TraceTab:
-    diagram: gr.Markdown
-    timeline: gr.Plot
-    table: gr.Dataframe
-    fallbacks: gr.HTML
-    tools: gr.HTML
-    llm: gr.Dataframe
-    detail: gr.JSON
-
-    def outputs(self) -> dict[str, object]:
-        """The Analyze tab's outputs that land here, by their names in its `OUTPUTS`."""
-        return {
-            "trace_diagram": self.diagram,
-            "trace_timeline": self.timeline,
-            "trace_table": self.table,
-            "trace_fallbacks": self.fallbacks,
-            "trace_tools": self.tools,
-            "trace_llm": self.llm,
-            "trace_json": self.detail,
-        }
+NAME = "trace"
+#: The panels `render` fills, by their names in this tab.
+PANELS = ("diagram", "timeline", "table", "fallbacks", "tools", "llm", "json")
 
 
 def diagram_markdown(backend: Backend, lang, trace=None) -> str:
@@ -45,9 +34,31 @@ def diagram_markdown(backend: Backend, lang, trace=None) -> str:
     )
 
 
-def build(backend: Backend, labels: Labels) -> TraceTab:
-    make = labels.make
-    with make(gr.Tab, label=Words("ui.trace.tab")):
+def render(backend: Backend, result: AnalysisResult | None, lang: Language) -> dict[str, Any]:
+    """What each panel shows for `result` (the bare graph and empty panels for None)."""
+    if result is None:
+        return {
+            "diagram": diagram_markdown(backend, lang),
+            "timeline": gr.Plot(value=None, visible=False),
+            **{name: None for name in PANELS[2:]},
+        }
+    trace = result.trace
+    return {
+        "diagram": diagram_markdown(backend, lang, trace),
+        "timeline": gr.Plot(trace_views.timeline(trace, lang), visible=True),
+        "table": trace_views.node_table(trace, lang),
+        "fallbacks": trace_views.fallbacks(trace, lang),
+        "tools": trace_views.tool_calls(trace, lang),
+        "llm": trace_views.llm_calls(trace, lang),
+        "json": result.model_dump(
+            mode="json", include={"customer_id", "backend", "skipped", "trace"}
+        ),
+    }
+
+
+def build(manager: Manager) -> None:
+    backend, make = manager.backend, manager.labels.make
+    with make(gr.Tab, label=Words("ui.trace.tab")) as tab:
         diagram = make(
             gr.Markdown,
             value=Words(lambda lang: diagram_markdown(backend, lang)),
@@ -65,4 +76,34 @@ def build(backend: Backend, labels: Labels) -> TraceTab:
         # Raw JSON is for a developer who needs it: closed until asked for.
         with make(gr.Accordion, label=Words("ui.trace.raw"), open=False):
             detail = make(gr.JSON, label=Words("ui.trace.detail"))
-    return TraceTab(diagram, timeline, table, fallbacks, tools, llm, detail)
+    manager.add_elems(
+        NAME,
+        {
+            "tab": tab,
+            "diagram": diagram,
+            "timeline": timeline,
+            "table": table,
+            "fallbacks": fallbacks,
+            "tools": tools,
+            "llm": llm,
+            "json": detail,
+        },
+    )
+
+
+def wire(manager: Manager, demo: gr.Blocks) -> None:
+    backend = manager.backend
+    panels = manager.get_elems(f"{NAME}.{name}" for name in PANELS)
+    diagram = manager.get_elem(f"{NAME}.diagram")
+
+    def shown(result: AnalysisResult | None, lang: Language) -> list[Any]:
+        values = render(backend, result, lang)
+        return [values[name] for name in PANELS]
+
+    # Cleared first: the same text again would not be drawn again.
+    manager.get_elem(f"{NAME}.tab").select(lambda: "", None, diagram, api_name=False).then(
+        shown,
+        [manager.get_elem("analyze.last_result"), manager.language],
+        panels,
+        api_name=False,
+    )
