@@ -9,12 +9,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import gradio as gr
-from langchain_core.messages import AIMessageChunk, HumanMessage
+from langchain_core.messages import HumanMessage
 
-from agents.chat.preview import AnswerPreview
 from core.i18n import t
 from core.types import Language
 from data.schema import CUSTOMER_ID_EXAMPLE
+from graph.chat_session import AnswerTokens, ChatSession, ToolsDone, ToolsStarted, past_threads
 from ui import views
 from ui.backend import Backend
 from ui.escape import no_html
@@ -97,42 +97,30 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
     tab = SimpleNamespace(**manager.elems_of(NAME))
 
     def history(thread_id: str, lang: Language) -> list[dict]:
-        state = backend.chat.get_state({"configurable": {"thread_id": thread_id}})
-        return views.chat_messages(state.values.get("messages", []), lang)
+        return views.chat_messages(ChatSession(backend.chat, thread_id).messages(), lang)
 
     def ask(message: str, thread_id: str, lang: Language):
         """Answer one chat question in the given conversation thread, shown as it happens: the
         question at once, each tool call when it is made, an LLM's answer token by token."""
-        thread_id = thread_id or uuid.uuid4().hex
+        session = ChatSession(backend.chat, thread_id or None, lang)
         if not message.strip():
-            yield history(thread_id, lang), "", thread_id
+            yield history(session.thread, lang), "", session.thread
             return
-        config = {"configurable": {"thread_id": thread_id}}
-        question = HumanMessage(message)
-        thread = [*backend.chat.get_state(config).values.get("messages", []), question]
-        yield views.chat_messages(thread, lang), "", thread_id
-        preview = AnswerPreview(thread)
-        for kind, event in backend.chat.stream(
-            {"messages": [question], "language": lang, "fallback": None},
-            config,
-            stream_mode=["updates", "messages"],
-        ):
-            if kind == "updates":
-                for update in event.values():
-                    if isinstance(update, dict):
-                        thread.extend(update.get("messages", []))
-                preview = AnswerPreview(thread)
-                yield views.chat_messages(thread, lang), gr.skip(), gr.skip()
-                continue
-            token, about = event
-            if about.get("langgraph_node") != "assistant" or not isinstance(token, AIMessageChunk):
-                continue
-            before = preview.shown
-            shown = preview.add(token.text)
-            if shown != before:
-                streamed = {"role": "assistant", "content": no_html(shown)}
+        thread = [*session.messages(), HumanMessage(message)]
+        yield views.chat_messages(thread, lang), "", session.thread
+        for event in session.stream(message, lang):
+            if isinstance(event, ToolsStarted):
+                thread.append(event.message)
+            elif isinstance(event, ToolsDone):
+                thread.extend(event.messages)
+            elif isinstance(event, AnswerTokens):
+                streamed = {"role": "assistant", "content": no_html(event.shown)}
                 yield [*views.chat_messages(thread, lang), streamed], gr.skip(), gr.skip()
-        yield history(thread_id, lang), "", thread_id
+                continue
+            else:  # the checked answer, with the thread as stored
+                yield views.chat_messages(event.messages, lang), "", session.thread
+                return
+            yield views.chat_messages(thread, lang), gr.skip(), gr.skip()
 
     def load_thread(thread_id: str | None, known: str | None = None):
         """The stored conversation of the browser's thread (a new thread when it has none)."""
@@ -140,20 +128,15 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
             thread_id = uuid.uuid4().hex
         return thread_id, history(thread_id, backend.settings.language)
 
-    def past_threads(known: str | None) -> gr.Dropdown:
+    def listed_threads(known: str | None) -> gr.Dropdown:
         """This browser's earlier conversations, each named by its first question."""
         try:
             ids = [i for i in json.loads(known or "[]") if _THREAD_ID.fullmatch(str(i))]
         except (json.JSONDecodeError, TypeError):
             ids = []
-        choices = []
-        for thread_id in ids[:PAST_THREADS]:
-            config = {"configurable": {"thread_id": thread_id}}
-            messages = backend.chat.get_state(config).values.get("messages", [])
-            first = next((m for m in messages if isinstance(m, HumanMessage)), None)
-            if first is not None:
-                title = str(first.content).replace("\n", " ")
-                choices.append((title[:60] + ("…" if len(title) > 60 else ""), thread_id))
+        choices = [
+            (past.title, past.thread) for past in past_threads(backend.chat, ids[:PAST_THREADS])
+        ]
         return gr.Dropdown(choices=choices, value=None)
 
     def open_thread(thread_id: str | None):
@@ -170,7 +153,7 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
         inputs=[tab.question, tab.thread, language],
         outputs=[tab.chatbot, tab.question, tab.thread],
     )
-    listed = dict(fn=past_threads, inputs=tab.known, outputs=tab.past, api_name=False)
+    listed = dict(fn=listed_threads, inputs=tab.known, outputs=tab.past, api_name=False)
     tab.ask_button.click(**asked, api_name="ask").then(**listed)
     tab.question.submit(**asked, api_name=False).then(**listed)
     threads = [tab.thread, tab.chatbot]
