@@ -15,7 +15,8 @@ from cachetools import LRUCache
 
 from agents.context import Context, ContextError
 from agents.llm.writer import OfflineWriter, Writer
-from core.settings import THRESHOLDS, Settings, threshold_order_problem
+from core.settings import Settings
+from core.thresholds import THRESHOLDS, threshold_order_problem
 from core.types import Language
 from tools.offers.desk import OfferDesk
 from tools.offers.playbook import Playbook

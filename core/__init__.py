@@ -1,2 +1,4 @@
-"""The bottom layer: settings, shared types and the phrase catalogue. Imports nothing else of the
-project, so every other package may depend on it."""
+"""The bottom layer: settings, shared types, the languages and their phrase catalogue
+(`locales/`), number formats and the threshold rules. Imports nothing else of the project, so
+every other package may depend on it.
+"""

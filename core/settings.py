@@ -15,7 +15,6 @@ log or file ever repeats their value.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +28,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.thresholds import THRESHOLDS, threshold_order_problem
 from core.types import DEFAULT_ID_PATTERN, FeatureSetName, Language, ModelChoice
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -79,28 +79,6 @@ class SettingsError(ValueError):
             given = "" if field in _SECRETS else f" (got {str(e.get('input'))[:80]!r})"
             problems.append(f"{env_name(field)}: {message}{given}")
         return cls(problems)
-
-
-#: The tier thresholds a run may override, as (lower, higher, what both are).
-_ORDERED = (
-    ("risk_medium", "risk_high", "both are probabilities between 0 and 1"),
-    ("value_mid", "value_high", "both are MonthlyCharges amounts"),
-)
-THRESHOLDS = ("risk_high", "risk_medium", "value_high", "value_mid")
-
-
-def threshold_order_problem(
-    values: dict[str, float], name: Callable[[str], str] = str
-) -> str | None:
-    """Why these thresholds cannot tier customers (a lower one not below its higher), or None.
-    `name` spells a threshold as the reader set it (an environment variable, a context field)."""
-    for low, high, what in _ORDERED:
-        if not values[low] < values[high]:
-            return (
-                f"{name(low)} ({values[low]:g}) must be below {name(high)} ({values[high]:g}); "
-                f"{what}"
-            )
-    return None
 
 
 class Settings(BaseSettings):
