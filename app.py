@@ -1,6 +1,6 @@
 """The CRM Retention Agents app (Gradio): Analyze · Ask · Portfolio · Trace.
 
-    python app.py [--data PATH] [--host 127.0.0.1] [--port 7860] [--lang en|zh-TW]
+    python app.py [--data PATH] [--host 127.0.0.1] [--port 7860] [--lang CODE]
 
 Binds 127.0.0.1 unless told otherwise, never opens a public share link unless asked, and asks
 for a login when `CRM_APP_AUTH=user:password` is set. Each tab is a module of `ui/tabs/`.

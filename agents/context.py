@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from core.languages import languages, unknown_language
 from core.types import Language
 
 Backend = Literal["configured", "offline"]
@@ -53,8 +54,8 @@ class Context:
     ] = None
 
     def __post_init__(self) -> None:
-        if self.language not in (None, "en", "zh-TW"):
-            raise ContextError(f"language {self.language!r} is not supported; use en or zh-TW")
+        if self.language is not None and self.language not in languages():
+            raise ContextError(unknown_language(self.language))
         if self.backend not in ("configured", "offline"):
             raise ContextError(f"backend {self.backend!r} is unknown; use configured or offline")
         for name in ("risk_high", "risk_medium"):

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator
 
+from core.languages import spec
 from core.types import Language
 from models.segments import RiskLevel, ValueTier
 from tools.schemas import Driver, OfferOption, SegmentChurn, TimeToChurn, ValueBasis
-
-SMS_LIMITS: dict[Language, int] = {"en": 160, "zh-TW": 70}
 
 # GSM 03.38 basic set, and the extension set whose characters take two places.
 _GSM7_BASIC = set(
@@ -22,9 +21,15 @@ _GSM7_BASIC = set(
 _GSM7_EXTENDED = set("^{}\\[~]|€")
 
 
+def sms_limit(language: Language) -> int:
+    """Characters one SMS segment holds in the language's alphabet (160 GSM-7, 70 UCS-2)."""
+    return spec(language).sms_limit
+
+
 def sms_length(text: str, language: Language) -> int:
-    """Characters as the network counts them: GSM-7 (extension = 2) in English, UCS-2 in zh-TW."""
-    if language == "en":
+    """Characters as the network counts them: GSM-7 (extension = 2) for a language sent in it,
+    else UCS-2."""
+    if spec(language).sms_alphabet == "gsm7":
         return sum(2 if c in _GSM7_EXTENDED else 1 for c in text)
     return len(text.encode("utf-16-le")) // 2
 
@@ -32,11 +37,12 @@ def sms_length(text: str, language: Language) -> int:
 def sms_problem(text: str, language: Language) -> str | None:
     if not text.strip():
         return "the SMS is empty"
-    if language == "en":
+    if spec(language).sms_alphabet == "gsm7":
         bad = sorted({c for c in text if c not in _GSM7_BASIC and c not in _GSM7_EXTENDED})
         if bad:
-            return f"the English SMS has characters outside GSM-7: {''.join(bad)!r}"
-    length, limit = sms_length(text, language), SMS_LIMITS[language]
+            name = spec(language).name
+            return f"the {name} SMS has characters outside GSM-7: {''.join(bad)!r}"
+    length, limit = sms_length(text, language), sms_limit(language)
     if length > limit:
         return f"the SMS is {length} characters; one {language} segment allows {limit}"
     return None
@@ -151,7 +157,7 @@ class Sms(BaseModel):
         if problem:
             raise ValueError(problem)
         self.length = sms_length(self.text, self.language)
-        self.limit = SMS_LIMITS[self.language]
+        self.limit = sms_limit(self.language)
         return self
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, Field
 
 from core.i18n import t
+from core.languages import BASE_LANGUAGE
 from tools.registry import Result, Tool
 from tools.schemas import ToolResult
 
@@ -58,7 +59,7 @@ class TraceStep(BaseModel):
 
 def step_note(key: str, **values: str) -> dict:
     """A step's note from the phrase catalogue: the English and what words it again."""
-    return {"note": t(key, "en", **values), "note_key": key, "note_values": values}
+    return {"note": t(key, BASE_LANGUAGE, **values), "note_key": key, "note_values": values}
 
 
 class Authored(Protocol):

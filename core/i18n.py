@@ -1,9 +1,10 @@
 """Every word a user reads, in every language: one catalogue and `t(key, lang, **values)`.
 
-The phrases are data, one TOML file per language in `core/locales/` (`en.toml`, `zh-TW.toml`),
-with the same keys in each. Tables nest: `[reason.title] Contract = "…"` is the key
-`reason.title.Contract`. `{placeholders}` follow `str.format`; values a phrase does not use are
-ignored, so a caller may pass the same values to every language's wording.
+The phrases are data, one TOML file per language in `core/locales/`, named by the language's
+code (`core/locales/languages.toml` declares the languages), with the same keys in each.
+Tables nest: `[reason.title] Contract = "…"` is the key `reason.title.Contract`.
+`{placeholders}` follow `str.format`; values a phrase does not use are ignored, so a caller may
+pass the same values to every language's wording.
 
 The catalogue is checked when it loads: a key missing in one language, or a placeholder one
 language uses and another does not, stops the product at start-up with the key named.
@@ -17,7 +18,8 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from types import MappingProxyType
 
-from core.types import LANGUAGES, Language
+from core.languages import BASE_LANGUAGE, LanguageSpec, declare, languages
+from core.types import Language
 
 Catalogue = Mapping[Language, Mapping[str, str]]
 
@@ -71,20 +73,43 @@ def problems(catalogue: Catalogue) -> list[str]:
     return found
 
 
-def _load() -> Catalogue:
+def _load() -> dict[Language, Mapping[str, str]]:
     folder = resources.files("core") / "locales"
     catalogue = {
         lang: MappingProxyType(read_locale((folder / f"{lang}.toml").read_text(encoding="utf-8")))
-        for lang in LANGUAGES
+        for lang in languages()
     }
     found = problems(catalogue)
     if found:
         raise PhraseError("the phrase catalogue core/locales is inconsistent: " + "; ".join(found))
-    return MappingProxyType(catalogue)
+    return catalogue
 
 
-#: Read once at import: the phrases ship with the code and never change while it runs.
+#: Read once at import: the phrases ship with the code. A language added while the product runs
+#: (`add_language`) joins it; no phrase ever changes.
 CATALOGUE: Catalogue = _load()
+
+
+def add_language(
+    language: LanguageSpec, phrases: Mapping[str, str], names: Mapping[str, str]
+) -> None:
+    """Speak `language` from now on, in `phrases` (every key of the catalogue, with the same
+    placeholders). `names` is the new language's name in each language, its own included (the
+    language switch and the SMS count name it). Refused, naming the problems, when they do not
+    fit; nothing changes then."""
+    key = f"language.{language.code}"
+    missing = [lang for lang in (*CATALOGUE, language.code) if lang not in names]
+    if missing:
+        raise PhraseError(f"{key!r} is missing in {', '.join(missing)}")
+    grown: dict[Language, Mapping[str, str]] = {
+        lang: MappingProxyType({**known, key: names[lang]}) for lang, known in CATALOGUE.items()
+    }
+    grown[language.code] = MappingProxyType({**phrases, key: names[language.code]})
+    found = problems(grown)
+    if found:
+        raise PhraseError(f"the phrases of {language.code!r} do not fit: " + "; ".join(found[:5]))
+    CATALOGUE.update(grown)  # type: ignore[attr-defined]
+    declare(language)
 
 
 def t(key: str, lang: Language, **values: object) -> str:
@@ -93,7 +118,7 @@ def t(key: str, lang: Language, **values: object) -> str:
         phrase = CATALOGUE[lang][key]
     except KeyError:
         raise PhraseError(
-            f"no phrase {key!r} in language {lang!r}; languages: {', '.join(LANGUAGES)}"
+            f"no phrase {key!r} in language {lang!r}; languages: {', '.join(languages())}"
         ) from None
     try:
         return phrase.format(**values)
@@ -101,7 +126,7 @@ def t(key: str, lang: Language, **values: object) -> str:
         raise PhraseError(f"phrase {key!r} needs the value {err}") from None
 
 
-def has(key: str, lang: Language = "en") -> bool:
+def has(key: str, lang: Language = BASE_LANGUAGE) -> bool:
     return key in CATALOGUE[lang]
 
 

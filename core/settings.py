@@ -28,6 +28,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.languages import BASE_LANGUAGE
 from core.thresholds import THRESHOLDS, threshold_order_problem
 from core.types import DEFAULT_ID_PATTERN, FeatureSetName, Language, ModelChoice
 
@@ -150,7 +151,7 @@ class Settings(BaseSettings):
     cv_repeats: int = Field(default=3, ge=1, le=20)
     n_jobs: int = Field(default=2, ge=1)
 
-    language: Language = "en"
+    language: Language = BASE_LANGUAGE
 
     host: str = Field(default="127.0.0.1", description="Address the app binds to")
     port: int = Field(default=7860, ge=1, le=65535)

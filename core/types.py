@@ -1,11 +1,28 @@
-"""Names every layer shares: the languages the product speaks, the model choices, the ID rule."""
+"""Names every layer shares: a language code, the model choices, the ID rule."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-Language = Literal["en", "zh-TW"]
-LANGUAGES: tuple[Language, ...] = ("en", "zh-TW")
+from pydantic import AfterValidator
+
+from core.languages import known_language, languages
+
+
+class _LanguageCodes:
+    """A language field's JSON schema lists the codes spoken when the schema is made (an LLM
+    reading a tool's arguments sees them)."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict:
+        schema = handler(core_schema)
+        schema["enum"] = list(languages())
+        return schema
+
+
+#: A language code the product speaks (`core/locales/languages.toml`); pydantic fields and CLI
+#: options of this type refuse any other, naming those it speaks.
+#: (Its metadata are instances, not callables: LangGraph reads a callable as a state reducer.)
+Language = Annotated[str, AfterValidator(known_language), _LanguageCodes()]
 FeatureSetName = Literal["telco", "enriched"]
 ModelChoice = Literal["auto", "logistic_baseline", "logistic_splines", "gradient_boosting", "blend"]
 

@@ -18,6 +18,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from core.i18n import t
+from core.languages import BASE_LANGUAGE
 from core.settings import Settings
 from core.types import Language
 from data.schema import ID_COLUMN, TARGET_COLUMN, feature_label
@@ -40,7 +41,7 @@ class DataOrigin(BaseModel):
     def is_synthetic(self) -> bool:
         return self.kind == "synthetic"
 
-    def describe(self, lang: Language = "en") -> str:
+    def describe(self, lang: Language = BASE_LANGUAGE) -> str:
         rows = f"{self.rows:,}"
         if self.kind == "synthetic":
             base = t("data.synthetic", lang, seed=self.seed, rows=rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from core.i18n import t
+from core.languages import BASE_LANGUAGE
 from core.types import Language
 
 ID_COLUMN = "customerID"
@@ -82,7 +83,7 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
 }
 
 
-def feature_label(feature: str, lang: Language = "en") -> str:
+def feature_label(feature: str, lang: Language = BASE_LANGUAGE) -> str:
     """Plain words for a feature, from the phrase catalogue (`feature.<name>`)."""
     return t(f"feature.{feature}", lang, days=SIGNAL_WINDOW_DAYS.get(feature))
 

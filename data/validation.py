@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from core.i18n import t
+from core.languages import BASE_LANGUAGE
 from core.types import DEFAULT_ID_PATTERN, Language
 from data.schema import (
     BINARY_INT_COLUMNS,
@@ -115,7 +116,7 @@ def id_pattern_phrase(pattern: str) -> dict:
     return {"phrase": "refusal.id_pattern", "values": {"pattern": pattern}}
 
 
-def describe_id_pattern(pattern: str, lang: Language = "en") -> str:
+def describe_id_pattern(pattern: str, lang: Language = BASE_LANGUAGE) -> str:
     """What an accepted ID looks like, in words of `lang`."""
     phrase = id_pattern_phrase(pattern)
     return t(phrase["phrase"], lang, **phrase["values"])

@@ -32,7 +32,7 @@ from tools.schemas import CustomerIdArgs
 
 
 class AnalyzeArgs(CustomerIdArgs):
-    language: Language | None = Field(default=None, description="en or zh-TW")
+    language: Language | None = Field(default=None, description="the answer's language code")
 
 
 def run_context() -> Context:

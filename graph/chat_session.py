@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from agents.chat.assistant import this_turn
 from agents.chat.preview import AnswerPreview
+from core.languages import BASE_LANGUAGE
 from core.types import Language
 
 
@@ -77,7 +78,10 @@ class ChatSession:
     """One thread of the chat graph, new or continued by its id."""
 
     def __init__(
-        self, chat: CompiledStateGraph, thread: str | None = None, language: Language = "en"
+        self,
+        chat: CompiledStateGraph,
+        thread: str | None = None,
+        language: Language = BASE_LANGUAGE,
     ) -> None:
         self.chat = chat
         self.thread = thread or uuid.uuid4().hex

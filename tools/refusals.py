@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from core.i18n import t
+from core.languages import BASE_LANGUAGE
 from core.types import Language
 
 
@@ -24,7 +25,7 @@ def _worded(value: object, language: Language) -> object:
 class Refusal(Exception):
     def __init__(self, key: str, **values: object) -> None:
         self.key, self.values = key, values
-        super().__init__(self.words("en"))
+        super().__init__(self.words(BASE_LANGUAGE))
 
     def words(self, language: Language) -> str:
         """The refusal in `language`: lists of values joined as that language joins them, a

@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from core.languages import BASE_LANGUAGE
 from core.types import Language
 from data.schema import ACTIONABLE_FEATURES, CUSTOMER_ID_EXAMPLE
 from models.segments import RiskLevel, ValueTier
@@ -28,7 +29,7 @@ class CustomerIdArgs(BaseModel):
 
 
 class OfferArgs(CustomerIdArgs):
-    language: Language = Field(default="en", description="Language of the refusal reasons")
+    language: Language = Field(default=BASE_LANGUAGE, description="Language of the refusal reasons")
 
 
 class WhatIfArgs(CustomerIdArgs):
@@ -230,7 +231,7 @@ class OfferEvaluation(BaseModel):
 
 
 class LanguageArgs(BaseModel):
-    language: Language = Field(default="en", description="Language of the descriptions")
+    language: Language = Field(default=BASE_LANGUAGE, description="Language of the descriptions")
 
 
 class ModelMetrics(BaseModel):

@@ -4,6 +4,7 @@ from the data loads after login), the port check, and the command line of `pytho
 from __future__ import annotations
 
 import argparse
+import json
 import socket
 import sys
 from collections.abc import Callable, Sequence
@@ -14,8 +15,8 @@ from typing import Any
 import gradio as gr
 
 from core.i18n import t
+from core.languages import BASE_LANGUAGE, languages, spec
 from core.settings import Settings, SettingsError
-from core.types import LANGUAGES as LANGUAGE_CODES
 from data.validation import DataValidationError
 from models.churn.persistence import ModelArtifactError
 from models.churn.training import MissingLabelsError
@@ -27,8 +28,11 @@ HEADER = "header"
 #: A tab: a module of `ui/tabs/` with NAME, build(manager), wire(manager, demo) and, when it
 #: shows something from the data, SESSION_PANELS and session_start(backend) -> {panel: value}.
 Tab = ModuleType
-#: Each language named in its own words.
-LANGUAGES = [(t(f"language.{lang}", lang), lang) for lang in LANGUAGE_CODES]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each language the product speaks, named in its own words."""
+    return [(t(f"language.{lang}", lang), lang) for lang in languages()]
 
 
 def header(manager: Manager) -> None:
@@ -38,7 +42,7 @@ def header(manager: Manager) -> None:
         title = gr.Markdown(f"## {t('ui.title', labels.language)}", elem_id="header")
         language = labels.make(
             gr.Radio,
-            choices=LANGUAGES,
+            choices=language_choices(),
             value=labels.language,
             label=Words("ui.language"),
             scale=0,
@@ -57,17 +61,28 @@ def gradio_phrases() -> gr.I18n:
     return gr.I18n(
         **{
             lang: {key: t(phrase, lang) for key, phrase in _GRADIO_KEYS.items()}
-            for lang in LANGUAGE_CODES
+            for lang in languages()
         }
     )
 
 
 #: Where the browser keeps the reader's language.
 _LANGUAGE_KEY = "crm-agents-language"
-# The remembered language, else the browser's own (any Chinese reads Traditional Chinese here).
-_BROWSER_LANGUAGE = f"""() => localStorage.getItem('{_LANGUAGE_KEY}')
-  || ((navigator.language || '').toLowerCase().startsWith('zh') ? 'zh-TW' : 'en')"""
 _KEEP_LANGUAGE = f"(lang) => {{ localStorage.setItem('{_LANGUAGE_KEY}', lang); return [lang]; }}"
+
+
+def _browser_language() -> str:
+    """JavaScript: the remembered language, else the one the browser's own language chooses
+    (`browser` in `core/locales/languages.toml`), else the base language."""
+    chosen = [(prefix.lower(), code) for code in languages() for prefix in spec(code).browser]
+    return f"""() => {{
+  const known = {json.dumps(list(languages()))};
+  const kept = localStorage.getItem('{_LANGUAGE_KEY}');
+  if (known.includes(kept)) return kept;
+  const said = (navigator.language || '').toLowerCase();
+  const chosen = {json.dumps(chosen)}.find(([prefix]) => said.startsWith(prefix));
+  return chosen ? chosen[1] : '{BASE_LANGUAGE}';
+}}"""
 
 
 def wire_language(demo: gr.Blocks, manager: Manager) -> None:
@@ -78,7 +93,7 @@ def wire_language(demo: gr.Blocks, manager: Manager) -> None:
     language.change(labels.updates, language, labels.components, api_name=False)
     language.change(backend.header, language, title, api_name=False)
     language.input(None, language, None, js=_KEEP_LANGUAGE, api_name=False)
-    demo.load(None, None, language, js=_BROWSER_LANGUAGE, api_name=False)
+    demo.load(None, None, language, js=_browser_language(), api_name=False)
 
 
 def wire_session_start(demo: gr.Blocks, manager: Manager, tabs: Sequence[Tab]) -> None:
@@ -124,7 +139,7 @@ def run_from_command_line(launch: Callable[[Settings], object], argv: list[str] 
     parser.add_argument("--host", help="address to bind (default 127.0.0.1, CRM_HOST)")
     parser.add_argument("--port", type=int, help="port (default 7860, CRM_PORT)")
     parser.add_argument(
-        "--lang", choices=list(LANGUAGE_CODES), help="language of generated texts (CRM_LANGUAGE)"
+        "--lang", choices=list(languages()), help="language of generated texts (CRM_LANGUAGE)"
     )
     parser.add_argument(
         "--share", action="store_true", help="also open a public Gradio share link (CRM_SHARE)"

@@ -28,6 +28,7 @@ from agents.llm.endpoint import Endpoint, streaming_refused
 from agents.prompts import prompt
 from agents.state import ChatState
 from core.i18n import t
+from core.languages import BASE_LANGUAGE
 from core.types import Language
 
 OFFLINE_ROUTER = "offline router"
@@ -147,7 +148,7 @@ def make_assistant(
     reference: Reference,
     endpoint: Endpoint | None = None,
     redact: Callable[[str], str] = str,
-    default_language: Language = "en",
+    default_language: Language = BASE_LANGUAGE,
 ) -> Callable[[ChatState, Runtime[Context]], dict]:
     """The chat node: `model` is a tool-bound chat model on `endpoint`, or None for the offline
     router. The endpoint (its circuit breaker, what it was found to refuse) is the analysis
@@ -185,7 +186,7 @@ def make_assistant(
         system = prompt("chat")
         asked = remembered_language(messages)
         if asked is not None:  # the user asked for this language earlier in the thread
-            system += f"\n\nAnswer in {t(f'language.{asked}', 'en')}."
+            system += f"\n\nAnswer in {t(f'language.{asked}', BASE_LANGUAGE)}."
         try:
             reply = ask_model([SystemMessage(system), *messages])
         except Exception as err:  # any endpoint failure: this turn goes offline

@@ -16,7 +16,8 @@ from agents.chat.queries import (
     query_arguments,
     requested_count,
 )
-from agents.chat.vocabulary import VOCABULARY, names_any
+from agents.chat.vocabulary import said_in_any_language
+from core.languages import BASE_LANGUAGE, of_script
 from core.types import Language
 from models.segments import RiskLevel, ValueTier
 
@@ -139,22 +140,22 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
 
 
 def _said(question: str, section: str) -> bool:
-    """Does the question use one of the words of a vocabulary section (both languages)?"""
-    words = VOCABULARY[section]
-    return names_any(question, [*words["en"], *words["zh"]])
+    """Does the question use one of the words of a vocabulary section (in any language)?"""
+    return said_in_any_language(question, section)
 
 
 def language_of(text: str, default: Language) -> Language:
-    """The question's own language: Chinese characters, else English words, else `default`
-    (a bare ID says nothing)."""
-    if _CJK.search(text):
-        return "zh-TW"
+    """The question's own language: Chinese characters, else words in Latin letters (the first
+    language of each script), else `default` (a bare ID says nothing)."""
+    written_in_han = of_script("han")
+    if written_in_han is not None and _CJK.search(text):
+        return written_in_han
     words = _WORD.findall(CUSTOMER_ID.sub(" ", text))
-    return "en" if len(words) >= 2 else default
+    return (of_script("latin") or default) if len(words) >= 2 else default
 
 
 def parse(
-    question: str, default_language: Language = "en", language: Language | None = None
+    question: str, default_language: Language = BASE_LANGUAGE, language: Language | None = None
 ) -> Intent:
     """The intent of one question; `language` forces the answer language (the user asked)."""
     text = question.casefold()

@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
 
 from agents.chat.intents import CUSTOMER_ID, Intent
 from agents.chat.queries import filters_in, measures_in
-from agents.chat.vocabulary import VOCABULARY, names_any
+from agents.chat.vocabulary import VOCABULARY, names_any, said_in_any_language
 from core.types import Language
 
 
@@ -51,8 +51,7 @@ def last_subjects(messages: list[AnyMessage]) -> tuple[str, ...]:
 
 def points_at_several(question: str) -> bool:
     """Does the question point at several customers already discussed ("them", 這些客戶)?"""
-    several = VOCABULARY["several"]
-    return names_any(question, several["en"], whole=True) or names_any(question, several["zh"])
+    return said_in_any_language(question, "several", whole_words=True)
 
 
 def requested_language(question: str) -> Language | None:
@@ -111,8 +110,7 @@ def with_segment(intent: Intent, question: str, messages: list[AnyMessage]) -> I
         return intent
     if measures_in(question):  # a figure of its own: a new question, not the last one again
         return intent
-    same = VOCABULARY["same_again"]
-    again = names_any(question, [*same["en"], *same["zh"]])
+    again = said_in_any_language(question, "same_again")
     previous = last_query(messages) if again else None
     named = filters_in(question)
     if previous is None or not named:

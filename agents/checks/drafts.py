@@ -10,6 +10,7 @@ import re
 from pydantic import BaseModel
 
 from agents.checks.grounding import text_fields
+from core.languages import spec
 from core.types import Language
 
 #: Chat-template and role markers small models leak into their text.
@@ -17,8 +18,7 @@ _MARKUP = re.compile(
     r"<</?SYS>>|\[/?INST\]|<\|[a-z_]+\|>|</?start_of_turn>|</?end_of_turn>|<bos>|<eos>|\{\{|\}\}",
     re.IGNORECASE,
 )
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_LETTERS = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+_LETTERS = re.compile(r"[A-Za-zÀ-ɏ\u4e00-\u9fff]")
 _RISK_WORDS: dict[str, tuple[str, ...]] = {
     "high": ("high risk", "high-risk", "高風險", "風險高"),
     "medium": ("medium risk", "medium-risk", "moderate risk", "中風險", "風險中等"),
@@ -45,11 +45,9 @@ def text_problems(text: str, language: Language, question: str | None = None) ->
     if markup:
         problems.append(f"template markup {markup!r}")
     letters = _LETTERS.findall(text)
-    chinese = sum(1 for c in letters if _CJK.match(c))
-    if language == "zh-TW" and letters and chinese / len(letters) < 0.3:
-        problems.append("not written in Traditional Chinese")
-    if language == "en" and letters and chinese / len(letters) > 0.3:
-        problems.append("not written in English")
+    own = sum(1 for c in letters if spec(language).letters().match(c))
+    if letters and own / len(letters) < 0.3:  # a word or a name in other letters is fine
+        problems.append(f"not written in {spec(language).name}")
     if question is not None and _squeezed(text) == _squeezed(question):
         problems.append("repeats the question")
     return problems

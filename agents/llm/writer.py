@@ -25,6 +25,7 @@ from agents.llm.endpoint import Endpoint
 from agents.prompts import prompt
 from agents.trace import OFFLINE, LLMCall, TraceStep
 from core.i18n import t
+from core.languages import BASE_LANGUAGE
 from core.settings import Settings
 from core.types import Language
 
@@ -152,7 +153,7 @@ class OpenAIWriter:
         if reason is not None:
             return self._offline(offline, [], f"{self.name} skipped: {reason}")
         question = HumanMessage(
-            f"Language: {t(f'language.{language}', 'en')}\nFacts:\n"
+            f"Language: {t(f'language.{language}', BASE_LANGUAGE)}\nFacts:\n"
             + json.dumps(facts, ensure_ascii=False, separators=(",", ":"))
         )
         request = _Request(node, schema, facts, language, check, question, deadline=0.0)

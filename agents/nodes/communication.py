@@ -24,6 +24,7 @@ from agents.outputs import (
 from agents.state import AnalysisState
 from agents.trace import StepRecorder
 from agents.writers import offline_messages
+from core.languages import languages
 from core.types import Language
 from tools.offers.playbook import Playbook
 from tools.schemas import CustomerProfile
@@ -95,10 +96,7 @@ def communication(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits
         plan, state["profile"], reasons, state["risk"].value_tier, kit.playbook, language
     )
     others = [
-        o.title_in(lang)
-        for o in kit.playbook.offers
-        if o.id != offer_id
-        for lang in ("en", "zh-TW")
+        o.title_in(lang) for o in kit.playbook.offers if o.id != offer_id for lang in languages()
     ]
     written = kit.writer.write(
         "communication",

@@ -1,4 +1,5 @@
-"""The offline writer: drafts built from the node's facts with templates, English and zh-TW.
+"""The offline writer: drafts built from the node's facts with templates, in every language of
+the phrase catalogue.
 
 Varied by what is true of the customer — their drivers, value tier and offer — so two customers
 rarely read the same. Every figure it writes is taken from the facts it was given.

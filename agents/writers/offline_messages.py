@@ -1,6 +1,7 @@
-"""The offline writer's messages to the customer: email, SMS and call script, English and
-zh-TW, opened by what matters for this customer and answering the objections their offer meets.
-Every figure comes from the facts it was given (the chosen offer and the customer's own bill).
+"""The offline writer's messages to the customer: email, SMS and call script, in every
+language of the catalogue, opened by what matters for this customer and answering the
+objections their offer meets. Every figure comes from the facts it was given (the chosen offer
+and the customer's own bill).
 """
 
 from __future__ import annotations

@@ -10,7 +10,15 @@ import typer
 from rich.markdown import Markdown
 
 from core.types import Language
-from crm_agents.cli.common import DataOption, assemble_for, clear_errors, out, say, settings_with
+from crm_agents.cli.common import (
+    LANGUAGE_HELP,
+    DataOption,
+    assemble_for,
+    clear_errors,
+    out,
+    say,
+    settings_with,
+)
 from graph.chat_session import ChatSession
 
 
@@ -19,7 +27,7 @@ def ask(
     thread: Annotated[
         str | None, typer.Option(help="continue this conversation (default: a new one)")
     ] = None,
-    lang: Annotated[Language | None, typer.Option("--lang", help="en or zh-TW")] = None,
+    lang: Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HELP)] = None,
     data: DataOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:

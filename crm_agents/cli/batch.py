@@ -15,6 +15,7 @@ from core.types import Language
 from crm_agents.batch.run import run_batch
 from crm_agents.cli.common import (
     DEFAULT_WORKERS,
+    LANGUAGE_HELP,
     SHOWN_FAILURES,
     DataOption,
     assemble_for,
@@ -54,7 +55,7 @@ def batch(
         float | None, typer.Option(min=0, help="Total offer budget for the campaign queue")
     ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the unfinished run")] = False,
-    lang: Annotated[Language | None, typer.Option("--lang", help="en or zh-TW")] = None,
+    lang: Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HELP)] = None,
     export: Annotated[
         Path | None, typer.Option("--export", help="Write CSV and Parquet files to this folder")
     ] = None,

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from core.i18n import t
+from core.languages import languages
 from core.settings import Settings, SettingsError
 from crm_agents.batch.run import BatchError
 from crm_agents.composition import Assembly, assemble, build_service
@@ -34,6 +35,8 @@ out = Console()
 
 DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
 SHOWN_FAILURES = 10
+#: The --lang options' help: the languages spoken when the command line starts.
+LANGUAGE_HELP = "a language code: " + ", ".join(languages())
 DataOption = Annotated[
     Path | None,
     typer.Option("--data", help="Telco CSV (default: CRM_DATA_PATH, data/raw/*.csv, else demo)"),

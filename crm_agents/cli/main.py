@@ -19,6 +19,7 @@ from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.cli.ask import ask
 from crm_agents.cli.batch import batch
 from crm_agents.cli.common import (
+    LANGUAGE_HELP,
     DataOption,
     assemble_for,
     clear_errors,
@@ -203,7 +204,7 @@ def analyze(
     ] = None,
     data: DataOption = None,
     pick_random: Annotated[bool, typer.Option("--random", help="Pick a random customer")] = False,
-    lang: Annotated[Language | None, typer.Option("--lang", help="en or zh-TW")] = None,
+    lang: Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Run the four-agent analysis of one customer: risk, reasons, offer, messages."""

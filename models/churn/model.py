@@ -21,6 +21,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from core.i18n import t
+from core.languages import BASE_LANGUAGE
 from data.schema import CATEGORICAL_VALUES, FEATURE_SETS
 from models.churn.candidates import LINEAR_CANDIDATES
 
@@ -83,8 +84,8 @@ class ChurnModel:
     @property
     def explanation_method(self) -> str:
         if self.is_linear:
-            return t("model_card.method.linear", "en")
-        return t("model_card.method.shapley", "en", orders=SHAPLEY_PERMUTATIONS)
+            return t("model_card.method.linear", BASE_LANGUAGE)
+        return t("model_card.method.shapley", BASE_LANGUAGE, orders=SHAPLEY_PERMUTATIONS)
 
     def predict_proba(self, customers: pd.DataFrame) -> np.ndarray:
         return self.pipeline.predict_proba(customers[self.features])[:, 1]

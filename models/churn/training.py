@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from core.i18n import t
+from core.languages import BASE_LANGUAGE
 from core.settings import Settings
 from data.loading import CustomerData
 from data.schema import FEATURE_SETS, TARGET_COLUMN
@@ -19,8 +20,8 @@ from models.churn.model import ChurnModel
 from models.churn.persistence import ModelCard
 
 # The card keeps English; the tools word it in the language asked for from the same phrases.
-SELECTION_RULE = t("model_card.rule.simplest", "en")
-FIXED_BY_SETTINGS = t("model_card.rule.fixed", "en")
+SELECTION_RULE = t("model_card.rule.simplest", BASE_LANGUAGE)
+FIXED_BY_SETTINGS = t("model_card.rule.fixed", BASE_LANGUAGE)
 _LIBRARIES = ("scikit-learn", "pandas", "numpy", "scipy", "joblib")
 
 Progress = Callable[[str], None]
@@ -84,7 +85,7 @@ def train(
     )
     card = ModelCard(
         model=champion.model,
-        description=t(f"model_card.description.{champion.model}", "en"),
+        description=t(f"model_card.description.{champion.model}", BASE_LANGUAGE),
         feature_set=settings.feature_set,
         features=model.features,
         metrics=champion,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.languages import BASE_LANGUAGE
 from core.types import Language
 from models.segments import clv_estimate
 from tools.offers.playbook import Offer, Playbook
@@ -75,7 +76,7 @@ class OfferDesk:
         today = np.repeat(row["MonthlyCharges"].to_numpy(dtype=float), len(offers))
         return probabilities, self.service.lifetime_values(frame, today).tolist()
 
-    def evaluate(self, customer_id: str, language: Language = "en") -> OfferEvaluation:
+    def evaluate(self, customer_id: str, language: Language = BASE_LANGUAGE) -> OfferEvaluation:
         """Every offer this customer may get, re-scored; why not, for the others, in
         `language`."""
         prediction = self.service.predict(customer_id)
@@ -115,7 +116,7 @@ class OfferDesk:
                 OfferOption(
                     offer_id=offer.id,
                     type=offer.type,
-                    title=offer.title_in("en"),
+                    title=offer.title_in(BASE_LANGUAGE),
                     duration_months=offer.duration_months,
                     monthly_cost=offer.monthly_cost(segment.monthly_charges),
                     total_cost=cost,

@@ -14,7 +14,8 @@ import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
 from core.i18n import t
-from core.types import LANGUAGES, Language
+from core.languages import BASE_LANGUAGE, languages
+from core.types import Language
 from data.schema import CATEGORICAL_VALUES, FEATURE_LABELS, feature_label
 from models.segments import RiskLevel, ValueTier
 
@@ -49,7 +50,7 @@ class Offer(BaseModel):
             problems += [f"requires.{feature}={v!r}" for v in values if v not in allowed]
         problems += [f"addresses {f!r}" for f in self.addresses if f not in FEATURE_LABELS]
         for name, texts in (("title", self.title), ("pitch", self.pitch)):
-            problems += [f"{name} in {lang}" for lang in LANGUAGES if not texts.get(lang)]
+            problems += [f"{name} in {lang}" for lang in languages() if not texts.get(lang)]
         if problems:
             raise ValueError(f"offer {self.id}: unknown or missing {', '.join(problems)}")
         return self
@@ -95,7 +96,7 @@ class Offer(BaseModel):
         risk: RiskLevel,
         tier: ValueTier,
         budget_cap: float,
-        lang: Language = "en",
+        lang: Language = BASE_LANGUAGE,
     ) -> str | None:
         """Why this customer may not get the offer, in words, or None when they may."""
         if risk not in self.risk_levels:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from core.i18n import has, t
+from core.languages import BASE_LANGUAGE
 from core.settings import Settings
 from core.types import Language
 from models.churn.model import SHAPLEY_PERMUTATIONS
@@ -44,7 +45,7 @@ def _rule(rule: str, language: Language) -> str:
     return t(known[rule], language) if rule in known else rule
 
 
-def survival_summary(card: SurvivalCard, language: Language = "en") -> SurvivalSummary:
+def survival_summary(card: SurvivalCard, language: Language = BASE_LANGUAGE) -> SurvivalSummary:
     """The time-to-churn card in words of `language`, every figure from its evaluation."""
     e = card.evaluation
     metric = e.candidates[e.champion]
@@ -94,7 +95,7 @@ def survival_summary(card: SurvivalCard, language: Language = "en") -> SurvivalS
 def model_summary(
     card: ModelCard,
     settings: Settings,
-    language: Language = "en",
+    language: Language = BASE_LANGUAGE,
     survival: SurvivalCard | None = None,
 ) -> ModelSummary:
     """The card in words of `language`: the card keeps the English it was trained with; the

@@ -10,6 +10,7 @@ import pandas as pd
 from cachetools import LRUCache
 from scipy.special import expit
 
+from core.languages import BASE_LANGUAGE
 from core.settings import Settings
 from core.types import Language
 from data.loading import CustomerData
@@ -280,6 +281,6 @@ class RetentionService:
                     )
         return self._scores
 
-    def model_summary(self, language: Language = "en") -> ModelSummary:
+    def model_summary(self, language: Language = BASE_LANGUAGE) -> ModelSummary:
         """What the model is, how it was chosen, and how well it did in cross-validation."""
         return model_summary(self.card, self.settings, language, self.survival)
