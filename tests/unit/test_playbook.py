@@ -7,6 +7,7 @@ import tomllib
 import pytest
 from pydantic import ValidationError
 
+from core.i18n import t
 from tools.offers.desk import OfferDesk
 from tools.offers.playbook import PLAYBOOK_PATH, Playbook, load_playbook
 from tools.service.retention import RetentionService
@@ -38,11 +39,19 @@ def test_playbook_rejects_a_change_to_an_unknown_value():
         Playbook.model_validate(raw)
 
 
-def test_playbook_rejects_an_offer_without_words_in_a_language():
+def test_playbook_rejects_an_offer_without_words_in_the_catalogue():
+    # Its words in every language: the catalogue's own check refuses a key one language lacks.
     raw = tomllib.loads(PLAYBOOK_PATH.read_text(encoding="utf-8"))
-    del raw["offers"][0]["pitch"]["zh-TW"]
-    with pytest.raises(ValidationError, match="missing pitch in zh-TW"):
+    raw["offers"][0]["id"] = "brand_new_offer"
+    with pytest.raises(ValidationError, match=r"missing words \(\[offer.brand_new_offer\] title"):
         Playbook.model_validate(raw)
+
+
+def test_an_offers_words_come_from_the_catalogue_with_its_own_terms():
+    offer = load_playbook().get("retention_discount")
+    terms = {"duration_months": "6", "discount_percent": "10"}
+    assert offer.title_in("en") == t("offer.retention_discount.title", "en", **terms)
+    assert offer.title_in("en") == "10% off for 6 months"
 
 
 def test_playbook_rejects_duplicate_ids():

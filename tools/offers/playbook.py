@@ -13,8 +13,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
-from core.i18n import t
-from core.languages import BASE_LANGUAGE, languages
+from core.i18n import has, t
+from core.languages import BASE_LANGUAGE
 from core.types import Language
 from data.schema import CATEGORICAL_VALUES, FEATURE_LABELS, feature_label
 from models.segments import RiskLevel, ValueTier
@@ -26,8 +26,6 @@ OfferType = Literal["discount", "upgrade", "plan_change", "free_trial", "loyalty
 class Offer(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     type: OfferType
-    title: dict[Language, str]
-    pitch: dict[Language, str]
     discount_percent: float = Field(default=0, ge=0, le=100)
     bill_credit: float = Field(default=0, ge=0)
     service_cost: float = Field(default=0, ge=0)
@@ -49,8 +47,11 @@ class Offer(BaseModel):
             allowed = CATEGORICAL_VALUES.get(feature, ())
             problems += [f"requires.{feature}={v!r}" for v in values if v not in allowed]
         problems += [f"addresses {f!r}" for f in self.addresses if f not in FEATURE_LABELS]
-        for name, texts in (("title", self.title), ("pitch", self.pitch)):
-            problems += [f"{name} in {lang}" for lang in languages() if not texts.get(lang)]
+        problems += [
+            f"words ([offer.{self.id}] {part} in core/locales)"
+            for part in ("title", "pitch")
+            if not has(f"offer.{self.id}.{part}")
+        ]
         if problems:
             raise ValueError(f"offer {self.id}: unknown or missing {', '.join(problems)}")
         return self
@@ -63,14 +64,15 @@ class Offer(BaseModel):
             "duration_months": self.duration_months,
         }
 
-    def _format(self, template: str) -> str:
-        return template.format(**{k: f"{v:g}" for k, v in self.figures().items()})
+    def _words(self, part: str, language: Language) -> str:
+        terms = {k: f"{v:g}" for k, v in self.figures().items()}
+        return t(f"offer.{self.id}.{part}", language, **terms)
 
     def title_in(self, language: Language) -> str:
-        return self._format(self.title[language])
+        return self._words("title", language)
 
     def pitch_in(self, language: Language) -> str:
-        return self._format(self.pitch[language])
+        return self._words("pitch", language)
 
     def monthly_cost(self, monthly_charges: float) -> float:
         return round(
