@@ -46,4 +46,5 @@ def date_time(moment: str | datetime | None, lang: Language) -> str:
         return ""
     when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
     zone = when.tzname() or ""
-    return t("format.date_time", lang, d=when, zone=zone).strip()
+    month = t(f"format.month_name.{when.month}", lang)
+    return t("format.date_time", lang, d=when, month=month, zone=zone).strip()

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from types import MappingProxyType
 
-from core.languages import BASE_LANGUAGE, LanguageSpec, declare, languages
+from core.languages import BASE_LANGUAGE, LanguageSpec, declare, languages, undeclare
 from core.types import Language
 
 Catalogue = Mapping[Language, Mapping[str, str]]
@@ -110,6 +110,15 @@ def add_language(
         raise PhraseError(f"the phrases of {language.code!r} do not fit: " + "; ".join(found[:5]))
     CATALOGUE.update(grown)  # type: ignore[attr-defined]
     declare(language)
+
+
+def remove_language(code: str) -> None:
+    """Stop speaking a language `add_language` added (its name leaves every language too)."""
+    undeclare(code)
+    key = f"language.{code}"
+    CATALOGUE.pop(code, None)  # type: ignore[attr-defined]
+    for lang, known in list(CATALOGUE.items()):
+        CATALOGUE[lang] = MappingProxyType({k: v for k, v in known.items() if k != key})  # type: ignore[index]
 
 
 def t(key: str, lang: Language, **values: object) -> str:

@@ -95,6 +95,14 @@ def declare(language: LanguageSpec) -> None:
         _SPECS[language.code] = language
 
 
+def undeclare(code: str) -> None:
+    """Stop speaking a language added while running; the declared ones always stay."""
+    if code in _declared():
+        raise ValueError(f"language {code!r} is declared in core/locales/languages.toml")
+    with _LOCK:
+        _SPECS.pop(code, None)
+
+
 def of_script(script: Script) -> str | None:
     """The first language written in `script` (how a question's own language is told)."""
     return next((code for code, s in _SPECS.items() if s.script == script), None)

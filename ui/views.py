@@ -135,7 +135,8 @@ def analyst_summary(risk: RiskAssessment, lang: Language) -> str:
 
 
 def analyst_detail(risk: RiskAssessment, lang: Language) -> str:
-    source = t("present.source", lang, model=risk.model, data=risk.data_source)
+    model = phrases.model_name(risk.model, lang)
+    source = t("present.source", lang, model=model, data=risk.data_source)
     written = phrases.written_by(risk.written_by, lang)
     return f"{md_block(risk.detail)}\n\n*{md(source)} {md(written)}*"
 

@@ -17,7 +17,7 @@ from agents.chat.queries import (
     requested_count,
 )
 from agents.chat.vocabulary import said_in_any_language
-from core.languages import BASE_LANGUAGE, of_script
+from core.languages import BASE_LANGUAGE, of_script, spec
 from core.types import Language
 from models.segments import RiskLevel, ValueTier
 
@@ -145,13 +145,18 @@ def _said(question: str, section: str) -> bool:
 
 
 def language_of(text: str, default: Language) -> Language:
-    """The question's own language: Chinese characters, else words in Latin letters (the first
-    language of each script), else `default` (a bare ID says nothing)."""
-    written_in_han = of_script("han")
-    if written_in_han is not None and _CJK.search(text):
-        return written_in_han
-    words = _WORD.findall(CUSTOMER_ID.sub(" ", text))
-    return (of_script("latin") or default) if len(words) >= 2 else default
+    """The question's own language, as far as its letters tell: `default` when they are
+    `default`'s script (or say nothing: a bare ID), else the first language written in them
+    (Chinese characters in an English page: Traditional Chinese)."""
+    if _CJK.search(text):
+        script = "han"
+    elif len(_WORD.findall(CUSTOMER_ID.sub(" ", text))) >= 2:
+        script = "latin"
+    else:
+        return default
+    if spec(default).script == script:
+        return default
+    return of_script(script) or default
 
 
 def parse(

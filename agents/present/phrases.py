@@ -87,6 +87,13 @@ def money_at_stake(risk: RiskAssessment, lang: Language) -> str:
     )
 
 
+def model_name(model: str, lang: Language, survival: bool = False) -> str:
+    """A churn-model (or time-to-churn) candidate in words (an unknown name, e.g. a newer
+    model's, as it is)."""
+    key = f"model_card.{'survival_name' if survival else 'name'}.{model}"
+    return t(key, lang) if has(key, lang) else model
+
+
 def writer_name(written_by: str, lang: Language) -> str:
     """Who wrote a text: the offline writer in words, an LLM by its model and host."""
     return t("present.offline_writer", lang) if written_by == OFFLINE else written_by

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core.i18n import t
 from core.settings import Settings
 from models.survival.lifetime import remaining
 from tools.offers.desk import OfferDesk
@@ -234,7 +235,7 @@ def _with_violations(card, violations: list[str]):
 def test_the_model_card_says_what_was_done_about_proportional_hazards(service):
     summary = survival_summary(_with_violations(service.survival, ["Contract"]))
     for alternative in ("weibull_aft", "loglogistic_aft", "cox_interactions_by_contract"):
-        assert alternative in summary.ph_handling
+        assert t(f"model_card.survival_name.{alternative}", "en") in summary.ph_handling
     assert ("costs little" in summary.ph_handling) == (summary.calibration_max_gap <= 0.03)
     chinese = survival_summary(_with_violations(service.survival, ["Contract"]), "zh-TW")
     assert "不假設比例風險" in chinese.ph_handling

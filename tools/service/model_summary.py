@@ -52,15 +52,20 @@ def survival_summary(card: SurvivalCard, language: Language = BASE_LANGUAGE) -> 
     gaps = [abs(d["predicted"] - d["observed"]) for d in e.calibration if d["customers"] >= 100]
     alternatives = [n for n in e.candidates if n in PH_ALTERNATIVES]
     gap = max(gaps, default=0.0)
+
+    def named(model: str) -> str:  # a candidate in words, as the model card names it
+        key = f"model_card.survival_name.{model}"
+        return t(key, language) if has(key, language) else model
+
     handling = t("model_card.survival.ph_none", language)
     if e.ph_violations:
         handling = t(
             "model_card.survival.ph_handled",
             language,
             alternatives=", ".join(
-                f"{n} (C {e.candidates[n]['c_index'].mean:.3f})" for n in alternatives
+                f"{named(n)} (C {e.candidates[n]['c_index'].mean:.3f})" for n in alternatives
             ),
-            champion=e.champion,
+            champion=named(e.champion),
             c_index=f"{e.c_index:.3f}",
         ) + t(
             "model_card.survival.ph_calibrated"

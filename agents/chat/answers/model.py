@@ -3,6 +3,7 @@ and the time-to-churn model's, from the `model_card` tool's result."""
 
 from __future__ import annotations
 
+from agents.present import phrases
 from core import formats
 from core.i18n import has, t
 from core.types import Language
@@ -25,7 +26,7 @@ def model_answer(m: dict, lang: Language) -> str:
     return t(
         "chat.model",
         lang,
-        model=m["model"],
+        model=phrases.model_name(m["model"], lang),
         description=m["description"],
         feature_set=m["feature_set"],
         repeats=k["repeats"],
@@ -48,7 +49,7 @@ def _model_survival(survival: dict | None, lang: Language) -> str:
     return "\n\n" + t(
         "chat.model_survival",
         lang,
-        champion=survival["champion"],
+        champion=phrases.model_name(survival["champion"], lang, survival=True),
         c_index=f"{survival['c_index']:.3f}",
         sd=f"{survival['c_index_sd']:.3f}",
         auc3=f"{survival['auc_3m']:.3f}",
