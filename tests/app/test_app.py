@@ -8,6 +8,7 @@ import pytest
 from app_server import app_settings, start
 from gradio_client import Client
 from pydantic import SecretStr
+from shown_text import shown_texts
 
 from core.i18n import t
 from ui.tabs.analyze import OUTPUTS
@@ -215,18 +216,6 @@ def test_app_without_a_trained_model_and_no_retraining_says_how_to_train(tmp_pat
     assert "crm-agents train" in result.stderr and "Traceback" not in result.stderr
 
 
-def _texts(value) -> list[str]:
-    """Every string an output shows (a component update's value, a table's cells)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        shown = value.get("value", value.get("data", value.get("headers")))
-        return _texts(shown) if shown is not value else []
-    if isinstance(value, list):
-        return [text for item in value for text in _texts(item)]
-    return []
-
-
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])
 @pytest.mark.parametrize("level", ["high", "low"])
 def test_no_python_syntax_reaches_a_panel(client, lang, level):
@@ -237,7 +226,7 @@ def test_no_python_syntax_reaches_a_panel(client, lang, level):
         text
         for name in OUTPUTS
         if name not in ("trace_json", "last_result", "trace_tools")  # raw data, on purpose
-        for text in _texts(out[OUT[name]])
+        for text in shown_texts(out[OUT[name]])
     ]
     python = re.compile(r"\['|\{'|'\]|\bNone\b|\bTrue\b|\bFalse\b|\bnan\b")
     leaks = [text[:120] for text in shown if python.search(text)]

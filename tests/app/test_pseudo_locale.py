@@ -9,6 +9,7 @@ import re
 import pytest
 from app_server import app_settings, start
 from gradio_client import Client
+from shown_text import shown_texts
 from typer.testing import CliRunner
 
 from core.i18n import CATALOGUE, add_language, remove_language
@@ -76,20 +77,6 @@ def pseudo_words(texts: list[str]) -> int:
     return sum(len(re.findall(r"\w*[àéìòù]\w*", text)) for text in texts)
 
 
-def _texts(value) -> list[str]:
-    """Every string an output shows (a component update's value, a table's cells)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict) and isinstance(value.get("text"), str):  # a message's part
-        return [value["text"]]
-    if isinstance(value, dict):
-        shown = value.get("value", value.get("data", value.get("headers")))
-        return _texts(shown) if shown is not value else []
-    if isinstance(value, (list, tuple)):
-        return [text for item in value for text in _texts(item)]
-    return []
-
-
 def _customer(client: Client, level: str) -> str:
     return client.predict(level, api_name="/random_customer")
 
@@ -104,20 +91,20 @@ def test_analyze_shows_no_word_outside_the_catalogue(app, level):
     raw = {"trace_json", "last_result", "trace_tools", "trace_llm", "download"}
     raw |= {"email_file", "sms_file", "script_file"}
     left = {
-        name: english_left(_texts(value))
+        name: english_left(shown_texts(value))
         for name, value in zip(OUTPUTS, out, strict=False)
-        if name not in raw and english_left(_texts(value))
+        if name not in raw and english_left(shown_texts(value))
     }
     print("LEFT", left)
     assert left == {}
-    assert pseudo_words([t for value in out for t in _texts(value)]) > 50
+    assert pseudo_words([t for value in out for t in shown_texts(value)]) > 50
 
 
 def test_the_portfolio_shows_no_word_outside_the_catalogue(app):
     _, client = app
     out = client.predict("probability", "high", "any", 20, "en-XA", api_name="/portfolio")
-    assert english_left(_texts(out)) == []
-    assert pseudo_words(_texts(out)) > 10
+    assert english_left(shown_texts(out)) == []
+    assert pseudo_words(shown_texts(out)) > 10
 
 
 @pytest.mark.parametrize(
@@ -136,7 +123,7 @@ def test_the_chat_answers_with_no_word_outside_the_catalogue(app, question):
     history, *_ = client.predict(asked, "", "en-XA", api_name="/ask")
     answers = [m for m in history if m["role"] == "assistant"]
     assert answers
-    shown = [text for m in answers for text in _texts(m["content"])]
+    shown = [text for m in answers for text in shown_texts(m["content"])]
     shown += [str((m.get("metadata") or {}).get("title", "")) for m in answers]
     assert english_left(shown) == []
     assert pseudo_words(shown) > 3
