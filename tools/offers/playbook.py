@@ -7,6 +7,7 @@ every number a text may quote about an offer is computed here, once.
 from __future__ import annotations
 
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +22,13 @@ from models.segments import RiskLevel, ValueTier
 
 PLAYBOOK_PATH = Path(__file__).with_name("offers.toml")
 OfferType = Literal["discount", "upgrade", "plan_change", "free_trial", "loyalty"]
+
+
+@lru_cache(maxsize=4096)
+def _offer_words(offer_id: str, part: str, language: str, terms: tuple) -> str:
+    """An offer's title or pitch with its terms: worded once (every analysis names each offer
+    in every language, to check a message quotes no other offer)."""
+    return t(f"offer.{offer_id}.{part}", language, **dict(terms))
 
 
 class Offer(BaseModel):
@@ -65,8 +73,8 @@ class Offer(BaseModel):
         }
 
     def _words(self, part: str, language: Language) -> str:
-        terms = {k: f"{v:g}" for k, v in self.figures().items()}
-        return t(f"offer.{self.id}.{part}", language, **terms)
+        terms = tuple((k, f"{v:g}") for k, v in self.figures().items())
+        return _offer_words(self.id, part, language, terms)
 
     def title_in(self, language: Language) -> str:
         return self._words("title", language)
@@ -82,15 +90,17 @@ class Offer(BaseModel):
     def total_cost(self, monthly_charges: float) -> float:
         return round(self.monthly_cost(monthly_charges) * self.duration_months, 2)
 
+    def _reduced(self, monthly_charges):  # a float or an array of them
+        return monthly_charges * (1 - self.discount_percent / 100) - self.bill_credit
+
     def bills_during_offer(self, monthly_charges: np.ndarray) -> np.ndarray:
         """What each monthly bill becomes while the offer runs: the price the desk re-scores
-        customers at and the price they are told."""
-        reduced = monthly_charges * (1 - self.discount_percent / 100) - self.bill_credit
-        return np.round(np.maximum(reduced, 0.0), 2)
+        customers at and the price they are told (`price_during_offer`, the same rule)."""
+        return np.round(np.maximum(self._reduced(monthly_charges), 0.0), 2)
 
     def price_during_offer(self, monthly_charges: float) -> float:
         """What one customer's monthly bill becomes while the offer runs."""
-        return float(self.bills_during_offer(np.array([monthly_charges], dtype=float))[0])
+        return float(np.round(max(self._reduced(monthly_charges), 0.0), 2))
 
     def ineligibility(
         self,
