@@ -8,6 +8,7 @@ has no size (Mermaid measures the page) and shows as an empty box.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import gradio as gr
@@ -94,14 +95,16 @@ def build(manager: Manager) -> None:
 def wire(manager: Manager, demo: gr.Blocks) -> None:
     backend = manager.backend
     panels = manager.get_elems(f"{NAME}.{name}" for name in PANELS)
-    diagram = manager.get_elem(f"{NAME}.diagram")
 
     def shown(result: AnalysisResult | None, lang: Language) -> list[Any]:
         values = render(backend, result, lang)
+        # A comment that differs on every visit: the page draws the diagram afresh, now that
+        # it is visible, in one update (the same text again would not be drawn again).
+        drawn, fence, legend = values["diagram"].rpartition("\n```")
+        values["diagram"] = f"{drawn}\n%% visit {time.monotonic_ns()}{fence}{legend}"
         return [values[name] for name in PANELS]
 
-    # Cleared first: the same text again would not be drawn again.
-    manager.get_elem(f"{NAME}.tab").select(lambda: "", None, diagram, api_name=False).then(
+    manager.get_elem(f"{NAME}.tab").select(
         shown,
         [manager.get_elem("analyze.last_result"), manager.language],
         panels,
