@@ -61,6 +61,7 @@ def _declared() -> dict[str, LanguageSpec]:
 
 
 _SPECS: dict[str, LanguageSpec] = _declared()
+_DECLARED = frozenset(_SPECS)  # read once: they stay whatever is added while running
 _LOCK = threading.Lock()
 
 
@@ -97,7 +98,7 @@ def declare(language: LanguageSpec) -> None:
 
 def undeclare(code: str) -> None:
     """Stop speaking a language added while running; the declared ones always stay."""
-    if code in _declared():
+    if code in _DECLARED:
         raise ValueError(f"language {code!r} is declared in core/locales/languages.toml")
     with _LOCK:
         _SPECS.pop(code, None)

@@ -45,7 +45,8 @@ def text_problems(text: str, language: Language, question: str | None = None) ->
     if markup:
         problems.append(f"template markup {markup!r}")
     letters = _LETTERS.findall(text)
-    own = sum(1 for c in letters if spec(language).letters().match(c))
+    own_letter = spec(language).letters()
+    own = sum(1 for c in letters if own_letter.match(c))
     if letters and own / len(letters) < 0.3:  # a word or a name in other letters is fine
         problems.append(f"not written in {spec(language).name}")
     if question is not None and _squeezed(text) == _squeezed(question):
