@@ -52,3 +52,6 @@ class ChatState(MessagesState):
     language: NotRequired[Language]
     #: Why this turn is answered offline (an LLM failure), shown with the answer.
     fallback: NotRequired[str | None]
+    #: The LLM time this turn may spend: `{"question": <its question's message id>, "ends":
+    #: <epoch seconds>}`, set by the turn's first model call; a new question starts a new budget.
+    llm_budget: NotRequired[dict | None]

@@ -13,8 +13,10 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+from core.formats import currency
 from core.i18n import t
 from core.languages import BASE_LANGUAGE
+from core.types import Language
 from tools.registry import Result, Tool
 from tools.schemas import ToolResult
 
@@ -54,12 +56,21 @@ class TraceStep(BaseModel):
     note: str | None = None  # in English, for logs and the stored trace
     #: The note's phrase and values, so a screen words it in its reader's language.
     note_key: str | None = None
-    note_values: dict[str, str] = Field(default_factory=dict)
+    note_values: dict[str, Any] = Field(default_factory=dict)
 
 
-def step_note(key: str, **values: str) -> dict:
+def note_words(key: str, values: dict, lang: Language) -> str:
+    """A note in `lang`; a value `{"money": amount}` is written as money in that language."""
+    shown = {
+        k: currency(v["money"], lang) if isinstance(v, dict) and "money" in v else v
+        for k, v in values.items()
+    }
+    return t(key, lang, **shown)
+
+
+def step_note(key: str, **values: object) -> dict:
     """A step's note from the phrase catalogue: the English and what words it again."""
-    return {"note": t(key, BASE_LANGUAGE, **values), "note_key": key, "note_values": values}
+    return {"note": note_words(key, values, BASE_LANGUAGE), "note_key": key, "note_values": values}
 
 
 class Authored(Protocol):

@@ -1,30 +1,92 @@
-"""How a figure is written, once for every screen: percentages, money (inside a phrase that
-carries its currency, or standing alone with it), durations in months and years, and dates the
-way the reader's language writes them."""
+"""How a figure is written, once for every screen: percentages, money in the data's currency
+as the reader's language writes it, counts of people, durations in months and years, and dates
+the way the reader's language writes them.
+
+Money goes through Babel (CLDR): US dollars are `$1,234.50` in English and `US$1,234.50` in
+Traditional Chinese, where a bare `$` or 元 would be read as New Taiwan dollars. The currency is
+the data's, one per deployment (`CRM_CURRENCY`, default USD: the Telco file is in US dollars);
+the composition root sets it once (`use_currency`). A bare `$` that CLDR gives a currency other
+than the US dollar in some locales (New Taiwan dollars in zh_Hant_TW) is written as English
+writes it (`NT$`): the reader always sees which dollar.
+"""
 
 from __future__ import annotations
 
+import math
+import os
 from datetime import datetime
+from functools import lru_cache
+
+from babel.numbers import format_currency, get_currency_symbol, list_currencies
 
 from core.i18n import t
+from core.languages import spec
 from core.types import Language
 
-__all__ = ["currency", "date_time", "duration_months", "money", "percent"]
+__all__ = [
+    "currency",
+    "currency_problem",
+    "date_time",
+    "duration_months",
+    "people",
+    "percent",
+    "use_currency",
+]
+
+DEFAULT_CURRENCY = "USD"
+_CURRENCY = {"code": os.environ.get("CRM_CURRENCY", DEFAULT_CURRENCY).strip().upper()}
+
+
+def currency_problem(code: str) -> str | None:
+    """Why `code` is not a currency Babel can write, or None."""
+    if code in list_currencies():
+        return None
+    return f"{code!r} is not an ISO 4217 currency code; e.g. USD, TWD, EUR"
+
+
+def use_currency(code: str) -> None:
+    """Write every amount from now on in `code` (the data's currency, from the settings)."""
+    problem = currency_problem(code)
+    if problem is not None:
+        raise ValueError(problem)
+    _CURRENCY["code"] = code
+
+
+def currency_code() -> str:
+    return _CURRENCY["code"] if currency_problem(_CURRENCY["code"]) is None else DEFAULT_CURRENCY
 
 
 def percent(probability: float) -> str:
     return f"{probability:.1%}"
 
 
-def money(amount: float) -> str:
-    """An amount for a phrase that carries its own currency words (`${at_stake}`, `{cost} 元`)."""
-    return f"{amount:,.2f}"
+@lru_cache(maxsize=64)
+def _symbol(code: str, locale: str) -> tuple[str, str]:
+    """(CLDR's symbol, the one written): a bare "$" for another dollar than the US one is
+    written as English writes it (NT$, CA$, A$)."""
+    symbol = get_currency_symbol(code, locale)
+    if symbol == "$" and code != "USD":
+        return symbol, get_currency_symbol(code, "en_US")
+    return symbol, symbol
 
 
 def currency(amount: float, lang: Language, digits: int = 2) -> str:
-    """An amount standing alone (a table cell, a badge): currency, thousands, sign in front."""
-    shown = t("format.money", lang, amount=f"{abs(amount):,.{digits}f}")
-    return f"-{shown}" if round(amount, digits) < 0 else shown
+    """An amount of the data's currency, as `lang` writes money: symbol, thousands, sign in
+    front (`$1,234.50`, `-US$3.20`, `NT$1,235` with `digits=0`)."""
+    if not math.isfinite(amount):
+        return "—"
+    code, locale = currency_code(), spec(lang).locale
+    pattern = None if digits else "¤#,##0"
+    shown = format_currency(
+        round(amount, digits), code, format=pattern, locale=locale, currency_digits=digits == 2
+    )
+    cldr, written = _symbol(code, locale)
+    return shown.replace(cldr, written, 1) if cldr != written else shown
+
+
+def people(expected: float, lang: Language) -> str:
+    """An expected number of people as whole people: "about 304" (304.1 people cannot leave)."""
+    return t("format.about_people", lang, n=f"{round(expected):,}")
 
 
 def duration_months(months: int, lang: Language) -> str:

@@ -36,6 +36,7 @@ class LanguageSpec:
     script: Script
     sms_alphabet: SmsAlphabet
     browser: tuple[str, ...] = ()
+    locale: str = "en_US"  # CLDR locale of its numbers and money (Babel)
 
     @property
     def sms_limit(self) -> int:
@@ -55,6 +56,7 @@ def _declared() -> dict[str, LanguageSpec]:
             entry["script"],
             entry["sms_alphabet"],
             tuple(entry.get("browser", ())),
+            entry.get("locale", "en_US"),
         )
         for code, entry in tomllib.loads(text).items()
     }

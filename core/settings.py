@@ -27,8 +27,11 @@ from pydantic import (
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
 
+from core.formats import DEFAULT_CURRENCY, currency_problem
 from core.languages import BASE_LANGUAGE
+from core.ranges import DEFAULT_RANGES, merged_ranges
 from core.thresholds import THRESHOLDS, threshold_order_problem
 from core.types import DEFAULT_ID_PATTERN, FeatureSetName, Language, ModelChoice
 
@@ -96,6 +99,10 @@ class Settings(BaseSettings):
             super().__init__(**values)
         except ValidationError as err:
             raise SettingsError.from_validation(err) from None
+        except SourceError as err:  # a JSON setting that is not JSON: never show its value
+            field = re.search(r'field "(\w+)"', str(err))
+            name = env_name(field.group(1)) if field else "a setting"
+            raise SettingsError([f"{name}: is not valid JSON ({err.__cause__})"]) from None
 
     data_path: Path | None = Field(
         default=None, description="Telco CSV to use; default: first CSV in data/raw/, else demo"
@@ -110,6 +117,11 @@ class Settings(BaseSettings):
     customer_id_pattern: str = Field(
         default=DEFAULT_ID_PATTERN,
         description="Regular expression a whole customer ID must match",
+    )
+    accepted_ranges: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: dict(DEFAULT_RANGES),
+        description="Smallest and largest value accepted per numeric column (JSON; columns "
+        "left out keep their default)",
     )
     auto_retrain: bool = Field(
         default=True,
@@ -169,6 +181,11 @@ class Settings(BaseSettings):
         "postgresql+psycopg://user:password@host:5432/crm (default: SQLite at RESULTS_DB)",
     )
 
+    currency: str = Field(
+        default=DEFAULT_CURRENCY,
+        description="ISO 4217 code of the data's amounts (the Telco file is in US dollars); "
+        "every amount is written in it, as each language writes money",
+    )
     offer_budget_cap: float = Field(
         default=150.0, ge=0, description="Most a retention offer may cost per customer, in total"
     )
@@ -230,6 +247,15 @@ class Settings(BaseSettings):
                 raise ValueError("must look like user:password (its value is not shown)")
         return value
 
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        code = value.strip().upper()
+        problem = currency_problem(code)
+        if problem is not None:
+            raise ValueError(problem)
+        return code
+
     @field_validator("customer_id_pattern")
     @classmethod
     def _pattern_compiles(cls, value: str) -> str:
@@ -240,6 +266,13 @@ class Settings(BaseSettings):
                 f"is not a regular expression ({err}); e.g. {DEFAULT_ID_PATTERN}"
             ) from None
         return value
+
+    @field_validator("accepted_ranges", mode="before")
+    @classmethod
+    def _ranges_over_defaults(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError('must be a JSON object, e.g. {"MonthlyCharges": [0, 5000]}')
+        return merged_ranges(value)
 
     @model_validator(mode="before")
     @classmethod

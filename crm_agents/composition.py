@@ -21,6 +21,7 @@ from langgraph.graph.state import CompiledStateGraph
 from agents.kit import AgentKit, Kits
 from agents.llm.endpoint import Endpoint
 from agents.llm.writer import Writer, make_writer
+from core.formats import use_currency
 from core.settings import Settings
 from crm_agents.model_check import ensure_model, ensure_survival
 from data.loading import CustomerData, load_customers
@@ -69,6 +70,7 @@ def build_service(
 ) -> RetentionService:
     """Data (the settings' file, else the demo) and the models trained on it — churn and time
     to churn — trained now when missing or stale, unless the settings forbid it."""
+    use_currency(settings.currency)  # the data's currency: every amount is written in it
     data = data if data is not None else load_customers(settings.data_path, settings)
     model, card = ensure_model(data, settings, say=say, progress=progress)
     survival = ensure_survival(data, settings, say=say, progress=progress)
@@ -92,6 +94,7 @@ def assemble(
     (the app's conversations); without it and without `checkpointer` the chat keeps no
     history (a CLI question, or `langgraph dev`, which brings its own persistence). `say` and
     `progress` report a model trained on the way."""
+    use_currency(settings.currency)
     if service is None:
         service = build_service(settings, data, say=say, progress=progress)
     # One endpoint object for the writer and the chat: one breaker, one memory of its refusals.

@@ -131,7 +131,10 @@ def load_customers(path: Path | None, settings: Settings) -> CustomerData:
         origin_kwargs = {"kind": "synthetic", "seed": settings.seed}
     else:
         customers = validate_customers(
-            read_customer_file(source), str(source), settings.customer_id_pattern
+            read_customer_file(source),
+            str(source),
+            settings.customer_id_pattern,
+            settings.accepted_ranges,
         )
         origin_kwargs = {
             "kind": "file",

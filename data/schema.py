@@ -42,6 +42,8 @@ CATEGORICAL_VALUES: dict[str, tuple[str, ...]] = {
 }
 BINARY_INT_COLUMNS = ("SeniorCitizen",)
 NUMERIC_COLUMNS = ("tenure", "MonthlyCharges", "TotalCharges")
+#: The columns that are amounts of money (in the data's currency, `CRM_CURRENCY`).
+MONEY_COLUMNS = ("MonthlyCharges", "TotalCharges")
 
 #: The 19 Telco predictors, in the file's order.
 TELCO_FEATURES: tuple[str, ...] = (
@@ -64,6 +66,8 @@ TELCO_FEATURES: tuple[str, ...] = (
 TELCO_COLUMNS: tuple[str, ...] = (ID_COLUMN, *TELCO_FEATURES, TARGET_COLUMN)
 
 SIGNAL_COLUMNS: tuple[str, ...] = ("recent_login_count", "complain_count", "usage_drop_rate")
+#: The signals that count events (whole numbers); `usage_drop_rate` is a share.
+COUNT_SIGNALS: tuple[str, ...] = ("recent_login_count", "complain_count")
 #: The window each count signal covers, part of the signal's definition.
 SIGNAL_WINDOW_DAYS: dict[str, int] = {"recent_login_count": 30, "complain_count": 90}
 ENRICHED_FEATURES: tuple[str, ...] = (*TELCO_FEATURES, *SIGNAL_COLUMNS)

@@ -7,15 +7,19 @@ problems of a file are collected first, so a user fixes them in one pass.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from core.i18n import t
 from core.languages import BASE_LANGUAGE
+from core.ranges import DEFAULT_RANGES
 from core.types import DEFAULT_ID_PATTERN, Language
 from data.schema import (
     BINARY_INT_COLUMNS,
     CATEGORICAL_VALUES,
+    COUNT_SIGNALS,
     ID_COLUMN,
     SIGNAL_COLUMNS,
     TARGET_COLUMN,
@@ -70,13 +74,20 @@ def _check_columns(raw: pd.DataFrame) -> list[str]:
     return problems
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _parse_number(
     raw: pd.DataFrame,
     column: str,
     problems: list[str],
+    bounds: tuple[float, float],
     *,
-    minimum: float,
-    maximum: float | None = None,
     integer: bool = False,
     allow_blank: pd.Series | None = None,
 ) -> pd.Series:
@@ -85,8 +96,18 @@ def _parse_number(
     blank = text.eq("")
     blank_bad = blank & ~allow_blank if allow_blank is not None else blank
     kind = "a whole number" if integer else "a number"
-    upper = f" and ≤ {maximum:g}" if maximum is not None else ""
-    not_numeric = values.isna() & ~blank
+    minimum, maximum = bounds
+    upper = f" and ≤ {maximum:g}"
+    # "inf", "1e400" and "nan" are numbers to Python; none of them can be computed with.
+    not_finite = ~np.isfinite(values.astype(float)) & ~blank & text.map(_is_number)
+    values = values.mask(not_finite)
+    if not_finite.any():
+        bad = raw.index[not_finite]
+        problems.append(
+            f"column {column}: value(s) {_values(text[not_finite])} on {_lines(bad)} not a finite "
+            f"number; expected {kind} ≥ {minimum:g}{upper}"
+        )
+    not_numeric = values.isna() & ~blank & ~not_finite
     if not_numeric.any():
         bad = raw.index[not_numeric]
         problems.append(
@@ -97,14 +118,14 @@ def _parse_number(
         bad = raw.index[blank_bad]
         why = " (blank is accepted only when tenure is 0)" if allow_blank is not None else ""
         problems.append(f"column {column}: blank value on {_lines(bad)}; expected {kind}{why}")
-    out_of_range = values.lt(minimum) | (values.gt(maximum) if maximum is not None else False)
+    out_of_range = values.lt(minimum) | values.gt(maximum)
     if integer:
         out_of_range |= values.notna() & values.ne(values.round())
     if out_of_range.any():
         bad = raw.index[out_of_range]
         problems.append(
             f"column {column}: value(s) {_values(text[out_of_range])} on {_lines(bad)} out of "
-            f"range; expected {kind} ≥ {minimum:g}{upper}"
+            f"range; expected {kind} ≥ {minimum:g}{upper} (CRM_ACCEPTED_RANGES sets the range)"
         )
     return values
 
@@ -146,9 +167,13 @@ def _check_ids(raw: pd.DataFrame, pattern: str, problems: list[str]) -> pd.Serie
 
 
 def validate_customers(
-    raw: pd.DataFrame, source: str, id_pattern: str = DEFAULT_ID_PATTERN
+    raw: pd.DataFrame,
+    source: str,
+    id_pattern: str = DEFAULT_ID_PATTERN,
+    ranges: Mapping[str, tuple[float, float]] = DEFAULT_RANGES,
 ) -> pd.DataFrame:
-    """Check a table read as text and return it typed and cleaned.
+    """Check a table read as text and return it typed and cleaned. Every number must be finite
+    and inside its column's range (`ranges`, from the settings).
 
     Blank `TotalCharges` is accepted for new customers (tenure 0, the 11 such rows of the real
     file): nothing has been billed yet, so it becomes 0.0 rather than a dropped row.
@@ -184,9 +209,11 @@ def validate_customers(
             )
         clean[column] = pd.to_numeric(values, errors="coerce").fillna(0).astype("int64")
 
-    tenure = _parse_number(raw, "tenure", problems, minimum=0, maximum=1200, integer=True)
-    monthly = _parse_number(raw, "MonthlyCharges", problems, minimum=0)
-    total = _parse_number(raw, "TotalCharges", problems, minimum=0, allow_blank=tenure.eq(0))
+    tenure = _parse_number(raw, "tenure", problems, ranges["tenure"], integer=True)
+    monthly = _parse_number(raw, "MonthlyCharges", problems, ranges["MonthlyCharges"])
+    total = _parse_number(
+        raw, "TotalCharges", problems, ranges["TotalCharges"], allow_blank=tenure.eq(0)
+    )
     clean["tenure"] = tenure.fillna(0).astype("int64")
     clean["MonthlyCharges"] = monthly.astype("float64")
     clean["TotalCharges"] = total.fillna(0.0).astype("float64")
@@ -201,17 +228,10 @@ def validate_customers(
             )
         clean[TARGET_COLUMN] = churn
 
-    signal_limits = {
-        "recent_login_count": (0, None, True),
-        "complain_count": (0, None, True),
-        "usage_drop_rate": (0, 1, False),
-    }
     for column in SIGNAL_COLUMNS:
         if column in raw.columns:
-            low, high, integer = signal_limits[column]
-            values = _parse_number(
-                raw, column, problems, minimum=low, maximum=high, integer=integer
-            )
+            integer = column in COUNT_SIGNALS
+            values = _parse_number(raw, column, problems, ranges[column], integer=integer)
             clean[column] = values.fillna(0).astype("int64" if integer else "float64")
 
     if problems:

@@ -7,14 +7,15 @@ router (`agents/chat/assistant.py`); both call the same read-only tools through 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from langchain_core.tools import BaseTool
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.prebuilt import ToolNode, tools_condition
+from langgraph.prebuilt import InjectedState, ToolNode, tools_condition
 from langgraph.runtime import get_runtime
 from pydantic import Field
 
@@ -33,6 +34,9 @@ from tools.schemas import CustomerIdArgs
 
 class AnalyzeArgs(CustomerIdArgs):
     language: Language | None = Field(default=None, description="the answer's language code")
+    #: Why this turn left the LLM (the graph fills it; the model never sees it): an analysis
+    #: asked for in such a turn is written offline too, so a hung endpoint costs one budget.
+    fallback: Annotated[str | None, InjectedState("fallback")] = None
 
 
 def run_context() -> Context:
@@ -87,8 +91,13 @@ def chat_tools(kits: Kits, analyzer: Analyzer) -> list[BaseTool]:
         for tool in kits.default.tools.all()
     ]
 
-    def analyze(customer_id: str, language: Language | None = None) -> dict:
-        return analysis_payload(analyzer.run(customer_id, run_context(), language))
+    def analyze(
+        customer_id: str, language: Language | None = None, fallback: str | None = None
+    ) -> dict:
+        context = run_context()
+        if fallback:
+            context = replace(context, backend="offline")
+        return analysis_payload(analyzer.run(customer_id, context, language))
 
     analysis = structured_tool(
         "analyze_customer",

@@ -11,15 +11,19 @@ from core.settings import Settings
 RiskLevel = Literal["high", "medium", "low"]
 ValueTier = Literal["high", "mid", "low"]
 RISK_LEVELS: tuple[RiskLevel, ...] = ("high", "medium", "low")
+#: What a customer whose probability could not be computed is labelled instead of a level.
+UNSCORED = "unscored"
 VALUE_TIERS: tuple[ValueTier, ...] = ("high", "mid", "low")
 
 
 def risk_levels(probability: np.ndarray, settings: Settings) -> np.ndarray:
-    """high: p ≥ risk_high; medium: risk_medium ≤ p < risk_high; low: below."""
+    """high: p ≥ risk_high; medium: risk_medium ≤ p < risk_high; low: below; `UNSCORED` when p
+    is not a number (never "low": a score that could not be computed says nothing of risk)."""
     p = np.asarray(probability, dtype=float)
-    return np.where(
+    levels = np.where(
         p >= settings.risk_high, "high", np.where(p >= settings.risk_medium, "medium", "low")
-    ).astype(object)
+    )
+    return np.where(np.isfinite(p), levels, UNSCORED).astype(object)
 
 
 def value_tiers(monthly_charges: np.ndarray, settings: Settings) -> np.ndarray:

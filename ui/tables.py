@@ -80,7 +80,7 @@ def over_time(table: pd.DataFrame, settings: Settings, lang: Language) -> Styler
     rows = [
         (
             t("ui.portfolio.next_months", lang, months=int(r.months)),
-            f"{r.expected_leavers:,.1f}",
+            formats.people(float(r.expected_leavers), lang),
             formats.currency(float(r.revenue_lost), lang, 0),
             formats.currency(float(r.lifetime_value_at_risk), lang, 0),
         )

@@ -163,7 +163,7 @@ def campaign_summary(plan: CampaignPlan | None, risk_level: str, lang: Language)
     heading = t("ui.analyze.campaign", lang)
     if plan is None:
         return f"{heading}\n⏭️ **{md(campaign_words.skipped_line(risk_level, lang))}**"
-    return f"{heading}\n{md(campaign_words.offer_summary(plan.offer_title, plan.offer, lang))}"
+    return f"{heading}\n{md(campaign_words.offer_summary(plan, lang))}"
 
 
 def campaign_detail(plan: CampaignPlan | None, playbook: Playbook, lang: Language) -> str:

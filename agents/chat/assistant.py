@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,7 @@ from agents.checks.drafts import text_problems
 from agents.checks.grounding import numbers_in, ungrounded_numbers
 from agents.context import Context
 from agents.llm.endpoint import Endpoint, streaming_refused
+from agents.llm.transport import requests_end_by
 from agents.prompts import prompt
 from agents.state import ChatState
 from core.i18n import t
@@ -143,6 +145,15 @@ def _offline_turn(
     return {"messages": [reply], "fallback": reason}
 
 
+def _turn_budget(state: ChatState, seconds: float) -> dict:
+    """This turn's LLM budget: the one its first model call started, or a new one."""
+    question, _ = this_turn(state["messages"])
+    kept = state.get("llm_budget") or {}
+    if kept.get("question") == question.id and question.id is not None:
+        return kept
+    return {"question": question.id, "ends": time.time() + seconds}
+
+
 def make_assistant(
     model: Any | None,
     reference: Reference,
@@ -156,7 +167,13 @@ def make_assistant(
     if model is not None and endpoint is None:
         raise ValueError("a chat model needs the endpoint it talks to")
 
-    def ask_model(messages: list[AnyMessage]) -> AIMessage:
+    def ask_model(messages: list[AnyMessage], ends: float) -> AIMessage:
+        # Every request of this call ends when the turn's LLM budget does (`ends`, epoch
+        # seconds), whatever the client's own timeout: a hung endpoint costs the budget only.
+        with requests_end_by(time.monotonic() + ends - time.time()):
+            return _ask(messages)
+
+    def _ask(messages: list[AnyMessage]) -> AIMessage:
         # The model streams whenever the run is streamed (the Ask tab); a server that refused
         # to stream once is asked without it from then on.
         if not endpoint.streams:
@@ -183,16 +200,22 @@ def make_assistant(
         down = endpoint.breaker.open_reason()
         if down is not None:
             return _offline_turn(messages, language, down, reference)
+        budget = _turn_budget(state, endpoint.settings.llm_budget)
+        if budget["ends"] <= time.time():
+            seconds = endpoint.settings.llm_budget
+            spent = f"the LLM time budget of {seconds:g} s for this turn is used up"
+            return {**_offline_turn(messages, language, spent, reference), "llm_budget": budget}
         system = prompt("chat")
         asked = remembered_language(messages)
         if asked is not None:  # the user asked for this language earlier in the thread
             system += f"\n\nAnswer in {t(f'language.{asked}', BASE_LANGUAGE)}."
         try:
-            reply = ask_model([SystemMessage(system), *messages])
+            reply = ask_model([SystemMessage(system), *messages], budget["ends"])
         except Exception as err:  # any endpoint failure: this turn goes offline
             problem = redact(f"{type(err).__name__}: {err}"[:300])
             endpoint.breaker.record_failure(problem)
-            return _offline_turn(messages, language, f"LLM failed: {problem}", reference)
+            offline = _offline_turn(messages, language, f"LLM failed: {problem}", reference)
+            return {**offline, "llm_budget": budget}
         endpoint.breaker.record_success()
         question = this_turn(messages)[0].text
         reply.response_metadata["language"] = asked or language_of(question, language)
@@ -205,6 +228,6 @@ def make_assistant(
             if wrong:
                 reason = f"LLM answer refused: {'; '.join(wrong)}"
                 return _offline_turn(messages, language, reason, reference)
-        return {"messages": [reply], "fallback": None}
+        return {"messages": [reply], "fallback": None, "llm_budget": budget}
 
     return assistant

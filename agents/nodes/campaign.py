@@ -62,7 +62,7 @@ def campaign(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> 
         kit.tools.evaluate_offers, customer_id=state["customer_id"], language=language
     )
     if not evaluation.options:
-        note = step_note("trace.no_offer_in_budget", budget=f"{evaluation.budget_cap:.2f}")
+        note = step_note("trace.no_offer_in_budget", budget={"money": evaluation.budget_cap})
         return {"campaign": None, "trace": [step.finish(note=note)]}
     chosen = evaluation.options[0]
     facts = campaign_facts(evaluation, chosen, kit.playbook, language)

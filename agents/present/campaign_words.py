@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agents.outputs import CallScript, Communications, Email, Sms
+from agents.outputs import CallScript, CampaignPlan, Communications, Email, Sms
 from agents.present.phrases import Table
 from core.formats import currency, percent
 from core.i18n import t
@@ -35,10 +35,13 @@ def offer_table(options: Sequence[OfferOption], playbook: Playbook, lang: Langua
     return Table(tuple(t(f"present.offer.{k}", lang) for k in keys), rows)
 
 
-def offer_summary(title: str, option: OfferOption, lang: Language) -> str:
+def offer_summary(plan: CampaignPlan, lang: Language) -> str:
+    """The chosen offer's verdict and figures; a lifetime value saved above today's lifetime
+    value is explained (it is the difference between two futures, not a part of today's)."""
+    title, option = plan.offer_title, plan.offer
     verdict = "present.offer.worth" if option.expected_value > 0 else "present.offer.not_worth"
     lifetime = option.lifetime_value_saved is not None
-    return t(
+    words = t(
         "present.offer.summary_lifetime" if lifetime else "present.offer.summary",
         lang,
         saved=currency(option.lifetime_value_saved or 0.0, lang),
@@ -50,6 +53,14 @@ def offer_summary(title: str, option: OfferOption, lang: Language) -> str:
         points=f"{option.risk_reduction * 100:.1f}",
         value=currency(option.expected_value, lang),
     )
+    if lifetime and (option.lifetime_value_saved or 0.0) > plan.value_at_risk:
+        words += t(
+            "present.offer.saved_above_today",
+            lang,
+            saved=currency(option.lifetime_value_saved or 0.0, lang),
+            clv=currency(plan.value_at_risk, lang),
+        )
+    return words
 
 
 def ineligible_lines(ineligible: dict[str, str], playbook: Playbook, lang: Language) -> list[str]:

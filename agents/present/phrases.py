@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from agents.outputs import ChurnReasons, RiskAssessment
-from agents.trace import OFFLINE, TraceStep
-from core.formats import currency, duration_months, money, percent
+from agents.trace import OFFLINE, TraceStep, note_words
+from core.formats import currency, currency_code, duration_months, percent
 from core.i18n import has, t
 from core.types import Language
 from data.schema import BINARY_INT_COLUMNS, CATEGORICAL_VALUES, feature_label
@@ -72,7 +72,7 @@ def risk_headline(risk: RiskAssessment, lang: Language) -> str:
         probability=percent(risk.probability),
         risk=t(f"risk_level.{risk.risk_level}", lang),
         tier=t(f"value_tier.{risk.value_tier}", lang),
-        at_stake=money(risk.value_at_risk),
+        at_stake=currency(risk.value_at_risk, lang),
         months=risk.clv_horizon_months,
     )
 
@@ -107,7 +107,7 @@ def tool_name(tool: str, lang: Language) -> str:
 def trace_note(step: TraceStep, lang: Language) -> str:
     """A step's note in words of `lang` (a note from elsewhere, such as an error, as it is)."""
     if step.note_key:
-        return t(step.note_key, lang, **step.note_values)
+        return note_words(step.note_key, step.note_values, lang)
     return step.note or ""
 
 
@@ -204,9 +204,37 @@ def _words(frame: pd.DataFrame, lang: Language) -> pd.DataFrame:
     return words.rename(columns={c: t(f"column.{c}", lang) for c in words.columns})
 
 
-def at_risk_frame(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
-    """The at-risk list with headers and values in words (the table shown and exported)."""
-    return _words(table, lang)
+#: Table columns that hold amounts of money: their headers name the currency, so a number in a
+#: spreadsheet cell is never read in the wrong one.
+MONEY_TABLE_COLUMNS = frozenset(
+    {
+        "monthly_charges",
+        "monthly_revenue",
+        "monthly_revenue_at_risk",
+        "lifetime_value",
+        "revenue_lost",
+        "lifetime_value_at_risk",
+        "clv",
+    }
+)
+
+
+def spreadsheet_header(column: str, lang: Language) -> str:
+    """A column's header in a file for spreadsheets, whose cells hold plain numbers: a money
+    column's names its currency."""
+    header = t(f"column.{column}", lang)
+    if column in MONEY_TABLE_COLUMNS:
+        return t("format.money_header", lang, header=header, code=currency_code())
+    return header
+
+
+def at_risk_frame(table: pd.DataFrame, lang: Language, spreadsheet: bool = False) -> pd.DataFrame:
+    """The at-risk list with headers and values in words: the table shown, or (`spreadsheet`)
+    the file exported, whose money headers name the currency of their plain numbers."""
+    words = _words(table, lang)
+    if spreadsheet:
+        words.columns = [spreadsheet_header(c, lang) for c in table.columns]
+    return words
 
 
 # ---- reasons -------------------------------------------------------------------------------

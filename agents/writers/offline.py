@@ -13,16 +13,22 @@ from agents.outputs import (
     ReasoningDraft,
 )
 from agents.present.phrases import value_in_words
+from core.formats import currency
 from core.i18n import first, has, t
 from core.types import Language
-from data.schema import CATEGORICAL_VALUES, SIGNAL_WINDOW_DAYS, feature_label
+from data.schema import CATEGORICAL_VALUES, MONEY_COLUMNS, SIGNAL_WINDOW_DAYS, feature_label
 
 
 def evidence(feature: str, value: object, language: Language) -> str:
     """The customer's own value of a feature, in words."""
     days = SIGNAL_WINDOW_DAYS.get(feature)
-    # Numbers stay numbers: the phrases format them (`{v:.2f}`, `{v:.0%}`).
-    shown = value_in_words(feature, value, language) if feature in CATEGORICAL_VALUES else value
+    # Numbers stay numbers: the phrases format them (`{v:.0%}`); money is written as money.
+    if feature in CATEGORICAL_VALUES:
+        shown = value_in_words(feature, value, language)
+    elif feature in MONEY_COLUMNS:
+        shown = currency(float(value), language)  # type: ignore[arg-type]
+    else:
+        shown = value
     keys = [f"evidence.{feature}={value}", f"evidence.{feature}"]
     if not any(has(k, language) for k in keys):
         return f"{feature_label(feature, language)}: {shown}"
@@ -61,9 +67,9 @@ def analyst(facts: dict, language: Language) -> AnalystDraft:
         "percent": f"{facts['probability_percent']:.1f}%",
         "risk": t(f"word.{facts['risk_level']}", language),
         "tier": t(f"word.{facts['value_tier']}", language),
-        "at_stake": f"{facts['value_at_risk']:,.2f}",
+        "at_stake": currency(facts["value_at_risk"], language),
         "months": facts["horizon_months"],
-        "monthly": f"{facts['monthly_charges']:.2f}",
+        "monthly": currency(facts["monthly_charges"], language),
     }
     if facts["risk_level"] == "low":
         summary = t("analyst.summary_low", language, **values)
@@ -75,7 +81,7 @@ def analyst(facts: dict, language: Language) -> AnalystDraft:
     if "lifetime_value" in facts:
         timing = {
             "within_90": f"{facts['leave_within_90d_percent']:.1f}%",
-            "clv": f"{facts['lifetime_value']:,.2f}",
+            "clv": currency(facts["lifetime_value"], language),
             "lifetime_months": facts["lifetime_months"],
             "median": facts["median_months_left"],
         }
@@ -139,9 +145,9 @@ def campaign(facts: dict, language: Language) -> CampaignDraft:
         language,
         before=f"{c['probability_before_percent']:.1f}%",
         after=f"{c['probability_after_percent']:.1f}%",
-        cost=f"{c['total_cost']:,.2f}",
+        cost=currency(c["total_cost"], language),
     )
     verdict = "campaign.worth" if facts["worth_its_cost"] else "campaign.not_worth"
-    text += t(verdict, language, value=f"{abs(c['expected_value']):,.2f}")
+    text += t(verdict, language, value=currency(abs(c["expected_value"]), language))
     text += t("campaign.estimate", language)
     return CampaignDraft(why_it_fits=text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from agents.outputs import CommunicationDraft, ObjectionAnswer, sms_problem
 from agents.writers.offline import capitalised
+from core.formats import currency
 from core.i18n import first, t
 from core.types import Language
 
@@ -52,7 +53,7 @@ def communication(facts: dict, language: Language) -> CommunicationDraft:
     values = {
         "title": o["title"],
         "pitch": o["pitch"],
-        "price": f"{o['price_during_offer']:.2f}",
+        "price": currency(o["price_during_offer"], language),
         "discount": f"{o['discount_percent']:g}%",
         "opening": _opening(facts, language),
     }

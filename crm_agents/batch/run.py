@@ -109,10 +109,7 @@ def run_batch(
                 status="failed",
                 error=kit.settings.redact(f"{type(err).__name__}: {err}")[:2000],
             )
-        raise BatchError(
-            f"run {run.id} failed: {err}. Every chunk written before the failure is complete; "
-            "continue with --resume."
-        ) from err
+        raise BatchError(f"run {run.id} failed: {err}. {_next_step(err)}") from err
     return BatchSummary(
         run_id=run.id,
         status=status,
@@ -123,6 +120,24 @@ def run_batch(
         customers_failed=len(failures),
         failures=[Failure(**f) for f in failures],
         seconds=time.perf_counter() - started,
+    )
+
+
+#: Failures that may pass by themselves (a database or a disk away for a moment, a slow network):
+#: resuming can finish the run. Any other failure comes from the data, the model or the code and
+#: would repeat on resume.
+_PASSING = (database.StoreError, OSError, ConnectionError, TimeoutError)
+
+
+def _next_step(err: Exception) -> str:
+    if isinstance(err, _PASSING):
+        return (
+            "Every chunk written before the failure is complete; once the cause is fixed, "
+            "continue with --resume."
+        )
+    return (
+        "It would fail the same way on --resume: fix what the error names (the data, the model "
+        "or a setting), then start a new run without --resume."
     )
 
 

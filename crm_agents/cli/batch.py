@@ -22,6 +22,7 @@ from crm_agents.cli.common import (
     clear_errors,
     console,
     out,
+    output_folder,
     say,
     settings_with,
 )
@@ -63,6 +64,8 @@ def batch(
     """Score every customer, analyse those at or above the risk floor, store it all in the DB."""
     with clear_errors():
         settings = settings_with(language=lang)
+        if export is not None:
+            output_folder(export, "--export")
         configured = settings.database_url.get_secret_value() if settings.database_url else None
         url = db or configured or default_url(settings.results_db)
         open_store(url)  # a bad database fails here, before the data and model are loaded

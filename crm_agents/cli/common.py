@@ -4,6 +4,7 @@ and assembling the product with a spinner while a model trains."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,12 +24,16 @@ from core.settings import Settings, SettingsError
 from crm_agents.batch.run import BatchError
 from crm_agents.composition import Assembly, assemble, build_service
 from crm_agents.store.database import StoreError
-from data.loading import CustomerData, load_customers
+from data.loading import CustomerData, load_customers, resolve_source
 from data.validation import DataValidationError
 from models.churn.persistence import ModelArtifactError
 from models.churn.training import MissingLabelsError
 from models.survival.card import SurvivalArtifactError
-from tools.service.retention import CustomerNotFoundError, RetentionService
+from tools.service.retention import (
+    CustomerNotFoundError,
+    RetentionService,
+    UnscorableCustomerError,
+)
 
 console = Console(stderr=True)
 out = Console()
@@ -45,6 +50,7 @@ EXPECTED_ERRORS = (
     DataValidationError,
     ModelArtifactError,
     CustomerNotFoundError,
+    UnscorableCustomerError,
     MissingLabelsError,
     SurvivalArtifactError,
     BatchError,
@@ -100,6 +106,58 @@ def load(data: Path | None, settings: Settings) -> CustomerData:
         highlight=False,
     )
     return loaded
+
+
+def _writable_folder(folder: Path) -> bool:
+    """Whether a file can be made in `folder`, or in the nearest folder above it that exists
+    (the writers create the missing ones). Tried, not guessed from permission bits: root passes
+    every `os.access` check, even on a read-only mount or in /proc."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return False
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            return True
+    except OSError:
+        return False
+
+
+def output_file(path: Path, data: Path | None, settings: Settings, option: str = "--out") -> Path:
+    """`path` checked before any work: not a folder, not the customer file being read, and
+    writable. Scoring a million customers to learn at the end that the file cannot be written
+    costs the whole run; overwriting the customer file loses the input."""
+    if path.is_dir():
+        raise typer.BadParameter(
+            f"{path} is a folder; give a file name, e.g. {path / 'scores.csv'}", param_hint=option
+        )
+    source = resolve_source(data, settings)
+    if source is not None and source.exists() and path.exists() and path.samefile(source):
+        raise typer.BadParameter(
+            f"{path} is the customer file being read; write the results to another file",
+            param_hint=option,
+        )
+    # Files are written beside themselves and renamed into place, so the folder decides.
+    if not _writable_folder(path.parent):
+        raise typer.BadParameter(
+            f"{path} cannot be written: no file can be made in its folder; "
+            "choose a folder you can write",
+            param_hint=option,
+        )
+    return path
+
+
+def output_folder(path: Path, option: str) -> Path:
+    """`path` checked before any work: a folder (or one that can be made) that can be written."""
+    if path.exists() and not path.is_dir():
+        raise typer.BadParameter(f"{path} is a file; give a folder", param_hint=option)
+    if not _writable_folder(path):
+        raise typer.BadParameter(
+            f"{path} cannot be written: no file can be made there; choose a folder you can write",
+            param_hint=option,
+        )
+    return path
 
 
 def service_for(loaded: CustomerData, settings: Settings) -> RetentionService:

@@ -27,6 +27,7 @@ from crm_agents.cli.common import (
     frame_table,
     load,
     out,
+    output_file,
     say,
     service_for,
     settings_with,
@@ -40,7 +41,7 @@ from models.churn.candidates import CandidateName
 from models.churn.persistence import ModelArtifactError, load_card, save_model
 from models.churn.scoring import score_customers
 from models.churn.training import evaluate, metrics_table, train
-from models.segments import RISK_LEVELS
+from models.segments import RISK_LEVELS, UNSCORED
 from models.survival.scoring import lifetime_columns
 from tools.service.value_basis import retier_on_lifetime_value
 
@@ -131,6 +132,7 @@ def score(
     """Score the whole base: probability, risk level, value tier and top driver per customer."""
     with clear_errors():
         settings = settings_with()
+        output_file(out_path, data, settings)
         loaded = load(data, settings)
         service = service_for(loaded, settings)
         model = service.model
@@ -166,13 +168,13 @@ def score_figures(scored: pd.DataFrame, monthly_charges: np.ndarray, path: Path)
     return {
         "path": str(path),
         "customers": len(scored),
-        "monthly_revenue_at_risk": round(float(at_risk.sum()), 2),
+        "monthly_revenue_at_risk": round(float(np.nansum(at_risk)), 2),
         "by_risk_level": {
             level: {
                 "customers": int((levels == level).sum()),
-                "monthly_revenue_at_risk": round(float(at_risk[levels == level].sum()), 2),
+                "monthly_revenue_at_risk": round(float(np.nansum(at_risk[levels == level])), 2),
             }
-            for level in RISK_LEVELS
+            for level in (*RISK_LEVELS, UNSCORED)
         },
     }
 
@@ -185,14 +187,15 @@ def score_summary(scored: pd.DataFrame, monthly_charges: np.ndarray, lang: Langu
     for header in ("column.customers", "chat.measure.share", "column.monthly_revenue_at_risk"):
         table.add_column(t(header, lang), justify="right")
     levels = scored["risk_level"].to_numpy()
-    for level in (*RISK_LEVELS, None):
+    unscored = (UNSCORED,) if (levels == UNSCORED).any() else ()
+    for level in (*RISK_LEVELS, *unscored, None):
         chosen = levels == level if level else np.ones(len(levels), dtype=bool)
         table.add_row(
             t(f"risk_level.{level}", lang) if level else t("cli.total", lang),
             f"{chosen.sum():,}",
             percent(chosen.mean() if len(levels) else 0.0),
-            currency(float(at_risk[chosen].sum()), lang),
-            end_section=level == RISK_LEVELS[-1],
+            "—" if level == UNSCORED else currency(float(np.nansum(at_risk[chosen])), lang),
+            end_section=level == (*RISK_LEVELS, *unscored)[-1],
         )
     return table
 

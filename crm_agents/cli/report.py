@@ -71,7 +71,7 @@ def _campaign_panel(result: AnalysisResult, playbook: Playbook) -> Panel:
     options = campaign_words.offer_table([plan.offer, *plan.runners_up], playbook, lang)
     return Panel(
         Group(
-            Text(campaign_words.offer_summary(plan.offer_title, plan.offer, lang), style="bold"),
+            Text(campaign_words.offer_summary(plan, lang), style="bold"),
             Text(plan.why_it_fits),
             _table(options),
             Text(plan.caveat, style="dim"),

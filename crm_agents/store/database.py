@@ -8,10 +8,12 @@ write is one transaction, so a crash or a failed write leaves whole chunks or no
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 from sqlalchemy import (
@@ -50,12 +52,33 @@ _ACCEPTED = (
 )
 
 
+#: What a host may be: a name (letters, digits, dots, dashes, underscores) or a bracketed IPv6.
+_HOST = re.compile(r"[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]")
+
+
 def shown_url(url: str) -> str:
     """The URL as it may be printed: any password replaced by ***."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "(an unreadable database URL)"
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with the URL's port or host, in words that never hold the password, or
+    None. SQLAlchemy's own errors quote the raw URL or end in a bare int() traceback."""
+    if "://" not in url:
+        return "it is not a database URL"
+    parts = urlsplit(url)
+    port = parts.netloc.rpartition("@")[2].rpartition("]")[2].partition(":")[2]
+    if port and not (port.isdigit() and 1 <= int(port) <= 65535):
+        return f"the port {port!r} is not a number from 1 to 65535"
+    host = parts.netloc.rpartition("@")[2]
+    host = host if host.startswith("[") else host.partition(":")[0]
+    host = host.rpartition("]")[0] + "]" if host.startswith("[") else host
+    if host and not _HOST.fullmatch(host):
+        return f"the host {host!r} is not a host name or address"
+    return None
 
 
 def default_url(database: Path) -> str:
@@ -83,6 +106,9 @@ def _check_sqlite_target(url: str) -> None:
 
 def open_store(url: str) -> Engine:
     """An engine on a database that has the tables and the view, or a clear StoreError."""
+    problem = url_problem(url)
+    if problem is not None:
+        raise StoreError(f"cannot use the database URL {shown_url(url)}: {problem}{_ACCEPTED}")
     try:
         _check_sqlite_target(url)
         engine = create_engine(url, future=True)

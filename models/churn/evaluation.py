@@ -6,15 +6,19 @@ scaler or spline ever sees the fold it is scored on.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, parallel_config
 from pydantic import BaseModel
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.pipeline import Pipeline
+
+from core.orphans import die_with_parent
 
 TOP_FRACTION = 0.10
 
@@ -73,9 +77,11 @@ def cross_validate(
     """Mean fold metrics over `repeats` × `folds`, and the out-of-fold probabilities per repeat."""
     splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
     splits = list(splitter.split(X, y))
-    probabilities = Parallel(n_jobs=n_jobs)(
-        delayed(_fit_predict)(pipeline, X, y, train, test) for train, test in splits
-    )
+    # The fold workers end with this process, even on kill -9 (a batch refitting its model).
+    with parallel_config(backend="loky", initializer=die_with_parent, initargs=(os.getpid(),)):
+        probabilities = Parallel(n_jobs=n_jobs)(
+            delayed(_fit_predict)(pipeline, X, y, train, test) for train, test in splits
+        )
     oof = np.zeros((repeats, len(y)))
     per_fold: dict[str, list[float]] = {k: [] for k in ("auc", "pr", "brier", "ll", "lift")}
     for i, ((_, test), p) in enumerate(zip(splits, probabilities, strict=True)):

@@ -265,4 +265,4 @@ def test_the_portfolio_lists_the_most_urgent_first_for_this_weeks_calls(client):
     urgency = rows["chance of leaving within 90 days %"].tolist()
     assert urgency == sorted(urgency, reverse=True) and len(rows) == 20
     assert "call them this week" in matching
-    assert {"lifetime value (CLV)", "likely to leave within"} <= set(rows.columns)
+    assert {"lifetime value (CLV) (USD)", "likely to leave within"} <= set(rows.columns)

@@ -312,3 +312,27 @@ def test_progress_counts_failed_customers_as_done_and_the_run_times_itself(
     )
     assert seen[-1] == (3, 3) and summary.customers_failed == 1
     assert 0 < summary.seconds <= time.perf_counter() - started
+
+
+def test_a_failure_that_resuming_would_repeat_says_to_fix_it_and_start_again(
+    demo, tmp_path, monkeypatch
+):
+    def broken_select(*_args):
+        raise ValueError("the model cannot score this base")
+
+    monkeypatch.setattr(batch_module, "_select", broken_select)
+    with pytest.raises(BatchError) as err:
+        run_batch(demo.analyzer, _db(tmp_path), min_risk="high", limit=2, workers=1)
+    message = str(err.value)
+    assert "It would fail the same way on --resume" in message
+    assert "start a new run without --resume" in message
+    assert "continue with --resume" not in message
+
+
+def test_a_failure_that_may_pass_says_to_resume(demo, tmp_path, monkeypatch):
+    def broken_insert(engine, analysed, failed):
+        raise database.StoreError("the database server went away")
+
+    monkeypatch.setattr(database, "insert_chunk", broken_insert)
+    with pytest.raises(BatchError, match="once the cause is fixed, continue with --resume"):
+        run_batch(demo.analyzer, _db(tmp_path), min_risk="high", limit=2, workers=1)

@@ -298,3 +298,21 @@ def test_score_cuts_value_tiers_on_lifetime_value_when_asked(env, monkeypatch):
     lowest_high = scores.loc[scores["value_tier"] == "high", "clv"].min()
     assert (scores.loc[scores["clv"] >= lowest_high, "value_tier"] == "high").all()
     assert scores["value_tier"].value_counts(normalize=True).max() < 0.35
+
+
+def test_the_score_summary_counts_customers_that_could_not_be_scored_apart():
+    from rich.console import Console
+
+    from crm_agents.cli.main import score_figures, score_summary
+
+    scored = pd.DataFrame(
+        {"churn_probability": [0.9, float("nan"), 0.1], "risk_level": ["high", "unscored", "low"]}
+    )
+    charges = pd.Series([100.0, 50.0, 20.0]).to_numpy()
+    figures = score_figures(scored, charges, "x.csv")
+    assert figures["by_risk_level"]["unscored"]["customers"] == 1
+    assert figures["monthly_revenue_at_risk"] == 92.0
+    console = Console(record=True, width=120)
+    console.print(score_summary(scored, charges, "en"))
+    shown = console.export_text()
+    assert "could not be scored" in shown and "nan" not in shown

@@ -242,7 +242,7 @@ def test_a_count_column_says_it_needs_a_whole_number_within_its_range(telco_csv)
     frame.loc[2, "tenure"] = "many"
     assert _problems(frame) == [
         "column tenure: non-numeric value(s) 'many' on line 4; "
-        "expected a whole number ≥ 0 and ≤ 1200"
+        "expected a whole number ≥ 0 and ≤ 600"
     ]
 
 
@@ -268,7 +268,7 @@ def test_a_rate_above_its_maximum_is_out_of_range(telco_csv):
     frame.loc[1, "usage_drop_rate"] = "1.5"
     assert _problems(frame) == [
         "column usage_drop_rate: value(s) '1.5' on line 3 out of range; expected a number ≥ 0 "
-        "and ≤ 1"
+        "and ≤ 1 (CRM_ACCEPTED_RANGES sets the range)"
     ]
 
 
@@ -316,18 +316,67 @@ def test_a_count_signal_must_be_whole(telco_csv):
     frame.loc[4, "complain_count"] = "1.5"
     assert _problems(frame) == [
         "column complain_count: value(s) '1.5' on line 6 out of range; expected a whole number ≥ 0"
+        " and ≤ 1000 (CRM_ACCEPTED_RANGES sets the range)"
     ]
 
 
 def test_tenure_may_reach_its_maximum_but_not_pass_it(telco_csv):
     frame = _frame(telco_csv)
-    frame.loc[0, "tenure"] = "1200"
-    assert validate_customers(frame, "t.csv").loc[0, "tenure"] == 1200
-    frame.loc[0, "tenure"] = "1201"
-    assert "tenure: value(s) '1201' on line 2 out of range" in _problems(frame)[0]
+    frame.loc[0, "tenure"] = "600"
+    assert validate_customers(frame, "t.csv").loc[0, "tenure"] == 600
+    frame.loc[0, "tenure"] = "601"
+    assert "tenure: value(s) '601' on line 2 out of range" in _problems(frame)[0]
 
 
 def test_a_blank_total_for_a_new_customer_becomes_zero(telco_csv):
     frame = _frame(telco_csv)
     frame.loc[0, "tenure"], frame.loc[0, "TotalCharges"] = "0", ""
     assert validate_customers(frame, "t.csv").loc[0, "TotalCharges"] == 0.0
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "Infinity", "1e400"])
+@pytest.mark.parametrize("column", ["MonthlyCharges", "TotalCharges", "tenure"])
+def test_a_number_that_is_not_finite_is_refused_with_its_column_and_line(telco_csv, column, value):
+    frame = _frame(telco_csv)
+    frame.loc[3, column] = value
+    (problem,) = _problems(frame)
+    assert problem.startswith(f"column {column}: value(s) '{value}' on line 5 not a finite number")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "most"),
+    [
+        ("MonthlyCharges", "1e308", "2000"),
+        ("MonthlyCharges", "2000.01", "2000"),
+        ("TotalCharges", "1000000.5", "1e+06"),
+        ("recent_login_count", "10001", "10000"),
+    ],
+)
+def test_a_number_above_its_range_is_refused_with_the_range(telco_csv, column, value, most):
+    frame = _frame(telco_csv)
+    if column not in frame:
+        frame[column] = "1"
+    frame.loc[1, column] = value
+    (problem,) = _problems(frame)
+    assert f"column {column}: value(s) '{value}' on line 3 out of range" in problem
+    assert f"≤ {most} (CRM_ACCEPTED_RANGES sets the range)" in problem
+
+
+def test_the_accepted_ranges_come_from_the_settings(telco_csv):
+    from core.ranges import merged_ranges
+
+    frame = _frame(telco_csv)
+    frame.loc[0, "MonthlyCharges"] = "4500"
+    assert "out of range" in _problems(frame)[0]
+    wider = merged_ranges({"MonthlyCharges": [0, 5000]})
+    assert validate_customers(frame, "t.csv", ranges=wider).loc[0, "MonthlyCharges"] == 4500
+
+
+def test_the_default_ranges_hold_the_telco_file_with_margin():
+    from core.ranges import DEFAULT_RANGES
+    from data.schema import NUMERIC_COLUMNS, SIGNAL_COLUMNS
+
+    assert set(DEFAULT_RANGES) == {*NUMERIC_COLUMNS, *SIGNAL_COLUMNS}
+    telco_maxima = {"tenure": 72, "MonthlyCharges": 118.75, "TotalCharges": 8684.8}
+    for column, most in telco_maxima.items():
+        assert DEFAULT_RANGES[column][1] >= 5 * most

@@ -57,7 +57,7 @@ def test_each_matrix_cell_says_count_share_and_revenue_at_risk(matrix):
 def test_the_matrix_speaks_chinese_with_currency_in_chinese(matrix):
     grid = tables.matrix_grid(matrix, "zh-TW").data
     assert list(grid.columns) == ["風險等級", "高價值", "中價值", "低價值"]
-    assert all("元" in text for text in grid.iloc[:, 1])
+    assert all("US$" in text and "元" not in text for text in grid.iloc[:, 1])
 
 
 @pytest.mark.parametrize(
@@ -134,3 +134,15 @@ def test_the_at_risk_over_time_headers_say_bills_are_revenue_and_clv_is_margin(
     assert shown.iloc[:, 0].tolist() == [
         {"en": f"next {m} months", "zh-TW": f"未來 {m} 個月"}[lang] for m in (3, 6, 12)
     ]
+
+
+@pytest.mark.parametrize(("lang", "header"), [("en", "(USD)"), ("zh-TW", "（USD）")])
+def test_the_exported_list_names_the_currency_of_its_money_columns(demo_service, lang, header):
+    from agents.present.phrases import at_risk_frame
+
+    table = at_risk_table(demo_service, 5)
+    exported = at_risk_frame(table, lang, spreadsheet=True)
+    money = [c for c in exported.columns if c.endswith(header)]
+    assert len(money) >= 1
+    assert exported[money[0]].dtype.kind == "f"  # plain numbers a spreadsheet can sum
+    assert not any(c.endswith(header) for c in at_risk_frame(table, lang).columns)

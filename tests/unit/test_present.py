@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -15,7 +16,8 @@ from tools.schemas import Driver
 from ui import views
 
 #: Words that stay as they are in Chinese text: product and technology names.
-_NAMES = {"DSL", "ROC", "AUC", "PR", "Brier", "SMS", "Y"}
+# Names, and the letters of currency symbols as CLDR writes them in zh-TW (US$, NT$).
+_NAMES = {"DSL", "ROC", "AUC", "PR", "Brier", "SMS", "Y", "US", "NT"}
 
 
 def _english_words(text: str, allowed: set[str]) -> set[str]:
@@ -168,12 +170,57 @@ def test_a_step_note_is_worded_in_the_readers_language_and_an_error_stays_as_it_
     [
         (1234.5, "en", "$1,234.50"),
         (-0.96, "en", "-$0.96"),
-        (1234.5, "zh-TW", "1,234.50 元"),
-        (-0.96, "zh-TW", "-0.96 元"),
+        (1234.5, "zh-TW", "US$1,234.50"),
+        (-0.96, "zh-TW", "-US$0.96"),
+        (1234.5, "en", "$1,234.50"),
     ],
 )
 def test_money_standing_alone_carries_currency_thousands_and_sign(amount, lang, shown):
     assert formats.currency(amount, lang) == shown
+
+
+@pytest.mark.parametrize(
+    ("code", "lang", "shown"),
+    [
+        ("TWD", "zh-TW", "NT$1,234.50"),
+        ("TWD", "en", "NT$1,234.50"),
+        ("EUR", "en", "€1,234.50"),
+        ("USD", "zh-TW", "US$1,234.50"),
+    ],
+)
+def test_money_names_its_dollar_in_every_language(code, lang, shown, monkeypatch):
+    monkeypatch.setitem(formats._CURRENCY, "code", code)
+    assert formats.currency(1234.5, lang) == shown
+
+
+def test_no_amount_in_chinese_is_written_with_yuan():
+    # 元 reads as New Taiwan dollars in Taiwan: US dollars never carry it.
+    from core.i18n import read_locale
+
+    text = (Path(formats.__file__).parent / "locales" / "zh-TW.toml").read_text(encoding="utf-8")
+    assert not [k for k, v in read_locale(text).items() if "元" in v and "詞元" not in v]
+
+
+def test_whole_amounts_drop_their_cents_when_asked():
+    assert formats.currency(1234.4, "en", 0) == "$1,234"
+    assert formats.currency(float("nan"), "en") == "—"
+
+
+@pytest.mark.parametrize(
+    ("expected", "lang", "shown"), [(304.1, "en", "about 304"), (1234.6, "zh-TW", "約 1,235 位")]
+)
+def test_expected_leavers_are_whole_people(expected, lang, shown):
+    assert formats.people(expected, lang) == shown
+
+
+def test_an_unknown_currency_setting_is_refused(monkeypatch):
+    from core.settings import Settings, SettingsError
+
+    monkeypatch.setenv("CRM_CURRENCY", "DOLLARS")
+    with pytest.raises(SettingsError, match="CRM_CURRENCY: 'DOLLARS' is not an ISO 4217"):
+        Settings()
+    monkeypatch.setenv("CRM_CURRENCY", "twd")
+    assert Settings().currency == "TWD"
 
 
 @pytest.mark.parametrize(
@@ -202,3 +249,18 @@ def test_profile_fields_read_as_money_percent_duration_and_words():
     assert phrases.field_value("tenure", 30, "zh-TW") == "30 個月（2 年 6 個月）"
     assert phrases.field_value("SeniorCitizen", 1, "zh-TW") == "是"
     assert phrases.field_value("Partner", "No", "en") == "no"
+
+
+def test_a_lifetime_value_saved_above_todays_is_explained_in_both_languages(
+    high_risk_in_chinese,
+):
+    from agents.present.campaign_words import offer_summary
+
+    plan = high_risk_in_chinese.campaign
+    assert plan is not None and plan.offer.lifetime_value_saved is not None
+    saved = plan.offer.lifetime_value_saved
+    above = plan.model_copy(update={"value_at_risk": saved - 1.0})
+    below = plan.model_copy(update={"value_at_risk": saved + 1.0})
+    assert "compares two futures" in offer_summary(above, "en")
+    assert "兩種未來" in offer_summary(above, "zh-TW")
+    assert "two futures" not in offer_summary(below, "en")

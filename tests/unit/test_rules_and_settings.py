@@ -110,3 +110,33 @@ def test_a_path_set_on_its_own_overrides_the_state_directory(tmp_path, monkeypat
 def test_a_bad_customer_id_pattern_is_refused():
     with pytest.raises(SettingsError, match="CRM_CUSTOMER_ID_PATTERN: is not a regular expression"):
         Settings(customer_id_pattern="[A-Z")
+
+
+def test_accepted_ranges_override_only_the_columns_given(monkeypatch):
+    monkeypatch.setenv("CRM_ACCEPTED_RANGES", '{"MonthlyCharges": [0, 5000]}')
+    ranges = Settings().accepted_ranges
+    assert ranges["MonthlyCharges"] == (0, 5000) and ranges["tenure"] == (0, 600)
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ('{"Monthly": [0, 5]}', "unknown column(s) 'Monthly'; accepted: tenure, MonthlyCharges"),
+        ('{"tenure": [10, 5]}', "tenure: [10, 5] must be two finite numbers, the first below"),
+        ('{"tenure": [0, "x"]}', "tenure: [0, 'x'] is not a pair of numbers"),
+        ('{"usage_drop_rate": [0, 2]}', "usage_drop_rate: a range cannot reach above 1"),
+        ('{"tenure": [-1, 50]}', "tenure: a range cannot reach below 0"),
+        ("[0, 5]", "must be a JSON object"),
+        ("not json", "is not valid JSON"),
+    ],
+)
+def test_a_bad_accepted_range_is_refused_by_name(monkeypatch, given, problem):
+    monkeypatch.setenv("CRM_ACCEPTED_RANGES", given)
+    with pytest.raises(SettingsError) as err:
+        Settings()
+    assert "CRM_ACCEPTED_RANGES" in str(err.value) and problem in str(err.value)
+
+
+def test_a_probability_that_is_not_a_number_gets_no_risk_level():
+    levels = risk_levels(np.array([0.9, np.nan, 0.1, np.inf]), Settings())
+    assert list(levels) == ["high", "unscored", "low", "unscored"]

@@ -100,3 +100,24 @@ def test_recently_used_customers_stay_cached(fresh_service):
         service.predict(first)
         service.predict(customer)
     assert service.predict(first) is kept
+
+
+@pytest.mark.parametrize(
+    ("feature", "value", "words"),
+    [
+        ("MonthlyCharges", 1e308, "MonthlyCharges needs a number from 0 to 2000, got '1e+308'"),
+        ("MonthlyCharges", math.inf, "MonthlyCharges needs a number from 0 to 2000"),
+        ("MonthlyCharges", -5, "MonthlyCharges needs a number from 0 to 2000, got '-5'"),
+        ("tenure", 2.5, "tenure needs a whole number from 0 to 600, got '2.5'"),
+    ],
+)
+def test_a_what_if_outside_the_accepted_range_is_refused_with_the_range(
+    demo_service, feature, value, words
+):
+    from tools.service.changes import InvalidChangeError
+
+    customer = demo_service.scores()["customerID"].iloc[0]
+    with pytest.raises(InvalidChangeError) as err:
+        demo_service.what_if(customer, {feature: value})
+    assert words in str(err.value)
+    assert "需要" in err.value.words("zh-TW")

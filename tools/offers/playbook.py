@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
+from core.formats import currency
 from core.i18n import has, t
 from core.languages import BASE_LANGUAGE
 from core.types import Language
@@ -21,6 +22,8 @@ from data.schema import CATEGORICAL_VALUES, FEATURE_LABELS, feature_label
 from models.segments import RiskLevel, ValueTier
 
 PLAYBOOK_PATH = Path(__file__).with_name("offers.toml")
+#: The terms that are amounts of money (worded in the data's currency).
+_MONEY = ("bill_credit",)
 OfferType = Literal["discount", "upgrade", "plan_change", "free_trial", "loyalty"]
 
 
@@ -73,7 +76,16 @@ class Offer(BaseModel):
         }
 
     def _words(self, part: str, language: Language) -> str:
-        terms = tuple((k, f"{v:g}") for k, v in self.figures().items())
+        # Money is written as money; whole amounts without cents ("$10 off").
+        terms = tuple(
+            (
+                k,
+                currency(v, language, 0 if float(v).is_integer() else 2)
+                if k in _MONEY
+                else f"{v:g}",
+            )
+            for k, v in self.figures().items()
+        )
         return _offer_words(self.id, part, language, terms)
 
     def title_in(self, language: Language) -> str:
@@ -128,7 +140,12 @@ class Offer(BaseModel):
             return t("ineligible.tenure", lang, months=self.min_tenure)
         cost = self.total_cost(float(fields["MonthlyCharges"]))
         if cost > budget_cap:
-            return t("ineligible.budget", lang, cost=f"{cost:,.2f}", budget=f"{budget_cap:,.2f}")
+            return t(
+                "ineligible.budget",
+                lang,
+                cost=currency(cost, lang),
+                budget=currency(budget_cap, lang),
+            )
         return None
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from data.schema import CATEGORICAL_VALUES
+from core.ranges import DEFAULT_RANGES
+from data.schema import CATEGORICAL_VALUES, COUNT_SIGNALS
 from tools.refusals import Refusal
 
 
@@ -14,8 +15,17 @@ class InvalidChangeError(Refusal, ValueError):
     """A what-if change names an unknown feature or a value the feature cannot take."""
 
 
-def checked_changes(changes: dict[str, object], features: Sequence[str]) -> dict[str, object]:
-    """The changes with numbers as floats, or an error naming the feature and what it accepts."""
+#: Numbers that count (months, events): a what-if may not set them to a fraction.
+_WHOLE = ("tenure", *COUNT_SIGNALS)
+
+
+def checked_changes(
+    changes: dict[str, object],
+    features: Sequence[str],
+    ranges: Mapping[str, tuple[float, float]] = DEFAULT_RANGES,
+) -> dict[str, object]:
+    """The changes with numbers as floats, or an error naming the feature and what it accepts
+    (a value the customer file would accept: inside the column's range)."""
     checked: dict[str, object] = {}
     for feature, value in changes.items():
         if feature not in features:
@@ -34,7 +44,15 @@ def checked_changes(changes: dict[str, object], features: Sequence[str]) -> dict
             number = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             raise InvalidChangeError("refusal.needs_number", feature=feature, value=value) from None
-        if not np.isfinite(number) or number < 0:
-            raise InvalidChangeError("refusal.needs_positive", feature=feature, value=value)
+        low, high = ranges.get(feature, (0.0, np.inf))
+        whole = feature in _WHOLE
+        if not (np.isfinite(number) and low <= number <= high) or (whole and number % 1):
+            raise InvalidChangeError(
+                "refusal.needs_whole_in_range" if whole else "refusal.needs_in_range",
+                feature=feature,
+                value=value,
+                low=f"{low:g}",
+                high=f"{high:g}",
+            )
         checked[feature] = number
     return checked

@@ -22,6 +22,11 @@ class CustomerNotFoundError(Refusal, LookupError):
     """The customer ID is malformed or not in the loaded data."""
 
 
+class UnscorableCustomerError(Refusal, ValueError):
+    """The customer's churn probability cannot be computed from their data (it is not a
+    number): they are reported as such, never given a risk level."""
+
+
 def _plain(value: object) -> str | int | float:
     if isinstance(value, np.integer):
         return int(value)

@@ -31,7 +31,11 @@ from tools.schemas import (
     WhatIfResult,
 )
 from tools.service.changes import InvalidChangeError, checked_changes
-from tools.service.customer_index import CustomerIndex, CustomerNotFoundError
+from tools.service.customer_index import (
+    CustomerIndex,
+    CustomerNotFoundError,
+    UnscorableCustomerError,
+)
 from tools.service.lifetime_desk import LifetimeDesk
 from tools.service.model_summary import model_summary
 from tools.service.similar import SegmentTable, segment_table, similar_customers
@@ -42,6 +46,7 @@ __all__ = [
     "InvalidChangeError",
     "NoLifetimeModelError",
     "RetentionService",
+    "UnscorableCustomerError",
 ]
 
 #: Months ahead the portfolio weighs revenue and lifetime value at risk over.
@@ -154,6 +159,8 @@ class RetentionService:
         fields = self.fields(wanted)
         base_logit, contributions = self._explain(wanted)
         probability = float(expit(base_logit + contributions.sum()))
+        if not np.isfinite(probability):
+            raise UnscorableCustomerError("refusal.no_score", customer_id=wanted)
         simulated = set(self.data.origin.simulated_signals)
         order = np.argsort(-contributions, kind="stable")
         features = self.model.features
@@ -187,7 +194,9 @@ class RetentionService:
         row = self.resolve(customer_id)
         frame = pd.DataFrame([row] * len(variants)).reset_index(drop=True)
         for i, changes in enumerate(variants):
-            for feature, value in checked_changes(changes, self.model.features).items():
+            for feature, value in checked_changes(
+                changes, self.model.features, self.settings.accepted_ranges
+            ).items():
                 frame.loc[i, feature] = value
         return frame.astype(self.customers.dtypes.to_dict())
 
@@ -199,7 +208,7 @@ class RetentionService:
         lifetime = self._lifetime.what_if(before.customer_id, changed) if self._lifetime else {}
         return WhatIfResult(
             customer_id=before.customer_id,
-            changes=checked_changes(changes, self.model.features),  # type: ignore[arg-type]
+            changes=checked_changes(changes, self.model.features, self.settings.accepted_ranges),  # type: ignore[arg-type]
             probability_before=before.probability,
             probability_after=after,
             risk_before=before.risk_level,

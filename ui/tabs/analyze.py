@@ -12,7 +12,7 @@ import gradio as gr
 from core.i18n import has, t
 from core.types import Language
 from graph.analysis import AnalysisResult
-from tools.service.retention import CustomerNotFoundError
+from tools.service.retention import CustomerNotFoundError, UnscorableCustomerError
 from ui.backend import Backend
 from ui.escape import html_text
 from ui.labels import Words
@@ -160,7 +160,7 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
                 if node == nodes[0]:
                     changes |= show.analyst(update["profile"], update["risk"], lang)
                 yield by_component(changes)
-        except CustomerNotFoundError as err:
+        except (CustomerNotFoundError, UnscorableCustomerError) as err:
             yield by_component(show.refused(err.words(lang), lang))
 
     def random_customer(level: str) -> str:

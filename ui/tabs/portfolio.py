@@ -157,7 +157,7 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
             refused, order = f"\n\n⚠️ {err.words(lang)}", "probability"
             table = at_risk_table(backend.service, int(n), chosen_level, chosen_tier)
         matching = matching_count(backend.service, chosen_level, chosen_tier)
-        csv = to_csv_text(phrases.at_risk_frame(table, lang))
+        csv = to_csv_text(phrases.at_risk_frame(table, lang, spreadsheet=True))
         return (
             tables.readable(table, lang),
             backend.save("at-risk-customers.csv", csv),

@@ -83,8 +83,8 @@ def _risk(p: dict, v: dict, lang: Language) -> str:
         probability=formats.percent(p["probability"]),
         risk=t(f"risk_level.{p['risk_level']}", lang),
         tier=t(f"value_tier.{v['tier']}", lang),
-        monthly=f"{v['monthly_charges']:.2f}",
-        clv=formats.money(v["clv_estimate"]),
+        monthly=formats.currency(v["monthly_charges"], lang),
+        clv=formats.currency(v["clv_estimate"], lang),
         months=v["clv_horizon_months"],
     )
     table = phrases.driver_table(drivers, lang).markdown()
@@ -123,10 +123,10 @@ def _offer(e: dict, lang: Language, playbook: Playbook) -> str:
         t(
             "chat.offer_figures",
             lang,
-            cost=formats.money(best["total_cost"]),
+            cost=formats.currency(best["total_cost"], lang),
             before=formats.percent(e["probability"]),
             after=formats.percent(best["probability_after"]),
-            value=formats.money(best["expected_value"]),
+            value=formats.currency(best["expected_value"], lang),
         ),
     ]
     if best["expected_value"] <= 0:
@@ -136,7 +136,7 @@ def _offer(e: dict, lang: Language, playbook: Playbook) -> str:
             "chat.runner_up",
             lang,
             title=playbook.get(o["offer_id"]).title_in(lang),
-            value=formats.money(o["expected_value"]),
+            value=formats.currency(o["expected_value"], lang),
         )
         for o in rest
     ]

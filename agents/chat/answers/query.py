@@ -8,12 +8,16 @@ from agents.present import lifetime_words, phrases
 from core import formats
 from core.i18n import t
 from core.types import Language
-from data.schema import feature_label
+from data.schema import MONEY_COLUMNS, feature_label
 from tools.schemas import ValueBasis
 
 
 def top_driver(customer: dict, lang: Language) -> str:
     return feature_label(customer["top_driver"], lang)
+
+
+#: The columns whose figures are money (the rest are months, counts or rates).
+_MONEY = (*MONEY_COLUMNS, "clv")
 
 
 def _figure(measure: str, value: float, lang: Language, column: str | None = None) -> str:
@@ -23,7 +27,11 @@ def _figure(measure: str, value: float, lang: Language, column: str | None = Non
         return formats.percent(value)
     if measure == "count":
         return f"{int(value):,}"
-    return formats.money(value)
+    if measure in ("revenue_at_risk", "high_risk_revenue_at_risk") or column in _MONEY:
+        return formats.currency(value, lang)
+    if column == "usage_drop_rate":
+        return formats.percent(value)
+    return f"{value:,.1f}"  # months, logins, complaints: a count, averaged
 
 
 def _filter_words(f: dict, lang: Language) -> str:
