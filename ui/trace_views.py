@@ -48,10 +48,6 @@ _PATH_STYLES = (
 )
 
 
-def node_name(node: str, lang: Language) -> str:
-    return t(f"node.{node}", lang) if has(f"node.{node}", lang) else node
-
-
 def milliseconds(value: float, lang: Language) -> str:
     return t("ui.trace.ms", lang, value=f"{value:,.1f}")
 
@@ -60,7 +56,9 @@ def graph_diagram(mermaid: str, lang: Language, trace: list[TraceStep] | None = 
     """LangGraph's Mermaid diagram with nodes named in words of `lang`; given a run's trace, the
     nodes it ran are highlighted and the nodes it skipped greyed."""
     for node in re.findall(r"^\t(\w+)\(\1\)$", mermaid, flags=re.M):
-        mermaid = mermaid.replace(f"\t{node}({node})", f'\t{node}("{node_name(node, lang)}")')
+        mermaid = mermaid.replace(
+            f"\t{node}({node})", f'\t{node}("{phrases.node_name(node, lang)}")'
+        )
     for marker, key in (("__start__", "node.start"), ("__end__", "node.end")):
         mermaid = mermaid.replace(f"<p>{marker}</p>", t(key, lang))
     if not trace:
@@ -83,7 +81,7 @@ def _offsets_ms(trace: list[TraceStep]) -> list[float | None]:
 def timeline(trace: list[TraceStep], lang: Language) -> go.Figure:
     """One bar per node from its start to its end; skipped nodes named, with no bar."""
     offsets = _offsets_ms(trace)
-    names = [node_name(s.node, lang) for s in trace]
+    names = [phrases.node_name(s.node, lang) for s in trace]
     colours = [FALLBACK_RED if s.fallback else GREEN for s in trace]
     figure = go.Figure(
         go.Bar(
@@ -120,7 +118,7 @@ def node_table(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
     offsets = _offsets_ms(trace)
     rows = [
         (
-            node_name(s.node, lang),
+            phrases.node_name(s.node, lang),
             t(f"trace.{s.status}", lang) if has(f"trace.{s.status}", lang) else s.status,
             formats.date_time(s.started_at, lang) + (f" (+{milliseconds(o, lang)})" if o else ""),
             round(s.duration_ms, 1),
@@ -151,7 +149,7 @@ def tool_calls(trace: list[TraceStep], lang: Language) -> str:
             result = call.result.model_dump(mode="json")
             rows.append(
                 "<details class='tool-call'><summary>"
-                f"<b>{html_text(node_name(step.node, lang))}</b> · "
+                f"<b>{html_text(phrases.node_name(step.node, lang))}</b> · "
                 f"{html_text(phrases.tool_name(call.tool, lang))}({html_text(said)}) · "
                 f"{html_text(milliseconds(call.duration_ms, lang))}</summary>"
                 f"<div class='scroll'><b>{html_text(t('ui.trace.arguments', lang))}</b>"
@@ -167,7 +165,7 @@ def tool_calls(trace: list[TraceStep], lang: Language) -> str:
 def llm_calls(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
     rows = [
         (
-            node_name(s.node, lang),
+            phrases.node_name(s.node, lang),
             c.model,
             c.attempt,
             c.outcome,
@@ -185,7 +183,7 @@ def llm_calls(trace: list[TraceStep], lang: Language) -> pd.DataFrame:
 def fallbacks(trace: list[TraceStep], lang: Language) -> str:
     """Every node whose LLM text was replaced by the offline writer, in red, with the reason."""
     notes = [
-        f"<li><b>{html_text(node_name(s.node, lang))}</b>: "
+        f"<li><b>{html_text(phrases.node_name(s.node, lang))}</b>: "
         f"{html_text(t('present.fallback', lang, reason=s.fallback))}</li>"
         for s in trace
         if s.fallback

@@ -18,7 +18,6 @@ from tools.offers.playbook import Playbook
 from tools.schemas import CustomerProfile
 from ui.escape import html_text, md, md_block, no_html
 from ui.theme import RISK_COLORS, VALUE_COLORS
-from ui.trace_views import node_name
 
 _PROFILE_FIELDS = (
     "tenure",
@@ -49,7 +48,7 @@ def progress(
 ) -> str:
     marks = []
     for node in nodes:
-        name = node_name(node, lang)
+        name = phrases.node_name(node, lang)
         if node in done:
             marks.append(f"✅ {name}")
         elif skipped and node in skipped:
@@ -227,7 +226,9 @@ def chat_messages(messages: list[AnyMessage], lang: Language) -> list[dict]:
                 result = results.get(call["id"])
                 failed = result is not None and result.status == "error"
                 arguments = md(json.dumps(call["args"], ensure_ascii=False))
-                body = f"{t('ui.ask.arguments', lang)}: {arguments}"
+                body = t(
+                    "format.labelled", lang, label=t("ui.ask.arguments", lang), value=arguments
+                )
                 if result is not None:
                     # A payload cannot close the code fence: its backticks are made harmless.
                     payload = _short(str(result.content)).replace("`", "ˋ")

@@ -65,7 +65,10 @@ def offer_summary(plan: CampaignPlan, lang: Language) -> str:
 
 def ineligible_lines(ineligible: dict[str, str], playbook: Playbook, lang: Language) -> list[str]:
     """`offer title: why not`, one per offer the customer may not get."""
-    return [f"{playbook.get(k).title_in(lang)}: {why}" for k, why in ineligible.items()]
+    return [
+        t("format.labelled", lang, label=playbook.get(k).title_in(lang), value=why)
+        for k, why in ineligible.items()
+    ]
 
 
 def skipped_reason(risk_level: str, lang: Language) -> str:

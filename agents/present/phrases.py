@@ -111,6 +111,11 @@ def trace_note(step: TraceStep, lang: Language) -> str:
     return step.note or ""
 
 
+def node_name(node: str, lang: Language) -> str:
+    """A graph node by the agent it is (an unknown node by its name)."""
+    return t(f"node.{node}", lang) if has(f"node.{node}", lang) else node
+
+
 def written_by(writer: str, lang: Language) -> str:
     return t("present.written_by", lang, writer=writer_name(writer, lang))
 

@@ -31,7 +31,7 @@ def evidence(feature: str, value: object, language: Language) -> str:
         shown = value
     keys = [f"evidence.{feature}={value}", f"evidence.{feature}"]
     if not any(has(k, language) for k in keys):
-        return f"{feature_label(feature, language)}: {shown}"
+        return t("format.labelled", language, label=feature_label(feature, language), value=shown)
     return first(keys, language, v=shown, days=days)
 
 

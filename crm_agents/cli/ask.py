@@ -7,9 +7,9 @@ import json
 from typing import Annotated
 
 import typer
-from rich.markdown import Markdown
 
 from core.types import Language
+from crm_agents.cli.answer_view import answer_view
 from crm_agents.cli.common import (
     LANGUAGE_HELP,
     DataOption,
@@ -43,7 +43,7 @@ def ask(
         if as_json:
             out.print_json(json.dumps(result, ensure_ascii=False))
             return
-        out.print(Markdown(result["answer"]))
+        out.print(answer_view(result["answer"], out.width, answer.language))
         if result["fallback"]:
             say(settings, "cli.ask_fallback", reason=result["fallback"])
         say(settings, "cli.ask_thread", thread=session.thread)

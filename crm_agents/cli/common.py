@@ -100,9 +100,11 @@ def settings_with(**overrides) -> Settings:
 def load(data: Path | None, settings: Settings) -> CustomerData:
     loaded = load_customers(data, settings)
     colour = "yellow" if loaded.origin.is_synthetic or loaded.origin.simulated_signals else "green"
-    label = t("cli.data", settings.language)
+    lang = settings.language
+    # "Data: …" in English, "資料：…" in Chinese: the catalogue's own punctuation.
+    label = t("format.labelled", lang, label=t("cli.data", lang), value="")
     console.print(
-        f"[{colour}]{escape(label)}[/{colour}] {loaded.origin.describe(settings.language)}",
+        f"[{colour}]{escape(label)}[/{colour}]{escape(loaded.origin.describe(lang))}",
         highlight=False,
     )
     return loaded

@@ -106,11 +106,14 @@ def print_report(result: AnalysisResult, console: Console, playbook: Playbook) -
         console.print(_communications_panel(result))
     if result.skipped:
         reason = campaign_words.skipped_reason(result.risk.risk_level, lang)
-        line = t("report.skipped", lang, nodes=", ".join(result.skipped), reason=reason)
+        nodes = t("list.separator", lang).join(phrases.node_name(n, lang) for n in result.skipped)
+        line = t("report.skipped", lang, nodes=nodes, reason=reason)
         console.print(f"[yellow]{esc(line)}[/yellow]")
     texts_by = t("present.texts_by", lang, writer=phrases.writer_name(result.backend, lang))
     console.print(f"[dim]{esc(texts_by)}[/dim]")
     for s in result.trace:
         if s.fallback:
-            line = t("report.fallback", lang, node=s.node, reason=s.fallback)
+            line = t(
+                "report.fallback", lang, node=phrases.node_name(s.node, lang), reason=s.fallback
+            )
             console.print(f"[yellow]{esc(line)}[/yellow]")

@@ -316,3 +316,25 @@ def test_the_score_summary_counts_customers_that_could_not_be_scored_apart():
     console.print(score_summary(scored, charges, "en"))
     shown = console.export_text()
     assert "could not be scored" in shown and "nan" not in shown
+
+
+def test_a_chinese_report_names_the_skipped_agents_in_chinese_with_full_width_punctuation(env):
+    assert _run("train", "--model", "logistic_baseline").exit_code == 0
+    assert _run("score", "--out", str(env / "scores.csv")).exit_code == 0
+    scores = pd.read_csv(env / "scores.csv")
+    customer = scores.loc[scores.risk_level == "low", "customerID"].iloc[0]
+    result = _run("analyze", customer, "--lang", "zh-TW")
+    assert result.exit_code == 0, result.output
+    assert "已略過挽留方案、溝通內容：" in result.output
+    assert "campaign" not in result.output and "資料：" in result.output
+
+
+def test_no_chinese_phrase_puts_a_half_width_colon_after_chinese_text():
+    import re
+    from pathlib import Path
+
+    from core.i18n import read_locale
+
+    text = (Path(__file__).parents[2] / "core" / "locales" / "zh-TW.toml").read_text("utf-8")
+    half = [k for k, v in read_locale(text).items() if re.search(r"[\u4e00-\u9fff）]:", v)]
+    assert half == []

@@ -104,7 +104,9 @@ def _why(a: dict, lang: Language) -> str:
     reasons = [f"- **{r['title']}** — {r['explanation']}" for r in a["reasons"]]
     warnings = [f"- ⚠ {w}" for w in a["warning_signs"]]
     heading = t("present.reasons.heading", lang)
-    return "\n".join([a["summary"], f"{heading}:", *reasons, *warnings])
+    return "\n".join(
+        [a["summary"], t("format.heading", lang, heading=heading), *reasons, *warnings]
+    )
 
 
 def _offer(e: dict, lang: Language, playbook: Playbook) -> str:

@@ -1,0 +1,87 @@
+"""A chat answer (Markdown) in a terminal of any width, with no ID or word broken.
+
+Rich's Markdown squeezes a wide table into the terminal by cutting cells ("9943-V…") and
+breaking words. Here each table is drawn by rich with every column at least as wide as its
+longest word (the first column, an ID or a name, never wraps); when those widths cannot fit,
+the table is written as one block per row ("header: value" lines) instead. Everything else
+stays Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.table import Table
+from rich.text import Text
+
+from core.i18n import t
+from core.types import Language
+
+#: Cell padding rich adds around each column of a SIMPLE_HEAD table.
+_PADDING = 2
+_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip().removeprefix("|").removesuffix("|")
+    parts = re.split(r"(?<!\\)\|", inner)
+    return [p.strip().replace("\\|", "|").replace("**", "") for p in parts]
+
+
+def _blocks(markdown: str) -> Iterator[tuple[str, list[str]]]:
+    """("table" | "text", lines), in order."""
+    kind, lines = "text", []
+    for line in markdown.splitlines():
+        this = "table" if line.lstrip().startswith("|") else "text"
+        if this != kind and lines:
+            yield kind, lines
+            lines = []
+        kind = this
+        lines.append(line)
+    if lines:
+        yield kind, lines
+
+
+def _longest_word(texts: list[str]) -> int:
+    return max((cell_len(w) for text in texts for w in text.split()), default=1)
+
+
+def _table(lines: list[str], width: int, lang: Language) -> RenderableType:
+    rows = [_cells(line) for line in lines if not _SEPARATOR.match(line.strip())]
+    headers, body = rows[0], [r + [""] * (len(rows[0]) - len(r)) for r in rows[1:]]
+    columns = list(zip(headers, *body, strict=False))
+    ids = max(cell_len(c) for c in columns[0])
+    needed = [ids, *(_longest_word(list(c)) for c in columns[1:])]
+    if sum(needed) + _PADDING * len(needed) > width:
+        return _records(headers, body, lang)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for position, (header, least) in enumerate(zip(headers, needed, strict=True)):
+        table.add_column(header, min_width=least, no_wrap=position == 0, overflow="fold")
+    for row in body:
+        table.add_row(*row)
+    return table
+
+
+def _records(headers: list[str], body: list[list[str]], lang: Language) -> RenderableType:
+    """One block per row: its first cell in bold, then a "header: value" line per cell."""
+    parts: list[RenderableType] = []
+    for row in body:
+        parts.append(Text(row[0], style="bold"))
+        for header, value in zip(headers[1:], row[1:], strict=True):
+            parts.append(Text("  " + t("format.labelled", lang, label=header, value=value)))
+        parts.append(Text(""))
+    return Group(*parts)
+
+
+def answer_view(markdown: str, width: int, lang: Language) -> RenderableType:
+    """The answer for a terminal `width` columns wide (`lang`: the answer's language)."""
+    parts = [
+        _table(lines, width, lang) if kind == "table" else Markdown("\n".join(lines))
+        for kind, lines in _blocks(markdown)
+    ]
+    return Group(*parts)

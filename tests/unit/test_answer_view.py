@@ -1,0 +1,54 @@
+"""Chat answers in a terminal: no customer ID or word is cut or broken, at any width."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rich.console import Console
+
+from crm_agents.cli.answer_view import answer_view
+
+ANSWER = "\n".join(
+    [
+        "Most likely to leave within 90 days (call these first):",
+        "",
+        "| customer | churn probability % | chance of leaving within 90 days % "
+        "| lifetime value (CLV) | top driver an offer can change |",
+        "|---|---|---|---|---|",
+        "| 9943-VSZUV | 29.7% | 95.4% | $16.40 | contract type |",
+        "| 2266-NGWOT | 54.9% | 88.1% | $1,205.10 | payment method |",
+        "",
+        "Estimates from the model.",
+    ]
+)
+
+
+def _shown(width: int, lang: str = "en", answer: str = ANSWER) -> str:
+    console = Console(record=True, width=width)
+    console.print(answer_view(answer, width, lang))
+    return console.export_text()
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 160])
+def test_customer_ids_and_words_are_never_cut_or_broken(width):
+    shown = _shown(width)
+    assert "9943-VSZUV" in shown and "2266-NGWOT" in shown
+    assert "…" not in shown
+    words = set(re.findall(r"[\w$.,%()-]+", shown))
+    for word in ("probability", "lifetime", "$1,205.10", "payment", "Estimates"):
+        assert word in words, (width, word)
+
+
+def test_a_table_that_fits_stays_a_table():
+    shown = _shown(200)
+    row = next(line for line in shown.splitlines() if "2266-NGWOT" in line)
+    assert "54.9%" in row and "$1,205.10" in row and "payment method" in row
+
+
+def test_a_table_too_wide_becomes_one_block_per_customer_in_the_answers_language():
+    shown = _shown(40)
+    assert "  churn probability %: 54.9%" in shown
+    chinese = "| 客戶 | 方案可改變的主要因素 | 月費 |\n|---|---|---|\n"
+    chinese += "| 2266-NGWOT | 合約類型 | US$95.10 |"
+    assert "  月費：US$95.10" in _shown(24, "zh-TW", chinese)
