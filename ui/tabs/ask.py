@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,7 +14,6 @@ from langchain_core.messages import HumanMessage
 
 from core.i18n import t
 from core.types import Language
-from data.schema import CUSTOMER_ID_EXAMPLE
 from graph.chat_session import AnswerTokens, ChatSession, ToolsDone, ToolsStarted, past_threads
 from ui import views
 from ui.backend import Backend
@@ -68,9 +68,9 @@ def build(manager: Manager) -> None:
         with gr.Row():
             question = make(
                 gr.Textbox,
-                placeholder=Words(
-                    lambda lang: t("ui.ask.placeholder", lang, example=CUSTOMER_ID_EXAMPLE)
-                ),
+                # No ID before login: the hint names one of the data in use once the session
+                # starts (`session_start`), and again on each language switch (`wire`).
+                placeholder=t("ui.ask.placeholder_plain", manager.labels.language),
                 label=Words("ui.ask.question"),
                 show_label=False,
                 scale=4,
@@ -166,14 +166,22 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
     tab.known.change(**listed)
     # The conversation stays as it was asked; its tool steps and notes take the new language.
     language.change(history, [tab.thread, language], tab.chatbot, api_name=False)
+    language.change(_hint(backend), language, tab.question, api_name=False)
 
 
 #: What `session_start` fills, loaded per session (after login).
 SESSION_PANELS = ("question",)
 
 
+def _hint(backend: Backend) -> Callable[[Language], Any]:
+    def hint(lang: Language) -> Any:
+        """The question box's hint in `lang`, with an ID of the data in use."""
+        example = backend.service.example_id()
+        return gr.Textbox(placeholder=t("ui.ask.placeholder", lang, example=example))
+
+    return hint
+
+
 def session_start(backend: Backend) -> dict[str, Any]:
     """The question box's hint with an ID of the data in use (loaded per session)."""
-    example = backend.service.example_id()
-    hint = t("ui.ask.placeholder", backend.settings.language, example=example)
-    return {"question": gr.Textbox(placeholder=hint)}
+    return {"question": _hint(backend)(backend.settings.language)}
