@@ -88,7 +88,7 @@ def run_load(url: str, customers: list[str], requests: int, auth=None) -> LoadRe
                 table, csv_path, _ = client.predict(
                     "probability", level, "any", 25, "en", api_name="/portfolio"
                 )
-                risks = {row[2] for row in table["data"]}
+                risks = {row[2] for row in table["value"]["data"]}  # the list and its title
                 exported = set(pd.read_csv(csv_path)["risk"]) if csv_path else set()
                 if risks - {level} or exported - {level}:
                     report.cross_talk.append(

@@ -23,7 +23,7 @@ OUT = {name: position for position, name in enumerate(OUTPUTS)}
 def app(tmp_path_factory):
     settings = app_settings(tmp_path_factory.mktemp("app"))
     demo, url = start(settings)
-    yield settings, url
+    yield settings, url, demo
     demo.close()
 
 
@@ -157,7 +157,7 @@ def test_portfolio_exports_the_filtered_table(client):
     )
     rows = pd.read_csv(csv)
     assert len(rows) <= 10 and set(rows["risk"]) <= {"high"}
-    assert len(table["data"]) == len(rows)
+    assert len(table["value"]["data"]) == len(rows)  # the list comes with its title
     assert f"the **{len(rows)}** most likely" in matching
 
 
@@ -257,6 +257,24 @@ def test_the_analysis_says_why_its_two_churn_figures_differ(client, lang, words)
     line = badges[badges.index("id='two-figures'") :]
     assert line.split("</div>")[0].endswith(("month by month.", "逐月往後推算。"))
     assert words in line
+
+
+@pytest.mark.parametrize(
+    ("order", "lang", "title"),
+    [
+        ("urgency", "en", "Most urgent: leaving within 90 days"),
+        ("probability", "en", "Most likely to churn"),
+        ("urgency", "zh-TW", None),
+    ],
+)
+def test_the_portfolio_list_title_follows_its_order(app, order, lang, title):
+    from core.i18n import t
+
+    demo = app[2]
+    listing = next(f for f in demo.fns.values() if f.api_name == "portfolio").fn
+    table, *_ = listing(order, "any", "any", 10, lang)
+    expected = title or t("ui.portfolio.order_urgency", lang)
+    assert table.label == expected
 
 
 def test_the_portfolio_lists_the_most_urgent_first_for_this_weeks_calls(client):

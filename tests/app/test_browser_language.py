@@ -26,6 +26,7 @@ def app(tmp_path_factory):
 
 def _english_words(text: str, model: str) -> list[str]:
     text = re.sub(r"\b\d{4}-[A-Z]{5}\b", " ", text)  # customer IDs
+    text = re.sub(r"\b(?:US|NT)\$", "$", text)  # the dollar's name, as zh-TW writes money
     words = set(re.findall(r"[A-Za-z][A-Za-z_-]+", text))
     return sorted(words - NAMES - {model})
 

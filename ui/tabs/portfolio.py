@@ -92,9 +92,10 @@ def build(manager: Manager) -> None:
             )
         matching = gr.Markdown(elem_id="matching")
         # Wide tables scroll inside their panel, not the page.
+        # Its title follows its order: the list handler words it (and again on a switch).
         top_table = make(
             gr.Dataframe,
-            label=Words("ui.portfolio.top"),
+            label=t("ui.portfolio.top", manager.labels.language),
             interactive=False,
             max_height=520,
             elem_id="at-risk",
@@ -158,8 +159,9 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
             table = at_risk_table(backend.service, int(n), chosen_level, chosen_tier)
         matching = matching_count(backend.service, chosen_level, chosen_tier)
         csv = to_csv_text(phrases.at_risk_frame(table, lang, spreadsheet=True))
+        title = t("ui.portfolio.order_urgency" if order == "urgency" else "ui.portfolio.top", lang)
         return (
-            tables.readable(table, lang),
+            gr.Dataframe(value=tables.readable(table, lang), label=title),
             backend.save("at-risk-customers.csv", csv),
             matching_line(matching, len(table), chosen_level, chosen_tier, lang, order) + refused,
         )
