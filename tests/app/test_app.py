@@ -93,10 +93,11 @@ def test_before_any_analysis_the_tab_says_what_to_do_with_ids_of_the_data(client
 
     _, empty, *_ = client.predict(api_name="/session_start")
     assert "No customer analysed yet" in empty
-    scores = build_service(app[0]).scores()
-    for level in ("high", "medium", "low"):
-        first = scores.loc[scores.risk_level == level, "customerID"].iloc[0]
-        assert f"{level}: `{first}`" in empty
+    from tools.portfolio.overview import typical_customers
+
+    service = build_service(app[0])
+    for level, customer in typical_customers(service).items():
+        assert f"{level}: `{customer}`" in empty
 
 
 def test_analyze_in_chinese_keeps_the_sms_within_70(client):

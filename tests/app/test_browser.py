@@ -41,6 +41,9 @@ def test_analyze_in_the_browser_shows_the_email_and_sms_count(browser, app):
     page = browser.new_page(viewport={"width": 1400, "height": 2200})
     page.goto(url)
     expect(page.locator("#header")).to_contain_text("synthetic demo data")
+    # Before any analysis there are no empty message boxes to wonder about.
+    expect(page.locator("#email")).to_be_hidden()
+    expect(page.locator("#sms")).to_be_hidden()
     pick_customer(page, customer)
     page.locator("#analyze").click()
     expect(page.locator("#sms-count")).to_contain_text("/ 160", timeout=60_000)

@@ -49,9 +49,10 @@ def test_every_tab_is_pictured_in_each_language(browser, app, lang):
     from crm_agents.composition import build_service
 
     settings, url = app
-    scores = build_service(settings).scores()
-    high = scores.query("risk_level == 'high'").customerID.iloc[0]
-    low = scores.query("risk_level == 'low'").customerID.iloc[0]
+    from tools.portfolio.overview import typical_customers
+
+    typical = typical_customers(build_service(settings))  # the empty state's examples
+    high, low = typical["high"], typical["low"]
     analyze, ask, portfolio, trace = WORDS[lang]["tabs"]
     folder = _folder() / lang
     folder.mkdir(parents=True, exist_ok=True)

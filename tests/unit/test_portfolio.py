@@ -41,3 +41,16 @@ def test_at_risk_table_is_filtered_and_sorted(demo_service):
     assert set(table["risk_level"]) <= {"high"} and set(table["value_tier"]) <= {"high"}
     probabilities = table["churn_probability_percent"].tolist()
     assert probabilities == sorted(probabilities, reverse=True)
+
+
+def test_the_typical_customer_of_each_level_is_far_from_its_thresholds(demo_service):
+    from tools.portfolio.overview import typical_customers
+
+    settings = demo_service.settings
+    scores = demo_service.scores().set_index("customerID")
+    typical = typical_customers(demo_service)
+    assert set(typical) == {"high", "medium", "low"}
+    for level, customer in typical.items():
+        p = scores.loc[customer, "churn_probability"]
+        assert scores.loc[customer, "risk_level"] == level
+        assert min(abs(p - settings.risk_high), abs(p - settings.risk_medium)) > 0.05

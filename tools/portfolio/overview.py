@@ -166,3 +166,23 @@ def at_risk_list(
         filters={"risk_level": risk_level, "value_tier": value_tier, "order": order},
         value_basis=service.value_basis(),
     )
+
+
+def typical_customers(service: RetentionService) -> dict[str, str]:
+    """One customer per risk level whose probability sits in the middle of that level's band
+    (high: between risk_high and 1; medium: between the two thresholds; low: below
+    risk_medium), so an example never reads as borderline (69.99 % "high"). Levels with no
+    customer are left out."""
+    scores, settings = service.scores(), service.settings
+    middles = {
+        "high": (settings.risk_high + 1) / 2,
+        "medium": (settings.risk_medium + settings.risk_high) / 2,
+        "low": settings.risk_medium / 2,
+    }
+    found = {}
+    for level in RISK_LEVELS:
+        rows = scores[scores["risk_level"] == level]
+        if len(rows):
+            distance = (rows["churn_probability"] - middles[level]).abs().to_numpy()
+            found[level] = str(rows["customerID"].iloc[int(np.argmin(distance))])
+    return found

@@ -12,6 +12,7 @@ import gradio as gr
 from core.i18n import has, t
 from core.types import Language
 from graph.analysis import AnalysisResult
+from tools.portfolio.overview import typical_customers
 from tools.service.retention import CustomerNotFoundError, UnscorableCustomerError
 from ui.backend import Backend
 from ui.escape import html_text
@@ -74,7 +75,8 @@ def build(manager: Manager) -> None:
             with make(gr.Accordion, label=Words(f"ui.analyze.{section}_details"), open=False):
                 panels[f"{section}_detail"] = gr.Markdown()
         panels["no_action"] = gr.Markdown(visible=False, elem_id="no-action")
-        with gr.Column() as panels["messages"]:
+        # Hidden until an analysis writes messages: no empty email, SMS and call-script boxes.
+        with gr.Column(visible=False) as panels["messages"]:
             make(gr.Markdown, value=Words("ui.analyze.communication"))
             panels["email"] = make(
                 gr.Textbox,
@@ -191,12 +193,13 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
 
 
 def empty_state(backend: Backend, lang: Language) -> str:
-    """What to do before the first analysis, with an ID of each risk level of the data in use."""
-    scores = backend.service.scores()
+    """What to do before the first analysis, with a typical ID of each risk level of the data in
+    use (one in the middle of its level, not at a threshold)."""
+    typical = typical_customers(backend.service)
     examples = "\n".join(
-        t("ui.state.example", lang, level=t(f"word.{level}", lang), customer_id=found.iloc[0])
+        t("ui.state.example", lang, level=t(f"word.{level}", lang), customer_id=typical[level])
         for level in LEVELS[1:]
-        if len(found := scores.loc[scores.risk_level == level, "customerID"])
+        if level in typical
     )
     return t("ui.state.empty", lang, examples=examples)
 

@@ -84,7 +84,7 @@ class AnalyzePanels:
                 name: gr.DownloadButton(value=None, interactive=False)
                 for name in ("email_file", "sms_file", "script_file")
             },
-            "messages": gr.Column(visible=True),
+            "messages": gr.Column(visible=False),
             "no_action": gr.Markdown(value="", visible=False),
         }
 
