@@ -34,7 +34,6 @@ __all__ = [
 ]
 
 DEFAULT_CURRENCY = "USD"
-_CURRENCY = {"code": os.environ.get("CRM_CURRENCY", DEFAULT_CURRENCY).strip().upper()}
 
 
 def currency_problem(code: str) -> str | None:
@@ -42,6 +41,17 @@ def currency_problem(code: str) -> str | None:
     if code in list_currencies():
         return None
     return f"{code!r} is not an ISO 4217 currency code; e.g. USD, TWD, EUR"
+
+
+def _from_environment() -> str:
+    """The currency before the settings set it; an invalid one is the settings' error to
+    report, so it is not used here."""
+    code = os.environ.get("CRM_CURRENCY", DEFAULT_CURRENCY).strip().upper()
+    return code if currency_problem(code) is None else DEFAULT_CURRENCY
+
+
+#: Checked once, when set: every amount written reads it.
+_CURRENCY = {"code": _from_environment()}
 
 
 def use_currency(code: str) -> None:
@@ -53,7 +63,7 @@ def use_currency(code: str) -> None:
 
 
 def currency_code() -> str:
-    return _CURRENCY["code"] if currency_problem(_CURRENCY["code"]) is None else DEFAULT_CURRENCY
+    return _CURRENCY["code"]
 
 
 def percent(probability: float) -> str:
