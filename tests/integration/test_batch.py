@@ -22,6 +22,7 @@ from crm_agents.store import database
 from data.loading import load_customers
 from models.churn.persistence import save_model
 from models.churn.training import train
+from tests.processes import alive, children
 from tests.survival_cache import place_survival
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -365,39 +366,18 @@ def test_ids_in_another_case_than_stored_are_found(demo):
     assert demo.service.canonical_id(f"  {stored.swapcase()} ") == stored
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux /proc to find the workers")
 def test_kill_9_of_the_batch_takes_its_forked_workers_with_it(batch_env, tmp_path):
     db = tmp_path / "crm.db"
     process = _start(batch_env, db, "--workers", "2")
     _wait_for_rows(db, process, at_least=batch_module.CHUNK)
-    workers = _children(process.pid)
+    workers = children(process.pid)
     assert len(workers) >= 2, "the batch should run forked workers"
     process.send_signal(signal.SIGKILL)
     process.wait(30)
     deadline = time.monotonic() + 10
-    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(_alive(w) for w in workers)
+    assert not any(alive(w) for w in workers)
     _finish_with_resume(batch_env, db)

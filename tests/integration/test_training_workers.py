@@ -11,31 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import alive, children
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux /proc to find the workers"),
 ]
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_kill_9_of_a_batch_refitting_its_model_takes_the_training_workers_with_it(tmp_path):
@@ -56,14 +37,14 @@ def test_kill_9_of_a_batch_refitting_its_model_takes_the_training_workers_with_i
         workers: list[int] = []
         while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.2)
-            workers = [w for w in _children(process.pid) if _alive(w)]
+            workers = [w for w in children(process.pid) if alive(w)]
         assert len(workers) >= 2, "the batch should train with two worker processes"
         process.send_signal(signal.SIGKILL)
         process.wait(30)
         deadline = time.monotonic() + 10
-        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        while any(alive(w) for w in workers) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not any(_alive(w) for w in workers)
+        assert not any(alive(w) for w in workers)
     finally:
         if process.poll() is None:
             process.kill()
