@@ -32,6 +32,7 @@ from pydantic_settings import SettingsError as SourceError
 from core.formats import DEFAULT_CURRENCY, currency_problem
 from core.languages import BASE_LANGUAGE
 from core.ranges import DEFAULT_RANGES, merged_ranges
+from core.setting_errors import SettingsError as SettingsError
 from core.thresholds import THRESHOLDS, threshold_order_problem
 from core.types import DEFAULT_ID_PATTERN, FeatureSetName, Language, ModelChoice
 
@@ -42,12 +43,6 @@ _API_KEY = re.compile(r"\b(?:sk|pk|key)-[A-Za-z0-9*_\-.]{4,}")
 StructuredOutputMethod = Literal["auto", "json_schema", "json_mode", "function_calling"]
 
 
-#: Settings whose environment variable is not `CRM_` + the name in capitals.
-_ENV_NAMES = {
-    "openai_api_key": "OPENAI_API_KEY",
-    "openai_base_url": "OPENAI_BASE_URL",
-}
-_SECRETS = frozenset({"app_auth", "openai_api_key"})
 #: Where each piece of runtime state goes inside the state directory.
 _STATE_FILES = {
     "processed_dir": "processed",
@@ -55,34 +50,6 @@ _STATE_FILES = {
     "chat_db": "chat.db",
     "results_db": "crm.db",
 }
-
-
-def env_name(field: str) -> str:
-    """The environment variable that sets a field (what a user types, not a pydantic path)."""
-    return _ENV_NAMES.get(field, f"CRM_{field.upper()}")
-
-
-class SettingsError(ValueError):
-    """One or more settings are invalid; each line names its environment variable."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        listed = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"invalid settings:\n{listed}")
-
-    @classmethod
-    def from_validation(cls, err: ValidationError) -> SettingsError:
-        problems = []
-        for e in err.errors(include_url=False, include_input=True):
-            field = str(e["loc"][0]) if e["loc"] else ""
-            message = str(e["msg"]).removeprefix("Value error, ")
-            if not field:  # a rule across fields: its message names the variables itself
-                problems.append(message)
-                continue
-            # Pydantic's message never holds the value; ours shows it, except for secrets.
-            given = "" if field in _SECRETS else f" (got {str(e.get('input'))[:80]!r})"
-            problems.append(f"{env_name(field)}: {message}{given}")
-        return cls(problems)
 
 
 class Settings(BaseSettings):
@@ -99,10 +66,8 @@ class Settings(BaseSettings):
             super().__init__(**values)
         except ValidationError as err:
             raise SettingsError.from_validation(err) from None
-        except SourceError as err:  # a JSON setting that is not JSON: never show its value
-            field = re.search(r'field "(\w+)"', str(err))
-            name = env_name(field.group(1)) if field else "a setting"
-            raise SettingsError([f"{name}: is not valid JSON ({err.__cause__})"]) from None
+        except SourceError as err:
+            raise SettingsError.from_source(err) from None
 
     data_path: Path | None = Field(
         default=None, description="Telco CSV to use; default: first CSV in data/raw/, else demo"
