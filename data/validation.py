@@ -99,7 +99,10 @@ def _parse_number(
     minimum, maximum = bounds
     upper = f" and ≤ {maximum:g}"
     # "inf", "1e400" and "nan" are numbers to Python; none of them can be computed with.
-    not_finite = ~np.isfinite(values.astype(float)) & ~blank & text.map(_is_number)
+    # Only the cells that did not parse as finite numbers are read again (few, if any).
+    suspect = ~np.isfinite(values.astype(float)) & ~blank
+    numbers = {i for i in text.index[suspect] if _is_number(text[i])}
+    not_finite = pd.Series(text.index.isin(list(numbers)), index=text.index)
     values = values.mask(not_finite)
     if not_finite.any():
         bad = raw.index[not_finite]
