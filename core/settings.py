@@ -121,6 +121,10 @@ class Settings(BaseSettings):
         lt=1,
         description="Chance of leaving within 90 days that makes a customer urgent (call now)",
     )
+    # Below either, a time-to-churn figure is pooled over neighbouring months and flagged
+    # (`models/survival/support.py`).
+    support_min_customers: int = Field(default=100, ge=1, description="Customers behind a month")
+    support_min_departures: int = Field(default=20, ge=1, description="Departures behind it")
 
     feature_set: FeatureSetName = "enriched"
     model: ModelChoice = "auto"

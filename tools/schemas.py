@@ -127,6 +127,32 @@ class ValueSegment(BaseModel):
     )
 
 
+class Interval(BaseModel):
+    """A 95 % interval: `low` is the low-risk end (for a value, the lower amount)."""
+
+    low: float | None
+    high: float | None
+
+
+class TimingSupport(BaseModel):
+    """The customers and departures behind a customer's time-to-churn figures."""
+
+    contract: str = Field(description="The contract type the support is counted in")
+    customers: int = Field(description="Customers of that contract who stayed longer")
+    departures: int = Field(description="Of them, those who left in the next three months")
+    thin: bool = Field(description="Fewer customers or departures than the settings ask")
+    pooled_from_month: int = Field(description="First tenure month the 90-day hazard rests on")
+    pooled_to_month: int
+    pooled_departures: int = Field(description="Departures in those months")
+
+
+INTERVAL_METHOD = (
+    "95 % interval: the cumulative hazard scaled by exp(±1.96 sd), sd² = 1 / departures "
+    "behind the next three months + the variance of the customer's linear predictor from the "
+    "Cox coefficients' covariance (sampling error only)"
+)
+
+
 class TimeToChurn(BaseModel):
     """When a customer is likely to leave, from today's tenure, and what they are worth."""
 
@@ -136,13 +162,24 @@ class TimeToChurn(BaseModel):
     churn_within_90d: float
     churn_within_180d: float
     churn_within_365d: float
-    urgent: bool = Field(description="Chance of leaving within 90 days at or above the setting")
+    churn_within_30d_interval: Interval
+    churn_within_90d_interval: Interval
+    churn_within_180d_interval: Interval
+    churn_within_365d_interval: Interval
+    support: TimingSupport
+    interval_method: str = INTERVAL_METHOD
+    urgent: bool = Field(
+        description="Chance of leaving within 90 days at or above the setting; where the "
+        "support is thin, the interval's lower end too"
+    )
     median_months_left: int | None = Field(
         description="Months until the chance of still being a customer falls to 50% or below; "
         "None when it stays above 50% for the whole horizon"
     )
     horizon_months: int = Field(description="Horizon of the median and of lifetime value")
     lifetime_value: float = Field(description="Σ S(t+h | t) × MonthlyCharges × margin, discounted")
+    median_months_left_interval: Interval = Field(description="None ends: beyond the horizon")
+    lifetime_value_interval: Interval
     margin_rate: float
     annual_discount_rate: float
     curve: list[float] = Field(description="Chance of still being a customer 0, 1, … months ahead")

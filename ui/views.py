@@ -101,6 +101,7 @@ def badges(risk: RiskAssessment, lang: Language) -> str:
     when = (
         line("when", lifetime_words.when_line(lifetime, lang))
         + line("chances", lifetime_words.chances_line(lifetime, lang))
+        + line("support", lifetime_words.support_line(lifetime, lang))
         + line("two-figures", lifetime_words.two_figures_line(lang))
         + line("lifetime-value", lifetime_words.lifetime_value_line(lifetime, lang))
         if lifetime

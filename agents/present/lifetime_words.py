@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.formats import currency, duration_months, percent
 from core.i18n import t
 from core.types import Language
-from tools.schemas import TimeToChurn, ValueBasis
+from tools.schemas import Interval, TimeToChurn, ValueBasis
 
 
 def value_basis_line(basis: ValueBasis, lang: Language) -> str:
@@ -28,10 +28,19 @@ def when_line(lifetime: TimeToChurn, lang: Language) -> str:
             lang,
             months=duration_months(lifetime.horizon_months, lang),
         )
+    interval = lifetime.median_months_left_interval
+
+    def end(months: float | None) -> str:
+        return (
+            t("present.when.beyond", lang) if months is None else duration_months(int(months), lang)
+        )
+
     return t(
         "present.when.leaves",
         lang,
         months=duration_months(lifetime.median_months_left, lang),
+        low=end(interval.low),
+        high=end(interval.high),
     )
 
 
@@ -44,14 +53,51 @@ def months_left(months: object, lang: Language) -> str:
     return duration_months(int(value), lang)
 
 
+def chance_between(figure: float, interval: Interval, lang: Language) -> str:
+    """A chance with its 95 % interval: `12.3% (8.1%–18.4%)`."""
+    return t(
+        "present.when.between",
+        lang,
+        figure=percent(figure),
+        low=percent(interval.low or 0.0),
+        high=percent(interval.high or 0.0),
+    )
+
+
 def chances_line(lifetime: TimeToChurn, lang: Language) -> str:
     return t(
         "present.when.chances",
         lang,
-        d30=percent(lifetime.churn_within_30d),
-        d90=percent(lifetime.churn_within_90d),
-        d180=percent(lifetime.churn_within_180d),
-        d365=percent(lifetime.churn_within_365d),
+        **{
+            f"d{d}": chance_between(
+                getattr(lifetime, f"churn_within_{d}d"),
+                getattr(lifetime, f"churn_within_{d}d_interval"),
+                lang,
+            )
+            for d in (30, 90, 180, 365)
+        },
+    )
+
+
+def support_line(lifetime: TimeToChurn, lang: Language) -> str:
+    """How many customers and departures stand behind the figures; where few, that the estimate
+    is uncertain, pooled, and what that means for a call."""
+    support = lifetime.support
+    if not support.thin:
+        return t(
+            "present.when.support",
+            lang,
+            customers=f"{support.customers:,}",
+            departures=f"{support.departures:,}",
+        )
+    return t(
+        "present.when.thin",
+        lang,
+        customers=f"{support.customers:,}",
+        departures=f"{support.departures:,}",
+        first=support.pooled_from_month,
+        last=support.pooled_to_month,
+        pooled=f"{support.pooled_departures:,}",
     )
 
 
@@ -66,6 +112,8 @@ def lifetime_value_line(lifetime: TimeToChurn, lang: Language) -> str:
         "present.when.clv",
         lang,
         clv=currency(lifetime.lifetime_value, lang),
+        low=currency(lifetime.lifetime_value_interval.low or 0.0, lang),
+        high=currency(lifetime.lifetime_value_interval.high or 0.0, lang),
         months=lifetime.horizon_months,
         margin=f"{lifetime.margin_rate:.0%}",
         discount=f"{lifetime.annual_discount_rate:.0%}",

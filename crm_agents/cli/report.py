@@ -35,6 +35,7 @@ def _risk_panel(result: AnalysisResult) -> Panel:
         [
             Text(lifetime_words.when_line(r.lifetime, lang), style="bold"),
             Text(lifetime_words.chances_line(r.lifetime, lang)),
+            Text(lifetime_words.support_line(r.lifetime, lang)),
             Text(lifetime_words.two_figures_line(lang), style="dim"),
             Text(lifetime_words.lifetime_value_line(r.lifetime, lang)),
         ]

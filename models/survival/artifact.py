@@ -40,6 +40,19 @@ class SurvivalCurves(BaseModel):
     baselines: dict[str, list[float]] = Field(
         default_factory=dict, description="S0 (Cox) or the curve (Kaplan–Meier) on months 1…72"
     )
+    covariance: list[list[float]] = Field(
+        default_factory=list, description="The Cox coefficients' covariance (their order)"
+    )
+
+    def linear_variance(self, frame: pd.DataFrame) -> np.ndarray:
+        """Var of each customer's linear predictor (x − centre) · β from the coefficients'
+        covariance; zero for the forms without one."""
+        if self.form != "cox" or not self.covariance:
+            return np.zeros(len(frame))
+        names = list(self.coefficients)
+        x = design_matrix(frame, self.covariates, self.interactions)[names].to_numpy()
+        x = x - np.array([self.centre[n] for n in names])
+        return np.einsum("ij,jk,ik->i", x, np.asarray(self.covariance), x)
 
     def curves(self, frame: pd.DataFrame) -> np.ndarray:
         """S(t) on months 1…72 for each customer (rows in `frame`'s order)."""
@@ -91,6 +104,9 @@ def from_candidate(candidate) -> SurvivalCurves:
             strata=candidate.strata,
             coefficients={str(k): float(v) for k, v in fitted.params_.items()},
             centre={str(k): float(v) for k, v in fitted._norm_mean.items()},
+            covariance=fitted.variance_matrix_.loc[fitted.params_.index, fitted.params_.index]
+            .to_numpy()
+            .tolist(),
             baselines=(
                 {str(k): _baseline_on_months(base[k]) for k in base.columns}
                 if candidate.strata

@@ -8,13 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from data.loading import DataOrigin
 from models.churn.persistence import atomic_write
 from models.survival.artifact import SurvivalCurves, from_candidate
 from models.survival.candidates import candidates
 from models.survival.evaluation import SurvivalEvaluation, known_durations
+from models.survival.support import SurvivalSupport, count_support
 
 SURVIVAL_FILE = "survival_model.json"
 RETRAIN_SURVIVAL = "crm-agents train-survival"
@@ -33,6 +34,9 @@ class SurvivalCard(BaseModel):
     curves: SurvivalCurves
     dataset: DataOrigin
     created_at: datetime
+    support: SurvivalSupport | None = Field(
+        None, description="Customers and departures per contract and month (None: made before)"
+    )
 
 
 def fit_champion(
@@ -48,6 +52,7 @@ def fit_champion(
         curves=from_candidate(chosen),
         dataset=origin,
         created_at=datetime.now(UTC),
+        support=count_support(frame, durations, events),
     )
 
 
@@ -78,5 +83,11 @@ def load_survival(folder: Path, origin: DataOrigin | None = None) -> SurvivalCar
         raise SurvivalStaleError(
             f"{path} was trained on other data ({card.dataset.rows:,} customers); rebuild it "
             f"for the data in use: {RETRAIN_SURVIVAL}"
+        )
+    if card.support is None and origin is not None:
+        # Made before figures carried their support: refitted like a model of other data.
+        raise SurvivalStaleError(
+            f"{path} was made by an earlier version, without the support behind its figures; "
+            f"rebuild it: {RETRAIN_SURVIVAL}"
         )
     return card

@@ -3,6 +3,8 @@ within 30/90/180/365 days, median months left, and customer lifetime value."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -12,18 +14,65 @@ from models.survival.lifetime import (
     DAYS_PER_MONTH,
     WITHIN_DAYS,
     discounted_value,
-    lifetime_value,
     months_to_half,
     remaining,
     within_days,
 )
+from models.survival.support import Pooling, bounds, spread
 
 CHUNK_ROWS = 100_000
 LIFETIME_COLUMNS = (
     *(f"churn_within_{d}d" for d in WITHIN_DAYS),
+    "churn_within_90d_low",
+    "churn_within_90d_high",
+    "support_customers",
+    "support_departures",
+    "thin_support",
     "median_months_left",
     "clv",
 )
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Conditional curves S(tenure + h | tenure), h = 0…months, pooled where support is thin,
+    with the curves of their interval's two ends and the support of each customer's figure."""
+
+    ahead: np.ndarray
+    low_risk: np.ndarray
+    high_risk: np.ndarray
+    support: dict[str, np.ndarray]
+
+    def urgent(self, threshold: float) -> np.ndarray:
+        """Call this week: 90-day chance at the threshold — by its interval's lower end too when
+        the support is thin, so a figure that rests on a handful of departures never decides."""
+        cleared = within_days(self.ahead, 90) >= threshold
+        return cleared & (~self.support["thin"] | (within_days(self.low_risk, 90) >= threshold))
+
+
+def timing(card: SurvivalCard, frame: pd.DataFrame, settings: Settings, months: int) -> Timing:
+    tenure = frame["tenure"].to_numpy(dtype=int)
+    curves = card.curves.curves(frame)
+    if card.support is None:  # a card from before support was recorded: nothing stands behind
+        n = len(frame)
+        window = {
+            "customers": np.zeros(n, int),
+            "departures": np.zeros(n, int),
+            "thin": np.ones(n, bool),
+            "band_first_month": np.zeros(n, int),
+            "band_last_month": np.zeros(n, int),
+            "band_departures": np.zeros(n, int),
+        }
+    else:
+        pooling = Pooling(
+            card.support, settings.support_min_customers, settings.support_min_departures
+        )
+        codes = pooling.codes(frame)
+        curves = pooling.shrink(curves, codes)
+        window = pooling.window(codes, tenure)
+    ahead = remaining(curves, tenure, months)
+    low, high = bounds(ahead, spread(window["band_departures"], card.curves.linear_variance(frame)))
+    return Timing(ahead, low, high, window)
 
 
 def lifetime_columns(
@@ -45,8 +94,14 @@ def lifetime_columns(
     parts = []
     for start in range(0, len(customers), CHUNK_ROWS):
         chunk = customers.iloc[start : start + CHUNK_ROWS]
-        ahead = remaining(card.curves.curves(chunk), chunk["tenure"].to_numpy(dtype=int), horizon)
+        timed = timing(card, chunk, settings, horizon)
+        ahead = timed.ahead
         columns = {f"churn_within_{d}d": np.round(within_days(ahead, d), 6) for d in WITHIN_DAYS}
+        columns["churn_within_90d_low"] = np.round(within_days(timed.low_risk, 90), 6)
+        columns["churn_within_90d_high"] = np.round(within_days(timed.high_risk, 90), 6)
+        columns["support_customers"] = timed.support["customers"]
+        columns["support_departures"] = timed.support["departures"]
+        columns["thin_support"] = timed.support["thin"]
         columns["median_months_left"] = months_to_half(ahead[:, : settings.lifetime_months + 1])
         columns["clv"] = np.round(
             discounted_value(
@@ -81,14 +136,14 @@ def lifetime_values(
     while the value is still counted at today's bill, because the offer's cost is counted
     once, as its cost."""
     charges = customers["MonthlyCharges"] if monthly_charges is None else monthly_charges
+    ahead = timing(card, customers, settings, settings.lifetime_months).ahead
     return np.round(
-        lifetime_value(
-            card.curves.curves(customers),
-            customers["tenure"].to_numpy(dtype=int),
+        discounted_value(
+            ahead,
             np.asarray(charges, dtype=float),
-            margin=settings.margin_rate,
-            annual_discount=settings.annual_discount_rate,
-            months=settings.lifetime_months,
+            settings.margin_rate,
+            settings.annual_discount_rate,
+            settings.lifetime_months,
         ),
         2,
     )

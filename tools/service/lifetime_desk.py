@@ -13,8 +13,8 @@ from cachetools import LRUCache
 
 from core.settings import Settings
 from models.survival.card import SurvivalCard
-from models.survival.lifetime import churn_within
-from models.survival.scoring import lifetime_columns, lifetime_values
+from models.survival.lifetime import within_days
+from models.survival.scoring import lifetime_columns, lifetime_values, timing
 from tools.schemas import TimeToChurn
 from tools.service.time_to_churn import SegmentCurves, segment_curves, time_to_churn
 
@@ -65,8 +65,8 @@ class LifetimeDesk:
         CLV after takes margin on today's bill: a lower price is the offer's cost, counted
         once there."""
         today = self.answer(customer_id)
-        curves = self.survival.curves.curves(changed)
-        within = churn_within(curves, changed["tenure"].to_numpy(dtype=int), 90)
+        ahead = timing(self.survival, changed, self.settings, 3).ahead
+        within = within_days(ahead, 90)
         bill = self.customers.loc[[customer_id], "MonthlyCharges"].to_numpy()
         return {
             "lifetime_value_before": today.lifetime_value,

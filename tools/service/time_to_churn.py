@@ -27,7 +27,8 @@ from models.survival.lifetime import (
     remaining,
     within_days,
 )
-from tools.schemas import TimeToChurn
+from models.survival.scoring import timing
+from tools.schemas import Interval, TimeToChurn, TimingSupport
 
 #: Months ahead a curve is shown for (two years: what a retention plan looks at).
 CURVE_MONTHS = 24
@@ -84,31 +85,69 @@ def time_to_churn(
     """The answer for one customer (`row`: their one-row frame)."""
     tenure = row["tenure"].to_numpy(dtype=int)
     horizon = max(settings.lifetime_months, CURVE_MONTHS, int(np.ceil(365 / DAYS_PER_MONTH)))
-    ahead = remaining(card.curves.curves(row), tenure, horizon)
+    timed = timing(card, row, settings, horizon)
+    ahead = timed.ahead
     key = (str(row["Contract"].iloc[0]), str(row["InternetService"].iloc[0]))
     # A segment with no customer of known tenure compares with everyone.
     segment = segments.curves.get(key, segments.curves[EVERYONE])
     segment_ahead = remaining(segment[None, :], tenure, horizon)[0]
-    median = months_to_half(ahead[:, : settings.lifetime_months + 1])[0]
-    within = {d: float(within_days(ahead, d)[0]) for d in WITHIN_DAYS}
-    value = discounted_value(
-        ahead,
-        row["MonthlyCharges"].to_numpy(dtype=float),
-        settings.margin_rate,
-        settings.annual_discount_rate,
-        settings.lifetime_months,
-    )
+    charges = row["MonthlyCharges"].to_numpy(dtype=float)
+
+    def median(curves: np.ndarray) -> int | None:
+        months = months_to_half(curves[:, : settings.lifetime_months + 1])[0]
+        return None if np.isnan(months) else int(months)
+
+    def value(curves: np.ndarray) -> float:
+        return round(
+            float(
+                discounted_value(
+                    curves,
+                    charges,
+                    settings.margin_rate,
+                    settings.annual_discount_rate,
+                    settings.lifetime_months,
+                )[0]
+            ),
+            2,
+        )
+
+    def chance(curves: np.ndarray, days: int) -> float:
+        return round(float(within_days(curves, days)[0]), 4)
+
+    within = {d: chance(ahead, d) for d in WITHIN_DAYS}
+    intervals = {
+        f"churn_within_{d}d_interval": Interval(
+            low=chance(timed.low_risk, d), high=chance(timed.high_risk, d)
+        )
+        for d in WITHIN_DAYS
+    }
+    support = {k: v[0] for k, v in timed.support.items()}
     return TimeToChurn(
         customer_id=customer_id,
         tenure_months=int(tenure[0]),
-        churn_within_30d=round(within[30], 4),
-        churn_within_90d=round(within[90], 4),
-        churn_within_180d=round(within[180], 4),
-        churn_within_365d=round(within[365], 4),
-        urgent=within[90] >= settings.urgent_within_90d,
-        median_months_left=None if np.isnan(median) else int(median),
+        churn_within_30d=within[30],
+        churn_within_90d=within[90],
+        churn_within_180d=within[180],
+        churn_within_365d=within[365],
+        **intervals,
+        support=TimingSupport(
+            contract=key[0],
+            customers=int(support["customers"]),
+            departures=int(support["departures"]),
+            thin=bool(support["thin"]),
+            pooled_from_month=int(support["band_first_month"]),
+            pooled_to_month=int(support["band_last_month"]),
+            pooled_departures=int(support["band_departures"]),
+        ),
+        urgent=bool(timed.urgent(settings.urgent_within_90d)[0]),
+        median_months_left=median(ahead),
+        # The low-risk end stays longer: its median is the interval's upper end.
+        median_months_left_interval=Interval(
+            low=median(timed.high_risk), high=median(timed.low_risk)
+        ),
         horizon_months=settings.lifetime_months,
-        lifetime_value=round(float(value[0]), 2),
+        lifetime_value=value(ahead),
+        lifetime_value_interval=Interval(low=value(timed.high_risk), high=value(timed.low_risk)),
         margin_rate=settings.margin_rate,
         annual_discount_rate=settings.annual_discount_rate,
         curve=[round(float(v), 4) for v in ahead[0, : CURVE_MONTHS + 1]],

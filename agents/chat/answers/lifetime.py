@@ -21,6 +21,7 @@ def when_answer(payload: dict, lang: Language) -> str:
     lines = [
         f"**{when.customer_id}** — {lifetime_words.when_line(when, lang)}",
         lifetime_words.chances_line(when, lang),
+        lifetime_words.support_line(when, lang),
         t(
             "chat.when.compared",
             lang,
