@@ -280,6 +280,20 @@ class ModelMetrics(BaseModel):
     repeats: int
 
 
+class TenureCalibration(BaseModel):
+    """One tenure band of one contract type, out of fold: departures observed in its months
+    against those the time-to-churn model expected over the same customer-months."""
+
+    contract: str
+    tenure: str = Field(description="Months, e.g. '61–66'")
+    customers: int = Field(description="Customers who reached the band")
+    departures: int = Field(description="Of them, who left within it (the churn label)")
+    expected_departures: float = Field(description="Predicted, pooled as the product shows")
+    observed: float = Field(description="Monthly leaving rate: departures / months at risk")
+    predicted: float = Field(description="The model's, pooled where support is thin")
+    unpooled: float = Field(description="The model's before pooling")
+
+
 class SurvivalSummary(BaseModel):
     """The time-to-churn model's card: how it was chosen and how well it did out of fold."""
 
@@ -294,6 +308,9 @@ class SurvivalSummary(BaseModel):
     brier_reduction: float = Field(description="1 − integrated_brier / km_integrated_brier")
     calibration_max_gap: float = Field(
         description="Largest |predicted − observed| 12-month churn over deciles of ≥ 100"
+    )
+    tenure_calibration: list[TenureCalibration] = Field(
+        default_factory=list, description="By tenure band × contract; empty for older cards"
     )
     candidates: dict[str, dict[str, float]] = Field(description="Name → mean metrics")
     ph_violations: list[str] = Field(description="Covariates breaking proportional hazards")

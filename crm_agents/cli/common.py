@@ -12,6 +12,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
@@ -59,6 +60,15 @@ EXPECTED_ERRORS = (
 )
 
 
+#: A longer "word" (a URL, a long list without spaces) may still fold inside its cell.
+MAX_WORD = 24
+
+
+def _longest_word(texts) -> int:
+    """Terminal cells of the longest space-separated word (a CJK character is two)."""
+    return max((cell_len(word) for text in texts for word in str(text).split()), default=1)
+
+
 def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
     """A table that fits the terminal: text wraps inside its cell, numbers sit right, and the
     first column (a name or an ID) is never cut."""
@@ -66,10 +76,16 @@ def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
     for position, column in enumerate(frame.columns):
         numeric = pd.api.types.is_numeric_dtype(frame[column])
         if position == 0:
-            widest = max([len(str(v)) for v in frame[column]] + [1])
+            widest = max([cell_len(str(v)) for v in frame[column]] + [1])
             table.add_column(str(column), no_wrap=True, min_width=widest)
         else:
-            table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
+            # Lines break between words, not inside one: a column is at least its longest word.
+            table.add_column(
+                str(column),
+                justify="right" if numeric else "left",
+                overflow="fold",
+                min_width=min(_longest_word([column, *frame[column]]), MAX_WORD),
+            )
     for row in frame.itertuples(index=False):
         table.add_row(*map(str, row))
     return table

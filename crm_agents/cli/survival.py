@@ -9,6 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from agents.present.phrases import value_in_words
 from core.i18n import t
 from core.settings import Settings
 from crm_agents.cli.common import (
@@ -21,6 +22,7 @@ from crm_agents.cli.common import (
     settings_with,
 )
 from data.loading import CustomerData
+from data.schema import feature_label
 from models.survival.card import SurvivalStaleError, fit_champion, load_survival, save_survival
 from models.survival.evaluation import SurvivalEvaluation, evaluate_survival
 
@@ -89,8 +91,24 @@ def print_evaluation(result: SurvivalEvaluation, lang) -> None:
         }
     )
     out.print(frame_table(calibration, t("cli.survival.calibration", lang)))
+    if result.tenure_calibration:
+        out.print(t("cli.survival.tenure_calibration", lang), highlight=False)
+        by_tenure = pd.DataFrame(result.tenure_calibration)
+        for rate in ("observed", "predicted", "unpooled"):
+            by_tenure[rate] = [f"{v:.2%}" for v in by_tenure[rate]]
+        for contract, rows in by_tenure.groupby("contract", sort=False):
+            rows = rows.drop(columns="contract")
+            rows = rows.rename(columns={c: t(f"cli.survival.tenure_{c}", lang) for c in rows})
+            out.print(frame_table(rows, value_in_words("Contract", contract, lang)))
     out.print(
-        t("cli.survival.ph", lang, covariates=", ".join(result.ph_violations) or "—"),
+        t(
+            "cli.survival.ph",
+            lang,
+            covariates=t("list.separator", lang).join(
+                feature_label(c, lang) for c in result.ph_violations
+            )
+            or "—",
+        ),
         highlight=False,
     )
 

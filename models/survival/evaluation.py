@@ -28,6 +28,7 @@ from models.survival.candidates import (
     survival_covariates,
 )
 from models.survival.metrics import Censoring, calibration, fold_metrics
+from models.survival.support import Pooling, SurvivalSupport, count_support
 
 #: A covariate whose Schoenfeld-residual test gives p below this violates proportional hazards.
 PH_ALPHA = 0.01
@@ -45,6 +46,11 @@ class SurvivalEvaluation(BaseModel):
     km_integrated_brier: float = Field(description="The Kaplan–Meier baseline's")
     candidates: dict[str, dict[str, MetricSummary]]
     calibration: list[dict] = Field(description="12-month churn by decile, the champion's")
+    tenure_calibration: list[dict] = Field(
+        default_factory=list,
+        description="Out of fold, by tenure band × contract: the observed churn label against "
+        "the predicted chance of leaving in the customer's own tenure month, pooled as shown",
+    )
     ph_violations: list[str] = Field(description="Covariates violating proportional hazards")
     covariates: list[str]
     folds: int
@@ -93,6 +99,7 @@ def evaluate_survival(
     names = [c.name for c in candidates(covariates)]
     per_fold: dict[str, list[dict[str, float]]] = {n: [] for n in names}
     first_repeat: dict[str, np.ndarray] = {n: np.zeros((len(frame), 72)) for n in names}
+    fold_support: list[tuple[np.ndarray, SurvivalSupport]] = []
     for fold, (train, test) in enumerate(splitter.split(frame, events)):
         progress(f"fold {fold + 1}/{settings.cv_folds * settings.cv_repeats}")
         g = Censoring(durations[train], events[train])
@@ -102,6 +109,10 @@ def evaluate_survival(
             per_fold[model.name].append(fold_metrics(curves, durations[test], events[test], g))
             if fold < settings.cv_folds:
                 first_repeat[model.name][test] = curves
+        if fold < settings.cv_folds:
+            fold_support.append(
+                (test, count_support(frame.iloc[train], durations[train], events[train]))
+            )
     summary = {
         name: {
             metric: MetricSummary(
@@ -121,6 +132,9 @@ def evaluate_survival(
         km_integrated_brier=summary[baseline]["integrated_brier"].mean,
         candidates=summary,
         calibration=calibration(first_repeat[champion], durations, events).to_dict("records"),
+        tenure_calibration=tenure_calibration(
+            frame, first_repeat[champion], fold_support, events, settings
+        ),
         ph_violations=ph_violations(frame, durations, events, covariates),
         covariates=list(covariates),
         folds=settings.cv_folds,
@@ -128,6 +142,68 @@ def evaluate_survival(
         customers=len(frame),
         selection_rule=SELECTION_RULE,
     )
+
+
+#: Tenure bands of the calibration table (months, inclusive).
+TENURE_BANDS = ((1, 6), (7, 12), (13, 24), (25, 48), (49, 60), (61, 66), (67, 72))
+
+
+def tenure_calibration(
+    frame: pd.DataFrame,
+    curves: np.ndarray,
+    fold_support: list[tuple[np.ndarray, SurvivalSupport]],
+    events: np.ndarray,
+    settings: Settings,
+) -> list[dict]:
+    """What a snapshot can check, band by band: a customer of tenure T was at risk in months
+    1…T and, if they churned, left in month T. Departures observed in a band's months, over the
+    customer-months at risk there, is the observed monthly leaving rate; the predicted one sums
+    each customer's predicted chance of leaving in each of those months (cumulative hazard) —
+    out of fold, each fold's curves pooled with its training folds' support as the product
+    pools them, and unpooled for comparison. Observed and expected departures over the same
+    customer-months is the O/E check of a censored model; the plain share of churners among the
+    customers of tenure T would be d/(d + censored), not the monthly hazard d/at-risk."""
+    pooled = np.array(curves, copy=True)
+    for test, support in fold_support:
+        pooling = Pooling(support, settings.support_min_customers, settings.support_min_departures)
+        pooled[test] = pooling.shrink(curves[test], pooling.codes(frame.iloc[test]))
+    tenure = frame["tenure"].to_numpy(dtype=int)
+
+    def cumulative(table: np.ndarray) -> np.ndarray:
+        return np.hstack([np.zeros((len(table), 1)), -np.log(np.clip(table, 1e-300, 1))])
+
+    shown, unpooled = cumulative(pooled), cumulative(np.asarray(curves))
+    rows = []
+    everyone = np.arange(len(frame))
+    for contract in sorted(frame["Contract"].astype(str).unique()):
+        in_contract = (frame["Contract"].astype(str) == contract).to_numpy()
+        for first, last in TENURE_BANDS:
+            reached = in_contract & (tenure >= first)
+            if not reached.any():
+                continue
+            end = np.minimum(tenure, last)
+            exposure = float(np.clip(end - first + 1, 0, None)[reached].sum())
+            left = int((events.astype(bool) & reached & (tenure <= last)).sum())
+
+            who, ends = everyone[reached], end[reached]
+
+            def expected(table: np.ndarray, who=who, ends=ends, start=first - 1) -> float:
+                return float((table[who, ends] - table[who, start]).sum())
+
+            predicted = expected(shown)
+            rows.append(
+                {
+                    "contract": contract,
+                    "tenure": f"{first}–{last}",
+                    "customers": int(reached.sum()),
+                    "departures": left,
+                    "expected_departures": round(predicted, 1),
+                    "observed": round(left / exposure, 4),
+                    "predicted": round(predicted / exposure, 4),
+                    "unpooled": round(expected(unpooled) / exposure, 4),
+                }
+            )
+    return rows
 
 
 SELECTION_RULE = (

@@ -338,3 +338,26 @@ def test_no_chinese_phrase_puts_a_half_width_colon_after_chinese_text():
     text = (Path(__file__).parents[2] / "core" / "locales" / "zh-TW.toml").read_text("utf-8")
     half = [k for k, v in read_locale(text).items() if re.search(r"[\u4e00-\u9fff）]:", v)]
     assert half == []
+
+
+def test_console_tables_break_lines_between_words_not_inside_them():
+    from rich.console import Console
+
+    from crm_agents.cli.common import frame_table
+
+    frame = pd.DataFrame(
+        {
+            "customer": ["2266-NGWOT", "9082-RRPKS"],
+            "customers": [3245, 12],
+            "departures expected": [328.0, 1.5],
+            "why": ["month-to-month contract, fibre optic internet, electronic check"] * 2,
+            "合約類型": ["月租制", "兩年約"],
+        }
+    )
+    console = Console(width=66, record=True, color_system=None)
+    console.print(frame_table(frame, "title"))
+    text = console.export_text()
+    words = {"2266-NGWOT", "9082-RRPKS", "customers", "departures", "expected", "month-to-month"}
+    for word in words | {"contract,", "electronic", "合約類型", "月租制"}:
+        assert word in text, word
+    assert "┓" in text.splitlines()[1]  # the whole table, its last column not cut off

@@ -123,3 +123,47 @@ def test_on_the_real_file_no_thin_figure_alone_puts_a_customer_on_the_call_list(
     tenure = real_service.customers.loc[scores["customerID"], "tenure"].to_numpy()
     tail = scores[tenure >= 66]
     assert tail["churn_within_90d"].max() < 0.5, "the 14-departure jump no longer decides"
+
+
+def _constant_hazard_snapshot(hazard: float, customers: int, seed: int = 0):
+    """Customers who joined up to 72 months ago and leave with the same monthly hazard."""
+    rng = np.random.default_rng(seed)
+    leaves = rng.geometric(1 - np.exp(-hazard), customers)
+    joined = rng.integers(1, HORIZON + 1, customers)
+    durations = np.minimum(leaves, joined)
+    events = (leaves <= joined).astype(int)
+    frame = pd.DataFrame({"Contract": "Month-to-month", "tenure": durations})
+    return frame, durations, events
+
+
+def test_tenure_calibration_matches_observed_departures_when_the_curves_are_true():
+    from core.settings import Settings
+    from models.survival.evaluation import tenure_calibration
+
+    frame, durations, events = _constant_hazard_snapshot(0.04, 20_000)
+    curves = np.repeat(_curve(np.full(HORIZON, 0.04)), len(frame), axis=0)
+    support = count_support(frame, durations, events)
+    rows = tenure_calibration(frame, curves, [(np.arange(len(frame)), support)], events, Settings())
+    assert sum(r["departures"] for r in rows) == events.sum()
+    for row in rows:
+        assert row["observed"] == pytest.approx(1 - np.exp(-0.04), abs=0.006)
+        assert row["predicted"] == pytest.approx(0.04, abs=1e-4)
+        expected = row["expected_departures"]
+        assert abs(row["departures"] - expected) < 4 * np.sqrt(expected)
+
+
+def test_tenure_calibration_shows_a_thin_tails_jump_before_and_after_pooling():
+    from core.settings import Settings
+    from models.survival.evaluation import tenure_calibration
+
+    frame, durations, events = _constant_hazard_snapshot(0.05, 3_000, seed=1)
+    hazards = np.full(HORIZON, 0.05)
+    hazards[66:] = 0.4  # a fitted tail that jumps where few customers remain
+    curves = np.repeat(_curve(hazards), len(frame), axis=0)
+    support = count_support(frame, durations, events)
+    assert support.customers["Month-to-month"][66] < 100
+    rows = tenure_calibration(frame, curves, [(np.arange(len(frame)), support)], events, Settings())
+    tail = next(r for r in rows if r["tenure"] == "67–72")
+    assert tail["unpooled"] == pytest.approx(0.4, abs=1e-6)
+    assert tail["predicted"] < 0.1
+    assert abs(tail["predicted"] - tail["observed"]) < abs(tail["unpooled"] - tail["observed"])

@@ -230,6 +230,31 @@ def test_the_model_card_carries_the_time_to_churn_figures(service):
     assert summary.ph_violations == evaluation.ph_violations
 
 
+def test_the_model_card_checks_timing_by_tenure_band_and_contract(service):
+    summary = survival_summary(service.survival)
+    rows = summary.tenure_calibration
+    frame = service.customers[service.customers["tenure"] > 0]  # joined this month: no time
+    assert {r.contract for r in rows} == set(frame["Contract"].astype(str))
+    for contract in {r.contract for r in rows}:
+        labelled = frame[frame["Contract"].astype(str) == contract]
+        assert sum(r.departures for r in rows if r.contract == contract) == int(
+            (labelled["Churn"] == "Yes").sum()
+        )
+    assert all(0 <= r.predicted < 1 and 0 <= r.observed < 1 for r in rows)
+
+
+def test_the_chat_names_the_tenure_band_the_timing_fits_worst(service):
+    from agents.chat.answers.model import model_answer
+
+    card = service.model_summary().model_dump()
+    worst = max(
+        card["time_to_churn"]["tenure_calibration"],
+        key=lambda r: abs(r["predicted"] - r["observed"]),
+    )
+    assert f"at {worst['tenure']} months" in model_answer(card, "en")
+    assert f"在網 {worst['tenure']} 個月" in model_answer(card, "zh-TW")
+
+
 def _with_violations(card, violations: list[str]):
     evaluation = card.evaluation.model_copy(update={"ph_violations": violations})
     return card.model_copy(update={"evaluation": evaluation})

@@ -12,7 +12,7 @@ from models.churn.model import SHAPLEY_PERMUTATIONS
 from models.churn.persistence import ModelCard
 from models.churn.training import FIXED_BY_SETTINGS, SELECTION_RULE
 from models.survival.card import SurvivalCard
-from tools.schemas import ModelMetrics, ModelSummary, SurvivalSummary
+from tools.schemas import ModelMetrics, ModelSummary, SurvivalSummary, TenureCalibration
 
 #: Candidates that answer a proportional-hazards violation: AFT models assume none, and the
 #: contract-stratified Cox gives each contract its own baseline hazard.
@@ -85,6 +85,7 @@ def survival_summary(card: SurvivalCard, language: Language = BASE_LANGUAGE) -> 
         km_integrated_brier=round(e.km_integrated_brier, 4),
         brier_reduction=round(1 - e.integrated_brier / e.km_integrated_brier, 4),
         calibration_max_gap=round(gap, 4),
+        tenure_calibration=[TenureCalibration(**row) for row in e.tenure_calibration],
         candidates={
             name: {k: round(v.mean, 4) for k, v in metrics.items()}
             for name, metrics in e.candidates.items()

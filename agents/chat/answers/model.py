@@ -46,22 +46,45 @@ def _model_survival(survival: dict | None, lang: Language) -> str:
     """The time-to-churn model's card, after the churn model's; nothing without it."""
     if not survival:
         return ""
-    return "\n\n" + t(
-        "chat.model_survival",
-        lang,
-        champion=phrases.model_name(survival["champion"], lang, survival=True),
-        c_index=f"{survival['c_index']:.3f}",
-        sd=f"{survival['c_index_sd']:.3f}",
-        auc3=f"{survival['auc_3m']:.3f}",
-        auc6=f"{survival['auc_6m']:.3f}",
-        auc12=f"{survival['auc_12m']:.3f}",
-        brier=f"{survival['integrated_brier']:.4f}",
-        km=f"{survival['km_integrated_brier']:.4f}",
-        reduction=formats.percent(survival["brier_reduction"]),
-        gap=f"{survival['calibration_max_gap'] * 100:.1f}",
-        violations=t("list.separator", lang).join(
-            feature_label(c, lang) for c in survival["ph_violations"]
+    return (
+        "\n\n"
+        + t(
+            "chat.model_survival",
+            lang,
+            champion=phrases.model_name(survival["champion"], lang, survival=True),
+            c_index=f"{survival['c_index']:.3f}",
+            sd=f"{survival['c_index_sd']:.3f}",
+            auc3=f"{survival['auc_3m']:.3f}",
+            auc6=f"{survival['auc_6m']:.3f}",
+            auc12=f"{survival['auc_12m']:.3f}",
+            brier=f"{survival['integrated_brier']:.4f}",
+            km=f"{survival['km_integrated_brier']:.4f}",
+            reduction=formats.percent(survival["brier_reduction"]),
+            gap=f"{survival['calibration_max_gap'] * 100:.1f}",
+            violations=t("list.separator", lang).join(
+                feature_label(c, lang) for c in survival["ph_violations"]
+            )
+            or "—",
+            handling=survival["ph_handling"],
         )
-        or "—",
-        handling=survival["ph_handling"],
+        + _tenure_calibration(survival.get("tenure_calibration") or [], lang)
+    )
+
+
+def _tenure_calibration(rows: list[dict], lang: Language) -> str:
+    """The tenure band × contract furthest from what was observed, out of fold: where the
+    time-to-churn figures are least to be trusted, said with its counts."""
+    if not rows:
+        return ""
+    worst = max(rows, key=lambda r: abs(r["predicted"] - r["observed"]))
+    return "\n" + t(
+        "chat.model_tenure_calibration",
+        lang,
+        contract=phrases.value_in_words("Contract", worst["contract"], lang),
+        tenure=worst["tenure"],
+        predicted=formats.percent(worst["predicted"]),
+        observed=formats.percent(worst["observed"]),
+        departures=worst["departures"],
+        customers=worst["customers"],
+        bands=len(rows),
     )
