@@ -69,23 +69,43 @@ def _longest_word(texts) -> int:
     return max((cell_len(word) for text in texts for word in str(text).split()), default=1)
 
 
-def frame_table(frame: pd.DataFrame, title: str | None = None) -> Table:
-    """A table that fits the terminal: text wraps inside its cell, numbers sit right, and the
-    first column (a name or an ID) is never cut."""
+def _fitted_widths(natural: list[int], floor: list[int], room: int) -> list[int] | None:
+    """Each column's width when the natural ones do not fit in `room`: the widest are narrowed
+    to one common level, none below its floor (its longest word); None when even the floors do
+    not fit (then words fold) or when nothing needs narrowing."""
+    if sum(natural) <= room or sum(floor) > room:
+        return None
+
+    def at(level: int) -> list[int]:
+        return [min(n, max(f, level)) for n, f in zip(natural, floor, strict=True)]
+
+    level = max(natural)
+    while level > 0 and sum(at(level)) > room:
+        level -= 1
+    return at(level)
+
+
+def frame_table(frame: pd.DataFrame, title: str | None = None, width: int | None = None) -> Table:
+    """A table that fits the terminal (`width`, the output console's by default): text wraps
+    between words inside its cell, numbers sit right, and the first column (a name or an ID)
+    is never cut. Only when the longest words cannot all fit does a word fold, rather than a
+    column disappear off the edge."""
+    columns = list(frame.columns)
+    natural = [max(cell_len(str(v)) for v in [c, *frame[c]]) for c in columns]
+    floor = natural[:1] + [min(_longest_word([c, *frame[c]]), MAX_WORD) for c in columns[1:]]
+    # Each column has a space either side and a border line before it, plus the last border.
+    widths = _fitted_widths(natural, floor, (width or out.width) - (3 * len(columns) + 1))
     table = Table(title=title)
-    for position, column in enumerate(frame.columns):
+    for position, column in enumerate(columns):
         numeric = pd.api.types.is_numeric_dtype(frame[column])
-        if position == 0:
-            widest = max([cell_len(str(v)) for v in frame[column]] + [1])
-            table.add_column(str(column), no_wrap=True, min_width=widest)
-        else:
-            # Lines break between words, not inside one: a column is at least its longest word.
-            table.add_column(
-                str(column),
-                justify="right" if numeric else "left",
-                overflow="fold",
-                min_width=min(_longest_word([column, *frame[column]]), MAX_WORD),
-            )
+        table.add_column(
+            str(column),
+            justify="right" if numeric and position else "left",
+            no_wrap=position == 0,
+            overflow="fold",
+            min_width=natural[0] if position == 0 else None,
+            width=widths[position] if widths else None,
+        )
     for row in frame.itertuples(index=False):
         table.add_row(*map(str, row))
     return table

@@ -354,10 +354,25 @@ def test_console_tables_break_lines_between_words_not_inside_them():
             "合約類型": ["月租制", "兩年約"],
         }
     )
-    console = Console(width=66, record=True, color_system=None)
-    console.print(frame_table(frame, "title"))
+    console = Console(width=68, record=True, color_system=None)
+    console.print(frame_table(frame, "title", width=68))
     text = console.export_text()
     words = {"2266-NGWOT", "9082-RRPKS", "customers", "departures", "expected", "month-to-month"}
     for word in words | {"contract,", "electronic", "合約類型", "月租制"}:
         assert word in text, word
     assert "┓" in text.splitlines()[1]  # the whole table, its last column not cut off
+
+
+def test_a_console_too_narrow_for_every_word_folds_words_rather_than_cutting_columns():
+    from rich.console import Console
+
+    from crm_agents.cli.common import frame_table
+
+    frame = pd.DataFrame(
+        {"customer": ["2266-NGWOT"], "why": ["month-to-month"], "合約類型": ["月租制"]}
+    )
+    console = Console(width=30, record=True, color_system=None)
+    console.print(frame_table(frame, width=30))
+    text = console.export_text()
+    assert text.splitlines()[0].endswith("┓")
+    assert "2266-NGWOT" in text
