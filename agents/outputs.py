@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, model_validator
 from core.languages import spec
 from core.types import Language
 from models.segments import RiskLevel, ValueTier
-from tools.schemas import Driver, OfferOption, SegmentChurn, TimeToChurn, ValueBasis
+from tools.schemas import Driver, NextStep, OfferOption, SegmentChurn, TimeToChurn, ValueBasis
 
 # GSM 03.38 basic set, and the extension set whose characters take two places.
 _GSM7_BASIC = set(
@@ -96,6 +96,11 @@ class RiskAssessment(BaseModel):
     clv_horizon_months: int
     lifetime: TimeToChurn | None = Field(
         None, description="When the customer is likely to leave, and lifetime value"
+    )
+    next_step: NextStep | None = Field(
+        None,
+        description="The one thing to do: the risk level gates, the timing orders (None only "
+        "in analyses saved before it existed)",
     )
     top_drivers: list[Driver] = Field(description="Strongest pushes towards churn")
     protective_drivers: list[Driver] = Field(description="Strongest pulls away from churn")

@@ -115,11 +115,14 @@ class Settings(BaseSettings):
     clv_value_mid: float | None = Field(
         default=None, gt=0, description="CLV for the mid tier; unset: the base's middle third"
     )
+    # 0.2 within 90 days ≈ a 7 % monthly hazard: on the Telco file about 150 high-risk
+    # customers, a week's calls for a small team (`models/urgency.py`).
     urgent_within_90d: float = Field(
-        default=0.5,
+        default=0.2,
         gt=0,
         lt=1,
-        description="Chance of leaving within 90 days that makes a customer urgent (call now)",
+        description="Chance of leaving within 90 days that makes a high-risk customer one to "
+        "call this week",
     )
     # Below either, a time-to-churn figure is pooled over neighbouring months and flagged
     # (`models/survival/support.py`).

@@ -165,8 +165,9 @@ def build_tools(service: RetentionService, desk: OfferDesk) -> RetentionTools:
         ),
         list_at_risk=Tool.define(
             "list_at_risk",
-            "Customers most likely to churn (or, ordered by urgency, most likely to leave within "
-            "90 days: who to call this week), optionally filtered by risk level and value tier.",
+            "Customers most likely to churn, or ordered by urgency (high risk first, then the "
+            "lifetime value expected to leave within 90 days), optionally filtered by risk "
+            "level and value tier, or only those to call this week, with the true count.",
             AtRiskArgs,
             partial(at_risk_list, service),
         ),

@@ -8,6 +8,7 @@ from core.languages import BASE_LANGUAGE
 from core.types import Language
 from data.schema import ACTIONABLE_FEATURES, CUSTOMER_ID_EXAMPLE
 from models.segments import RiskLevel, ValueTier
+from models.urgency import Action
 
 
 def _normalise_id(value: str) -> str:
@@ -48,8 +49,14 @@ class AtRiskArgs(BaseModel):
     value_tier: ValueTier | None = Field(default=None, description="Only this value tier")
     order: Literal["probability", "urgency"] = Field(
         default="probability",
-        description="probability: most likely to churn first; urgency: most likely to leave "
-        "within 90 days first (who to call this week; needs the time-to-churn model)",
+        description="probability: most likely to churn first; urgency: high risk before medium "
+        "before low, then the lifetime value expected to leave within 90 days (needs the "
+        "time-to-churn model)",
+    )
+    call_this_week_only: bool = Field(
+        default=False,
+        description="Only the customers to call this week: high risk and likely to leave "
+        "within 90 days (needs the time-to-churn model)",
     )
 
 
@@ -153,6 +160,28 @@ INTERVAL_METHOD = (
 )
 
 
+class NextStep(BaseModel):
+    """The one thing to do with a customer (`models/urgency.py`): the churn risk level gates,
+    the 90-day timing orders within it."""
+
+    risk_level: str = Field(description="The gate: high, medium, low (or unscored)")
+    action: Action = Field(
+        description="call_this_week: high risk and leaving soon; offer_this_month: high risk; "
+        "next_campaign: medium risk; monitor: low risk"
+    )
+    follows: Literal["risk_level", "risk_level_and_timing"] = Field(
+        description="What the action rests on: the timing counts only with high risk"
+    )
+    timing_disagrees: bool = Field(
+        description="The 90-day figure says soon while the risk level is not high"
+    )
+    within_90d: float | None = Field(None, description="Chance of leaving within 90 days")
+    expected_loss_90d: float | None = Field(
+        None, description="Within-90-day chance × lifetime value: what acting now can save"
+    )
+    threshold: float = Field(description="The 90-day chance that counts as soon (setting)")
+
+
 class TimeToChurn(BaseModel):
     """When a customer is likely to leave, from today's tenure, and what they are worth."""
 
@@ -168,9 +197,12 @@ class TimeToChurn(BaseModel):
     churn_within_365d_interval: Interval
     support: TimingSupport
     interval_method: str = INTERVAL_METHOD
-    urgent: bool = Field(
+    leaving_soon: bool = Field(
         description="Chance of leaving within 90 days at or above the setting; where the "
-        "support is thin, the interval's lower end too"
+        "support is thin, the interval's lower end too (a call this week needs high risk too)"
+    )
+    next_step: NextStep | None = Field(
+        None, description="What to do, with the churn risk level as the gate (service-filled)"
     )
     median_months_left: int | None = Field(
         description="Months until the chance of still being a customer falls to 50% or below; "
@@ -207,12 +239,22 @@ class AtRiskCustomer(BaseModel):
         "paperless billing, an add-on service); empty when none pushes towards churn",
     )
     churn_within_90d: float | None = Field(None, description="None without time-to-churn")
+    churn_within_90d_interval: Interval | None = None
+    thin_support: bool | None = Field(None, description="Few comparable customers: pooled")
     lifetime_value: float | None = Field(None, description="None without time-to-churn")
+    expected_loss_90d: float | None = Field(
+        None, description="Within-90-day chance × lifetime value: the urgency order within a level"
+    )
+    call_this_week: bool | None = Field(None, description="High risk and leaving soon")
 
 
 class AtRiskList(BaseModel):
     customers: list[AtRiskCustomer]
     matching: int = Field(description="How many customers match the filters in all")
+    call_this_week: int | None = Field(
+        None, description="How many of them to call this week; None without time-to-churn"
+    )
+    urgent_within_90d: float | None = Field(None, description="The 90-day chance that is soon")
     filters: dict[str, str | None]
     value_basis: ValueBasis | None = Field(None, description="What the value tiers are cut on")
 

@@ -31,6 +31,7 @@ def _formats(lang: Language) -> dict[str, Callable[[object], str]]:
         "tenure": lambda v: formats.duration_months(int(v), lang),  # type: ignore[call-overload]
         "churn_within_90d_percent": lambda v: f"{float(v):.1f}%",  # type: ignore[arg-type]
         "lifetime_value": money,
+        "expected_loss_90d": money,
         "median_months_left": lambda v: lifetime_words.months_left(v, lang),
     }
 

@@ -12,6 +12,13 @@ RISK_COLORS = {"high": RED, "medium": AMBER, "low": GREEN}
 RISK_FILL = {"high": "#f6c9c9", "medium": "#fbe7b5", "low": "#d8f0df"}
 #: Value tiers in shades of one blue, so a tier never reads as a risk level.
 VALUE_COLORS = {"high": "#1f4e8c", "mid": BLUE, "low": "#7f9cc4"}
+#: What to do, coloured as the risk level it rests on; a call this week in the darkest red.
+ACTION_COLORS = {
+    "call_this_week": "#8f1d1d",
+    "offer_this_month": RED,
+    "next_campaign": AMBER,
+    "monitor": GREEN,
+}
 TEXT_ON_FILL = "#1f1f1f"
 FALLBACK_RED = "#b42318"
 

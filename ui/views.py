@@ -17,7 +17,7 @@ from data.schema import feature_label
 from tools.offers.playbook import Playbook
 from tools.schemas import CustomerProfile
 from ui.escape import html_text, md, md_block, no_html
-from ui.theme import RISK_COLORS, VALUE_COLORS
+from ui.theme import ACTION_COLORS, RISK_COLORS, VALUE_COLORS
 
 _PROFILE_FIELDS = (
     "tenure",
@@ -97,7 +97,16 @@ def badges(risk: RiskAssessment, lang: Language) -> str:
         return f"<div id='{elem_id}' style='margin-top:6px'>{html_text(text)}</div>"
 
     lifetime = risk.lifetime
-    urgent = lifetime_words.urgency_word(lifetime, lang) if lifetime else ""
+    step = risk.next_step
+    action_badge = (
+        badge(lifetime_words.action_word(step, lang), ACTION_COLORS[step.action]) if step else ""
+    )
+    headline = (
+        f"<div id='next-step' style='margin-top:6px;font-weight:600'>"
+        f"{html_text(lifetime_words.next_step_line(step, lang))}</div>"
+        if step
+        else ""
+    )
     when = (
         line("when", lifetime_words.when_line(lifetime, lang))
         + line("chances", lifetime_words.chances_line(lifetime, lang))
@@ -116,7 +125,8 @@ def badges(risk: RiskAssessment, lang: Language) -> str:
         f"<div style='margin:8px 0'>"
         f"{badge(t(f'risk_level.{risk.risk_level}', lang), RISK_COLORS[risk.risk_level])}"
         f"{badge(t(f'value_tier.{risk.value_tier}', lang), VALUE_COLORS[risk.value_tier])}"
-        f"{badge(urgent, RISK_COLORS['high']) if urgent else ''}</div>"
+        f"{action_badge}"
+        f"</div>{headline}"
         f"<div>{html_text(phrases.money_at_stake(risk, lang))}</div>"
         f"{basis}{when}"
         f"<div id='actionable' style='margin-top:6px'>"

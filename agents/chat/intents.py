@@ -253,6 +253,10 @@ def planned_calls(intent: Intent) -> list[tuple[str, dict]]:
                 args["risk_level"] = intent.risk_level
             if intent.order != "probability":
                 args["order"] = intent.order
+            if intent.order == "urgency" and intent.risk_level in (None, "high"):
+                # "likely to leave this quarter": those the 90-day figure and the gate pick,
+                # counted in full — not the whole base ordered
+                args["call_this_week_only"] = True
             return [("list_at_risk", args)]
         case "model":
             return [("model_card", {"language": intent.language})]

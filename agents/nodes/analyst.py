@@ -15,6 +15,7 @@ from agents.trace import StepRecorder
 from agents.writers import offline
 from core.types import Language
 from tools.schemas import ChurnPrediction, Driver, TimeToChurn, ValueSegment
+from tools.service.time_to_churn import next_step
 
 TOP_DRIVERS = 5
 PROTECTIVE_DRIVERS = 3
@@ -105,6 +106,7 @@ def analyst(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> d
         value_at_risk=value.clv_estimate,
         clv_horizon_months=value.clv_horizon_months,
         lifetime=lifetime,
+        next_step=next_step(prediction.risk_level, lifetime, kit.settings),
         top_drivers=prediction.top_drivers(TOP_DRIVERS),
         protective_drivers=prediction.top_drivers(PROTECTIVE_DRIVERS, raising=False),
         actionable_driver=prediction.top_actionable_driver(),

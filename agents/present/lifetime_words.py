@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.formats import currency, duration_months, percent
 from core.i18n import t
 from core.types import Language
-from tools.schemas import Interval, TimeToChurn, ValueBasis
+from tools.schemas import Interval, NextStep, TimeToChurn, ValueBasis
 
 
 def value_basis_line(basis: ValueBasis, lang: Language) -> str:
@@ -120,6 +120,24 @@ def lifetime_value_line(lifetime: TimeToChurn, lang: Language) -> str:
     )
 
 
-def urgency_word(lifetime: TimeToChurn, lang: Language) -> str:
-    """The badge of a customer to call this week; empty when not urgent."""
-    return t("present.when.urgent", lang) if lifetime.urgent else ""
+def action_word(step: NextStep, lang: Language) -> str:
+    """The badge of what to do: call this week, offer this month, next campaign, monitor."""
+    return t(f"present.next.{step.action}", lang)
+
+
+def next_step_line(step: NextStep, lang: Language) -> str:
+    """The one headline of what to do, and — when the 90-day figure says soon but the risk
+    level is not high — which of the two the recommendation follows, and why."""
+    within = percent(step.within_90d) if step.within_90d is not None else None
+    key = f"present.next.{step.action}_line" + (
+        "" if within or step.action != "offer_this_month" else "_plain"
+    )
+    line = t(key, lang, within=within or "", threshold=percent(step.threshold))
+    if step.timing_disagrees:
+        line += " " + t(
+            "present.next.follows_level",
+            lang,
+            within=within or "",
+            level=t(f"risk_level.{step.risk_level}", lang),
+        )
+    return line

@@ -220,6 +220,7 @@ MONEY_TABLE_COLUMNS = frozenset(
         "revenue_lost",
         "lifetime_value_at_risk",
         "clv",
+        "expected_loss_90d",
     }
 )
 
@@ -236,10 +237,37 @@ def spreadsheet_header(column: str, lang: Language) -> str:
 def at_risk_frame(table: pd.DataFrame, lang: Language, spreadsheet: bool = False) -> pd.DataFrame:
     """The at-risk list with headers and values in words: the table shown, or (`spreadsheet`)
     the file exported, whose money headers name the currency of their plain numbers."""
-    words = _words(table, lang)
     if spreadsheet:
+        words = _words(table, lang)
         words.columns = [spreadsheet_header(c, lang) for c in table.columns]
-    return words
+        return words
+    return _words(_interval_shown(table, lang), lang)
+
+
+def _interval_shown(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """On screen the 90-day interval is one column ("8.1–18.4%", marked where few comparable
+    customers stand behind it) and a call this week a word; a file keeps them as numbers."""
+    if "churn_within_90d_low_percent" not in table:
+        return table
+    few = t("column.thin_support", lang)
+    shown = table.drop(
+        columns=["churn_within_90d_low_percent", "churn_within_90d_high_percent", "thin_support"]
+    )
+    shown.insert(
+        shown.columns.get_loc("churn_within_90d_percent") + 1,
+        "churn_within_90d_interval",
+        [
+            f"{low:.1f}–{high:.1f}%" + (f" ({few})" if thin else "")
+            for low, high, thin in zip(
+                table["churn_within_90d_low_percent"],
+                table["churn_within_90d_high_percent"],
+                table["thin_support"],
+                strict=True,
+            )
+        ],
+    )
+    shown["call_this_week"] = [t("word.yes", lang) if v else "" for v in table["call_this_week"]]
+    return shown
 
 
 # ---- reasons -------------------------------------------------------------------------------

@@ -46,6 +46,11 @@ def _risk_panel(result: AnalysisResult) -> Panel:
     return Panel(
         Group(
             Text(phrases.risk_headline(r, lang), style="bold"),
+            *(
+                [Text(lifetime_words.next_step_line(r.next_step, lang), style="bold red")]
+                if r.next_step
+                else []
+            ),
             *basis,
             *lifetime,
             Text(r.summary),

@@ -91,11 +91,14 @@ failures = Table(
     Column("reason", Text, nullable=False),
 )
 
-# What marketing automation reads: the latest completed run's worthwhile offers, the most urgent
-# first (likeliest to leave within 90 days; runs without the time-to-churn model have no
-# urgency), then best expected value, cut where the running cost would pass the run's budget
-# (when it has one).
-_QUEUE_ORDER = "COALESCE(a.churn_within_90d, -1) DESC, a.expected_value DESC, a.customer_id"
+# What marketing automation reads: the latest completed run's worthwhile offers in the order of
+# `models/urgency.py` — high risk before medium before low, then the lifetime value expected to
+# leave within 90 days (runs without the time-to-churn model have none), then best expected
+# value — cut where the running cost would pass the run's budget (when it has one).
+_QUEUE_ORDER = (
+    "CASE a.risk_level WHEN 'high' THEN 2 WHEN 'medium' THEN 1 WHEN 'low' THEN 0 ELSE -1 END "
+    "DESC, COALESCE(a.churn_within_90d * a.clv, -1) DESC, a.expected_value DESC, a.customer_id"
+)
 CAMPAIGN_QUEUE = f"""
 CREATE VIEW campaign_queue AS
 WITH latest AS (

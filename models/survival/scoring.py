@@ -19,6 +19,7 @@ from models.survival.lifetime import (
     within_days,
 )
 from models.survival.support import Pooling, bounds, spread
+from models.urgency import timing_clears
 
 CHUNK_ROWS = 100_000
 LIFETIME_COLUMNS = (
@@ -43,11 +44,14 @@ class Timing:
     high_risk: np.ndarray
     support: dict[str, np.ndarray]
 
-    def urgent(self, threshold: float) -> np.ndarray:
-        """Call this week: 90-day chance at the threshold — by its interval's lower end too when
-        the support is thin, so a figure that rests on a handful of departures never decides."""
-        cleared = within_days(self.ahead, 90) >= threshold
-        return cleared & (~self.support["thin"] | (within_days(self.low_risk, 90) >= threshold))
+    def soon(self, threshold: float) -> np.ndarray:
+        """The 90-day chance reaches the threshold, by its interval's lower end where thin."""
+        return timing_clears(
+            within_days(self.ahead, 90),
+            within_days(self.low_risk, 90),
+            self.support["thin"],
+            threshold,
+        )
 
 
 def timing(card: SurvivalCard, frame: pd.DataFrame, settings: Settings, months: int) -> Timing:

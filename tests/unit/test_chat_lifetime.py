@@ -57,7 +57,9 @@ def test_when_and_lifetime_questions_about_a_customer_are_understood(question, k
     ],
 )
 def test_this_quarters_leavers_are_listed_by_urgency(question):
-    assert planned_calls(parse(question)) == [("list_at_risk", {"limit": 10, "order": "urgency"})]
+    assert planned_calls(parse(question)) == [
+        ("list_at_risk", {"limit": 10, "order": "urgency", "call_this_week_only": True})
+    ]
 
 
 def test_a_when_answer_quotes_the_tools_figures(chat, demo):
@@ -83,19 +85,30 @@ def test_a_lifetime_value_answer_says_what_the_tier_is_cut_on(chat, demo):
     assert "Value tier by monthly charges" in answer
 
 
-def test_this_quarters_leavers_come_most_urgent_first(chat, demo):
+def test_this_quarters_leavers_are_the_calls_of_the_week_most_urgent_first(chat, demo):
     answer, calls = _ask(chat, "Which customers are likely to leave this quarter?")
     assert calls == ["list_at_risk"]
     scores = demo.service.scores()
-    most_urgent = scores.loc[scores["churn_within_90d"].idxmax(), "customerID"]
-    assert "within 90 days" in answer
+    to_call = scores[scores["call_this_week"]]
+    assert len(to_call) > 0 and (to_call["risk_level"] == "high").all()
+    most_urgent = to_call.loc[to_call["expected_loss_90d"].idxmax(), "customerID"]
     rows = [line for line in answer.splitlines() if line.startswith("|")]
     assert most_urgent in rows[2]  # header, rule, then the most urgent customer
+    assert len(rows) - 2 == min(10, len(to_call))
+    assert f"{len(to_call):,} to call this week" in answer  # the true count, not the base's
 
 
-def test_this_weeks_calls_in_chinese(chat):
+def test_this_weeks_calls_in_chinese(chat, demo):
     answer, _ = _ask(chat, "本週該打給誰？", "zh-TW")
-    assert "90 天內最可能流失的客戶" in answer and "90 天內流失機率" in answer
+    calls = int(demo.service.scores()["call_this_week"].sum())
+    assert f"本週應致電 {calls:,} 位" in answer and "90 天內流失機率" in answer
+
+
+def test_with_nobody_to_call_this_week_the_chat_says_so_and_why(chat, demo, monkeypatch):
+    scores = demo.service.scores()
+    monkeypatch.setitem(demo.service.__dict__, "_scores", scores.assign(call_this_week=False))
+    answer, _ = _ask(chat, "Who should we call this week?")
+    assert answer.startswith("No customer to call this week")
 
 
 def test_the_lifetime_value_of_a_segment_is_a_query(chat, demo):

@@ -100,10 +100,10 @@ def _timing(p90: float, low90: float, thin: bool) -> Timing:
     return Timing(curve(p90), curve(low90), curve(min(0.99, p90 + 0.2)), support)
 
 
-def test_a_thin_figure_makes_a_customer_urgent_only_when_its_lower_end_clears_the_threshold():
-    assert not _timing(0.7, 0.3, thin=True).urgent(0.5)[0]
-    assert _timing(0.7, 0.55, thin=True).urgent(0.5)[0]
-    assert _timing(0.7, 0.3, thin=False).urgent(0.5)[0]
+def test_a_thin_figure_counts_as_soon_only_when_its_lower_end_clears_the_threshold():
+    assert not _timing(0.7, 0.3, thin=True).soon(0.5)[0]
+    assert _timing(0.7, 0.55, thin=True).soon(0.5)[0]
+    assert _timing(0.7, 0.3, thin=False).soon(0.5)[0]
 
 
 def test_a_saved_model_without_support_is_refitted_for_the_data_in_use(tmp_path, demo_service):
@@ -117,8 +117,11 @@ def test_a_saved_model_without_support_is_refitted_for_the_data_in_use(tmp_path,
 def test_on_the_real_file_no_thin_figure_alone_puts_a_customer_on_the_call_list(real_service):
     scores = real_service.scores()
     threshold = real_service.settings.urgent_within_90d
-    flagged = scores[(scores["churn_within_90d"] >= threshold) & scores["thin_support"]]
-    assert (flagged["churn_within_90d_low"] >= threshold).all()
+    calls = scores[scores["call_this_week"]]
+    assert len(calls) > 0 and (calls["risk_level"] == "high").all()
+    assert (calls["churn_within_90d"] >= threshold).all()
+    thin = calls[calls["thin_support"]]
+    assert (thin["churn_within_90d_low"] >= threshold).all()
     assert scores["thin_support"].any(), "the file's long month-to-month tenures are thin"
     tenure = real_service.customers.loc[scores["customerID"], "tenure"].to_numpy()
     tail = scores[tenure >= 66]

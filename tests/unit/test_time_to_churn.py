@@ -81,15 +81,26 @@ def test_a_customer_likely_to_stay_past_the_horizon_has_no_median(service):
     assert service.time_to_churn(customer_id).median_months_left is None
 
 
-def test_urgency_follows_the_setting(service):
+def test_leaving_soon_follows_the_setting_and_the_interval_where_thin(service):
     scores = service.scores()
     customer_id = str(scores.loc[scores["churn_within_90d"].idxmax(), "customerID"])
     answer = service.time_to_churn(customer_id)
     threshold = service.settings.urgent_within_90d
     low = answer.churn_within_90d_interval.low
-    assert answer.urgent == (
+    assert answer.leaving_soon == (
         answer.churn_within_90d >= threshold and (not answer.support.thin or low >= threshold)
     )
+
+
+def test_a_call_this_week_needs_high_risk_as_well_as_leaving_soon(service):
+    scores = service.scores()
+    for customer_id in scores["customerID"].iloc[::500]:
+        answer = service.time_to_churn(str(customer_id))
+        level = service.predict(str(customer_id)).risk_level
+        step = answer.next_step
+        assert step.risk_level == level
+        assert (step.action == "call_this_week") == (answer.leaving_soon and level == "high")
+        assert step.timing_disagrees == (answer.leaving_soon and level != "high")
 
 
 def test_the_tools_lifetime_value_is_the_scores_clv(service):
@@ -159,11 +170,23 @@ def test_without_the_model_offers_are_priced_on_revenue_over_the_horizon(without
     assert all(o.lifetime_value_saved is None for o in evaluation.options)
 
 
-def test_urgency_orders_the_list_by_the_chance_of_leaving_within_90_days(service):
-    listed = at_risk_list(service, limit=30, order="urgency").customers
-    chances = [c.churn_within_90d for c in listed]
-    assert chances == sorted(chances, reverse=True)
-    assert max(service.scores()["churn_within_90d"]) == chances[0]
+def test_urgency_puts_high_risk_first_then_the_lifetime_value_expected_to_leave(service):
+    listed = at_risk_list(service, limit=len(service.scores()), order="urgency").customers
+    ranks = [{"high": 2, "medium": 1, "low": 0}[c.risk_level] for c in listed]
+    assert ranks == sorted(ranks, reverse=True)
+    for level in ("high", "medium", "low"):
+        losses = [c.expected_loss_90d for c in listed if c.risk_level == level]
+        assert losses == sorted(losses, reverse=True)
+    first = listed[0]
+    assert first.expected_loss_90d == pytest.approx(
+        first.churn_within_90d * first.lifetime_value, abs=0.01
+    )
+
+
+def test_the_call_this_week_count_is_the_matching_count_when_only_calls_are_listed(service):
+    listed = at_risk_list(service, limit=5, order="urgency", call_this_week_only=True)
+    assert listed.matching == listed.call_this_week == int(service.scores()["call_this_week"].sum())
+    assert all(c.call_this_week and c.risk_level == "high" for c in listed.customers)
 
 
 def test_urgency_needs_the_time_to_churn_model(without_survival):

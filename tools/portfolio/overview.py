@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 
 from models.segments import RISK_LEVELS, VALUE_TIERS
-from tools.schemas import AtRiskCustomer, AtRiskList
+from models.urgency import urgency_order
+from tools.schemas import AtRiskCustomer, AtRiskList, Interval
 from tools.service.retention import AT_RISK_MONTHS, NoLifetimeModelError, RetentionService
 
-#: How a list is ordered: churn probability, or urgency (chance of leaving within 90 days).
+#: How a list is ordered: churn probability, or urgency (`models/urgency.py`: the risk level
+#: gates, the lifetime value expected to leave within 90 days orders within it).
 ORDERS = ("probability", "urgency")
 
 
@@ -70,6 +72,11 @@ def at_risk_table(
     lifetime = (
         {
             "churn_within_90d_percent": (top["churn_within_90d"] * 100).round(1),
+            "churn_within_90d_low_percent": (top["churn_within_90d_low"] * 100).round(1),
+            "churn_within_90d_high_percent": (top["churn_within_90d_high"] * 100).round(1),
+            "thin_support": top["thin_support"],
+            "expected_loss_90d": top["expected_loss_90d"].round(2),
+            "call_this_week": top["call_this_week"],
             "median_months_left": top["median_months_left"],
             "lifetime_value": top["clv"].round(2),
         }
@@ -92,19 +99,14 @@ def at_risk_table(
 
 
 def _ordered(scores: pd.DataFrame, service: RetentionService, order: str) -> pd.DataFrame:
-    """Scores are kept most likely first; urgency re-sorts by the chance of leaving within 90
-    days (ties by probability, then ID, so the order is the same every time)."""
+    """Scores are kept most likely first; urgency re-sorts them by `urgency_order`."""
     if order not in ORDERS:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
     if order == "probability":
         return scores
     if service.survival is None:
         raise NoLifetimeModelError("refusal.no_time_to_churn")
-    return scores.sort_values(
-        ["churn_within_90d", "churn_probability", "customerID"],
-        ascending=[False, False, True],
-        kind="stable",
-    )
+    return urgency_order(scores)
 
 
 def matching_count(
@@ -112,6 +114,16 @@ def matching_count(
 ) -> int:
     """How many customers are of this risk level and value tier (None: any)."""
     return len(_matching(service, risk_level, value_tier))
+
+
+def calls_this_week(
+    service: RetentionService, risk_level: str | None = None, value_tier: str | None = None
+) -> int:
+    """How many of the matching customers to call this week (0 without the time-to-churn
+    model, which decides how soon)."""
+    if service.survival is None:
+        return 0
+    return int(_matching(service, risk_level, value_tier)["call_this_week"].sum())
 
 
 def _matching(
@@ -138,7 +150,15 @@ def at_risk_customers(rows: pd.DataFrame, with_lifetime: bool) -> list[AtRiskCus
             top_driver=r.top_driver,
             top_actionable_driver=r.top_actionable_driver,
             churn_within_90d=float(r.churn_within_90d) if with_lifetime else None,
+            churn_within_90d_interval=Interval(
+                low=float(r.churn_within_90d_low), high=float(r.churn_within_90d_high)
+            )
+            if with_lifetime
+            else None,
+            thin_support=bool(r.thin_support) if with_lifetime else None,
             lifetime_value=float(r.clv) if with_lifetime else None,
+            expected_loss_90d=float(r.expected_loss_90d) if with_lifetime else None,
+            call_this_week=bool(r.call_this_week) if with_lifetime else None,
         )
         for r in rows.itertuples(index=False)
     ]
@@ -150,6 +170,7 @@ def at_risk_list(
     risk_level: str | None = None,
     value_tier: str | None = None,
     order: str = "probability",
+    call_this_week_only: bool = False,
 ) -> AtRiskList:
     """The customers most likely to churn (or most urgent), optionally of one risk level and
     value tier, with how many match in all (the list may be cut, the count never is)."""
@@ -159,11 +180,23 @@ def at_risk_list(
         mask &= scored["risk_level"].eq(risk_level).to_numpy()
     if value_tier:
         mask &= scored["value_tier"].eq(value_tier).to_numpy()
+    timed = service.survival is not None
+    if call_this_week_only:
+        if not timed:
+            raise NoLifetimeModelError("refusal.no_time_to_churn")
+        mask &= scored["call_this_week"].to_numpy(dtype=bool)
     matching = _ordered(scored[mask], service, order)
     return AtRiskList(
-        customers=at_risk_customers(matching.head(limit), service.survival is not None),
+        customers=at_risk_customers(matching.head(limit), timed),
         matching=int(mask.sum()),
-        filters={"risk_level": risk_level, "value_tier": value_tier, "order": order},
+        call_this_week=int(scored["call_this_week"][mask].sum()) if timed else None,
+        urgent_within_90d=service.settings.urgent_within_90d if timed else None,
+        filters={
+            "risk_level": risk_level,
+            "value_tier": value_tier,
+            "order": order,
+            "call_this_week_only": "yes" if call_this_week_only else None,
+        },
         value_basis=service.value_basis(),
     )
 

@@ -20,6 +20,7 @@ from models.churn.persistence import ModelCard
 from models.churn.scoring import score_customers
 from models.segments import clv_estimate, risk_level, tiers_by
 from models.survival.card import SurvivalCard
+from models.urgency import call_this_week, expected_loss_90d
 from tools.schemas import (
     ChurnPrediction,
     CustomerProfile,
@@ -39,6 +40,7 @@ from tools.service.customer_index import (
 from tools.service.lifetime_desk import LifetimeDesk
 from tools.service.model_summary import model_summary
 from tools.service.similar import SegmentTable, segment_table, similar_customers
+from tools.service.time_to_churn import next_step
 from tools.service.value_basis import NoLifetimeModelError, retier_on_lifetime_value, value_basis
 
 __all__ = [
@@ -249,7 +251,9 @@ class RetentionService:
         wanted = self.canonical_id(customer_id)
         if self._lifetime is None:
             raise NoLifetimeModelError("refusal.no_time_to_churn")
-        return self._lifetime.answer(wanted)
+        answer = self._lifetime.answer(wanted)
+        step = next_step(self.predict(wanted).risk_level, answer, self.settings)
+        return answer.model_copy(update={"next_step": step})
 
     def lifetime_values(
         self, frame: pd.DataFrame, monthly_charges: np.ndarray | None = None
@@ -283,6 +287,16 @@ class RetentionService:
                         scored = pd.concat([scored, lifetime], axis=1)
                         # The basis of CLV tiers is known only now: kept, not cut again.
                         self._value_basis = retier_on_lifetime_value(scored, self.settings)
+                        scored["expected_loss_90d"] = expected_loss_90d(
+                            scored["churn_within_90d"], scored["clv"]
+                        ).round(2)
+                        scored["call_this_week"] = call_this_week(
+                            scored["risk_level"],
+                            scored["churn_within_90d"],
+                            scored["churn_within_90d_low"],
+                            scored["thin_support"],
+                            self.settings.urgent_within_90d,
+                        )
                     self._scores = scored.sort_values(
                         ["churn_probability", "customerID"],
                         ascending=[False, True],

@@ -28,7 +28,8 @@ from models.survival.lifetime import (
     within_days,
 )
 from models.survival.scoring import timing
-from tools.schemas import Interval, TimeToChurn, TimingSupport
+from models.urgency import action, timing_disagrees
+from tools.schemas import Interval, NextStep, TimeToChurn, TimingSupport
 
 #: Months ahead a curve is shown for (two years: what a retention plan looks at).
 CURVE_MONTHS = 24
@@ -139,7 +140,7 @@ def time_to_churn(
             pooled_to_month=int(support["band_last_month"]),
             pooled_departures=int(support["band_departures"]),
         ),
-        urgent=bool(timed.urgent(settings.urgent_within_90d)[0]),
+        leaving_soon=bool(timed.soon(settings.urgent_within_90d)[0]),
         median_months_left=median(ahead),
         # The low-risk end stays longer: its median is the interval's upper end.
         median_months_left_interval=Interval(
@@ -157,4 +158,21 @@ def time_to_churn(
         segment_customers=int(segments.sizes.get(key, 0)),
         segment_basis=segments.basis,
         model=card.curves.model,
+    )
+
+
+def next_step(risk_level: str, lifetime: TimeToChurn | None, settings: Settings) -> NextStep:
+    """What to do with one customer: without a time-to-churn model, the risk level alone."""
+    soon = bool(lifetime and lifetime.leaving_soon)
+    calls = soon and risk_level == "high"
+    return NextStep(
+        risk_level=risk_level,
+        action=action(risk_level, calls),
+        follows="risk_level_and_timing" if calls else "risk_level",
+        timing_disagrees=timing_disagrees(risk_level, soon),
+        within_90d=lifetime.churn_within_90d if lifetime else None,
+        expected_loss_90d=round(lifetime.churn_within_90d * lifetime.lifetime_value, 2)
+        if lifetime
+        else None,
+        threshold=settings.urgent_within_90d,
     )

@@ -11,12 +11,14 @@ import gradio as gr
 
 from agents.present import phrases
 from agents.present.lifetime_words import value_basis_line
+from core import formats
 from core.i18n import t
 from core.types import Language
 from data.spreadsheet import to_csv_text
 from tools.portfolio.overview import (
     at_risk_over_time,
     at_risk_table,
+    calls_this_week,
     matching_count,
     risk_value_matrix,
 )
@@ -127,9 +129,11 @@ def matching_line(
     tier: str | None,
     lang: Language,
     order: str = "probability",
+    calls: int = 0,
+    threshold: float = 0.0,
 ) -> str:
-    """How many customers match the filters, and how many of them the list shows, in which
-    order."""
+    """How many customers match the filters, how many of them the list shows, in which order,
+    and (by urgency) how many of them to call this week."""
     words = [t(f"risk_level.{level}", lang)] if level else []
     words += [t(f"value_tier.{tier}", lang)] if tier else []
     filters = t("list.separator", lang).join(words)
@@ -139,6 +143,8 @@ def matching_line(
         matching=f"{matching:,}",
         shown=f"{shown:,}",
         filters=filters or t("ui.portfolio.every", lang),
+        calls=f"{calls:,}",
+        threshold=formats.percent(threshold),
     )
 
 
@@ -158,12 +164,25 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
             refused, order = f"\n\n⚠️ {err.words(lang)}", "probability"
             table = at_risk_table(backend.service, int(n), chosen_level, chosen_tier)
         matching = matching_count(backend.service, chosen_level, chosen_tier)
+        calls = (
+            calls_this_week(backend.service, chosen_level, chosen_tier) if order == "urgency" else 0
+        )
         csv = to_csv_text(phrases.at_risk_frame(table, lang, spreadsheet=True))
         title = t("ui.portfolio.order_urgency" if order == "urgency" else "ui.portfolio.top", lang)
         return (
             gr.Dataframe(value=tables.readable(table, lang), label=title),
             backend.save("at-risk-customers.csv", csv),
-            matching_line(matching, len(table), chosen_level, chosen_tier, lang, order) + refused,
+            matching_line(
+                matching,
+                len(table),
+                chosen_level,
+                chosen_tier,
+                lang,
+                order,
+                calls,
+                backend.service.settings.urgent_within_90d,
+            )
+            + refused,
         )
 
     def pick_cell(event: gr.SelectData) -> tuple[str, str]:

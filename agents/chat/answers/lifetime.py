@@ -33,8 +33,9 @@ def when_answer(payload: dict, lang: Language) -> str:
         ),
         lifetime_words.lifetime_value_line(when, lang),
     ]
-    if when.urgent:
-        lines.append(t("chat.when.urgent", lang))
+    if when.next_step is not None:
+        line = lifetime_words.next_step_line(when.next_step, lang)
+        lines.append(t("chat.when.next_step", lang, line=line))
     lines.append(t("chat.when.caveat", lang))
     return "\n".join(lines)
 
@@ -59,12 +60,16 @@ def lifetime_answer(payload: dict, segment: dict, lang: Language) -> str:
 
 
 def urgent_list(r: dict, lang: Language) -> str:
+    threshold = formats.percent(r.get("urgent_within_90d") or 0.0)
+    calls = r.get("call_this_week")
     if not r["customers"]:
+        if r["filters"].get("call_this_week_only"):
+            return t("chat.when.no_calls", lang, threshold=threshold)
         return t("chat.no_match", lang)
     rows = [urgent_row(c, feature_label(c["top_driver"], lang), lang) for c in r["customers"]]
     return "\n".join(
         [
-            t("chat.when.urgent_heading", lang),
+            t("chat.when.urgent_heading", lang, calls=f"{calls or 0:,}", threshold=threshold),
             "",
             customer_table(rows, lang, urgent=True),
             "",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from agents.present import phrases
+from agents.present import lifetime_words, phrases
 from core import formats
 from core.i18n import t
 from core.types import Language
 from data.schema import feature_label
+from tools.schemas import Interval
 
 _COLUMNS = (
     "customer_id",
@@ -34,8 +35,19 @@ def urgent_row(c: dict, driver: str, lang: Language) -> tuple[str, ...]:
     row = customer_row(
         c, c["value_tier"], c["monthly_charges"], driver, c.get("top_actionable_driver"), lang
     )
+    within = c.get("churn_within_90d")
+    interval = c.get("churn_within_90d_interval")
+    shown = (
+        lifetime_words.chance_between(within, Interval.model_validate(interval), lang)
+        if within is not None and interval
+        else formats.percent(within)
+        if within is not None
+        else ""
+    )
+    if c.get("thin_support"):
+        shown += f" ({t('column.thin_support', lang)})"
     extra = (
-        formats.percent(c["churn_within_90d"]) if c.get("churn_within_90d") is not None else "",
+        shown,
         formats.currency(c["lifetime_value"], lang) if c.get("lifetime_value") is not None else "",
     )
     return (*row[:2], *extra, *row[2:])
