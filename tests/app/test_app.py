@@ -251,19 +251,37 @@ def test_the_analysis_says_when_in_chinese(client):
 
 @pytest.mark.parametrize(
     ("lang", "words"),
-    [("en", "Why these differ from the churn probability"), ("zh-TW", "為何與流失機率不同")],
+    [
+        ("en", "Why these differ from the churn probability"),
+        ("zh-TW", "為何與流失機率不同"),
+    ],
 )
-def test_the_analysis_says_why_its_two_churn_figures_differ(client, lang, words):
+def test_the_analysis_says_why_its_two_churn_figures_differ_and_which_to_act_on(
+    client, lang, words
+):
     badges = client.predict(_random(client, "high"), lang, api_name="/analyze")[OUT["badges"]]
-    line = badges[badges.index("id='two-figures'") :]
-    assert line.split("</div>")[0].endswith(("month by month.", "逐月往後推算。"))
+    line = badges[badges.index("id='two-figures'") :].split("</div>")[0]
     assert words in line
+    assert line.endswith(("orders customers within it.", "排定同一等級內的先後。"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "steps"),
+    [
+        ("en", ("Call this week: high risk", "Make an offer this month: high risk")),
+        ("zh-TW", ("本週致電：高風險", "本月提供優惠：高風險")),
+    ],
+)
+def test_the_analysis_leads_with_one_next_step(client, lang, steps):
+    badges = client.predict(_random(client, "high"), lang, api_name="/analyze")[OUT["badges"]]
+    headline = badges[badges.index("id='next-step'") :].split("</div>")[0]
+    assert any(step in headline for step in steps)
 
 
 @pytest.mark.parametrize(
     ("order", "lang", "title"),
     [
-        ("urgency", "en", "Most urgent: leaving within 90 days"),
+        ("urgency", "en", "Most urgent first"),
         ("probability", "en", "Most likely to churn"),
         ("urgency", "zh-TW", None),
     ],
@@ -279,9 +297,21 @@ def test_the_portfolio_list_title_follows_its_order(app, order, lang, title):
 
 
 def test_the_portfolio_lists_the_most_urgent_first_for_this_weeks_calls(client):
-    _, csv, matching = client.predict("urgency", "any", "any", 20, "en", api_name="/portfolio")
+    _, csv, matching = client.predict("urgency", "any", "any", 200, "en", api_name="/portfolio")
     rows = pd.read_csv(csv)
-    urgency = rows["chance of leaving within 90 days %"].tolist()
-    assert urgency == sorted(urgency, reverse=True) and len(rows) == 20
-    assert "call them this week" in matching
-    assert {"lifetime value (CLV) (USD)", "likely to leave within"} <= set(rows.columns)
+    ranks = rows["risk"].map({"high": 2, "medium": 1, "low": 0})
+    assert ranks.is_monotonic_decreasing and len(rows) == 200
+    loss = rows["CLV expected to leave within 90 days (USD)"]
+    for _, within in loss.groupby(ranks, sort=False):
+        assert within.is_monotonic_decreasing
+    calls = rows["call this week"].astype(bool)
+    assert (rows.loc[calls, "risk"] == "high").all()
+    assert f"**{int(calls.sum()):,}** of them to call this week" in matching
+    low, high = rows["90 days, interval low %"], rows["90 days, interval high %"]
+    assert (low <= rows["chance of leaving within 90 days %"]).all()
+    assert (rows["chance of leaving within 90 days %"] <= high).all()
+    assert {
+        "lifetime value (CLV) (USD)",
+        "likely to leave within",
+        "few comparable customers",
+    } <= set(rows.columns)

@@ -49,7 +49,12 @@ def test_a_batch_on_postgres_stores_every_score_and_queues_the_most_urgent_first
     expected = demo.service.scores().set_index("customerID").loc[scores["customer_id"]]
     assert scores["clv"].to_numpy() == pytest.approx(expected["clv"].to_numpy())
     queue = database.read_table(engine, "campaign_queue")
-    assert len(queue) > 0 and queue["churn_within_90d"].is_monotonic_decreasing
+    assert len(queue) > 0
+    ranks = queue["risk_level"].map({"high": 2, "medium": 1, "low": 0})
+    assert ranks.is_monotonic_decreasing  # high risk first, then 90-day chance × CLV
+    loss = queue["churn_within_90d"] * queue["clv"]
+    for _, within in loss.groupby(ranks, sort=False):
+        assert within.is_monotonic_decreasing
     assert queue["priority"].tolist() == list(range(1, len(queue) + 1))
     assert database.count_rows(engine, database.analyses, summary.run_id) == 60
 
