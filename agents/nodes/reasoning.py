@@ -51,6 +51,18 @@ def warning_signals(fields: dict, simulated: list[str]) -> list[tuple[str, objec
     return signs
 
 
+def signal_effect(signal: str, risk: RiskAssessment) -> str:
+    """What the churn model does with a warning sign in this customer's score: a sign that is
+    worrying in general can still lower the risk of this customer (its exact contribution)."""
+    for driver in (*risk.top_drivers, *risk.protective_drivers):
+        if driver.feature == signal:
+            if driver.contribution >= MEANINGFUL_CONTRIBUTION / 2:
+                return "raises"
+            if driver.contribution <= -MEANINGFUL_CONTRIBUTION / 2:
+                return "lowers"
+    return "little"
+
+
 def reasoning_facts(
     risk: RiskAssessment, profile: CustomerProfile, reasons: list[Driver], language: Language
 ) -> dict:
@@ -68,7 +80,12 @@ def reasoning_facts(
             for d in reasons
         ],
         "signals": [
-            {"signal": s, "evidence": ev(s, v, language), "simulated": sim}
+            {
+                "signal": s,
+                "evidence": ev(s, v, language),
+                "simulated": sim,
+                "effect": signal_effect(s, risk),
+            }
             for s, v, sim in warning_signals(f, profile.simulated_signals)
         ],
         "profile": {
@@ -120,7 +137,9 @@ def reasoning(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) ->
                 drivers, facts["reasons"], written.draft.explanations, strict=True
             )
         ],
-        warning_signs=written.draft.warning_signs,
+        # Signals are facts with the model's own effect: worded by code whoever wrote the rest,
+        # so a sign that lowers this customer's risk is never shown as pushing it up.
+        warning_signs=offline.warning_lines(facts, language),
         background=written.draft.background,
         simulated_signals=profile.simulated_signals,
         written_by=written.written_by,

@@ -104,6 +104,19 @@ def _addons(count: int, language: Language) -> str:
     return t(f"reasoning.{key}", language, n=count)
 
 
+def warning_lines(facts: dict, language: Language) -> list[str]:
+    """Each warning sign with what the model does with it for this customer."""
+    simulated = t("present.simulated_mark", language)
+    return [
+        t(
+            f"reasoning.signal_{s['effect']}",
+            language,
+            evidence=s["evidence"] + (simulated if s["simulated"] else ""),
+        )
+        for s in facts["signals"]
+    ]
+
+
 def reasoning(facts: dict, language: Language) -> ReasoningDraft:
     texts = [
         t(
@@ -114,8 +127,7 @@ def reasoning(facts: dict, language: Language) -> ReasoningDraft:
         )
         for r in facts["reasons"]
     ]
-    simulated = t("present.simulated_mark", language)
-    warnings = [s["evidence"] + (simulated if s["simulated"] else "") for s in facts["signals"]]
+    warnings = warning_lines(facts, language)
     p = facts["profile"]
     background = t(
         "reasoning.background",
