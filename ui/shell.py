@@ -104,15 +104,25 @@ def wire_session_start(demo: gr.Blocks, manager: Manager, tabs: Sequence[Tab]) -
     names = [f"{HEADER}.title"]
     names += [f"{tab.NAME}.{panel}" for tab in starts for panel in tab.SESSION_PANELS]
 
-    def session_start() -> list[Any]:
-        """The header, then what each tab shows from the data, in the order of `names`."""
-        values = [backend.header()]
+    def session_start(lang: str | None = None) -> list[Any]:
+        """The header, then what each tab shows from the data, in the order of `names`, in the
+        reader's language (the browser's, as the switch will show it)."""
+        lang = lang if lang in languages() else backend.settings.language
+        values = [backend.header(lang)]
         for tab in starts:
-            shown = tab.session_start(backend)
+            shown = tab.session_start(backend, lang)
             values += [shown[panel] for panel in tab.SESSION_PANELS]
         return values
 
-    demo.load(session_start, None, manager.get_elems(names), api_name="session_start")
+    # The same JavaScript as the switch's: the first paint is already in the reader's language,
+    # not English overwritten later (the two loads race).
+    demo.load(
+        session_start,
+        manager.language,
+        manager.get_elems(names),
+        js=_browser_language(),
+        api_name="session_start",
+    )
 
 
 class PortInUseError(OSError):

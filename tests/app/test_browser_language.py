@@ -71,3 +71,20 @@ def test_a_switch_to_english_relabels_the_page_and_is_remembered(browser, app):
     expect(page.get_by_role("tab", name="Analyze")).to_be_visible(timeout=30_000)
     expect(page.get_by_role("tab", name="分析")).to_have_count(0)
     page.close()
+
+
+def test_a_chinese_browsers_first_paint_is_chinese_the_empty_state_card_included(browser, app):
+    from playwright.sync_api import expect
+
+    _, url = app
+    page = browser.new_page(locale="zh-TW", viewport={"width": 1400, "height": 1600})
+    page.goto(url)
+    card = page.locator("#progress")
+    expect(card).to_contain_text("尚未分析任何客戶", timeout=30_000)
+    page.wait_for_timeout(3000)  # long enough for a late English session load to land
+    expect(card).to_contain_text("尚未分析任何客戶")
+    assert _english_words(card.inner_text(), "") == []
+    page.get_by_role("tab", name="提問").click()
+    hint = page.locator("#question textarea").get_attribute("placeholder") or ""
+    assert re.search(r"[\u4e00-\u9fff]", hint), hint
+    page.close()

@@ -208,10 +208,10 @@ def empty_state(backend: Backend, lang: Language) -> str:
 SESSION_PANELS = ("status", "customer")
 
 
-def session_start(backend: Backend) -> dict[str, Any]:
+def session_start(backend: Backend, lang: Language) -> dict[str, Any]:
     """What this tab shows from the data, loaded per session (after login): the empty-state card
     with IDs of each risk level, and the ID picker's choices."""
     return {
-        "status": empty_state(backend, backend.settings.language),
+        "status": empty_state(backend, lang),
         "customer": gr.Dropdown(choices=backend.service.customers.index.tolist()),
     }

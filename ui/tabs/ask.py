@@ -182,6 +182,6 @@ def _hint(backend: Backend) -> Callable[[Language], Any]:
     return hint
 
 
-def session_start(backend: Backend) -> dict[str, Any]:
+def session_start(backend: Backend, lang: Language) -> dict[str, Any]:
     """The question box's hint with an ID of the data in use (loaded per session)."""
-    return {"question": _hint(backend)(backend.settings.language)}
+    return {"question": _hint(backend)(lang)}

@@ -232,6 +232,6 @@ def matrix(backend: Backend, lang: Language | None = None) -> dict[str, Any]:
 SESSION_PANELS = OVERVIEW
 
 
-def session_start(backend: Backend) -> dict[str, Any]:
+def session_start(backend: Backend, lang: Language) -> dict[str, Any]:
     """The overview of the data in use, loaded per session (after login)."""
-    return matrix(backend)
+    return matrix(backend, lang)
