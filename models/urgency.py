@@ -57,6 +57,22 @@ def expected_loss_90d(within_90d: np.ndarray, clv: np.ndarray) -> np.ndarray:
     return np.asarray(within_90d, float) * np.asarray(clv, float)
 
 
+def with_urgency(scored: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """`scored` (risk level and the time-to-churn columns) with `expected_loss_90d` and
+    `call_this_week` added in place — the columns every scored base carries."""
+    scored["expected_loss_90d"] = expected_loss_90d(
+        scored["churn_within_90d"], scored["clv"]
+    ).round(2)
+    scored["call_this_week"] = call_this_week(
+        scored["risk_level"],
+        scored["churn_within_90d"],
+        scored["churn_within_90d_low"],
+        scored["thin_support"],
+        threshold,
+    )
+    return scored
+
+
 def action(risk_level: str, calls_this_week: bool) -> Action:
     """The one headline of what to do with a customer."""
     if calls_this_week:

@@ -43,6 +43,7 @@ from models.churn.scoring import score_customers
 from models.churn.training import evaluate, metrics_table, train
 from models.segments import RISK_LEVELS, UNSCORED
 from models.survival.scoring import lifetime_columns
+from models.urgency import with_urgency
 from tools.service.value_basis import retier_on_lifetime_value
 
 app = typer.Typer(
@@ -152,6 +153,7 @@ def score(
             lifetime = lifetime_columns(service.survival, loaded.customers, settings)
             scored = pd.concat([scored, lifetime], axis=1)
             retier_on_lifetime_value(scored, settings)
+            with_urgency(scored, settings.urgent_within_90d)
         write_csv(scored, out_path)
         say(settings, "cli.scored", count=f"{len(scored):,}", path=out_path)
         charges = loaded.customers["MonthlyCharges"].reindex(scored["customerID"]).to_numpy()

@@ -258,6 +258,13 @@ def test_train_survival_then_score_adds_time_to_churn_and_clv_columns(bare_env):
     assert scores["churn_within_90d"].between(0, 1).all()
     assert (scores["churn_within_365d"] >= scores["churn_within_90d"]).all()
     assert (scores["clv"] >= 0).all()
+    low, high = scores["churn_within_90d_low"], scores["churn_within_90d_high"]
+    assert (low <= scores["churn_within_90d"]).all() and (scores["churn_within_90d"] <= high).all()
+    assert scores["expected_loss_90d"].to_numpy() == pytest.approx(
+        (scores["churn_within_90d"] * scores["clv"]).to_numpy(), abs=0.01
+    )
+    calls = scores[scores["call_this_week"]]
+    assert (calls["risk_level"] == "high").all() and (calls["churn_within_90d"] >= 0.2).all()
 
 
 def test_a_time_to_churn_model_of_other_data_is_refitted_for_the_data_in_use(env, monkeypatch):

@@ -20,7 +20,7 @@ from models.churn.persistence import ModelCard
 from models.churn.scoring import score_customers
 from models.segments import clv_estimate, risk_level, tiers_by
 from models.survival.card import SurvivalCard
-from models.urgency import call_this_week, expected_loss_90d
+from models.urgency import with_urgency
 from tools.schemas import (
     ChurnPrediction,
     CustomerProfile,
@@ -287,16 +287,7 @@ class RetentionService:
                         scored = pd.concat([scored, lifetime], axis=1)
                         # The basis of CLV tiers is known only now: kept, not cut again.
                         self._value_basis = retier_on_lifetime_value(scored, self.settings)
-                        scored["expected_loss_90d"] = expected_loss_90d(
-                            scored["churn_within_90d"], scored["clv"]
-                        ).round(2)
-                        scored["call_this_week"] = call_this_week(
-                            scored["risk_level"],
-                            scored["churn_within_90d"],
-                            scored["churn_within_90d_low"],
-                            scored["thin_support"],
-                            self.settings.urgent_within_90d,
-                        )
+                        with_urgency(scored, self.settings.urgent_within_90d)
                     self._scores = scored.sort_values(
                         ["churn_probability", "customerID"],
                         ascending=[False, True],
