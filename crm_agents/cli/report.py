@@ -11,6 +11,9 @@ from rich.text import Text
 
 from agents.present import campaign_words, lifetime_words, phrases
 from core.i18n import t
+from core.languages import spec
+from core.types import Language
+from crm_agents.cli.flow import Flow
 from graph.analysis import AnalysisResult
 from tools.offers.playbook import Playbook
 
@@ -19,12 +22,17 @@ def esc(value: object) -> str:
     return escape(str(value))
 
 
-def _table(view: phrases.Table) -> Table:
+def para(text: str | Text, lang: Language, style: str = "") -> Flow:
+    """A paragraph that wraps the way its language is written (Chinese between characters)."""
+    return Flow(text, style=style, cjk=spec(lang).script == "han")
+
+
+def _table(view: phrases.Table, lang: Language) -> Table:
     table = Table(show_header=True, box=None, pad_edge=False)
     for header in view.headers:
-        table.add_column(esc(header))
+        table.add_column(para(header, lang))
     for row in view.rows:
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(para(cell, lang) for cell in row))
     return table
 
 
@@ -33,42 +41,47 @@ def _risk_panel(result: AnalysisResult) -> Panel:
     drivers = phrases.driver_table(r.top_drivers + r.protective_drivers, lang)
     lifetime = (
         [
-            Text(lifetime_words.when_line(r.lifetime, lang), style="bold"),
-            Text(lifetime_words.chances_line(r.lifetime, lang)),
-            Text(lifetime_words.support_line(r.lifetime, lang)),
-            Text(lifetime_words.two_figures_line(lang), style="dim"),
-            Text(lifetime_words.lifetime_value_line(r.lifetime, lang)),
+            para(lifetime_words.when_line(r.lifetime, lang), lang, "bold"),
+            para(lifetime_words.chances_line(r.lifetime, lang), lang),
+            para(lifetime_words.support_line(r.lifetime, lang), lang),
+            para(lifetime_words.two_figures_line(lang), lang, "dim"),
+            para(lifetime_words.lifetime_value_line(r.lifetime, lang), lang),
         ]
         if r.lifetime
         else []
     )
-    basis = [Text(lifetime_words.value_basis_line(r.value_basis, lang))] if r.value_basis else []
+    basis = (
+        [para(lifetime_words.value_basis_line(r.value_basis, lang), lang)] if r.value_basis else []
+    )
     return Panel(
         Group(
-            Text(phrases.risk_headline(r, lang), style="bold"),
+            para(phrases.risk_headline(r, lang), lang, "bold"),
             *(
-                [Text(lifetime_words.next_step_line(r.next_step, lang), style="bold red")]
+                [para(lifetime_words.next_step_line(r.next_step, lang), lang, "bold red")]
                 if r.next_step
                 else []
             ),
             *basis,
             *lifetime,
-            Text(r.summary),
-            Text(r.detail),
-            _table(drivers),
+            para(r.summary, lang),
+            para(r.detail, lang),
+            _table(drivers, lang),
         ),
         title=esc(t("report.analyst", lang, customer_id=result.customer_id)),
     )
 
 
 def _reasons_panel(result: AnalysisResult) -> Panel:
-    view = phrases.reasons_view(result.reasons, result.language)
-    parts = [f"• [bold]{esc(title)}[/bold] — {esc(why)}" for title, why in view.reasons]
-    parts += [f"⚠ {esc(w)}" for w in view.warnings]
-    parts.append(f"[dim]{esc(view.background)}[/dim]")
+    lang = result.language
+    view = phrases.reasons_view(result.reasons, lang)
+    parts = [
+        para(Text.assemble("• ", (title, "bold"), f" — {why}"), lang) for title, why in view.reasons
+    ]
+    parts += [para(f"⚠ {w}", lang) for w in view.warnings]
+    parts.append(para(view.background, lang, "dim"))
     if view.simulated_note:
-        parts.append(f"[dim]{esc(view.simulated_note)}[/dim]")
-    return Panel("\n".join(parts), title=esc(t("report.reasoning", result.language)))
+        parts.append(para(view.simulated_note, lang, "dim"))
+    return Panel(Group(*parts), title=esc(t("report.reasoning", lang)))
 
 
 def _campaign_panel(result: AnalysisResult, playbook: Playbook) -> Panel:
@@ -77,10 +90,10 @@ def _campaign_panel(result: AnalysisResult, playbook: Playbook) -> Panel:
     options = campaign_words.offer_table([plan.offer, *plan.runners_up], playbook, lang)
     return Panel(
         Group(
-            Text(campaign_words.offer_summary(plan, lang), style="bold"),
-            Text(plan.why_it_fits),
-            _table(options),
-            Text(plan.caveat, style="dim"),
+            para(campaign_words.offer_summary(plan, lang), lang, "bold"),
+            para(plan.why_it_fits, lang),
+            _table(options, lang),
+            para(plan.caveat, lang, "dim"),
         ),
         title=esc(t("report.campaign", lang)),
     )
@@ -89,17 +102,17 @@ def _campaign_panel(result: AnalysisResult, playbook: Playbook) -> Panel:
 def _communications_panel(result: AnalysisResult) -> Panel:
     c, lang = result.communications, result.language
     assert c is not None
+    sms = t("report.sms", lang, length=c.sms.length, limit=c.sms.limit)
     lines = [
-        f"[bold]{esc(t('report.email', lang, subject=c.email.subject))}[/bold]",
-        esc(c.email.body),
-        "",
-        f"[bold]{esc(t('report.sms', lang, length=c.sms.length, limit=c.sms.limit))}[/bold] "
-        f"{esc(c.sms.text)}",
-        "",
-        f"[bold]{esc(t('report.script', lang))}[/bold]",
-        *[esc(line) for line in campaign_words.call_script_lines(c.call_script, lang)],
+        para(t("report.email", lang, subject=c.email.subject), lang, "bold"),
+        para(c.email.body, lang),
+        Text(""),
+        para(Text.assemble((sms, "bold"), " ", c.sms.text), lang),
+        Text(""),
+        para(t("report.script", lang), lang, "bold"),
+        *[para(line, lang) for line in campaign_words.call_script_lines(c.call_script, lang)],
     ]
-    return Panel("\n".join(lines), title=esc(t("report.communication", lang)))
+    return Panel(Group(*lines), title=esc(t("report.communication", lang)))
 
 
 def print_report(result: AnalysisResult, console: Console, playbook: Playbook) -> None:
