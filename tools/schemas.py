@@ -242,6 +242,7 @@ class AtRiskCustomer(BaseModel):
     churn_within_90d_interval: Interval | None = None
     thin_support: bool | None = Field(None, description="Few comparable customers: pooled")
     lifetime_value: float | None = Field(None, description="None without time-to-churn")
+    lifetime_value_interval: Interval | None = None
     expected_loss_90d: float | None = Field(
         None, description="Within-90-day chance × lifetime value: the urgency order within a level"
     )

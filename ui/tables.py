@@ -40,7 +40,11 @@ def readable(table: pd.DataFrame, lang: Language) -> Styler:
     """`table` (raw column names, numeric values) with words for headers and levels, and each
     figure shown with its unit."""
     words = phrases.at_risk_frame(table, lang)
-    formats = {phrases.column_label(c, lang): f for c, f in _formats(lang).items() if c in table}
+    formats = {
+        phrases.column_label(c, lang): f
+        for c, f in _formats(lang).items()
+        if c in table and c not in phrases.SHOWN_AS_WORDS
+    }
     return words.style.format(formats).hide(axis="index")
 
 
@@ -80,12 +84,26 @@ def over_time(table: pd.DataFrame, settings: Settings, lang: Language) -> Styler
     at risk can be below a year's lost bills."""
     rows = [
         (
-            t("ui.portfolio.next_months", lang, months=int(r.months)),
-            formats.people(float(r.expected_leavers), lang),
-            formats.currency(float(r.revenue_lost), lang, 0),
-            formats.currency(float(r.lifetime_value_at_risk), lang, 0),
+            t("ui.portfolio.next_months", lang, months=int(r["months"])),
+            t(
+                "present.when.with_interval",
+                lang,
+                figure=formats.people(float(r["expected_leavers"]), lang),
+                low=f"{round(r['expected_leavers_low']):,}",
+                high=f"{round(r['expected_leavers_high']):,}",
+            ),
+            *(
+                t(
+                    "present.when.with_interval",
+                    lang,
+                    figure=formats.currency(float(r[c]), lang, 0),
+                    low=formats.currency(float(r[f"{c}_low"]), lang, 0),
+                    high=formats.currency(float(r[f"{c}_high"]), lang, 0),
+                )
+                for c in ("revenue_lost", "lifetime_value_at_risk")
+            ),
         )
-        for r in table.itertuples(index=False)
+        for r in table.to_dict("records")
     ]
     basis = {"margin": f"{settings.margin_rate:.0%}", "months": settings.lifetime_months}
     headers = [

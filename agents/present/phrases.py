@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from agents.outputs import ChurnReasons, RiskAssessment
+from agents.present import lifetime_words
 from agents.trace import OFFLINE, TraceStep, note_words
 from core.formats import currency, currency_code, duration_months, percent
 from core.i18n import has, t
@@ -221,6 +222,8 @@ MONEY_TABLE_COLUMNS = frozenset(
         "lifetime_value_at_risk",
         "clv",
         "expected_loss_90d",
+        "lifetime_value_low",
+        "lifetime_value_high",
     }
 )
 
@@ -244,31 +247,70 @@ def at_risk_frame(table: pd.DataFrame, lang: Language, spreadsheet: bool = False
     return _words(_interval_shown(table, lang), lang)
 
 
+#: Columns a file keeps as numbers and the screen folds into the figure they qualify.
+_INTERVAL_PARTS = (
+    "churn_within_90d_low_percent",
+    "churn_within_90d_high_percent",
+    "thin_support",
+    "support_customers",
+    "support_departures",
+    "median_months_left_low",
+    "median_months_left_high",
+    "lifetime_value_low",
+    "lifetime_value_high",
+)
+
+
 def _interval_shown(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
-    """On screen the 90-day interval is one column ("8.1–18.4%", marked where few comparable
-    customers stand behind it) and a call this week a word; a file keeps them as numbers."""
+    """On screen each time-to-churn figure is one cell with its 95 % interval ("3 months
+    (2–4 months)", "$89.75 ($56.01–$141.21)"), the 90-day one marked where few comparable
+    customers stand behind it, the support one column ("173 / 19") and a call this week a
+    word; a file keeps them all as numbers."""
     if "churn_within_90d_low_percent" not in table:
         return table
     few = t("column.thin_support", lang)
-    shown = table.drop(
-        columns=["churn_within_90d_low_percent", "churn_within_90d_high_percent", "thin_support"]
-    )
+    shown = table.drop(columns=[c for c in _INTERVAL_PARTS if c in table])
+    rows = table.to_dict("records")
     shown.insert(
         shown.columns.get_loc("churn_within_90d_percent") + 1,
         "churn_within_90d_interval",
         [
-            f"{low:.1f}–{high:.1f}%" + (f" ({few})" if thin else "")
-            for low, high, thin in zip(
-                table["churn_within_90d_low_percent"],
-                table["churn_within_90d_high_percent"],
-                table["thin_support"],
-                strict=True,
-            )
+            f"{r['churn_within_90d_low_percent']:.1f}–{r['churn_within_90d_high_percent']:.1f}%"
+            + (f" ({few})" if r["thin_support"] else "")
+            for r in rows
         ],
     )
+    shown.insert(
+        shown.columns.get_loc("churn_within_90d_interval") + 1,
+        "support",
+        [f"{r['support_customers']:,} / {r['support_departures']:,}" for r in rows],
+    )
     shown["call_this_week"] = [t("word.yes", lang) if v else "" for v in table["call_this_week"]]
+    shown["median_months_left"] = [
+        t(
+            "present.when.with_interval",
+            lang,
+            figure=lifetime_words.months_left(r["median_months_left"], lang),
+            low=lifetime_words.months_left(r["median_months_left_low"], lang),
+            high=lifetime_words.months_left(r["median_months_left_high"], lang),
+        )
+        for r in rows
+    ]
+    shown["lifetime_value"] = [
+        t(
+            "present.when.with_interval",
+            lang,
+            figure=currency(r["lifetime_value"], lang),
+            low=currency(r["lifetime_value_low"], lang),
+            high=currency(r["lifetime_value_high"], lang),
+        )
+        for r in rows
+    ]
     return shown
 
+
+#: Columns `_interval_shown` turns into words: the screen's formats leave them alone.
+SHOWN_AS_WORDS = frozenset({"median_months_left", "lifetime_value", "call_this_week"})
 
 # ---- reasons -------------------------------------------------------------------------------
 

@@ -22,15 +22,19 @@ from models.survival.support import Pooling, bounds, spread
 from models.urgency import timing_clears
 
 CHUNK_ROWS = 100_000
+#: Each figure with the two ends of its 95 % interval (`_low` / `_high`: the figure's own low and
+#: high values — for months left and CLV the low end comes from the high-risk curve).
 LIFETIME_COLUMNS = (
-    *(f"churn_within_{d}d" for d in WITHIN_DAYS),
-    "churn_within_90d_low",
-    "churn_within_90d_high",
+    *(f"churn_within_{d}d{end}" for d in WITHIN_DAYS for end in ("", "_low", "_high")),
     "support_customers",
     "support_departures",
     "thin_support",
     "median_months_left",
+    "median_months_left_low",
+    "median_months_left_high",
     "clv",
+    "clv_low",
+    "clv_high",
 )
 
 
@@ -100,31 +104,47 @@ def lifetime_columns(
         chunk = customers.iloc[start : start + CHUNK_ROWS]
         timed = timing(card, chunk, settings, horizon)
         ahead = timed.ahead
-        columns = {f"churn_within_{d}d": np.round(within_days(ahead, d), 6) for d in WITHIN_DAYS}
-        columns["churn_within_90d_low"] = np.round(within_days(timed.low_risk, 90), 6)
-        columns["churn_within_90d_high"] = np.round(within_days(timed.high_risk, 90), 6)
+        charges = chunk["MonthlyCharges"].to_numpy(dtype=float)
+        # (suffix, curve): the figure, then its interval's ends; a chance's low end is the
+        # low-risk curve's, a duration's or value's low end the high-risk curve's.
+        chances = (("", ahead), ("_low", timed.low_risk), ("_high", timed.high_risk))
+        lengths = (("", ahead), ("_low", timed.high_risk), ("_high", timed.low_risk))
+        columns = {
+            f"churn_within_{d}d{end}": np.round(within_days(curve, d), 6)
+            for d in WITHIN_DAYS
+            for end, curve in chances
+        }
         columns["support_customers"] = timed.support["customers"]
         columns["support_departures"] = timed.support["departures"]
         columns["thin_support"] = timed.support["thin"]
-        columns["median_months_left"] = months_to_half(ahead[:, : settings.lifetime_months + 1])
-        columns["clv"] = np.round(
-            discounted_value(
-                ahead,
-                chunk["MonthlyCharges"].to_numpy(dtype=float),
-                settings.margin_rate,
-                settings.annual_discount_rate,
-                settings.lifetime_months,
-            ),
-            2,
-        )
-        charges = chunk["MonthlyCharges"].to_numpy(dtype=float)
+        for end, curve in lengths:
+            columns[f"median_months_left{end}"] = months_to_half(
+                curve[:, : settings.lifetime_months + 1]
+            )
+        for end, curve in lengths:
+            columns[f"clv{end}"] = np.round(
+                discounted_value(
+                    curve,
+                    charges,
+                    settings.margin_rate,
+                    settings.annual_discount_rate,
+                    settings.lifetime_months,
+                ),
+                2,
+            )
         for m in months_ahead:
-            columns[f"churn_within_{m}m"] = np.round(1 - ahead[:, m], 6)
-            gone = (1 - ahead[:, 1 : m + 1]).sum(axis=1)
-            columns[f"revenue_lost_{m}m"] = np.round(gone * charges, 2)
+            for end, curve in chances:
+                columns[f"churn_within_{m}m{end}"] = np.round(1 - curve[:, m], 6)
+                gone = (1 - curve[:, 1 : m + 1]).sum(axis=1)
+                columns[f"revenue_lost_{m}m{end}"] = np.round(gone * charges, 2)
         parts.append(pd.DataFrame(columns))
     if not parts:
-        extra = [f"{k}_{m}m" for m in months_ahead for k in ("churn_within", "revenue_lost")]
+        extra = [
+            f"{k}_{m}m{end}"
+            for m in months_ahead
+            for k in ("churn_within", "revenue_lost")
+            for end in ("", "_low", "_high")
+        ]
         return pd.DataFrame(columns=[*LIFETIME_COLUMNS, *extra])
     return pd.concat(parts, ignore_index=True)
 

@@ -39,23 +39,30 @@ def risk_value_matrix(service: RetentionService) -> pd.DataFrame:
 def at_risk_over_time(service: RetentionService) -> pd.DataFrame:
     """Per horizon of 3, 6 and 12 months: customers expected to leave within it (Σ chance),
     monthly bills expected to go unpaid in it (Σ MonthlyCharges × months gone), and the lifetime
-    value at risk (Σ chance of leaving within it × CLV). Empty without the time-to-churn model."""
+    value at risk (Σ chance of leaving within it × CLV), each with `_low` / `_high`: the sums
+    over the customers' interval ends. Summing ends treats the customers' errors as moving
+    together, which they largely do — the baseline hazard behind them is shared — so the band
+    is wide rather than falsely narrow. Empty without the time-to-churn model."""
     if service.survival is None:
         return pd.DataFrame()
     scores = service.scores()
-    return pd.DataFrame(
-        [
-            {
-                "months": m,
-                "expected_leavers": round(float(scores[f"churn_within_{m}m"].sum()), 1),
-                "revenue_lost": round(float(scores[f"revenue_lost_{m}m"].sum()), 2),
-                "lifetime_value_at_risk": round(
-                    float((scores[f"churn_within_{m}m"] * scores["clv"]).sum()), 2
-                ),
-            }
-            for m in AT_RISK_MONTHS
-        ]
-    )
+    rows = []
+    for m in AT_RISK_MONTHS:
+        row: dict[str, float] = {"months": m}
+        # a low-risk world: fewer leave, each worth more; a high-risk one the other way round
+        worlds = {"": ("", ""), "_low": ("_low", "_high"), "_high": ("_high", "_low")}
+        at_risk = {
+            end: float((scores[f"churn_within_{m}m{p}"] * scores[f"clv{v}"]).sum())
+            for end, (p, v) in worlds.items()
+        }
+        for end in worlds:
+            row[f"expected_leavers{end}"] = round(float(scores[f"churn_within_{m}m{end}"].sum()), 1)
+            row[f"revenue_lost{end}"] = round(float(scores[f"revenue_lost_{m}m{end}"].sum()), 2)
+        row["lifetime_value_at_risk"] = round(at_risk[""], 2)
+        row["lifetime_value_at_risk_low"] = round(min(at_risk.values()), 2)
+        row["lifetime_value_at_risk_high"] = round(max(at_risk.values()), 2)
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def at_risk_table(
@@ -75,10 +82,16 @@ def at_risk_table(
             "churn_within_90d_low_percent": (top["churn_within_90d_low"] * 100).round(1),
             "churn_within_90d_high_percent": (top["churn_within_90d_high"] * 100).round(1),
             "thin_support": top["thin_support"],
+            "support_customers": top["support_customers"],
+            "support_departures": top["support_departures"],
             "expected_loss_90d": top["expected_loss_90d"].round(2),
             "call_this_week": top["call_this_week"],
             "median_months_left": top["median_months_left"],
+            "median_months_left_low": top["median_months_left_low"],
+            "median_months_left_high": top["median_months_left_high"],
             "lifetime_value": top["clv"].round(2),
+            "lifetime_value_low": top["clv_low"].round(2),
+            "lifetime_value_high": top["clv_high"].round(2),
         }
         if service.survival is not None
         else {}
@@ -157,6 +170,9 @@ def at_risk_customers(rows: pd.DataFrame, with_lifetime: bool) -> list[AtRiskCus
             else None,
             thin_support=bool(r.thin_support) if with_lifetime else None,
             lifetime_value=float(r.clv) if with_lifetime else None,
+            lifetime_value_interval=Interval(low=float(r.clv_low), high=float(r.clv_high))
+            if with_lifetime
+            else None,
             expected_loss_90d=float(r.expected_loss_90d) if with_lifetime else None,
             call_this_week=bool(r.call_this_week) if with_lifetime else None,
         )

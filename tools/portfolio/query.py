@@ -25,7 +25,7 @@ from data.schema import (
 )
 from models.segments import RISK_LEVELS, VALUE_TIERS
 from tools.portfolio.overview import at_risk_customers
-from tools.schemas import AtRiskCustomer, ValueBasis
+from tools.schemas import AtRiskCustomer, Interval, ValueBasis
 from tools.service.retention import RetentionService
 
 #: Columns of the scored table besides the profile.
@@ -128,6 +128,11 @@ class GroupFigures(BaseModel):
         description="Measure → value; shares and rates are 0–1. The share of all that match is "
         "of the whole base; a group's share is of those that match"
     )
+    intervals: dict[str, Interval] = Field(
+        default_factory=dict,
+        description="Measure → its 95 % interval, for a time-to-churn column (clv, "
+        "churn_within_90d): the measure over the customers' interval ends",
+    )
 
 
 class QueryResult(BaseModel):
@@ -166,6 +171,20 @@ def _mask(table: pd.DataFrame, f: ColumnFilter) -> np.ndarray:
     if f.at_most is not None:
         mask &= (column <= f.at_most).to_numpy()
     return mask
+
+
+def _intervals(part: pd.DataFrame, args: QueryArgs) -> dict[str, Interval]:
+    """A time-to-churn column's mean, median or sum over its interval's ends: every figure
+    from that model is shown with its interval (the ends move together, so this is wide)."""
+    if args.column not in LIFETIME_NUMBERS or f"{args.column}_low" not in part.columns:
+        return {}
+    found = {}
+    for measure in args.measures:
+        if measure in ("mean", "median", "sum") and len(part):
+            ends = [getattr(part[f"{args.column}{e}"], measure)() for e in ("_low", "_high")]
+            low, high = sorted(float(v) for v in ends)
+            found[measure] = Interval(low=round(low, 4), high=round(high, 4))
+    return found
 
 
 def _figures(part: pd.DataFrame, of: int, args: QueryArgs) -> dict[str, float]:
@@ -218,14 +237,24 @@ def query_customers(service: RetentionService, **arguments: object) -> QueryResu
     for f in args.filters:
         mask &= _mask(table, f)
     matched = table[mask]
-    groups = [GroupFigures(group=None, figures=_figures(matched, len(table), args))]
+    groups = [
+        GroupFigures(
+            group=None,
+            figures=_figures(matched, len(table), args),
+            intervals=_intervals(matched, args),
+        )
+    ]
     if args.group_by is not None:
         if args.group_by not in table.columns:
             raise QueryError(f"the data in use has no {args.group_by} column")
         keys = matched[args.group_by].astype(str)
         order = [v for v in CATEGORIES[args.group_by] if v in set(keys)]
         groups += [
-            GroupFigures(group=value, figures=_figures(matched[keys == value], len(matched), args))
+            GroupFigures(
+                group=value,
+                figures=_figures(matched[keys == value], len(matched), args),
+                intervals=_intervals(matched[keys == value], args),
+            )
             for value in order
         ]
     top = matched.head(args.list_customers)  # the scores are sorted likeliest first

@@ -34,6 +34,21 @@ def _figure(measure: str, value: float, lang: Language, column: str | None = Non
     return f"{value:,.1f}"  # months, logins, complaints: a count, averaged
 
 
+def _with_interval(g: dict, measure: str, lang: Language, column: str | None) -> str:
+    """A figure, and its 95 % interval when it comes from the time-to-churn model."""
+    shown = _figure(measure, g["figures"][measure], lang, column)
+    interval = (g.get("intervals") or {}).get(measure)
+    if not interval:
+        return shown
+    return t(
+        "present.when.with_interval",
+        lang,
+        figure=shown,
+        low=_figure(measure, interval["low"], lang, column),
+        high=_figure(measure, interval["high"], lang, column),
+    )
+
+
 def _filter_words(f: dict, lang: Language) -> str:
     column = f["column"]
     if f.get("values"):
@@ -76,15 +91,15 @@ def query_answer(r: dict, arguments: dict, lang: Language) -> str:
                 t("chat.query.all", lang)
                 if g["group"] is None
                 else phrases.group_in_words(r["group_by"], g["group"], lang),
-                *(_figure(m, g["figures"][m], lang, r["column"]) for m in measures),
+                *(_with_interval(g, m, lang, r["column"]) for m in measures),
             )
             for g in r["groups"]
         ]
         lines += ["", phrases.Table((group_header, *headers), tuple(rows)).markdown()]
     else:
-        values = r["groups"][0]["figures"]
+        everyone = r["groups"][0]
         lines += [
-            f"- {h}: **{_figure(m, values[m], lang, r['column'])}**"
+            f"- {h}: **{_with_interval(everyone, m, lang, r['column'])}**"
             for h, m in zip(headers, measures, strict=True)
         ]
     if r["customers"]:

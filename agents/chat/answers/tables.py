@@ -48,9 +48,25 @@ def urgent_row(c: dict, driver: str, lang: Language) -> tuple[str, ...]:
         shown += f" ({t('column.thin_support', lang)})"
     extra = (
         shown,
-        formats.currency(c["lifetime_value"], lang) if c.get("lifetime_value") is not None else "",
+        _value_with_interval(c, lang),
     )
     return (*row[:2], *extra, *row[2:])
+
+
+def _value_with_interval(c: dict, lang: Language) -> str:
+    """The lifetime value cell: the figure and its 95 % interval."""
+    if c.get("lifetime_value") is None:
+        return ""
+    interval = c.get("lifetime_value_interval")
+    if not interval:
+        return formats.currency(c["lifetime_value"], lang)
+    return t(
+        "present.when.with_interval",
+        lang,
+        figure=formats.currency(c["lifetime_value"], lang),
+        low=formats.currency(interval["low"], lang),
+        high=formats.currency(interval["high"], lang),
+    )
 
 
 def customer_row(
