@@ -3,6 +3,8 @@ risk in each cell, a cell click mapped to its filters, readable list figures, an
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.settings import Settings
@@ -146,3 +148,40 @@ def test_the_exported_list_names_the_currency_of_its_money_columns(demo_service,
     assert len(money) >= 1
     assert exported[money[0]].dtype.kind == "f"  # plain numbers a spreadsheet can sum
     assert not any(c.endswith(header) for c in at_risk_frame(table, lang).columns)
+
+
+def test_the_list_shows_each_time_figure_with_its_interval_and_support(demo_service):
+    from agents.present import phrases
+
+    table = at_risk_table(demo_service, 20, order="urgency")
+    shown = phrases.at_risk_frame(table, "en")
+    interval = shown["95 % interval (90 days)"].tolist()
+    assert all(
+        re.fullmatch(r"\d+\.\d–\d+\.\d%( \(few comparable customers\))?", v) for v in interval
+    )
+    assert all(
+        re.fullmatch(r"[\d,]+ / [\d,]+", v) for v in shown["customers / departures behind it"]
+    )
+    assert all(re.search(r"\(\$[\d,.]+–\$[\d,.]+\)$", v) for v in shown["lifetime value (CLV)"])
+    exported = phrases.at_risk_frame(table, "en", spreadsheet=True)
+    assert (
+        exported["lifetime value, interval low (USD)"] <= exported["lifetime value (CLV) (USD)"]
+    ).all()
+
+
+def test_the_over_time_figures_sit_inside_their_intervals(demo_service):
+    table = at_risk_over_time(demo_service)
+    for figure in ("expected_leavers", "revenue_lost", "lifetime_value_at_risk"):
+        assert (table[f"{figure}_low"] <= table[figure]).all()
+        assert (table[figure] <= table[f"{figure}_high"]).all()
+    shown = tables.over_time(table, demo_service.settings, "en").data
+    assert all("(" in str(v) for v in shown.iloc[:, 1])
+
+
+def test_a_query_over_lifetime_value_carries_its_interval(demo_service):
+    from tools.portfolio.query import query_customers
+
+    result = query_customers(demo_service, measures=["sum"], column="clv")
+    everyone = result.groups[0]
+    interval = everyone.intervals["sum"]
+    assert interval.low <= everyone.figures["sum"] <= interval.high
