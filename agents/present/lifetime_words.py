@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core.formats import currency, duration_months, percent
 from core.i18n import t
+from core.languages import spec
 from core.types import Language
 from tools.schemas import Interval, NextStep, TimeToChurn, ValueBasis
 
@@ -134,7 +135,7 @@ def next_step_line(step: NextStep, lang: Language) -> str:
     )
     line = t(key, lang, within=within or "", threshold=percent(step.threshold))
     if step.timing_disagrees:
-        line += " " + t(
+        line += ("" if spec(lang).script == "han" else " ") + t(
             "present.next.follows_level",
             lang,
             within=within or "",

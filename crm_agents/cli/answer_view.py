@@ -20,7 +20,9 @@ from rich.table import Table
 from rich.text import Text
 
 from core.i18n import t
+from core.languages import spec
 from core.types import Language
+from crm_agents.cli.flow import Flow
 
 #: Cell padding rich adds around each column of a SIMPLE_HEAD table.
 _PADDING = 2
@@ -78,10 +80,36 @@ def _records(headers: list[str], body: list[list[str]], lang: Language) -> Rende
     return Group(*parts)
 
 
+_INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
+
+
+def _inline(line: str) -> Text:
+    """One line of the chat's Markdown as styled text: **bold** and `code` (all it uses)."""
+    text, position = Text(), 0
+    for match in _INLINE.finditer(line):
+        text.append(line[position : match.start()])
+        bold, code = match.groups()
+        text.append(bold if bold is not None else code, style="bold" if bold else "cyan")
+        position = match.end()
+    text.append(line[position:])
+    return text
+
+
+def _chinese(lines: list[str]) -> RenderableType:
+    """Chinese text, one paragraph per line (as the chat writes it), flowed between
+    characters: Rich's Markdown would join the lines and break only at spaces."""
+    return Group(*(Flow(_inline(line), cjk=True) for line in lines))
+
+
 def answer_view(markdown: str, width: int, lang: Language) -> RenderableType:
     """The answer for a terminal `width` columns wide (`lang`: the answer's language)."""
+    han = spec(lang).script == "han"
     parts = [
-        _table(lines, width, lang) if kind == "table" else Markdown("\n".join(lines))
+        _table(lines, width, lang)
+        if kind == "table"
+        else _chinese(lines)
+        if han
+        else Markdown("\n".join(lines))
         for kind, lines in _blocks(markdown)
     ]
     return Group(*parts)

@@ -52,3 +52,21 @@ def test_a_table_too_wide_becomes_one_block_per_customer_in_the_answers_language
     chinese = "| 客戶 | 方案可改變的主要因素 | 月費 |\n|---|---|---|\n"
     chinese += "| 2266-NGWOT | 合約類型 | US$95.10 |"
     assert "  月費：US$95.10" in _shown(24, "zh-TW", chinese)
+
+
+def test_a_chinese_answer_keeps_one_paragraph_per_line_and_wraps_between_characters():
+    from rich.console import Console
+
+    from crm_agents.cli.answer_view import answer_view
+
+    answer = (
+        "**9757-BMEEG** — 預估 3 個月內可能流失（95% 區間：2 個月至4 個月）："
+        "同類客戶到那時已有一半離開。\n"
+        "顧客終身價值 US$89.75（US$56.01–US$141.21）：未來 60 個月的預期毛利。"
+    )
+    console = Console(width=60, record=True, color_system=None)
+    console.print(answer_view(answer, 60, "zh-TW"))
+    lines = console.export_text().splitlines()
+    assert lines[0].startswith("9757-BMEEG — 預估") and "**" not in lines[0]
+    assert any(line.startswith("顧客終身價值") for line in lines)  # its own paragraph
+    assert any("US$56.01–US$141.21" in line for line in lines)  # money never split
