@@ -22,6 +22,7 @@ from rich.text import Text
 from core.i18n import t
 from core.languages import spec
 from core.types import Language
+from crm_agents.cli.common import longest_word
 from crm_agents.cli.flow import Flow
 
 #: Cell padding rich adds around each column of a SIMPLE_HEAD table.
@@ -49,16 +50,12 @@ def _blocks(markdown: str) -> Iterator[tuple[str, list[str]]]:
         yield kind, lines
 
 
-def _longest_word(texts: list[str]) -> int:
-    return max((cell_len(w) for text in texts for w in text.split()), default=1)
-
-
 def _table(lines: list[str], width: int, lang: Language) -> RenderableType:
     rows = [_cells(line) for line in lines if not _SEPARATOR.match(line.strip())]
     headers, body = rows[0], [r + [""] * (len(rows[0]) - len(r)) for r in rows[1:]]
     columns = list(zip(headers, *body, strict=False))
     ids = max(cell_len(c) for c in columns[0])
-    needed = [ids, *(_longest_word(list(c)) for c in columns[1:])]
+    needed = [ids, *(longest_word(list(c)) for c in columns[1:])]
     if sum(needed) + _PADDING * len(needed) > width:
         return _records(headers, body, lang)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)

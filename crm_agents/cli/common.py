@@ -64,7 +64,7 @@ EXPECTED_ERRORS = (
 MAX_WORD = 24
 
 
-def _longest_word(texts) -> int:
+def longest_word(texts) -> int:
     """Terminal cells of the longest space-separated word (a CJK character is two)."""
     return max((cell_len(word) for text in texts for word in str(text).split()), default=1)
 
@@ -92,7 +92,7 @@ def frame_table(frame: pd.DataFrame, title: str | None = None, width: int | None
     column disappear off the edge."""
     columns = list(frame.columns)
     natural = [max(cell_len(str(v)) for v in [c, *frame[c]]) for c in columns]
-    floor = natural[:1] + [min(_longest_word([c, *frame[c]]), MAX_WORD) for c in columns[1:]]
+    floor = natural[:1] + [min(longest_word([c, *frame[c]]), MAX_WORD) for c in columns[1:]]
     # Each column has a space either side and a border line before it, plus the last border.
     widths = _fitted_widths(natural, floor, (width or out.width) - (3 * len(columns) + 1))
     table = Table(title=title)

@@ -39,7 +39,7 @@ def _count(path: Path, sql: str) -> int:
         return connection.execute(sql).fetchone()[0]
 
 
-def _assert_most_urgent_first(queue: pd.DataFrame) -> None:
+def assert_most_urgent_first(queue: pd.DataFrame) -> None:
     """High risk before medium, then the lifetime value expected to leave within 90 days
     (`models/urgency.py`)."""
     ranks = queue["risk_level"].map({"high": 2, "medium": 1, "low": 0})
@@ -67,7 +67,7 @@ def test_real_batch_stores_every_score_and_every_eligible_analysis(real, tmp_pat
     engine = database.open_store(_db(path))
     queue = database.read_table(engine, "campaign_queue")
     assert len(queue) > 0
-    _assert_most_urgent_first(queue)
+    assert_most_urgent_first(queue)
     assert queue["cumulative_cost"].max() <= 4000.0
     assert (queue["expected_value"] > 0).all()
     assert queue["priority"].tolist() == list(range(1, len(queue) + 1))
@@ -126,7 +126,7 @@ def test_the_campaign_queue_puts_the_most_urgent_first(demo, tmp_path):
     run_batch(demo.analyzer, _db(path), min_risk="medium", limit=120, workers=1)
     queue = database.read_table(database.open_store(_db(path)), "campaign_queue")
     assert len(queue) > 1
-    _assert_most_urgent_first(queue)
+    assert_most_urgent_first(queue)
     assert (queue["expected_value"] > 0).all()
 
 

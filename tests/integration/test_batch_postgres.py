@@ -18,6 +18,7 @@ from crm_agents.store import database
 from data.loading import load_customers
 from models.churn.persistence import save_model
 from models.churn.training import train
+from tests.integration.test_batch import assert_most_urgent_first
 from tests.postgres_cluster import postgres_cluster, server_binaries
 from tests.survival_cache import place_survival
 
@@ -50,11 +51,7 @@ def test_a_batch_on_postgres_stores_every_score_and_queues_the_most_urgent_first
     assert scores["clv"].to_numpy() == pytest.approx(expected["clv"].to_numpy())
     queue = database.read_table(engine, "campaign_queue")
     assert len(queue) > 0
-    ranks = queue["risk_level"].map({"high": 2, "medium": 1, "low": 0})
-    assert ranks.is_monotonic_decreasing  # high risk first, then 90-day chance × CLV
-    loss = queue["churn_within_90d"] * queue["clv"]
-    for _, within in loss.groupby(ranks, sort=False):
-        assert within.is_monotonic_decreasing
+    assert_most_urgent_first(queue)
     assert queue["priority"].tolist() == list(range(1, len(queue) + 1))
     assert database.count_rows(engine, database.analyses, summary.run_id) == 60
 
