@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field, model_validator
 from core.languages import spec
 from core.types import Language
 from models.segments import RiskLevel, ValueTier
-from tools.schemas import Driver, NextStep, OfferOption, SegmentChurn, TimeToChurn, ValueBasis
+from tools.schemas import Driver, OfferOption, SegmentChurn, ValueBasis
+from tools.timing_schemas import NextStep, TimeToChurn
 
 # GSM 03.38 basic set, and the extension set whose characters take two places.
 _GSM7_BASIC = set(

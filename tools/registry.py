@@ -33,12 +33,12 @@ from tools.schemas import (
     ModelSummary,
     OfferArgs,
     OfferEvaluation,
-    TimeToChurn,
     ValueSegment,
     WhatIfArgs,
     WhatIfResult,
 )
 from tools.service.retention import RetentionService
+from tools.timing_schemas import TimeToChurn
 
 Result = TypeVar("Result", bound=BaseModel)
 

@@ -13,7 +13,7 @@ from core.i18n import t
 from core.settings import Settings
 from core.types import Language
 from models.segments import RISK_LEVELS, VALUE_TIERS
-from tools.schemas import TimeToChurn
+from tools.timing_schemas import TimeToChurn
 from ui.theme import BLUE, GREEN, RED, RISK_COLORS, RISK_FILL
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from agents.present import lifetime_words, phrases
+from agents.present import lifetime_words, phrases, portfolio_words
 from core import formats
 from core.i18n import t
 from core.settings import Settings
@@ -39,11 +39,11 @@ def _formats(lang: Language) -> dict[str, Callable[[object], str]]:
 def readable(table: pd.DataFrame, lang: Language) -> Styler:
     """`table` (raw column names, numeric values) with words for headers and levels, and each
     figure shown with its unit."""
-    words = phrases.at_risk_frame(table, lang)
+    words = portfolio_words.at_risk_frame(table, lang)
     formats = {
         phrases.column_label(c, lang): f
         for c, f in _formats(lang).items()
-        if c in table and c not in phrases.SHOWN_AS_WORDS
+        if c in table and c not in portfolio_words.SHOWN_AS_WORDS
     }
     return words.style.format(formats).hide(axis="index")
 

@@ -14,8 +14,9 @@ from agents.state import AnalysisState
 from agents.trace import StepRecorder
 from agents.writers import offline
 from core.types import Language
-from tools.schemas import ChurnPrediction, Driver, TimeToChurn, ValueSegment
+from tools.schemas import ChurnPrediction, Driver, ValueSegment
 from tools.service.time_to_churn import next_step
+from tools.timing_schemas import TimeToChurn
 
 TOP_DRIVERS = 5
 PROTECTIVE_DRIVERS = 3

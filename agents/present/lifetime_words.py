@@ -8,7 +8,8 @@ from core.formats import currency, duration_months, percent
 from core.i18n import t
 from core.languages import spec
 from core.types import Language
-from tools.schemas import Interval, NextStep, TimeToChurn, ValueBasis
+from tools.schemas import ValueBasis
+from tools.timing_schemas import Interval, NextStep, TimeToChurn
 
 
 def value_basis_line(basis: ValueBasis, lang: Language) -> str:

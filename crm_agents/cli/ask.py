@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 
-from core.types import Language
 from crm_agents.cli.answer_view import answer_view
 from crm_agents.cli.common import (
-    LANGUAGE_HELP,
     DataOption,
+    LanguageOption,
     assemble_for,
     clear_errors,
     out,
@@ -27,7 +26,7 @@ def ask(
     thread: Annotated[
         str | None, typer.Option(help="continue this conversation (default: a new one)")
     ] = None,
-    lang: Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HELP)] = None,
+    lang: LanguageOption = None,
     data: DataOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:

@@ -11,13 +11,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from core.i18n import t
-from core.types import Language
 from crm_agents.batch.run import run_batch
 from crm_agents.cli.common import (
     DEFAULT_WORKERS,
-    LANGUAGE_HELP,
     SHOWN_FAILURES,
     DataOption,
+    LanguageOption,
     assemble_for,
     clear_errors,
     console,
@@ -56,7 +55,7 @@ def batch(
         float | None, typer.Option(min=0, help="Total offer budget for the campaign queue")
     ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the unfinished run")] = False,
-    lang: Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HELP)] = None,
+    lang: LanguageOption = None,
     export: Annotated[
         Path | None, typer.Option("--export", help="Write CSV and Parquet files to this folder")
     ] = None,

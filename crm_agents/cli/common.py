@@ -22,6 +22,7 @@ from rich.text import Text
 from core.i18n import t
 from core.languages import languages
 from core.settings import Settings, SettingsError
+from core.types import Language
 from crm_agents.batch.run import BatchError
 from crm_agents.composition import Assembly, assemble, build_service
 from crm_agents.store.database import StoreError
@@ -41,8 +42,12 @@ out = Console()
 
 DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
 SHOWN_FAILURES = 10
-#: The --lang options' help: the languages spoken when the command line starts.
-LANGUAGE_HELP = "a language code: " + ", ".join(languages())
+#: The --lang option: the languages spoken when the command line starts. The metavar is named
+#: because Typer would otherwise print the annotated type's repr in --help.
+LanguageOption = Annotated[
+    Language | None,
+    typer.Option("--lang", help="a language code: " + ", ".join(languages()), metavar="<language>"),
+]
 DataOption = Annotated[
     Path | None,
     typer.Option("--data", help="Telco CSV (default: CRM_DATA_PATH, data/raw/*.csv, else demo)"),

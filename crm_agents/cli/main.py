@@ -19,8 +19,8 @@ from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.cli.ask import ask
 from crm_agents.cli.batch import batch
 from crm_agents.cli.common import (
-    LANGUAGE_HELP,
     DataOption,
+    LanguageOption,
     assemble_for,
     clear_errors,
     console,
@@ -209,7 +209,7 @@ def analyze(
     ] = None,
     data: DataOption = None,
     pick_random: Annotated[bool, typer.Option("--random", help="Pick a random customer")] = False,
-    lang: Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HELP)] = None,
+    lang: LanguageOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Run the four-agent analysis of one customer: risk, reasons, offer, messages."""

@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 import pytest
+import typer
 from survival_cache import place_survival
 from typer.testing import CliRunner
 
@@ -383,3 +384,11 @@ def test_a_console_too_narrow_for_every_word_folds_words_rather_than_cutting_col
     text = console.export_text()
     assert text.splitlines()[0].endswith("┓")
     assert "2266-NGWOT" in text
+
+
+@pytest.mark.parametrize("command", sorted(typer.main.get_command(app).commands))
+def test_every_command_help_names_its_options_in_words_not_python_types(command):
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    assert "typing." not in result.output
+    assert " object at 0x" not in result.output

@@ -10,7 +10,7 @@ import pytest
 from agents.present.lifetime_words import action_word, next_step_line
 from core.settings import Settings
 from models.urgency import call_this_week, timing_clears, urgency_order
-from tools.schemas import NextStep
+from tools.timing_schemas import NextStep
 
 
 def _step(level: str, action: str, within: float | None = 0.31, disagrees=False) -> NextStep:

@@ -140,7 +140,7 @@ def test_the_at_risk_over_time_headers_say_bills_are_revenue_and_clv_is_margin(
 
 @pytest.mark.parametrize(("lang", "header"), [("en", "(USD)"), ("zh-TW", "（USD）")])
 def test_the_exported_list_names_the_currency_of_its_money_columns(demo_service, lang, header):
-    from agents.present.phrases import at_risk_frame
+    from agents.present.portfolio_words import at_risk_frame
 
     table = at_risk_table(demo_service, 5)
     exported = at_risk_frame(table, lang, spreadsheet=True)
@@ -151,10 +151,10 @@ def test_the_exported_list_names_the_currency_of_its_money_columns(demo_service,
 
 
 def test_the_list_shows_each_time_figure_with_its_interval_and_support(demo_service):
-    from agents.present import phrases
+    from agents.present import portfolio_words
 
     table = at_risk_table(demo_service, 20, order="urgency")
-    shown = phrases.at_risk_frame(table, "en")
+    shown = portfolio_words.at_risk_frame(table, "en")
     interval = shown["95 % interval (90 days)"].tolist()
     assert all(
         re.fullmatch(r"\d+\.\d–\d+\.\d%( \(few comparable customers\))?", v) for v in interval
@@ -163,7 +163,7 @@ def test_the_list_shows_each_time_figure_with_its_interval_and_support(demo_serv
         re.fullmatch(r"[\d,]+ / [\d,]+", v) for v in shown["customers / departures behind it"]
     )
     assert all(re.search(r"\(\$[\d,.]+–\$[\d,.]+\)$", v) for v in shown["lifetime value (CLV)"])
-    exported = phrases.at_risk_frame(table, "en", spreadsheet=True)
+    exported = portfolio_words.at_risk_frame(table, "en", spreadsheet=True)
     assert (
         exported["lifetime value, interval low (USD)"] <= exported["lifetime value (CLV) (USD)"]
     ).all()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from agents.present import campaign_words, phrases
+from agents.present import campaign_words, phrases, portfolio_words
 from agents.trace import OFFLINE
 from core import formats
 from crm_agents.cli.report import print_report
@@ -144,7 +144,7 @@ def test_markdown_tables_escape_their_cells_with_the_given_escaper():
 def test_portfolio_tables_get_headers_and_levels_in_words(demo):
     from tools.portfolio.overview import at_risk_table
 
-    shown = phrases.at_risk_frame(at_risk_table(demo.service, 5), "zh-TW")
+    shown = portfolio_words.at_risk_frame(at_risk_table(demo.service, 5), "zh-TW")
     assert list(shown.columns)[:3] == ["客戶", "流失機率 %", "風險"]
     assert set(shown["風險"]) <= {"高", "中", "低"}
 

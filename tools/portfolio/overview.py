@@ -7,8 +7,9 @@ import pandas as pd
 
 from models.segments import RISK_LEVELS, VALUE_TIERS
 from models.urgency import urgency_order
-from tools.schemas import AtRiskCustomer, AtRiskList, Interval
+from tools.schemas import AtRiskCustomer, AtRiskList
 from tools.service.retention import AT_RISK_MONTHS, NoLifetimeModelError, RetentionService
+from tools.timing_schemas import Interval
 
 #: How a list is ordered: churn probability, or urgency (`models/urgency.py`: the risk level
 #: gates, the lifetime value expected to leave within 90 days orders within it).
@@ -73,7 +74,7 @@ def at_risk_table(
     order: str = "probability",
 ) -> pd.DataFrame:
     """The most likely churners (filtered), or the most urgent, with what the CSV export and the
-    table show; `agents.present.phrases.at_risk_frame` puts it in a user's words."""
+    table show; `agents.present.portfolio_words.at_risk_frame` puts it in a user's words."""
     top = _ordered(_matching(service, risk_level, value_tier), service, order).head(limit)
     tenure = service.customers["tenure"].reindex(top["customerID"]).to_numpy()
     lifetime = (

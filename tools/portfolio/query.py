@@ -25,8 +25,9 @@ from data.schema import (
 )
 from models.segments import RISK_LEVELS, VALUE_TIERS
 from tools.portfolio.overview import at_risk_customers
-from tools.schemas import AtRiskCustomer, Interval, ValueBasis
+from tools.schemas import AtRiskCustomer, ValueBasis
 from tools.service.retention import RetentionService
+from tools.timing_schemas import Interval
 
 #: Columns of the scored table besides the profile.
 SCORE_CATEGORIES: dict[str, tuple[str, ...]] = {

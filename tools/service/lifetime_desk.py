@@ -15,8 +15,8 @@ from core.settings import Settings
 from models.survival.card import SurvivalCard
 from models.survival.lifetime import within_days
 from models.survival.scoring import lifetime_columns, lifetime_values, timing
-from tools.schemas import TimeToChurn
 from tools.service.time_to_churn import SegmentCurves, segment_curves, time_to_churn
+from tools.timing_schemas import TimeToChurn
 
 
 @dataclass

@@ -26,7 +26,6 @@ from tools.schemas import (
     CustomerProfile,
     Driver,
     ModelSummary,
-    TimeToChurn,
     ValueBasis,
     ValueSegment,
     WhatIfResult,
@@ -42,6 +41,7 @@ from tools.service.model_summary import model_summary
 from tools.service.similar import SegmentTable, segment_table, similar_customers
 from tools.service.time_to_churn import next_step
 from tools.service.value_basis import NoLifetimeModelError, retier_on_lifetime_value, value_basis
+from tools.timing_schemas import TimeToChurn
 
 __all__ = [
     "CustomerNotFoundError",

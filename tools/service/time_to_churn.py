@@ -29,7 +29,7 @@ from models.survival.lifetime import (
 )
 from models.survival.scoring import timing
 from models.urgency import action, timing_disagrees
-from tools.schemas import Interval, NextStep, TimeToChurn, TimingSupport
+from tools.timing_schemas import Interval, NextStep, TimeToChurn, TimingSupport
 
 #: Months ahead a curve is shown for (two years: what a retention plan looks at).
 CURVE_MONTHS = 24

@@ -9,7 +9,7 @@ from typing import Any
 
 import gradio as gr
 
-from agents.present import phrases
+from agents.present import portfolio_words
 from agents.present.lifetime_words import value_basis_line
 from core import formats
 from core.i18n import t
@@ -167,7 +167,7 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
         calls = (
             calls_this_week(backend.service, chosen_level, chosen_tier) if order == "urgency" else 0
         )
-        csv = to_csv_text(phrases.at_risk_frame(table, lang, spreadsheet=True))
+        csv = to_csv_text(portfolio_words.at_risk_frame(table, lang, spreadsheet=True))
         title = t("ui.portfolio.order_urgency" if order == "urgency" else "ui.portfolio.top", lang)
         return (
             gr.Dataframe(value=tables.readable(table, lang), label=title),

@@ -10,7 +10,8 @@ from core import formats
 from core.i18n import t
 from core.types import Language
 from data.schema import feature_label
-from tools.schemas import TimeToChurn, ValueBasis
+from tools.schemas import ValueBasis
+from tools.timing_schemas import TimeToChurn
 
 #: The month the chat compares a customer with similar customers at.
 COMPARED_AT = 12

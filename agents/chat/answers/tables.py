@@ -7,7 +7,7 @@ from core import formats
 from core.i18n import t
 from core.types import Language
 from data.schema import feature_label
-from tools.schemas import Interval
+from tools.timing_schemas import Interval
 
 _COLUMNS = (
     "customer_id",
