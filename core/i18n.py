@@ -15,6 +15,7 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
 
@@ -152,3 +153,57 @@ def section(prefix: str, lang: Language) -> dict[str, str]:
     """Every phrase under `prefix.`, by the rest of its key (e.g. the UI's labels for Gradio)."""
     start = f"{prefix}."
     return {k[len(start) :]: v for k, v in CATALOGUE[lang].items() if k.startswith(start)}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words to be said later in whichever language the reader speaks: a catalogue key and its
+    values. A value may itself be a phrase, or a list (joined as the reader's language joins
+    lists); `str()` is the base language's wording (logs, tests, an LLM)."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def words(self, lang: Language) -> str:
+        return t(self.key, lang, **{k: worded(v, lang) for k, v in self.values.items()})
+
+    def __str__(self) -> str:
+        return self.words(BASE_LANGUAGE)
+
+
+def worded(value: object, lang: Language) -> object:
+    """A phrase's value in `lang`: a phrase (or its `{"phrase", "values"}` form, as JSON carries
+    it) worded, a function of the language (e.g. a data origin's `describe`) called, a list
+    joined; anything else as it is."""
+    if isinstance(value, Phrase):
+        return value.words(lang)
+    if callable(value):
+        return value(lang)
+    if isinstance(value, list | tuple):
+        return t("list.separator", lang).join(str(worded(v, lang)) for v in value)
+    if isinstance(value, Mapping) and "phrase" in value:
+        return t(
+            value["phrase"],
+            lang,
+            **{k: worded(v, lang) for k, v in value.get("values", {}).items()},
+        )
+    return value
+
+
+class WordedError(Exception):
+    """An error a person reads, worded in their language where it is shown (`words`); `str()`
+    is the base language's wording."""
+
+    def __init__(self, phrase: Phrase) -> None:
+        self.phrase = phrase
+        super().__init__(str(phrase))
+
+    def words(self, lang: Language) -> str:
+        return self.phrase.words(lang)
+
+
+def error_words(err: Exception, lang: Language) -> str:
+    """An error in the reader's language when it carries its phrase (`words`), else as it was
+    raised."""
+    words = getattr(err, "words", None)
+    return words(lang) if callable(words) else str(err)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from core.i18n import Phrase, t
 from core.settings import Settings
 from data.loading import CustomerData, DataOrigin
 from models.churn.model import ChurnModel
@@ -49,14 +50,14 @@ def _retrain_command(data: CustomerData) -> str:
     return "crm-agents train" + (f" --data {origin.path}" if origin.kind == "file" else "")
 
 
-def stale_reason(card: ModelCard | None, data: CustomerData) -> str | None:
+def stale_reason(card: ModelCard | None, data: CustomerData) -> Phrase | None:
     """Why the saved model does not fit the data in use, or None when it does."""
     if card is None:
-        return "no trained model yet"
+        return Phrase("startup.no_model")
     if not same_data(card.dataset, data.origin):
-        return (
-            f"the saved model was trained on {card.dataset.describe()}, "
-            f"not on the data in use ({data.origin.describe()})"
+        return Phrase(
+            "startup.other_data",
+            {"trained_on": card.dataset.describe, "in_use": data.origin.describe},
         )
     return None
 
@@ -77,18 +78,15 @@ def ensure_model(
     reason = stale_reason(card, data)
     if reason is None:
         return load_model(settings.artifacts_dir)
+    lang = settings.language
     if card is not None and not data.has_labels:
-        say(
-            f"{reason}; the data in use has no Churn column to train on, so it is scored with "
-            "the saved model."
-        )
+        say(t("startup.no_labels_saved_model", lang, reason=reason.words(lang)))
         return load_model(settings.artifacts_dir)
     if not settings.auto_retrain:
         raise ModelArtifactError(
-            f"{reason}. Retrain with `{_retrain_command(data)}` "
-            "(or set CRM_AUTO_RETRAIN=true to train at start-up)."
+            Phrase("startup.retrain_off", {"reason": reason, "command": _retrain_command(data)})
         )
-    say(f"{reason}: training a model on it now (about a minute for 7,000 customers).")
+    say(t("startup.training", lang, reason=reason.words(lang)))
     model, card = train(data, settings, progress)
     return model, save_model(model, card, settings.artifacts_dir)
 
@@ -102,27 +100,25 @@ def ensure_survival(
     """The saved time-to-churn model for `data`: loaded, or cross-validated and fitted first
     when it is missing or was trained on other data (as the churn model is). None, said, when
     it cannot be had: no Churn column to learn from, or retraining is off."""
-    problem: str | None = None
+    lang = settings.language
+    problem = t("startup.no_survival_model", lang)
     try:  # an unreadable file is reported, not overwritten (as the churn model's)
         card = load_survival(settings.artifacts_dir, data.origin)
         if card is not None:
             return card
     except SurvivalStaleError as err:
-        problem = str(err)
-    if not data.has_labels:
-        if problem is not None:  # another base's model still says when customers like these go
-            say(f"{problem}; the data in use has no Churn column, so it is used as it is.")
+        if not data.has_labels:  # another base's model still says when customers like these go
+            say(t("startup.survival_used_as_is", lang, problem=err.words(lang)))
             return load_survival(settings.artifacts_dir)
-        say(
-            "No time-to-churn model: the data in use has no Churn column to learn from "
-            f"('when' and lifetime value are off; `{RETRAIN_SURVIVAL}` on labelled data)."
-        )
+        problem = err.words(lang)
+    if not data.has_labels:
+        say(t("startup.survival_no_labels", lang, command=RETRAIN_SURVIVAL))
         return None
     if not settings.auto_retrain:
-        say(f"{problem or 'No time-to-churn model yet'}; 'when' and lifetime value are off.")
+        say(t("startup.survival_off", lang, problem=problem))
         return None
-    say(f"{problem or 'No time-to-churn model yet'}: fitting one now.")
-    progress("time-to-churn model: cross-validating")
+    say(t("startup.survival_fitting", lang, problem=problem))
+    progress(t("progress.survival_cross_validating", lang))
     evaluation = evaluate_survival(
         data.customers, settings, tuple(data.origin.simulated_signals), progress=progress
     )

@@ -17,7 +17,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from core.i18n import t
+from core.i18n import Phrase, t
 from core.languages import BASE_LANGUAGE
 from core.settings import Settings
 from core.types import Language
@@ -93,32 +93,33 @@ def read_customer_file(path: Path) -> pd.DataFrame:
     """Read a CSV as text, rejecting wrong files with a message that says what is expected."""
     source = str(path)
     if not path.exists():
-        raise DataValidationError(source, ["file not found; give the path of a Telco CSV file"])
+        raise DataValidationError(source, [Phrase("validation.no_file")])
     if path.is_dir():
-        raise DataValidationError(source, ["this is a folder; give the path of a CSV file"])
+        raise DataValidationError(source, [Phrase("validation.folder")])
     payload = path.read_bytes()
     if not payload.strip():
-        raise DataValidationError(source, ["the file is empty; expected a CSV with a header row"])
+        raise DataValidationError(source, [Phrase("validation.empty")])
     try:
         text = payload.decode(ACCEPTED_ENCODINGS[0])
     except UnicodeDecodeError as err:
         raise DataValidationError(
-            source,
-            [f"not UTF-8 text (byte {err.start} cannot be decoded); save the file as UTF-8 CSV"],
+            source, [Phrase("validation.not_utf8", {"byte": err.start})]
         ) from None
     header = text.splitlines()[0]
     if "," not in header:
         try:
             found = csv.Sniffer().sniff(header, delimiters=";\t|").delimiter
             what = {";": "semicolons", "\t": "tabs", "|": "pipes"}[found]
-            problem = f"columns are separated by {what}; expected commas"
+            problem = Phrase("validation.separated", {"separator": Phrase(f"validation.{what}")})
         except csv.Error:
-            problem = "no comma-separated header found; expected a CSV with the Telco columns"
+            problem = Phrase("validation.no_header")
         raise DataValidationError(source, [problem])
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.ParserError as err:
-        raise DataValidationError(source, [f"not a well-formed CSV: {err}"]) from None
+        raise DataValidationError(
+            source, [Phrase("validation.malformed_csv", {"error": str(err)})]
+        ) from None
     raw.columns = [str(c).strip() for c in raw.columns]
     return raw
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from core.i18n import t
+from core.i18n import Phrase, t
 from core.languages import BASE_LANGUAGE
 from core.ranges import DEFAULT_RANGES
 from core.types import DEFAULT_ID_PATTERN, Language
@@ -33,43 +33,54 @@ _FIRST_DATA_LINE = 2
 
 
 class DataValidationError(ValueError):
-    """The input table does not follow the Telco schema."""
+    """The input table does not follow the Telco schema. Each problem is a phrase, worded in
+    the reader's language where it is shown (`words`); `problems` and `str()` are English."""
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, problems: list[Phrase]):
         self.source = source
-        self.problems = problems
-        listed = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{source} is not a valid Telco customer file:\n{listed}")
+        self.phrases = problems
+        self.problems = [str(p) for p in problems]
+        super().__init__(self.words(BASE_LANGUAGE))
+
+    def words(self, lang: Language) -> str:
+        listed = "\n".join(f"  - {p.words(lang)}" for p in self.phrases)
+        return t("validation.invalid_file", lang, source=self.source) + "\n" + listed
 
 
-def _lines(index: pd.Index) -> str:
-    shown = ", ".join(str(i + _FIRST_DATA_LINE) for i in index[:MAX_SHOWN])
-    more = f" and {len(index) - MAX_SHOWN} more" if len(index) > MAX_SHOWN else ""
-    return f"line{'s' if len(index) > 1 else ''} {shown}{more}"
+def _lines(index: pd.Index) -> Phrase:
+    shown = [i + _FIRST_DATA_LINE for i in index[:MAX_SHOWN]]
+    if len(index) > MAX_SHOWN:
+        return Phrase("validation.lines_more", {"lines": shown, "more": len(index) - MAX_SHOWN})
+    return Phrase("validation.lines" if len(index) > 1 else "validation.line", {"lines": shown})
 
 
-def _values(values: pd.Series) -> str:
+def _values(values: pd.Series) -> list[str] | Phrase:
     unique = list(dict.fromkeys(values.tolist()))
-    shown = ", ".join(repr(v) for v in unique[:MAX_SHOWN])
-    return shown + (" …" if len(unique) > MAX_SHOWN else "")
+    shown = [repr(v) for v in unique[:MAX_SHOWN]]
+    return Phrase("validation.values_more", {"values": shown}) if len(unique) > MAX_SHOWN else shown
 
 
-def _check_columns(raw: pd.DataFrame) -> list[str]:
+def _kind(integer: bool) -> Phrase:
+    return Phrase("validation.whole_number" if integer else "validation.number")
+
+
+def _check_columns(raw: pd.DataFrame) -> list[Phrase]:
     problems = []
     present = list(raw.columns)
     required = [c for c in TELCO_COLUMNS if c != TARGET_COLUMN]
     missing = [c for c in required if c not in present]
     if missing:
         problems.append(
-            f"missing column(s) {', '.join(missing)}; a Telco file has the 21 columns "
-            f"{', '.join(TELCO_COLUMNS)} (Churn may be left out when scoring only)"
+            Phrase("validation.missing_columns", {"missing": missing, "columns": TELCO_COLUMNS})
         )
     allowed = set(TELCO_COLUMNS) | set(SIGNAL_COLUMNS)
     extra = [c for c in present if c not in allowed]
     if extra:
         problems.append(
-            f"unexpected column(s) {', '.join(map(repr, extra))}; allowed besides the Telco "
-            f"columns are only the behaviour signals {', '.join(SIGNAL_COLUMNS)}"
+            Phrase(
+                "validation.unexpected_columns",
+                {"extra": [repr(c) for c in extra], "signals": SIGNAL_COLUMNS},
+            )
         )
     return problems
 
@@ -85,7 +96,7 @@ def _is_number(text: str) -> bool:
 def _parse_number(
     raw: pd.DataFrame,
     column: str,
-    problems: list[str],
+    problems: list[Phrase],
     bounds: tuple[float, float],
     *,
     integer: bool = False,
@@ -95,9 +106,13 @@ def _parse_number(
     values = pd.to_numeric(text, errors="coerce")
     blank = text.eq("")
     blank_bad = blank & ~allow_blank if allow_blank is not None else blank
-    kind = "a whole number" if integer else "a number"
     minimum, maximum = bounds
-    upper = f" and ≤ {maximum:g}"
+    expected = {
+        "column": column,
+        "kind": _kind(integer),
+        "low": f"{minimum:g}",
+        "high": f"{maximum:g}",
+    }
     # "inf", "1e400" and "nan" are numbers to Python; none of them can be computed with.
     # Only the cells that did not parse as finite numbers are read again (few, if any).
     suspect = ~np.isfinite(values.astype(float)) & ~blank
@@ -106,30 +121,24 @@ def _parse_number(
     values = values.mask(not_finite)
     if not_finite.any():
         bad = raw.index[not_finite]
-        problems.append(
-            f"column {column}: value(s) {_values(text[not_finite])} on {_lines(bad)} not a finite "
-            f"number; expected {kind} ≥ {minimum:g}{upper}"
-        )
+        found = {"values": _values(text[not_finite]), "lines": _lines(bad)}
+        problems.append(Phrase("validation.not_finite", expected | found))
     not_numeric = values.isna() & ~blank & ~not_finite
     if not_numeric.any():
         bad = raw.index[not_numeric]
-        problems.append(
-            f"column {column}: non-numeric value(s) {_values(text[not_numeric])} on {_lines(bad)}; "
-            f"expected {kind} ≥ {minimum:g}{upper}"
-        )
+        found = {"values": _values(text[not_numeric]), "lines": _lines(bad)}
+        problems.append(Phrase("validation.not_numeric", expected | found))
     if blank_bad.any():
         bad = raw.index[blank_bad]
-        why = " (blank is accepted only when tenure is 0)" if allow_blank is not None else ""
-        problems.append(f"column {column}: blank value on {_lines(bad)}; expected {kind}{why}")
+        key = "validation.blank_unless_new" if allow_blank is not None else "validation.blank"
+        problems.append(Phrase(key, expected | {"lines": _lines(bad)}))
     out_of_range = values.lt(minimum) | values.gt(maximum)
     if integer:
         out_of_range |= values.notna() & values.ne(values.round())
     if out_of_range.any():
         bad = raw.index[out_of_range]
-        problems.append(
-            f"column {column}: value(s) {_values(text[out_of_range])} on {_lines(bad)} out of "
-            f"range; expected {kind} ≥ {minimum:g}{upper} (CRM_ACCEPTED_RANGES sets the range)"
-        )
+        found = {"values": _values(text[out_of_range]), "lines": _lines(bad)}
+        problems.append(Phrase("validation.out_of_range", expected | found))
     return values
 
 
@@ -146,27 +155,43 @@ def describe_id_pattern(pattern: str, lang: Language = BASE_LANGUAGE) -> str:
     return t(phrase["phrase"], lang, **phrase["values"])
 
 
-def _check_ids(raw: pd.DataFrame, pattern: str, problems: list[str]) -> pd.Series:
+def _check_ids(raw: pd.DataFrame, pattern: str, problems: list[Phrase]) -> pd.Series:
     ids = raw[ID_COLUMN].str.strip()
     blank = ids.eq("")
     if blank.any():
-        problems.append(f"column {ID_COLUMN}: blank customer ID on {_lines(raw.index[blank])}")
+        problems.append(
+            Phrase("validation.blank_id", {"column": ID_COLUMN, "lines": _lines(raw.index[blank])})
+        )
     # IDs are matched without regard to case everywhere, so two that differ only in case clash.
     dup = ids.str.casefold().duplicated(keep=False) & ~blank
     if dup.any():
-        problems.append(
-            f"column {ID_COLUMN}: duplicate customer ID(s) {_values(ids[dup])} on "
-            f"{_lines(raw.index[dup])}; each customer must appear once (IDs are matched "
-            "without regard to case)"
-        )
+        found = {"values": _values(ids[dup]), "lines": _lines(raw.index[dup])}
+        problems.append(Phrase("validation.duplicate_id", {"column": ID_COLUMN} | found))
     compiled = re.compile(pattern)
     malformed = ~blank & ~ids.map(lambda i: compiled.fullmatch(i) is not None)
     if malformed.any():
+        found = {"values": _values(ids[malformed]), "lines": _lines(raw.index[malformed])}
         problems.append(
-            f"column {ID_COLUMN}: malformed customer ID(s) {_values(ids[malformed])} on "
-            f"{_lines(raw.index[malformed])}; an ID is {describe_id_pattern(pattern)}"
+            Phrase(
+                "validation.malformed_id",
+                {"column": ID_COLUMN, "pattern": id_pattern_phrase(pattern)} | found,
+            )
         )
     return ids
+
+
+def _not_allowed(
+    column: str, values: pd.Series, unknown: pd.Series, index: pd.Index, allowed, key: str
+) -> Phrase:
+    return Phrase(
+        f"validation.{key}",
+        {
+            "column": column,
+            "values": _values(values[unknown]),
+            "lines": _lines(index[unknown]),
+            "allowed": list(allowed),
+        },
+    )
 
 
 def validate_customers(
@@ -182,7 +207,7 @@ def validate_customers(
     file): nothing has been billed yet, so it becomes 0.0 rather than a dropped row.
     """
     if raw.empty:
-        raise DataValidationError(source, ["the file has a header but no customer rows"])
+        raise DataValidationError(source, [Phrase("validation.no_rows")])
     problems = _check_columns(raw)
     if problems:
         raise DataValidationError(source, problems)
@@ -197,8 +222,7 @@ def validate_customers(
         unknown = ~values.isin(allowed)
         if unknown.any():
             problems.append(
-                f"column {column}: unknown value(s) {_values(values[unknown])} on "
-                f"{_lines(raw.index[unknown])}; allowed: {', '.join(allowed)}"
+                _not_allowed(column, values, unknown, raw.index, allowed, "unknown_value")
             )
         clean[column] = values
 
@@ -207,8 +231,7 @@ def validate_customers(
         unknown = ~values.isin(("0", "1"))
         if unknown.any():
             problems.append(
-                f"column {column}: value(s) {_values(values[unknown])} on "
-                f"{_lines(raw.index[unknown])}; allowed: 0, 1"
+                _not_allowed(column, values, unknown, raw.index, ("0", "1"), "not_allowed")
             )
         clean[column] = pd.to_numeric(values, errors="coerce").fillna(0).astype("int64")
 
@@ -226,8 +249,7 @@ def validate_customers(
         unknown = ~churn.isin(YES_NO)
         if unknown.any():
             problems.append(
-                f"column {TARGET_COLUMN}: value(s) {_values(churn[unknown])} on "
-                f"{_lines(raw.index[unknown])}; allowed: {', '.join(YES_NO)}"
+                _not_allowed(TARGET_COLUMN, churn, unknown, raw.index, YES_NO, "not_allowed")
             )
         clean[TARGET_COLUMN] = churn
 

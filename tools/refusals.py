@@ -9,28 +9,14 @@ from __future__ import annotations
 
 import json
 
-from core.i18n import t
-from core.languages import BASE_LANGUAGE
+from core.i18n import Phrase, WordedError
 from core.types import Language
 
 
-def _worded(value: object, language: Language) -> object:
-    if isinstance(value, list):
-        return t("list.separator", language).join(str(_worded(v, language)) for v in value)
-    if isinstance(value, dict) and "phrase" in value:
-        return t(value["phrase"], language, **value.get("values", {}))
-    return value
-
-
-class Refusal(Exception):
+class Refusal(WordedError):
     def __init__(self, key: str, **values: object) -> None:
         self.key, self.values = key, values
-        super().__init__(self.words(BASE_LANGUAGE))
-
-    def words(self, language: Language) -> str:
-        """The refusal in `language`: lists of values joined as that language joins them, a
-        value that is itself a phrase (`{"phrase", "values"}`) worded too."""
-        return t(self.key, language, **{k: _worded(v, language) for k, v in self.values.items()})
+        super().__init__(Phrase(key, values))
 
     def as_payload(self) -> str:
         return json.dumps(

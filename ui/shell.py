@@ -14,7 +14,7 @@ from typing import Any
 
 import gradio as gr
 
-from core.i18n import t
+from core.i18n import error_words, t
 from core.languages import BASE_LANGUAGE, languages, spec
 from core.settings import Settings, SettingsError
 from data.validation import DataValidationError
@@ -168,5 +168,9 @@ def run_from_command_line(launch: Callable[[Settings], object], argv: list[str] 
         SettingsError,
         OSError,
     ) as err:
-        print(f"Error: {err}", file=sys.stderr)
+        # Valid settings know their language; invalid ones are worded in English.
+        fallback = BASE_LANGUAGE if isinstance(err, SettingsError) else Settings().language
+        lang = overrides.get("language") or fallback
+        label = t("format.labelled", lang, label=t("cli.error", lang), value="")
+        print(label + error_words(err, lang), file=sys.stderr)
         raise SystemExit(2) from None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 
+from core.i18n import Phrase, WordedError
 from core.types import Language
 from crm_agents.batch.process_control import graceful_stop
 from crm_agents.batch.workers import analyse_chunk, executor
@@ -30,7 +31,7 @@ RISK_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 Progress = Callable[[int, int], None]
 
 
-class BatchError(RuntimeError):
+class BatchError(WordedError, RuntimeError):
     """The batch cannot start or continue; the message says why and what to do."""
 
 
@@ -109,7 +110,10 @@ def run_batch(
                 status="failed",
                 error=kit.settings.redact(f"{type(err).__name__}: {err}")[:2000],
             )
-        raise BatchError(f"run {run.id} failed: {err}. {_next_step(err)}") from err
+        said = err.words if isinstance(err, WordedError) else str(err)
+        raise BatchError(
+            Phrase("batch.failed", {"run": run.id, "error": said, "next": _next_step(err)})
+        ) from err
     return BatchSummary(
         run_id=run.id,
         status=status,
@@ -129,16 +133,8 @@ def run_batch(
 _PASSING = (database.StoreError, OSError, ConnectionError, TimeoutError)
 
 
-def _next_step(err: Exception) -> str:
-    if isinstance(err, _PASSING):
-        return (
-            "Every chunk written before the failure is complete; once the cause is fixed, "
-            "continue with --resume."
-        )
-    return (
-        "It would fail the same way on --resume: fix what the error names (the data, the model "
-        "or a setting), then start a new run without --resume."
-    )
+def _next_step(err: Exception) -> Phrase:
+    return Phrase("batch.resume_after_fix" if isinstance(err, _PASSING) else "batch.start_new")
 
 
 def _open(
@@ -170,11 +166,10 @@ def _open(
         return _Run(run_id, min_risk, limit, budget, language)
     run = database.latest_unfinished_run(engine)
     if run is None:
-        raise BatchError("there is no unfinished run to resume; start one without --resume")
+        raise BatchError(Phrase("batch.nothing_to_resume"))
     if run["data_sha256"] != origin.sha256 or run["model_version"] != _model_version(service):
         raise BatchError(
-            f"run {run['id']} used other data or another model ({run['model_version']}); "
-            "resume it with the same --data and model, or start a new run"
+            Phrase("batch.other_data", {"run": run["id"], "model": run["model_version"]})
         )
     database.update_run(engine, run["id"], status="running", error=None)
     return _Run(run["id"], run["min_risk"], run["analysis_limit"], run["budget"], run["language"])

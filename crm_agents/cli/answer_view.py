@@ -22,11 +22,9 @@ from rich.text import Text
 from core.i18n import t
 from core.languages import spec
 from core.types import Language
-from crm_agents.cli.common import longest_word
+from crm_agents.cli.common import fitted_widths, longest_word
 from crm_agents.cli.flow import Flow
 
-#: Cell padding rich adds around each column of a SIMPLE_HEAD table.
-_PADDING = 2
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 
 
@@ -54,16 +52,27 @@ def _table(lines: list[str], width: int, lang: Language) -> RenderableType:
     rows = [_cells(line) for line in lines if not _SEPARATOR.match(line.strip())]
     headers, body = rows[0], [r + [""] * (len(rows[0]) - len(r)) for r in rows[1:]]
     columns = list(zip(headers, *body, strict=False))
-    ids = max(cell_len(c) for c in columns[0])
-    needed = [ids, *(longest_word(list(c)) for c in columns[1:])]
-    if sum(needed) + _PADDING * len(needed) > width:
+    natural = [max(cell_len(c) for c in column) for column in columns]
+    # The first column (an ID or a name) never wraps; the others not inside a word.
+    floor = natural[:1] + [longest_word(list(c)) for c in columns[1:]]
+    room = width - _overhead(len(columns))
+    if sum(floor) > room:
         return _records(headers, body, lang)
+    # Widths chosen here, not by rich: its squeezing ignores the columns' minimum widths and
+    # pushes the last columns off the edge.
+    widths = fitted_widths(natural, floor, room) or natural
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for position, (header, least) in enumerate(zip(headers, needed, strict=True)):
-        table.add_column(header, min_width=least, no_wrap=position == 0, overflow="fold")
+    for position, (header, fitted) in enumerate(zip(headers, widths, strict=True)):
+        table.add_column(header, width=fitted, no_wrap=position == 0, overflow="fold")
     for row in body:
         table.add_row(*row)
     return table
+
+
+def _overhead(columns: int) -> int:
+    """Cells a SIMPLE_HEAD table without edge padding adds to its columns' widths: the two
+    edges, a space between columns and one either side of each inner cell."""
+    return 3 * columns - 1
 
 
 def _records(headers: list[str], body: list[list[str]], lang: Language) -> RenderableType:

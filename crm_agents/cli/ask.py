@@ -31,7 +31,7 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Ask about any customer or the whole base; follow-ups on the same --thread remember it."""
-    with clear_errors():
+    with clear_errors(lang):
         if not question.strip():
             raise typer.BadParameter("ask a question, e.g. 'Who is most likely to leave?'")
         settings = settings_with(language=lang)

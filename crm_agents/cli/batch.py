@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-from core.i18n import t
+from core.i18n import t, worded
 from crm_agents.batch.run import run_batch
 from crm_agents.cli.common import (
     DEFAULT_WORKERS,
@@ -61,10 +61,10 @@ def batch(
     ] = None,
 ) -> None:
     """Score every customer, analyse those at or above the risk floor, store it all in the DB."""
-    with clear_errors():
+    with clear_errors(lang):
         settings = settings_with(language=lang)
         if export is not None:
-            output_folder(export, "--export")
+            output_folder(export, "--export", settings.language)
         configured = settings.database_url.get_secret_value() if settings.database_url else None
         url = db or configured or default_url(settings.results_db)
         open_store(url)  # a bad database fails here, before the data and model are loaded
@@ -104,13 +104,13 @@ def batch(
             settings,
             "cli.batch_done",
             run=summary.run_id,
-            status=summary.status,
+            status=t(f"batch.status.{summary.status}", settings.language),
             scored=f"{summary.customers_scored:,}",
             analysed=f"{summary.customers_analysed:,}",
             eligible=f"{summary.customers_eligible:,}",
             now=f"{summary.analysed_this_time:,}",
             rate=f"{rate:,.0f}",
-            url=shown_url(url),
+            url=worded(shown_url(url), settings.language),
         )
         if summary.failures:
             say(settings, "cli.failed", count=f"{summary.customers_failed:,}")

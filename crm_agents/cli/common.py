@@ -19,8 +19,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from core.i18n import t
-from core.languages import languages
+from core.i18n import error_words, t
+from core.languages import BASE_LANGUAGE, languages
 from core.settings import Settings, SettingsError
 from core.types import Language
 from crm_agents.batch.run import BatchError
@@ -74,7 +74,7 @@ def longest_word(texts) -> int:
     return max((cell_len(word) for text in texts for word in str(text).split()), default=1)
 
 
-def _fitted_widths(natural: list[int], floor: list[int], room: int) -> list[int] | None:
+def fitted_widths(natural: list[int], floor: list[int], room: int) -> list[int] | None:
     """Each column's width when the natural ones do not fit in `room`: the widest are narrowed
     to one common level, none below its floor (its longest word); None when even the floors do
     not fit (then words fold) or when nothing needs narrowing."""
@@ -99,7 +99,7 @@ def frame_table(frame: pd.DataFrame, title: str | None = None, width: int | None
     natural = [max(cell_len(str(v)) for v in [c, *frame[c]]) for c in columns]
     floor = natural[:1] + [min(longest_word([c, *frame[c]]), MAX_WORD) for c in columns[1:]]
     # Each column has a space either side and a border line before it, plus the last border.
-    widths = _fitted_widths(natural, floor, (width or out.width) - (3 * len(columns) + 1))
+    widths = fitted_widths(natural, floor, (width or out.width) - (3 * len(columns) + 1))
     table = Table(title=title)
     for position, column in enumerate(columns):
         numeric = pd.api.types.is_numeric_dtype(frame[column])
@@ -116,16 +116,33 @@ def frame_table(frame: pd.DataFrame, title: str | None = None, width: int | None
     return table
 
 
+def _spoken(lang: Language | None) -> Language:
+    """The language a command speaks: its --lang, else the settings' (English when the settings
+    themselves are what is wrong)."""
+    if lang is not None:
+        return lang
+    try:
+        return Settings().language
+    except SettingsError:
+        return BASE_LANGUAGE
+
+
 @contextmanager
-def clear_errors() -> Iterator[None]:
-    """Known failures end with one readable message and exit code 2, never a traceback."""
+def clear_errors(lang: Language | None = None) -> Iterator[None]:
+    """Known failures end with one readable message, in the command's language (`lang`, else
+    the settings'), and exit code 2, never a traceback."""
     try:
         yield
     except SettingsError as err:
+        # The settings' problems name environment variables and pydantic's words: English.
         console.print(f"[red]Invalid setting:[/red] {escape(str(err))}", highlight=False)
         raise typer.Exit(2) from None
     except EXPECTED_ERRORS as err:
-        console.print(f"[red]Error:[/red] {escape(str(err))}", highlight=False)
+        spoken = _spoken(lang)
+        label = t("format.labelled", spoken, label=t("cli.error", spoken), value="")
+        console.print(
+            f"[red]{escape(label)}[/red]{escape(error_words(err, spoken))}", highlight=False
+        )
         raise typer.Exit(2) from None
 
 
@@ -171,35 +188,27 @@ def output_file(path: Path, data: Path | None, settings: Settings, option: str =
     """`path` checked before any work: not a folder, not the customer file being read, and
     writable. Scoring a million customers to learn at the end that the file cannot be written
     costs the whole run; overwriting the customer file loses the input."""
+    lang = settings.language
     if path.is_dir():
+        example = path / "scores.csv"
         raise typer.BadParameter(
-            f"{path} is a folder; give a file name, e.g. {path / 'scores.csv'}", param_hint=option
+            t("cli.out.folder", lang, path=path, example=example), param_hint=option
         )
     source = resolve_source(data, settings)
     if source is not None and source.exists() and path.exists() and path.samefile(source):
-        raise typer.BadParameter(
-            f"{path} is the customer file being read; write the results to another file",
-            param_hint=option,
-        )
+        raise typer.BadParameter(t("cli.out.is_input", lang, path=path), param_hint=option)
     # Files are written beside themselves and renamed into place, so the folder decides.
     if not _writable_folder(path.parent):
-        raise typer.BadParameter(
-            f"{path} cannot be written: no file can be made in its folder; "
-            "choose a folder you can write",
-            param_hint=option,
-        )
+        raise typer.BadParameter(t("cli.out.unwritable", lang, path=path), param_hint=option)
     return path
 
 
-def output_folder(path: Path, option: str) -> Path:
+def output_folder(path: Path, option: str, lang: Language) -> Path:
     """`path` checked before any work: a folder (or one that can be made) that can be written."""
     if path.exists() and not path.is_dir():
-        raise typer.BadParameter(f"{path} is a file; give a folder", param_hint=option)
+        raise typer.BadParameter(t("cli.out.is_file", lang, path=path), param_hint=option)
     if not _writable_folder(path):
-        raise typer.BadParameter(
-            f"{path} cannot be written: no file can be made there; choose a folder you can write",
-            param_hint=option,
-        )
+        raise typer.BadParameter(t("cli.out.folder_unwritable", lang, path=path), param_hint=option)
     return path
 
 

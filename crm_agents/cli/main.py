@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from core.formats import currency, percent
-from core.i18n import t
+from core.i18n import t, worded
 from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.cli.ask import ask
 from crm_agents.cli.batch import batch
@@ -84,11 +84,11 @@ def train_command(
             except ModelArtifactError:
                 card = None
             reason = stale_reason(card, loaded)
-            if card is not None and reason is None:
+            if reason is None and card is not None:  # a card always fits or has a reason
                 when = f"{card.created_at:%Y-%m-%d}"
                 say(settings, "cli.already_trained", model=card.model, date=when)
                 return
-            say(settings, "cli.training", reason=reason)
+            say(settings, "cli.training", reason=worded(reason, settings.language))
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
             task = bar.add_task(t("cli.training_task", settings.language), total=None)
             fitted, card = train(loaded, settings, lambda s: bar.update(task, description=s))
@@ -213,7 +213,7 @@ def analyze(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Run the four-agent analysis of one customer: risk, reasons, offer, messages."""
-    with clear_errors():
+    with clear_errors(lang):
         if customer_id is None and not pick_random:
             raise typer.BadParameter("give a customer ID of the data in use, or --random")
         settings = settings_with(language=lang)

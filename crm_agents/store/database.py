@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 # The batch reaches the tables through this module (`store.scores`): it is its one door.
+from core.i18n import Phrase, WordedError
 from crm_agents.store.schema import (
     CAMPAIGN_QUEUE,
     analyses,
@@ -43,41 +44,42 @@ from crm_agents.store.schema import scores as scores
 from data.spreadsheet import write_csv
 
 
-class StoreError(RuntimeError):
+class StoreError(WordedError, RuntimeError):
     """The database cannot be opened or written; nothing was written."""
 
 
-_ACCEPTED = (
-    "; accepted: sqlite:///path/crm.db or postgresql+psycopg://user:password@host:5432/database"
-)
+def _unusable(url: str, problem: object) -> StoreError:
+    """A URL refused: shown without its password, with what is accepted."""
+    return StoreError(Phrase("store.bad_url", {"url": shown_url(url), "problem": problem}))
 
 
 #: What a host may be: a name (letters, digits, dots, dashes, underscores) or a bracketed IPv6.
 _HOST = re.compile(r"[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]")
 
 
-def shown_url(url: str) -> str:
-    """The URL as it may be printed: any password replaced by ***."""
+def shown_url(url: str) -> str | Phrase:
+    """The URL as it may be printed: any password replaced by ***; one that cannot be parsed
+    is not shown at all (it may hold a password SQLAlchemy cannot find)."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
-        return "(an unreadable database URL)"
+        return Phrase("store.unreadable_url")
 
 
-def url_problem(url: str) -> str | None:
+def url_problem(url: str) -> Phrase | None:
     """What is wrong with the URL's port or host, in words that never hold the password, or
     None. SQLAlchemy's own errors quote the raw URL or end in a bare int() traceback."""
     if "://" not in url:
-        return "it is not a database URL"
+        return Phrase("store.not_a_url")
     parts = urlsplit(url)
     port = parts.netloc.rpartition("@")[2].rpartition("]")[2].partition(":")[2]
     if port and not (port.isdigit() and 1 <= int(port) <= 65535):
-        return f"the port {port!r} is not a number from 1 to 65535"
+        return Phrase("store.bad_port", {"port": repr(port)})
     host = parts.netloc.rpartition("@")[2]
     host = host if host.startswith("[") else host.partition(":")[0]
     host = host.rpartition("]")[0] + "]" if host.startswith("[") else host
     if host and not _HOST.fullmatch(host):
-        return f"the host {host!r} is not a host name or address"
+        return Phrase("store.bad_host", {"host": repr(host)})
     return None
 
 
@@ -95,34 +97,26 @@ def _check_sqlite_target(url: str) -> None:
         return
     path = Path(parsed.database)
     if not path.parent.is_dir():
-        raise StoreError(
-            f"the database directory {path.parent} does not exist; create it or pass "
-            f"--db with a path in an existing directory (e.g. sqlite:///state/crm.db)"
-        )
+        raise StoreError(Phrase("store.no_folder", {"folder": path.parent}))
     target = path if path.exists() else path.parent
     if not os.access(target, os.W_OK):
-        raise StoreError(f"{target} is read-only; pass --db with a writable location")
+        raise StoreError(Phrase("store.read_only", {"target": target}))
 
 
 def open_store(url: str) -> Engine:
     """An engine on a database that has the tables and the view, or a clear StoreError."""
     problem = url_problem(url)
     if problem is not None:
-        raise StoreError(f"cannot use the database URL {shown_url(url)}: {problem}{_ACCEPTED}")
+        raise _unusable(url, problem)
     try:
         _check_sqlite_target(url)
         engine = create_engine(url, future=True)
     except ArgumentError as err:
         # A parse error quotes the whole URL, password included: it is not repeated here.
-        reason = str(err) if isinstance(err, NoSuchModuleError) else "it is not a database URL"
-        raise StoreError(
-            f"cannot use the database URL {shown_url(url)}: {reason}{_ACCEPTED}"
-        ) from None
+        reason = str(err) if isinstance(err, NoSuchModuleError) else Phrase("store.not_a_url")
+        raise _unusable(url, reason) from None
     except ImportError as err:
-        raise StoreError(
-            f"cannot use the database URL {shown_url(url)}: its driver {err.name} is not "
-            f"installed{_ACCEPTED}"
-        ) from None
+        raise _unusable(url, Phrase("store.no_driver", {"driver": err.name})) from None
     try:
         if engine.dialect.name == "sqlite":
             # Foreign keys on; WAL lets readers (the app, exports) in while a run writes.
@@ -141,7 +135,9 @@ def open_store(url: str) -> Engine:
         return engine
     except SQLAlchemyError as err:
         reason = err.orig or err
-        raise StoreError(f"cannot open or write the database {shown_url(url)}: {reason}") from None
+        raise StoreError(
+            Phrase("store.cannot_open", {"url": shown_url(url), "reason": str(reason)})
+        ) from None
 
 
 def _add_new_columns(connection) -> None:
@@ -165,9 +161,8 @@ def _writing() -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as err:
-        raise StoreError(
-            f"could not write to the database: {getattr(err, 'orig', None) or err}"
-        ) from None
+        reason = str(getattr(err, "orig", None) or err)
+        raise StoreError(Phrase("store.cannot_write", {"reason": reason})) from None
 
 
 def now() -> datetime:

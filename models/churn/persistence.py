@@ -21,6 +21,7 @@ import skops.io as sio
 from pydantic import BaseModel, ValidationError
 from sklearn.pipeline import Pipeline
 
+from core.i18n import Phrase, WordedError
 from data.loading import DataOrigin
 from models.churn.evaluation import CVMetrics
 from models.churn.model import ChurnModel
@@ -43,7 +44,7 @@ CARD_FILE = "model_card.json"
 RETRAIN = "crm-agents train"
 
 
-class ModelArtifactError(RuntimeError):
+class ModelArtifactError(WordedError, RuntimeError):
     """The saved model is missing or cannot be trusted."""
 
 
@@ -115,9 +116,7 @@ def save_model(model: ChurnModel, card: ModelCard, directory: Path) -> ModelCard
     payload = sio.dumps(_to_state(model))
     untrusted = set(sio.get_untrusted_types(data=payload)) - TRUSTED_TYPES
     if untrusted:  # a new candidate needs its types reviewed and listed, not a silent save
-        raise ModelArtifactError(
-            f"the model holds types not on the trusted list: {', '.join(sorted(untrusted))}"
-        )
+        raise ModelArtifactError(Phrase("artifact.untrusted_save", {"types": sorted(untrusted)}))
     card = card.model_copy(update={"artifact_sha256": hashlib.sha256(payload).hexdigest()})
     # The card goes last: a model file without a matching card is refused on load.
     atomic_write(directory / MODEL_FILE, payload)
@@ -129,13 +128,16 @@ def load_card(directory: Path) -> ModelCard:
     card_path = directory / CARD_FILE
     if not card_path.exists():
         raise ModelArtifactError(
-            f"no trained model in {directory} (missing {CARD_FILE}); run `{RETRAIN}` first"
+            Phrase("artifact.no_card", {"folder": directory, "card": CARD_FILE, "command": RETRAIN})
         )
     try:
         return ModelCard.model_validate_json(card_path.read_text(encoding="utf-8"))
     except (ValidationError, UnicodeDecodeError) as err:
         raise ModelArtifactError(
-            f"model card {card_path} is unreadable ({err.__class__.__name__}); run `{RETRAIN}`"
+            Phrase(
+                "artifact.unreadable_card",
+                {"path": card_path, "error": err.__class__.__name__, "command": RETRAIN},
+            )
         ) from None
 
 
@@ -143,22 +145,32 @@ def load_model(directory: Path) -> tuple[ChurnModel, ModelCard]:
     card = load_card(directory)
     model_path = directory / MODEL_FILE
     if not model_path.exists():
-        raise ModelArtifactError(f"model file {model_path} is missing; run `{RETRAIN}`")
+        raise ModelArtifactError(
+            Phrase("artifact.no_model_file", {"path": model_path, "command": RETRAIN})
+        )
     payload = model_path.read_bytes()  # hashed and loaded from the same bytes
     actual = hashlib.sha256(payload).hexdigest()
     if actual != card.artifact_sha256:
         raise ModelArtifactError(
-            f"model file {model_path} does not match its model card (sha256 {actual[:12]}… "
-            f"≠ {card.artifact_sha256[:12]}…): it was truncated, corrupted or replaced. "
-            f"It was not loaded; run `{RETRAIN}` to rebuild it."
+            Phrase(
+                "artifact.hash_mismatch",
+                {
+                    "path": model_path,
+                    "actual": actual[:12],
+                    "expected": card.artifact_sha256[:12],
+                    "command": RETRAIN,
+                },
+            )
         )
     try:
         untrusted = set(sio.get_untrusted_types(data=payload))
         refused = untrusted - TRUSTED_TYPES
         if refused:
             raise ModelArtifactError(
-                f"model file {model_path} names types that are not trusted "
-                f"({', '.join(sorted(refused))}); it was not loaded. Run `{RETRAIN}`."
+                Phrase(
+                    "artifact.untrusted_load",
+                    {"path": model_path, "types": sorted(refused), "command": RETRAIN},
+                )
             )
         state = sio.loads(payload, trusted=sorted(untrusted))
         model = _from_state(state)
@@ -166,8 +178,13 @@ def load_model(directory: Path) -> tuple[ChurnModel, ModelCard]:
         raise
     except Exception as err:  # a file skops cannot read is not a model
         raise ModelArtifactError(
-            f"{model_path} does not hold a churn model ({type(err).__name__}); run `{RETRAIN}`"
+            Phrase(
+                "artifact.not_a_model_because",
+                {"path": model_path, "error": type(err).__name__, "command": RETRAIN},
+            )
         ) from None
     if not isinstance(model.pipeline, Pipeline):
-        raise ModelArtifactError(f"{model_path} does not hold a churn model; run `{RETRAIN}`")
+        raise ModelArtifactError(
+            Phrase("artifact.not_a_model", {"path": model_path, "command": RETRAIN})
+        )
     return model, card

@@ -9,7 +9,7 @@ from importlib.metadata import version
 import numpy as np
 import pandas as pd
 
-from core.i18n import t
+from core.i18n import Phrase, WordedError, t
 from core.languages import BASE_LANGUAGE
 from core.settings import Settings
 from data.loading import CustomerData
@@ -27,16 +27,13 @@ _LIBRARIES = ("scikit-learn", "pandas", "numpy", "scipy", "joblib")
 Progress = Callable[[str], None]
 
 
-class MissingLabelsError(ValueError):
+class MissingLabelsError(WordedError, ValueError):
     """Training or evaluation was asked of data without a Churn column."""
 
 
 def labels(data: CustomerData) -> np.ndarray:
     if not data.has_labels:
-        raise MissingLabelsError(
-            f"{data.origin.describe()} has no {TARGET_COLUMN} column; training and evaluation "
-            "need historical churn labels (Yes/No)"
-        )
+        raise MissingLabelsError(Phrase("artifact.no_labels", {"data": data.origin.describe}))
     return data.customers[TARGET_COLUMN].eq("Yes").to_numpy(dtype=int)
 
 
@@ -61,20 +58,27 @@ def train(
     data: CustomerData, settings: Settings, progress: Progress = lambda _: None
 ) -> tuple[ChurnModel, ModelCard]:
     """Cross-validate every candidate (or the chosen one), fit the champion on all rows."""
+
+    def say(key: str, **values: object) -> str:
+        return t(f"progress.{key}", settings.language, **values)
+
+    def feature_set(name: str) -> str:
+        return t(f"feature_set.{name}", settings.language)
+
     y = labels(data)
     names = CANDIDATES if settings.model == "auto" else (settings.model,)
     results = []
     for name in names:
-        progress(f"cross-validating {name} on {settings.feature_set} features")
+        progress(say("cross_validating", model=name, features=feature_set(settings.feature_set)))
         results.append(evaluate(data, name, settings.feature_set, settings))
     champion = select_champion(results)
     other = "telco" if settings.feature_set == "enriched" else "enriched"
-    progress(f"cross-validating {champion.model} on {other} features for the side-by-side report")
+    progress(say("side_by_side", model=champion.model, features=feature_set(other)))
     comparison = {
         settings.feature_set: champion,
         other: evaluate(data, champion.model, other, settings),
     }
-    progress(f"fitting {champion.model} on all {len(y):,} customers")
+    progress(say("fitting", model=champion.model, rows=f"{len(y):,}"))
     X = data.customers[list(FEATURE_SETS[settings.feature_set])].reset_index(drop=True)
     model = ChurnModel.fit(
         champion.model,

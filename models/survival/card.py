@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, Field, ValidationError
 
+from core.i18n import Phrase, WordedError
 from data.loading import DataOrigin
 from models.churn.persistence import atomic_write
 from models.survival.artifact import SurvivalCurves, from_candidate
@@ -21,7 +22,7 @@ SURVIVAL_FILE = "survival_model.json"
 RETRAIN_SURVIVAL = "crm-agents train-survival"
 
 
-class SurvivalArtifactError(RuntimeError):
+class SurvivalArtifactError(WordedError, RuntimeError):
     """The saved time-to-churn model is unreadable or was trained on other data."""
 
 
@@ -74,20 +75,24 @@ def load_survival(folder: Path, origin: DataOrigin | None = None) -> SurvivalCar
         card = SurvivalCard.model_validate_json(path.read_text(encoding="utf-8"))
     except (ValidationError, ValueError) as err:
         raise SurvivalArtifactError(
-            f"{path} cannot be read ({err.__class__.__name__}); rebuild it: {RETRAIN_SURVIVAL}"
+            Phrase(
+                "startup.survival_unreadable",
+                {"path": path, "error": err.__class__.__name__, "command": RETRAIN_SURVIVAL},
+            )
         ) from None
     same = {"kind", "sha256", "seed", "rows"}
     if origin is not None and card.dataset.model_dump(include=same) != origin.model_dump(
         include=same
     ):
         raise SurvivalStaleError(
-            f"{path} was trained on other data ({card.dataset.rows:,} customers); rebuild it "
-            f"for the data in use: {RETRAIN_SURVIVAL}"
+            Phrase(
+                "startup.survival_other_data",
+                {"path": path, "rows": f"{card.dataset.rows:,}", "command": RETRAIN_SURVIVAL},
+            )
         )
     if card.support is None and origin is not None:
         # Made before figures carried their support: refitted like a model of other data.
         raise SurvivalStaleError(
-            f"{path} was made by an earlier version, without the support behind its figures; "
-            f"rebuild it: {RETRAIN_SURVIVAL}"
+            Phrase("startup.survival_earlier", {"path": path, "command": RETRAIN_SURVIVAL})
         )
     return card

@@ -18,6 +18,7 @@ from lifelines.statistics import proportional_hazard_test
 from pydantic import BaseModel, Field
 from sklearn.model_selection import RepeatedStratifiedKFold
 
+from core.i18n import Phrase, t
 from core.settings import Settings
 from data.schema import TARGET_COLUMN
 from models.churn.training import MissingLabelsError
@@ -61,10 +62,7 @@ class SurvivalEvaluation(BaseModel):
 
 def known_durations(customers: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     if TARGET_COLUMN not in customers:
-        raise MissingLabelsError(
-            "the data has no Churn column: the time-to-churn model learns from observed churn "
-            "(a Churn column of Yes/No, as in the Telco file)"
-        )
+        raise MissingLabelsError(Phrase("artifact.survival_no_labels"))
     known = customers[customers["tenure"] > 0]
     return (
         known,
@@ -101,7 +99,8 @@ def evaluate_survival(
     first_repeat: dict[str, np.ndarray] = {n: np.zeros((len(frame), 72)) for n in names}
     fold_support: list[tuple[np.ndarray, SurvivalSupport]] = []
     for fold, (train, test) in enumerate(splitter.split(frame, events)):
-        progress(f"fold {fold + 1}/{settings.cv_folds * settings.cv_repeats}")
+        folds = settings.cv_folds * settings.cv_repeats
+        progress(t("progress.fold", settings.language, fold=fold + 1, folds=folds))
         g = Censoring(durations[train], events[train])
         for model in candidates(covariates):
             model.fit(frame.iloc[train], durations[train], events[train])

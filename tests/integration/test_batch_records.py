@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from core.i18n import Phrase
 from crm_agents.batch import run as batch_module
 from crm_agents.batch import workers
 from crm_agents.batch.run import BatchError, run_batch
@@ -331,7 +332,7 @@ def test_a_failure_that_resuming_would_repeat_says_to_fix_it_and_start_again(
 
 def test_a_failure_that_may_pass_says_to_resume(demo, tmp_path, monkeypatch):
     def broken_insert(engine, analysed, failed):
-        raise database.StoreError("the database server went away")
+        raise database.StoreError(Phrase("store.cannot_write", {"reason": "server went away"}))
 
     monkeypatch.setattr(database, "insert_chunk", broken_insert)
     with pytest.raises(BatchError, match="once the cause is fixed, continue with --resume"):

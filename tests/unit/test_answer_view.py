@@ -70,3 +70,24 @@ def test_a_chinese_answer_keeps_one_paragraph_per_line_and_wraps_between_charact
     assert lines[0].startswith("9757-BMEEG — 預估") and "**" not in lines[0]
     assert any(line.startswith("顧客終身價值") for line in lines)  # its own paragraph
     assert any("US$56.01–US$141.21" in line for line in lines)  # money never split
+
+
+WIDE = "\n".join(
+    [
+        "| customer | churn probability % | chance of leaving within 90 days % "
+        "| lifetime value (CLV) | risk | value | monthly charges | top driver "
+        "| top driver an offer can change |",
+        "|---|---|---|---|---|---|---|---|---|",
+        "| 7454-ZHCKK | 93.3% | 21.7% (17.5%–26.7%) | $355.79 ($284.32–$434.22) | high | high "
+        "| $80.38 | months as a customer | contract type |",
+    ]
+)
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 140])
+def test_a_table_of_many_columns_never_loses_its_last_column_off_the_edge(width):
+    shown = _shown(width, answer=WIDE)
+    assert max(len(line.rstrip()) for line in shown.splitlines()) <= width
+    words = set(re.findall(r"[\w$.,%()–-]+", shown))
+    for word in ("change", "contract", "type", "($284.32–$434.22)", "7454-ZHCKK"):
+        assert word in words, (width, word)

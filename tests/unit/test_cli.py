@@ -392,3 +392,29 @@ def test_every_command_help_names_its_options_in_words_not_python_types(command)
     assert result.exit_code == 0, result.output
     assert "typing." not in result.output
     assert " object at 0x" not in result.output
+
+
+def test_an_unknown_customer_is_refused_in_the_commands_language(env):
+    _run("train", "--model", "logistic_baseline")
+    result = _run("analyze", "--lang", "zh-TW", "0000-XXXXX")
+    assert result.exit_code == 2
+    assert "錯誤：在已載入的" in " ".join(result.output.split())
+    assert "No customer" not in result.output
+
+
+def test_a_broken_file_is_refused_line_by_line_in_the_settings_language(env, monkeypatch):
+    bad = env / "bad.csv"
+    bad.write_text("a;b;c\n1;2;3\n")
+    monkeypatch.setenv("CRM_LANGUAGE", "zh-TW")
+    result = _run("prepare", "--data", str(bad))
+    assert result.exit_code == 2
+    assert "不是有效的 Telco 客戶檔案" in result.output
+    assert "欄位以分號分隔；應以逗號分隔" in result.output
+
+
+def test_a_folder_that_is_a_file_is_refused_in_the_commands_language(env):
+    taken = env / "taken.csv"
+    taken.write_text("x\n")
+    result = _run("batch", "--lang", "zh-TW", "--export", str(taken))
+    assert result.exit_code == 2
+    assert "是檔案；請給資料夾" in " ".join(result.output.split())

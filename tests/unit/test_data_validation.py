@@ -380,3 +380,16 @@ def test_the_default_ranges_hold_the_telco_file_with_margin():
     telco_maxima = {"tenure": 72, "MonthlyCharges": 118.75, "TotalCharges": 8684.8}
     for column, most in telco_maxima.items():
         assert DEFAULT_RANGES[column][1] >= 5 * most
+
+
+def test_a_refused_file_is_worded_in_the_readers_language_with_the_same_lines(telco_csv):
+    frame = _frame(telco_csv)
+    frame.loc[0, "MonthlyCharges"] = "inf"
+    frame.loc[[1, 2], "Contract"] = "Forever"
+    with pytest.raises(DataValidationError) as err:
+        validate_customers(frame, "t.csv")
+    chinese = err.value.words("zh-TW")
+    assert chinese.startswith("t.csv 不是有效的 Telco 客戶檔案：")
+    assert "欄位 Contract：第 3、4 行有未知的值 'Forever'" in chinese
+    assert "欄位 MonthlyCharges：第 2 行的值 'inf' 不是有限的數字" in chinese
+    assert "column" not in chinese and "line" not in chinese

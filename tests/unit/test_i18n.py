@@ -13,8 +13,8 @@ from data.schema import CATEGORICAL_VALUES, ENRICHED_FEATURES, feature_label
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = ["agents", "tools", "ui", "graph", "crm_agents", "data", "models", "core", "app.py"]
-#: `t("key", …)`, `first(["key", …])`, `section("key")` with a literal key.
-_LITERAL_KEY = re.compile(r"""\b(?:t|first|has)\(\s*\[?\s*"([a-z_][\w.\-=]*)"[,)\]]""")
+#: `t("key", …)`, `first(["key", …])`, `has("key")`, `Phrase("key", …)` with a literal key.
+_LITERAL_KEY = re.compile(r"""\b(?:t|first|has|Phrase)\(\s*\[?\s*"([a-z_][\w.\-=]*)"[,)\]]""")
 
 
 def test_every_language_has_every_key_with_the_same_placeholders():
@@ -95,3 +95,21 @@ def test_every_key_the_code_names_exists():
     assert len(named) > 50  # the pattern still finds the code's keys
     missing = sorted(k for k in named if k not in CATALOGUE["en"])
     assert missing == []
+
+
+def test_a_phrase_is_worded_when_read_with_its_lists_and_inner_phrases_in_that_language():
+    from core.i18n import Phrase
+
+    inner = Phrase("validation.lines", {"lines": [2, 3]})
+    phrase = Phrase("validation.blank", {"column": "tenure", "lines": inner, "kind": "x"})
+    assert str(phrase) == "column tenure: blank value on lines 2, 3; expected x"
+    assert phrase.words("zh-TW") == "欄位 tenure：第 2、3 行是空白；應為x"
+
+
+def test_an_error_carrying_its_phrase_is_worded_and_any_other_error_stays_as_raised():
+    from core.i18n import Phrase, WordedError, error_words
+
+    refused = WordedError(Phrase("validation.no_rows"))
+    assert error_words(refused, "zh-TW") == "檔案只有標題列，沒有任何客戶資料"
+    assert str(refused) == "the file has a header but no customer rows"
+    assert error_words(ValueError("as it was"), "zh-TW") == "as it was"

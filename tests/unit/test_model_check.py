@@ -69,4 +69,23 @@ def test_same_data_compares_file_hashes_and_demo_seeds(quick, telco_csv):
     assert not same_data(demo, demo.model_copy(update={"seed": 7}))
     own = load_customers(telco_csv(300, 1), quick).origin
     assert not same_data(own, own.model_copy(update={"sha256": "0" * 64}))
-    assert stale_reason(None, load_customers(None, quick)) == "no trained model yet"
+    assert str(stale_reason(None, load_customers(None, quick))) == "no trained model yet"
+
+
+def test_the_start_up_lines_speak_the_settings_language(quick):
+    chinese = quick.model_copy(update={"language": "zh-TW"})
+    said: list[str] = []
+    stages: list[str] = []
+    ensure_model(load_customers(None, chinese), chinese, say=said.append, progress=stages.append)
+    assert said[0].startswith("尚未訓練模型：現在以此資料訓練模型")
+    assert stages and all("交叉驗證" in s or "擬合" in s for s in stages)
+
+
+def test_a_stale_model_refused_is_worded_in_the_readers_language(quick, telco_csv):
+    save_model(*train(load_customers(None, quick), quick), quick.artifacts_dir)
+    off = quick.model_copy(update={"auto_retrain": False})
+    with pytest.raises(ModelArtifactError) as refused:
+        ensure_model(load_customers(telco_csv(400, 13), off), off)
+    chinese = refused.value.words("zh-TW")
+    assert chinese.startswith("已儲存的模型是以合成示範資料")
+    assert "請以 `crm-agents train --data" in chinese

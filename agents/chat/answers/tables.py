@@ -9,9 +9,10 @@ from core.types import Language
 from data.schema import feature_label
 from tools.timing_schemas import Interval
 
+#: Headers of figures shown with their % sign, so the header does not repeat it.
 _COLUMNS = (
     "customer_id",
-    "churn_probability_percent",
+    "churn_probability",
     "risk_level",
     "value_tier",
     "monthly_charges",
@@ -21,7 +22,7 @@ _COLUMNS = (
 
 
 #: The urgent list adds the chance of leaving within 90 days and lifetime value.
-_URGENT_COLUMNS = (*_COLUMNS[:2], "churn_within_90d_percent", "lifetime_value", *_COLUMNS[2:])
+_URGENT_COLUMNS = (*_COLUMNS[:2], "churn_within_90d", "lifetime_value", *_COLUMNS[2:])
 
 
 def customer_table(rows: list[tuple[str, ...]], lang: Language, urgent: bool = False) -> str:
