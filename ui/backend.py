@@ -75,7 +75,7 @@ class Backend:
             "ui.header.line",
             lang,
             data=data,
-            model=md(card.model),
+            model=md(phrases.model_name(card.model, lang)),
             roc_auc=f"{card.metrics.roc_auc:.3f}",
             feature_set=t(f"feature_set.{card.feature_set}", lang),
             writer=md(phrases.writer_name(self.assembly.writer.describe(), lang)),

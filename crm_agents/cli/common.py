@@ -16,7 +16,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from core.i18n import error_words, t
@@ -212,9 +212,16 @@ def output_folder(path: Path, option: str, lang: Language) -> Path:
     return path
 
 
+def spinner() -> Progress:
+    """A spinner with a line of what is happening, wrapped rather than cut short on a narrow
+    terminal."""
+    words = TextColumn("{task.description}", table_column=Column(no_wrap=False, overflow="fold"))
+    return Progress(SpinnerColumn(), words, console=console)
+
+
 def service_for(loaded: CustomerData, settings: Settings) -> RetentionService:
     """The data with its model, trained first (with a spinner) when missing or stale."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
+    with spinner() as bar:
         task = bar.add_task(t("cli.checking_model", settings.language), total=None)
         return build_service(
             settings,

@@ -10,9 +10,10 @@ from typing import Annotated
 import numpy as np
 import pandas as pd
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from agents.present.phrases import model_name
 from core.formats import currency, percent
 from core.i18n import t, worded
 from core.types import FeatureSetName, Language, ModelChoice
@@ -31,6 +32,7 @@ from crm_agents.cli.common import (
     say,
     service_for,
     settings_with,
+    spinner,
 )
 from crm_agents.cli.report import print_report
 from crm_agents.cli.survival import evaluate_survival_command, train_survival_command
@@ -38,12 +40,14 @@ from crm_agents.model_check import stale_reason
 from data.spreadsheet import write_csv
 from graph.analysis import AnalysisResult
 from models.churn.candidates import CandidateName
+from models.churn.evaluation import CVMetrics
 from models.churn.persistence import ModelArtifactError, load_card, save_model
 from models.churn.scoring import score_customers
-from models.churn.training import evaluate, metrics_table, train
+from models.churn.training import evaluate, train
 from models.segments import RISK_LEVELS, UNSCORED
 from models.survival.scoring import lifetime_columns
 from models.urgency import with_urgency
+from tools.service.model_summary import selection_rule_words
 from tools.service.value_basis import retier_on_lifetime_value
 
 app = typer.Typer(
@@ -89,14 +93,22 @@ def train_command(
                 say(settings, "cli.already_trained", model=card.model, date=when)
                 return
             say(settings, "cli.training", reason=worded(reason, settings.language))
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
+        with spinner() as bar:
             task = bar.add_task(t("cli.training_task", settings.language), total=None)
             fitted, card = train(loaded, settings, lambda s: bar.update(task, description=s))
         card = save_model(fitted, card, settings.artifacts_dir)
-        frame = metrics_table([*card.candidates, *card.feature_set_comparison.values()])
+        frame = metrics_table(
+            [*card.candidates, *card.feature_set_comparison.values()], settings.language
+        )
         console.print(frame_table(frame.drop_duplicates(), t("cli.candidates", settings.language)))
         where = settings.artifacts_dir
-        say(settings, "cli.champion", model=card.model, rule=card.selection_rule, path=where)
+        say(
+            settings,
+            "cli.champion",
+            model=model_name(card.model, settings.language),
+            rule=selection_rule_words(card.selection_rule, settings.language),
+            path=where,
+        )
 
 
 @app.command("evaluate")
@@ -112,14 +124,21 @@ def evaluate_command(
     with clear_errors():
         settings = settings_with()
         loaded = load(data, settings)
-        with console.status(t("cli.evaluating", settings.language, model=model, features=features)):
+        lang = settings.language
+        doing = t(
+            "progress.cross_validating",
+            lang,
+            model=model_name(model, lang),
+            features=t(f"feature_set.{features}", lang),
+        )
+        with console.status(doing):
             metrics = evaluate(loaded, model, features, settings)
         result = metrics.model_dump()
         result["data"] = loaded.origin.model_dump()
         if as_json:
             out.print_json(json.dumps(result))
         else:
-            out.print(frame_table(metrics_table([metrics])))
+            out.print(frame_table(metrics_table([metrics], settings.language)))
 
 
 @app.command()
@@ -179,6 +198,24 @@ def score_figures(scored: pd.DataFrame, monthly_charges: np.ndarray, path: Path)
             for level in (*RISK_LEVELS, UNSCORED)
         },
     }
+
+
+def metrics_table(results: list[CVMetrics], lang: Language) -> pd.DataFrame:
+    """Cross-validated candidates side by side, headed and named in the reader's words."""
+    rows = [
+        {
+            "model": model_name(m.model, lang),
+            "features": t(f"feature_set.{m.feature_set}", lang),
+            "roc_auc": round(m.roc_auc, 4),
+            "pr_auc": round(m.pr_auc, 4),
+            "brier": round(m.brier, 4),
+            "lift": round(m.top_decile_lift, 3),
+            "calibration_slope": round(m.calibration_slope, 3),
+        }
+        for m in results
+    ]
+    frame = pd.DataFrame(rows)
+    return frame.rename(columns={c: t(f"cli.metrics.{c}", lang) for c in frame.columns})
 
 
 def score_summary(scored: pd.DataFrame, monthly_charges: np.ndarray, lang: Language) -> Table:

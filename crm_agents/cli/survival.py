@@ -9,7 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from agents.present.phrases import value_in_words
+from agents.present.phrases import model_name, value_in_words
 from core.i18n import t
 from core.settings import Settings
 from crm_agents.cli.common import (
@@ -60,7 +60,7 @@ def evaluate_survival_command(
 def print_evaluation(result: SurvivalEvaluation, lang) -> None:
     rows = [
         {
-            t("cli.survival.candidate", lang): name,
+            t("cli.survival.candidate", lang): model_name(name, lang, survival=True),
             **{t(f"cli.survival.{m}", lang): f"{v[m].mean:.3f} ± {v[m].sd:.3f}" for m in _COLUMNS},
         }
         for name, v in result.candidates.items()
@@ -76,7 +76,7 @@ def print_evaluation(result: SurvivalEvaluation, lang) -> None:
         t(
             "cli.survival.champion",
             lang,
-            champion=result.champion,
+            champion=model_name(result.champion, lang, survival=True),
             c_index=f"{result.c_index:.3f}",
             brier=f"{result.integrated_brier:.4f}",
             km=f"{result.km_integrated_brier:.4f}",
@@ -84,7 +84,10 @@ def print_evaluation(result: SurvivalEvaluation, lang) -> None:
         ),
         highlight=False,
     )
-    calibration = pd.DataFrame(result.calibration).rename(
+    calibration = pd.DataFrame(result.calibration)
+    for rate in ("predicted", "observed"):
+        calibration[rate] = [f"{v:.1%}" for v in calibration[rate]]
+    calibration = calibration.rename(
         columns={
             c: t(f"cli.survival.calibration_{c}", lang)
             for c in ("decile", "customers", "predicted", "observed")

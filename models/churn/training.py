@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 
 import numpy as np
-import pandas as pd
 
 from core.i18n import Phrase, WordedError, t
 from core.languages import BASE_LANGUAGE
@@ -65,20 +64,25 @@ def train(
     def feature_set(name: str) -> str:
         return t(f"feature_set.{name}", settings.language)
 
+    def named(model: str) -> str:
+        return t(f"model_card.name.{model}", settings.language)
+
     y = labels(data)
     names = CANDIDATES if settings.model == "auto" else (settings.model,)
     results = []
     for name in names:
-        progress(say("cross_validating", model=name, features=feature_set(settings.feature_set)))
+        progress(
+            say("cross_validating", model=named(name), features=feature_set(settings.feature_set))
+        )
         results.append(evaluate(data, name, settings.feature_set, settings))
     champion = select_champion(results)
     other = "telco" if settings.feature_set == "enriched" else "enriched"
-    progress(say("side_by_side", model=champion.model, features=feature_set(other)))
+    progress(say("side_by_side", model=named(champion.model), features=feature_set(other)))
     comparison = {
         settings.feature_set: champion,
         other: evaluate(data, champion.model, other, settings),
     }
-    progress(say("fitting", model=champion.model, rows=f"{len(y):,}"))
+    progress(say("fitting", model=named(champion.model), rows=f"{len(y):,}"))
     X = data.customers[list(FEATURE_SETS[settings.feature_set])].reset_index(drop=True)
     model = ChurnModel.fit(
         champion.model,
@@ -108,20 +112,3 @@ def train(
         created_at=datetime.now(UTC),
     )
     return model, card
-
-
-def metrics_table(results: list[CVMetrics]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "model": m.model,
-                "features": m.feature_set,
-                "roc_auc": round(m.roc_auc, 4),
-                "pr_auc": round(m.pr_auc, 4),
-                "brier": round(m.brier, 4),
-                "lift@10%": round(m.top_decile_lift, 3),
-                "cal. slope": round(m.calibration_slope, 3),
-            }
-            for m in results
-        ]
-    )

@@ -197,11 +197,11 @@ def test_tables_fit_a_narrow_terminal_without_cutting_ids_or_numbers(env, narrow
     trained = _run("train", "--model", "logistic_splines")
     assert trained.exit_code == 0
     _fits(trained.output, narrow_terminal)
-    assert "logistic_splines" in trained.output
+    assert "logistic regression with" in " ".join(trained.output.split())
 
     evaluated = _run("evaluate", "--model", "logistic_splines")
     _fits(evaluated.output, narrow_terminal)
-    assert "logistic_splines" in evaluated.output
+    assert "splines" in evaluated.output
 
     scored = _run("score", "--out", str(env / "scores.csv"))
     _fits(scored.output, narrow_terminal)
@@ -418,3 +418,13 @@ def test_a_folder_that_is_a_file_is_refused_in_the_commands_language(env):
     result = _run("batch", "--lang", "zh-TW", "--export", str(taken))
     assert result.exit_code == 2
     assert "是檔案；請給資料夾" in " ".join(result.output.split())
+
+
+def test_training_in_chinese_names_the_models_metrics_and_progress_in_chinese(env, monkeypatch):
+    monkeypatch.setenv("CRM_LANGUAGE", "zh-TW")
+    result = _run("train", "--model", "logistic_baseline")
+    assert result.exit_code == 0, result.output
+    shown = "".join(result.output.split())
+    assert "選用模型：邏輯斯迴歸（由設定指定的模型）" in shown
+    assert "斜率" in shown and "提升度" in shown  # headers may wrap inside the table
+    assert "logistic_baseline" not in shown and "cal. slope" not in shown

@@ -40,7 +40,8 @@ def _explanation(method: str, language: Language) -> str:
     return t("model_card.method.shapley", language, orders=orders)
 
 
-def _rule(rule: str, language: Language) -> str:
+def selection_rule_words(rule: str, language: Language) -> str:
+    """How the champion was chosen, in words of `language` (a rule of a newer card as it is)."""
     known = {SELECTION_RULE: "model_card.rule.simplest", FIXED_BY_SETTINGS: "model_card.rule.fixed"}
     return t(known[rule], language) if rule in known else rule
 
@@ -113,7 +114,7 @@ def model_summary(
         description=t(description, language) if has(description) else card.description,
         feature_set=t(feature_set, language) if has(feature_set) else card.feature_set,
         explanation_method=_explanation(card.explanation_method, language),
-        selection_rule=_rule(card.selection_rule, language),
+        selection_rule=selection_rule_words(card.selection_rule, language),
         metrics=_metrics(card.metrics),
         feature_set_comparison={k: _metrics(v) for k, v in card.feature_set_comparison.items()},
         trained_on=card.dataset.describe(language),
