@@ -18,6 +18,7 @@ from agents.llm.writer import OfflineWriter
 from core.types import Language
 from crm_agents.batch.process_control import init_worker
 from graph.analysis import AnalysisResult, Analyzer
+from tools.timing_schemas import TimeToChurn
 
 
 def analysis_row(run_id: int, result: AnalysisResult) -> dict:
@@ -41,8 +42,8 @@ def analysis_row(run_id: int, result: AnalysisResult) -> dict:
         "total_cost": plan.offer.total_cost if plan else None,
         "expected_value": plan.offer.expected_value if plan else None,
         "worth_its_cost": plan.worth_its_cost if plan else None,
-        "churn_within_90d": lifetime.churn_within_90d if lifetime else None,
-        "clv": lifetime.lifetime_value if lifetime else None,
+        "next_step": result.risk.next_step.action if result.risk.next_step else None,
+        **_timing(lifetime),
         "lifetime_value_saved": plan.offer.lifetime_value_saved if plan else None,
         "email_subject": messages.email.subject if messages else None,
         "email_body": messages.email.body if messages else None,
@@ -50,6 +51,34 @@ def analysis_row(run_id: int, result: AnalysisResult) -> dict:
         "call_script": script,
         "written_by": result.backend,
         "result_json": result.model_dump_json(),
+    }
+
+
+_TIMING_COLUMNS = (
+    "churn_within_90d",
+    "churn_within_90d_low",
+    "churn_within_90d_high",
+    "thin_support",
+    "clv",
+    "clv_low",
+    "clv_high",
+)
+
+
+def _timing(lifetime: TimeToChurn | None) -> dict:
+    """The 90-day chance and lifetime value with their intervals and support (empty without
+    the time-to-churn model)."""
+    if lifetime is None:  # every row has every key: a chunk is inserted as one statement
+        return dict.fromkeys(_TIMING_COLUMNS)
+    within, value = lifetime.churn_within_90d_interval, lifetime.lifetime_value_interval
+    return {
+        "churn_within_90d": lifetime.churn_within_90d,
+        "churn_within_90d_low": within.low,
+        "churn_within_90d_high": within.high,
+        "thin_support": lifetime.support.thin,
+        "clv": lifetime.lifetime_value,
+        "clv_low": value.low,
+        "clv_high": value.high,
     }
 
 

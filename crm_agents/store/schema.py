@@ -51,10 +51,21 @@ scores = Table(
     Column("monthly_charges", Float, nullable=False),
     Column("top_driver", String(64), nullable=False),
     Column("top_driver_contribution", Float, nullable=False),
-    # From the time-to-churn model; empty when the run had none.
-    *(Column(f"churn_within_{d}d", Float) for d in (30, 90, 180, 365)),
-    Column("median_months_left", Float),  # empty also when beyond the CLV horizon
-    Column("clv", Float),
+    # From the time-to-churn model; empty when the run had none. Each figure with its 95 %
+    # interval and the customers and departures behind it: none is stored alone.
+    *(
+        Column(f"churn_within_{d}d{end}", Float)
+        for d in (30, 90, 180, 365)
+        for end in ("", "_low", "_high")
+    ),
+    Column("support_customers", Integer),
+    Column("support_departures", Integer),
+    Column("thin_support", Boolean),
+    # Empty also when beyond the CLV horizon.
+    *(Column(f"median_months_left{end}", Float) for end in ("", "_low", "_high")),
+    *(Column(f"clv{end}", Float) for end in ("", "_low", "_high")),
+    Column("expected_loss_90d", Float),  # the urgency order within a risk level
+    Column("call_this_week", Boolean),
 )
 
 analyses = Table(
@@ -70,8 +81,10 @@ analyses = Table(
     Column("total_cost", Float),
     Column("expected_value", Float),
     Column("worth_its_cost", Boolean),
-    Column("churn_within_90d", Float),
-    Column("clv", Float),
+    Column("next_step", String(32)),  # models/urgency.py: call_this_week, offer_this_month, …
+    *(Column(f"churn_within_90d{end}", Float) for end in ("", "_low", "_high")),
+    Column("thin_support", Boolean),
+    *(Column(f"clv{end}", Float) for end in ("", "_low", "_high")),
     Column("lifetime_value_saved", Float),
     Column("email_subject", Text),
     Column("email_body", Text),
@@ -106,9 +119,10 @@ WITH latest AS (
 ),
 ranked AS (
     SELECT a.run_id, a.customer_id, a.risk_level, a.value_tier, a.churn_probability,
-           a.offer_id, a.offer_title, a.total_cost, a.expected_value,
+           a.next_step, a.offer_id, a.offer_title, a.total_cost, a.expected_value,
            a.email_subject, a.email_body, a.sms, a.call_script,
-           a.churn_within_90d, a.clv, a.lifetime_value_saved,
+           a.churn_within_90d, a.churn_within_90d_low, a.churn_within_90d_high, a.thin_support,
+           a.clv, a.clv_low, a.clv_high, a.lifetime_value_saved,
            ROW_NUMBER() OVER (ORDER BY {_QUEUE_ORDER}) AS priority,
            SUM(a.total_cost) OVER (
                ORDER BY {_QUEUE_ORDER} ROWS UNBOUNDED PRECEDING
@@ -117,8 +131,9 @@ ranked AS (
     FROM analyses a JOIN latest ON a.run_id = latest.id
     WHERE a.offer_id IS NOT NULL AND a.expected_value > 0
 )
-SELECT priority, run_id, customer_id, risk_level, value_tier, churn_probability,
-       churn_within_90d, clv, offer_id, offer_title, total_cost, lifetime_value_saved,
+SELECT priority, run_id, customer_id, risk_level, value_tier, churn_probability, next_step,
+       churn_within_90d, churn_within_90d_low, churn_within_90d_high, thin_support,
+       clv, clv_low, clv_high, offer_id, offer_title, total_cost, lifetime_value_saved,
        expected_value, cumulative_cost, email_subject, email_body, sms, call_script
 FROM ranked
 WHERE budget IS NULL OR cumulative_cost <= budget

@@ -130,6 +130,29 @@ def test_the_campaign_queue_puts_the_most_urgent_first(demo, tmp_path):
     assert (queue["expected_value"] > 0).all()
 
 
+def test_no_stored_time_to_churn_figure_is_without_its_interval_and_support(demo, tmp_path):
+    path = tmp_path / "crm.db"
+    summary = run_batch(demo.analyzer, _db(path), min_risk="medium", limit=40, workers=1)
+    engine = database.open_store(_db(path))
+    scores = database.read_table(engine, "scores", summary.run_id)
+    for days in (30, 90, 180, 365):
+        figure = scores[f"churn_within_{days}d"]
+        assert (scores[f"churn_within_{days}d_low"] <= figure).all()
+        assert (figure <= scores[f"churn_within_{days}d_high"]).all()
+    assert ((scores["clv_low"] <= scores["clv"]) & (scores["clv"] <= scores["clv_high"])).all()
+    assert (scores["support_customers"] >= scores["support_departures"]).all()
+    assert scores["thin_support"].notna().all() and scores["call_this_week"].notna().all()
+    # A call this week needs high risk: the product's one ranking, stored as it was shown.
+    assert set(scores.loc[scores["call_this_week"].astype(bool), "risk_level"]) <= {"high"}
+    queue = database.read_table(engine, "campaign_queue")
+    assert len(queue) > 0
+    within = queue["churn_within_90d"]
+    assert (
+        (queue["churn_within_90d_low"] <= within) & (within <= queue["churn_within_90d_high"])
+    ).all()
+    assert queue["thin_support"].notna().all() and queue["next_step"].notna().all()
+
+
 def test_a_database_of_an_earlier_version_gains_the_new_columns(tmp_path):
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as connection:
