@@ -36,6 +36,16 @@ def real_csv() -> Path:
     return REAL_CSV
 
 
+HILLSTROM_CSV = REAL_CSV.parent / "hillstrom.csv"
+
+
+@pytest.fixture(scope="session")
+def hillstrom_csv() -> Path:
+    if not HILLSTROM_CSV.exists():
+        pytest.skip(f"Hillstrom file not found at {HILLSTROM_CSV} (uplift tests on real data)")
+    return HILLSTROM_CSV
+
+
 @pytest.fixture(scope="session")
 def real_data(real_csv: Path) -> CustomerData:
     return load_customers(real_csv, Settings())
