@@ -4,6 +4,7 @@ persuadable apart at all.
 
 `metrics.py` holds the average effect with its interval and the Qini coefficient;
 `learners.py` the meta-learners (plain scikit-learn pipelines); `assessment.py` fits them
-out of fold, picks one and says "no persuadable segment" when no ranking beats a random one.
+out of fold and says "no persuadable segment" when the ranking finds none; `control.py` assigns
+control groups by hash; `power.py` says how many customers a test needs.
 Imports `core`, numpy, pandas and scikit-learn only.
 """
