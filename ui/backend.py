@@ -16,6 +16,7 @@ from crm_agents.composition import Assembly, assemble
 from graph.analysis import Analyzer
 from tools.service.retention import RetentionService
 from ui.escape import md
+from ui.graph_svg import Edge, GraphShape
 
 
 @dataclass
@@ -52,9 +53,11 @@ class Backend:
         return self.assembly.chat
 
     @cached_property
-    def graph_mermaid(self) -> str:
-        """The analysis graph as Mermaid, drawn once (every analysis shows it with its path)."""
-        return self.analyzer.graph.get_graph().draw_mermaid()
+    def graph_shape(self) -> GraphShape:
+        """The analysis graph's nodes and edges, read once (every analysis shows its path)."""
+        drawn = self.analyzer.graph.get_graph()
+        edges = tuple(Edge(e.source, e.target, e.conditional) for e in drawn.edges)
+        return GraphShape(tuple(drawn.nodes), edges)
 
     @property
     def nodes(self) -> tuple[str, ...]:

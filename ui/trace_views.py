@@ -5,7 +5,6 @@ Every string from a run (arguments, results, errors) is escaped before it reache
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 
 import pandas as pd
@@ -17,7 +16,8 @@ from core import formats
 from core.i18n import has, t
 from core.types import Language
 from ui.escape import html_text
-from ui.theme import FALLBACK_RED, GREEN, RISK_FILL, TEXT_ON_FILL
+from ui.graph_svg import GraphShape, graph_svg
+from ui.theme import FALLBACK_RED, GREEN
 
 _NODE_COLUMNS = (
     "node",
@@ -40,35 +40,28 @@ _LLM_COLUMNS = (
     "output_tokens",
     "latency",
 )
-#: Mermaid styles of the path: nodes that ran in green, skipped nodes greyed and dashed.
-_PATH_STYLES = (
-    f"\tclassDef taken fill:{RISK_FILL['low']},stroke:{GREEN},stroke-width:3px,"
-    f"color:{TEXT_ON_FILL}",
-    "\tclassDef skipped fill:#f2f2f2,stroke:#bbbbbb,color:#9a9a9a,stroke-dasharray:4 3",
-)
 
 
 def milliseconds(value: float, lang: Language) -> str:
     return t("ui.trace.ms", lang, value=f"{value:,.1f}")
 
 
-def graph_diagram(mermaid: str, lang: Language, trace: list[TraceStep] | None = None) -> str:
-    """LangGraph's Mermaid diagram with nodes named in words of `lang`; given a run's trace, the
-    nodes it ran are highlighted and the nodes it skipped greyed."""
-    for node in re.findall(r"^\t(\w+)\(\1\)$", mermaid, flags=re.M):
-        mermaid = mermaid.replace(
-            f"\t{node}({node})", f'\t{node}("{phrases.node_name(node, lang)}")'
-        )
-    for marker, key in (("__start__", "node.start"), ("__end__", "node.end")):
-        mermaid = mermaid.replace(f"<p>{marker}</p>", t(key, lang))
-    if not trace:
-        return mermaid
-    lines = [*_PATH_STYLES]
-    for status in ("ran", "skipped"):
-        nodes = [s.node for s in trace if s.status == status]
-        if nodes:
-            lines.append(f"\tclass {','.join(nodes)} {'taken' if status == 'ran' else 'skipped'}")
-    return mermaid.rstrip("\n") + "\n" + "\n".join(lines)
+_END_NAMES = {"__start__": "node.start", "__end__": "node.end"}
+
+
+def graph_diagram(shape: GraphShape, lang: Language, trace: list[TraceStep] | None = None) -> str:
+    """The analysis graph (HTML: heading, SVG, legend) with nodes named in words of `lang`;
+    given a run's trace, the nodes it ran are highlighted and the nodes it skipped greyed."""
+    names = {
+        node: t(_END_NAMES[node], lang) if node in _END_NAMES else phrases.node_name(node, lang)
+        for node in shape.nodes
+    }
+    statuses = {s.node: s.status for s in trace} if trace else None
+    legend = f'<p class="trace-legend">{html_text(t("ui.trace.legend", lang))}</p>' if trace else ""
+    return (
+        f"<h3>{html_text(t('ui.trace.graph', lang))}</h3>"
+        f"{graph_svg(shape, names, statuses)}{legend}"
+    )
 
 
 def _offsets_ms(trace: list[TraceStep]) -> list[float | None]:

@@ -29,9 +29,6 @@ _PLAIN_WORD = re.compile(r"(?<![\w])[A-Za-z]*[aeiou][A-Za-z]*(?![\w])")
 
 # What a tool step shows as data: its arguments and its JSON result.
 _DATA = re.compile(r"```json.*?```|\{[^{}]*\}", re.S)
-# A diagram's source: only its labels are read (`node("…")`, `node([…])`).
-_MERMAID = re.compile(r"```mermaid.*?```", re.S)
-_LABEL = re.compile(r'\("([^"]*)"\)|\(\[([^\]]*)\]\)')
 
 
 def pseudo(phrase: str) -> str:
@@ -63,7 +60,6 @@ def english_left(texts: list[str]) -> list[str]:
     found = set()
     for text in texts:
         text = _DATA.sub(" ", text)
-        text = _MERMAID.sub(lambda m: " ".join(map("".join, _LABEL.findall(m.group(0)))), text)
         text = re.sub(r"<[^<>]*>", " ", text)  # HTML tags and their attributes
         text = text.replace("_", " ")  # an identifier's words are words too
         text = re.sub(r"\b\d{3,5}-[A-Z0-9]{1,8}\b", " ", text)  # customer IDs

@@ -8,17 +8,18 @@ import pytest
 from agents.trace import LLMCall, ToolCall, TraceStep
 from tools.schemas import ValueBasis, ValueSegment
 from ui import trace_views
-from ui.theme import FALLBACK_RED
+from ui.graph_svg import Edge, GraphShape
+from ui.theme import FALLBACK_RED, GREEN
 
-MERMAID = """graph TD;
-\t__start__([<p>__start__</p>]):::first
-\tanalyst(analyst)
-\tcampaign(campaign)
-\t__end__([<p>__end__</p>]):::last
-\t__start__ --> analyst;
-\tanalyst -.-> campaign;
-\tclassDef default fill:#f2f0ff,line-height:1.2
-"""
+SHAPE = GraphShape(
+    ("__start__", "analyst", "campaign", "__end__"),
+    (
+        Edge("__start__", "analyst", False),
+        Edge("analyst", "campaign", True),
+        Edge("analyst", "__end__", True),
+        Edge("campaign", "__end__", False),
+    ),
+)
 
 
 def _run(fallback: str | None = None) -> list[TraceStep]:
@@ -56,15 +57,33 @@ def _run(fallback: str | None = None) -> list[TraceStep]:
     ]
 
 
+def _node(diagram: str, node: str) -> str:
+    start = diagram.index(f'data-node="{node}"')
+    return diagram[start : diagram.index("</g>", start)]
+
+
 def test_the_diagram_highlights_the_path_taken_and_greys_the_skipped_nodes():
-    diagram = trace_views.graph_diagram(MERMAID, "en", _run())
-    assert "\tclass analyst taken" in diagram
-    assert "\tclass campaign skipped" in diagram
-    assert "classDef skipped" in diagram and "stroke-dasharray" in diagram
+    diagram = trace_views.graph_diagram(SHAPE, "en", _run())
+    assert f'stroke="{GREEN}"' in _node(diagram, "analyst")
+    assert 'stroke-dasharray="4 3"' in _node(diagram, "campaign")
+    assert "Green: the nodes this run went through" in diagram
 
 
 def test_before_a_run_the_diagram_has_no_path():
-    assert "class analyst" not in trace_views.graph_diagram(MERMAID, "en")
+    diagram = trace_views.graph_diagram(SHAPE, "en")
+    assert GREEN not in diagram and 'stroke-dasharray="4 3"' not in diagram
+
+
+def test_the_diagram_names_every_node_in_the_readers_language():
+    diagram = trace_views.graph_diagram(SHAPE, "zh-TW", _run())
+    assert "分析師" in _node(diagram, "analyst") and "開始" in _node(diagram, "__start__")
+    assert diagram.count("<text") == len(SHAPE.nodes)
+
+
+def test_a_skip_is_drawn_as_an_arc_and_a_conditional_edge_dashed():
+    diagram = trace_views.graph_diagram(SHAPE, "en")
+    assert diagram.count('marker-end="url(#arrow)"') == len(SHAPE.edges)
+    assert diagram.count('stroke-dasharray="5 4"') == 2  # the two conditional edges
 
 
 def test_the_timeline_starts_each_node_where_it_started():

@@ -60,12 +60,8 @@ def element(output: str) -> str:
 
 
 def _trace_outputs(values: dict[str, Any]) -> dict[str, Any]:
-    """The Trace tab's panels from here, except its diagram: Mermaid draws asynchronously, and
-    a drawing made while the tab is hidden (no size: an empty 80×80 box) could land after the
-    one the tab makes when it is shown. The tab draws its diagram itself on every visit."""
-    outputs = {f"{_TRACE}{name}": value for name, value in values.items()}
-    outputs[f"{_TRACE}diagram"] = gr.skip()
-    return outputs
+    """The Trace tab's panels, its diagram included, from here."""
+    return {f"{_TRACE}{name}": value for name, value in values.items()}
 
 
 class AnalyzePanels:

@@ -1,19 +1,17 @@
 """Trace tab: the analysis graph with the last run's path, its timeline, nodes, tool calls, LLM
 calls and fallbacks, and the raw JSON behind a toggle.
 
-The tab draws itself from the last analysis it is given (`analyze.last_result`): when an
-analysis finishes and again on every visit, because a diagram drawn while its tab is hidden
-has no size (Mermaid measures the page) and shows as an empty box.
+The tab draws itself from the last analysis it is given (`analyze.last_result`) when an
+analysis finishes and on every visit; its diagram is an SVG drawn on the server
+(`ui/graph_svg.py`), the same whether the tab is shown or hidden.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import gradio as gr
 
-from core.i18n import t
 from core.types import Language
 from graph.analysis import AnalysisResult
 from ui import trace_views
@@ -26,26 +24,22 @@ NAME = "trace"
 PANELS = ("diagram", "timeline", "table", "fallbacks", "tools", "llm", "json")
 
 
-def diagram_markdown(backend: Backend, lang, trace=None) -> str:
-    """The graph in Mermaid (Gradio draws it in the page, offline), with the run's path."""
-    return (
-        f"{t('ui.trace.graph', lang)}\n"
-        f"```mermaid\n{trace_views.graph_diagram(backend.graph_mermaid, lang, trace)}\n```\n"
-        f"{t('ui.trace.legend', lang) if trace else ''}"
-    )
+def diagram_html(backend: Backend, lang, trace=None) -> str:
+    """The graph with the run's path."""
+    return trace_views.graph_diagram(backend.graph_shape, lang, trace)
 
 
 def render(backend: Backend, result: AnalysisResult | None, lang: Language) -> dict[str, Any]:
     """What each panel shows for `result` (the bare graph and empty panels for None)."""
     if result is None:
         return {
-            "diagram": diagram_markdown(backend, lang),
+            "diagram": diagram_html(backend, lang),
             "timeline": gr.Plot(value=None, visible=False),
             **{name: None for name in PANELS[2:]},
         }
     trace = result.trace
     return {
-        "diagram": diagram_markdown(backend, lang, trace),
+        "diagram": diagram_html(backend, lang, trace),
         "timeline": gr.Plot(trace_views.timeline(trace, lang), visible=True),
         "table": trace_views.node_table(trace, lang),
         "fallbacks": trace_views.fallbacks(trace, lang),
@@ -61,8 +55,8 @@ def build(manager: Manager) -> None:
     backend, make = manager.backend, manager.labels.make
     with make(gr.Tab, label=Words("ui.trace.tab")) as tab:
         diagram = make(
-            gr.Markdown,
-            value=Words(lambda lang: diagram_markdown(backend, lang)),
+            gr.HTML,
+            value=Words(lambda lang: diagram_html(backend, lang)),
             elem_id="trace-diagram",
         )
         make(gr.Markdown, value=Words("ui.trace.last_run"))
@@ -98,10 +92,6 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
 
     def shown(result: AnalysisResult | None, lang: Language) -> list[Any]:
         values = render(backend, result, lang)
-        # A comment that differs on every visit: the page draws the diagram afresh, now that
-        # it is visible, in one update (the same text again would not be drawn again).
-        drawn, fence, legend = values["diagram"].rpartition("\n```")
-        values["diagram"] = f"{drawn}\n%% visit {time.monotonic_ns()}{fence}{legend}"
         return [values[name] for name in PANELS]
 
     manager.get_elem(f"{NAME}.tab").select(
