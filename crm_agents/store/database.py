@@ -16,6 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import (
     Engine,
     Table,
@@ -23,7 +25,6 @@ from sqlalchemy import (
     event,
     func,
     insert,
-    inspect,
     select,
     text,
     update,
@@ -37,11 +38,12 @@ from crm_agents.store.schema import (
     CAMPAIGN_QUEUE,
     analyses,
     failures,
-    metadata,
     runs,
 )
 from crm_agents.store.schema import scores as scores
 from data.spreadsheet import write_csv
+
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 class StoreError(WordedError, RuntimeError):
@@ -128,8 +130,7 @@ def open_store(url: str) -> Engine:
                 cursor.close()
 
         with engine.begin() as connection:
-            metadata.create_all(connection)
-            _add_new_columns(connection)
+            migrate(connection)
             connection.execute(text("DROP VIEW IF EXISTS campaign_queue"))
             connection.execute(text(CAMPAIGN_QUEUE))
         return engine
@@ -140,18 +141,14 @@ def open_store(url: str) -> Engine:
         ) from None
 
 
-def _add_new_columns(connection) -> None:
-    """A database made by an earlier version gains the columns added since (all nullable), so
-    its past runs stay readable and new runs write the new figures."""
-    existing = inspect(connection)
-    for table in metadata.sorted_tables:
-        present = {c["name"] for c in existing.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in present:
-                kind = column.type.compile(dialect=connection.dialect)
-                connection.execute(
-                    text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
-                )
+def migrate(connection) -> None:
+    """Bring the database to the newest schema (Alembic's `upgrade head`, revisions in
+    `store/migrations/`): a new database gets every table, an earlier release's is upgraded in
+    place, with its rows."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
 
 
 @contextmanager

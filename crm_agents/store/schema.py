@@ -1,6 +1,6 @@
 """What the results database holds: the tables `runs`, `scores`, `analyses` and `failures`,
-and the `campaign_queue` view that marketing automation reads. Columns added since the first
-version are nullable, so `store.open_store` can add them to an older database."""
+and the `campaign_queue` view that marketing automation reads. A change here is also a new
+Alembic revision in `store/migrations/versions/` (a test compares the two)."""
 
 from __future__ import annotations
 

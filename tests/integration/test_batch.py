@@ -39,6 +39,21 @@ def _count(path: Path, sql: str) -> int:
         return connection.execute(sql).fetchone()[0]
 
 
+def assert_schema_is_current(engine) -> None:
+    """The migrations built exactly the tables the code declares, at the newest revision."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from crm_agents.store.schema import metadata
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert compare_metadata(context, metadata) == []
+        head = ScriptDirectory(str(database.MIGRATIONS)).get_current_head()
+        assert context.get_current_revision() == head
+
+
 def assert_most_urgent_first(queue: pd.DataFrame) -> None:
     """High risk before medium, then the lifetime value expected to leave within 90 days
     (`models/urgency.py`)."""
@@ -153,6 +168,13 @@ def test_no_stored_time_to_churn_figure_is_without_its_interval_and_support(demo
     assert queue["thin_support"].notna().all() and queue["next_step"].notna().all()
 
 
+def test_a_new_database_is_built_by_the_migrations_to_the_declared_schema(tmp_path):
+    engine = database.open_store(_db(tmp_path / "new.db"))
+    assert_schema_is_current(engine)
+    database.open_store(_db(tmp_path / "new.db"))  # opening again changes nothing
+    assert_schema_is_current(engine)
+
+
 def test_a_database_of_an_earlier_version_gains_the_new_columns(tmp_path):
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as connection:
@@ -166,6 +188,7 @@ def test_a_database_of_an_earlier_version_gains_the_new_columns(tmp_path):
     assert {"churn_within_90d", "clv", "lifetime_value_saved"} <= set(analyses.columns)
     assert analyses["churn_probability"].tolist() == [0.5]
     assert "churn_within_90d" in database.read_table(engine, "campaign_queue").columns
+    assert _count(path, "SELECT version_num FROM alembic_version") == "0001"
 
 
 def test_export_writes_csv_and_parquet(demo, tmp_path):

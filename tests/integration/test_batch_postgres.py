@@ -18,7 +18,7 @@ from crm_agents.store import database
 from data.loading import load_customers
 from models.churn.persistence import save_model
 from models.churn.training import train
-from tests.integration.test_batch import assert_most_urgent_first
+from tests.integration.test_batch import assert_most_urgent_first, assert_schema_is_current
 from tests.postgres_cluster import postgres_cluster, server_binaries
 from tests.survival_cache import place_survival
 
@@ -62,6 +62,12 @@ def test_a_second_batch_on_postgres_gets_a_new_run_and_leaves_the_first_intact(d
     engine = database.open_store(postgres_url)
     assert second.run_id == first.run_id + 1
     assert database.count_rows(engine, database.analyses, first.run_id) == 20
+
+
+def test_a_new_postgres_database_is_built_by_the_migrations_to_the_declared_schema(
+    postgres_url,
+):
+    assert_schema_is_current(database.open_store(postgres_url))
 
 
 def test_a_postgres_database_of_an_earlier_version_gains_the_new_columns(postgres_url):
