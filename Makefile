@@ -130,6 +130,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_uplift.py
+	$(BIN)/python benchmarks/bench_batch_llm.py
 
 ## Mutation testing of the decision modules; prints the kill rate and the survivors.
 mutation: $(STAMP)

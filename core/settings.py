@@ -179,6 +179,12 @@ class Settings(BaseSettings):
         description="Seconds of LLM time one analysis may spend; then the offline writer",
     )
     llm_retries: int = Field(default=1, ge=0, le=5, description="Retries before falling back")
+    llm_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Analyses the batch runs at once with an LLM: LLM requests in flight",
+    )
     llm_structured_method: StructuredOutputMethod = Field(
         default="auto",
         description="auto: json_schema, else json_mode (schema in the prompt), else "

@@ -200,6 +200,11 @@ class FakeOpenAI:
     like_llama_cpp: bool = False
     #: Seconds between the pieces of a streamed answer (`"stream": true`), one word each.
     token_delay: float = 0.0
+    #: Seconds every answer takes before it starts (a model's latency).
+    latency: float = 0.0
+    #: Requests being answered now, and the most there ever were at once.
+    in_flight: int = 0
+    peak_in_flight: int = 0
     _queues: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -212,6 +217,8 @@ class FakeOpenAI:
         with self._lock:
             self._queues.clear()
             self.requests.clear()
+            self.peak_in_flight = 0
+            self.latency = 0.0
 
     @property
     def base_url(self) -> str:
@@ -227,7 +234,14 @@ class FakeOpenAI:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length))
-                fake._answer(self, body)
+                with fake._lock:
+                    fake.in_flight += 1
+                    fake.peak_in_flight = max(fake.peak_in_flight, fake.in_flight)
+                try:
+                    fake._answer(self, body)
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
 
         self._server = ThreadingHTTPServer((self.host, 0), Handler)
         self._server.daemon_threads = True
@@ -262,6 +276,7 @@ class FakeOpenAI:
         return None
 
     def _answer(self, handler: BaseHTTPRequestHandler, body: dict) -> None:
+        time.sleep(self.latency)
         refusal = self._refusal(body)
         if refusal is not None:
             with self._lock:

@@ -19,13 +19,15 @@ from sqlalchemy.engine import Engine
 from core.i18n import Phrase, WordedError
 from core.types import Language
 from crm_agents.batch.process_control import graceful_stop
-from crm_agents.batch.workers import analyse_chunk, executor
+from crm_agents.batch.workers import analyse_chunk, executor, pool_size, writes_offline
 from crm_agents.store import database
 from graph.analysis import Analyzer
 from models.segments import RiskLevel
 from tools.service.retention import RetentionService
 
 CHUNK = 100
+#: Customers per chunk with an LLM: a chunk is one thread's work, stored in one transaction.
+LLM_CHUNK = 4
 RISK_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 
 Progress = Callable[[int, int], None]
@@ -207,7 +209,11 @@ def _drain(
     nothing did)."""
     analysed = processed = 0
     progress(len(chosen.done), len(chosen.eligible))
-    chunks = iter([chosen.todo[i : i + CHUNK] for i in range(0, len(chosen.todo), CHUNK)])
+    workers = pool_size(analyzer, workers)
+    # With an LLM, small chunks keep every thread busy (a chunk runs its customers in turn);
+    # offline, large ones keep the transactions few.
+    size = CHUNK if writes_offline(analyzer) else LLM_CHUNK
+    chunks = iter([chosen.todo[i : i + size] for i in range(0, len(chosen.todo), size)])
     with graceful_stop() as stop, executor(analyzer, workers) as pool:
         # One task per chunk, at most two per worker in flight: memory stays bounded and a
         # stop request waits only for the chunks already running.

@@ -103,13 +103,27 @@ def analyse_chunk(
     return analysed, failed
 
 
+def writes_offline(analyzer: Analyzer) -> bool:
+    return isinstance(analyzer.kits.default.writer, OfflineWriter)
+
+
+def pool_size(analyzer: Analyzer, workers: int) -> int:
+    """Analyses running at once: `workers` processes for the offline writer (CPU-bound); with
+    an LLM, the settings' `llm_concurrency` threads — each analysis waits on one request at a
+    time, so that many requests are in flight and never more."""
+    if writes_offline(analyzer):
+        return workers
+    return analyzer.kits.default.settings.llm_concurrency
+
+
 @contextmanager
 def executor(analyzer: Analyzer, workers: int) -> Iterator[Executor]:
-    """Threads for an LLM backend (waiting on the network); forked processes for the offline
-    writer (pure Python, so threads would share one core)."""
+    """Threads for an LLM backend (waiting on the network), `pool_size` of them; forked
+    processes for the offline writer (pure Python, so threads would share one core)."""
     global _WORKER
     _WORKER = analyzer
-    offline = isinstance(analyzer.kits.default.writer, OfflineWriter)
+    offline = writes_offline(analyzer)
+    workers = pool_size(analyzer, workers)
     if offline and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         pool: Executor = ProcessPoolExecutor(
             workers,

@@ -48,7 +48,7 @@ def batch(
         typer.Option(
             min=1,
             max=64,
-            help="Parallel analyses: processes for the offline writer, threads for an LLM",
+            help="Processes for the offline writer (with an LLM: CRM_LLM_CONCURRENCY threads)",
         ),
     ] = DEFAULT_WORKERS,
     budget: Annotated[
