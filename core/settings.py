@@ -179,6 +179,15 @@ class Settings(BaseSettings):
         description="Seconds of LLM time one analysis may spend; then the offline writer",
     )
     llm_retries: int = Field(default=1, ge=0, le=5, description="Retries before falling back")
+    campaign_holdout: float = Field(
+        default=0.10, ge=0.01, le=0.5, description="Share of a campaign's customers held out"
+    )
+    global_control_share: float = Field(
+        default=0.0, ge=0, le=0.2, description="Share of the base no campaign touches (0: none)"
+    )
+    global_control_salt: str = Field(
+        default="1", min_length=1, description="Changing it reshuffles the global control group"
+    )
     llm_concurrency: int = Field(
         default=4,
         ge=1,

@@ -45,6 +45,7 @@ def analysis_row(run_id: int, result: AnalysisResult) -> dict:
         "next_step": result.risk.next_step.action if result.risk.next_step else None,
         **_timing(lifetime),
         "lifetime_value_saved": plan.offer.lifetime_value_saved if plan else None,
+        "risk_reduction": plan.offer.risk_reduction if plan else None,
         "email_subject": messages.email.subject if messages else None,
         "email_body": messages.email.body if messages else None,
         "sms": messages.sms.text if messages else None,

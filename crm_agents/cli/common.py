@@ -20,10 +20,12 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from core.i18n import error_words, t
-from core.languages import BASE_LANGUAGE, languages
+from core.languages import BASE_LANGUAGE, languages, spec
 from core.settings import Settings, SettingsError
 from core.types import Language
 from crm_agents.batch.run import BatchError
+from crm_agents.campaigns import CampaignError
+from crm_agents.cli.flow import Flow
 from crm_agents.composition import Assembly, assemble, build_service
 from crm_agents.store.database import StoreError
 from data.loading import CustomerData, load_customers, resolve_source
@@ -61,6 +63,7 @@ EXPECTED_ERRORS = (
     SurvivalArtifactError,
     BatchError,
     StoreError,
+    CampaignError,
     OSError,
 )
 
@@ -147,8 +150,11 @@ def clear_errors(lang: Language | None = None) -> Iterator[None]:
 
 
 def say(settings: Settings, key: str, **values: object) -> None:
-    """One line of the command's own output, in the settings' language, printed as text."""
-    console.print(Text(t(key, settings.language, **values)), highlight=False)
+    """One line of the command's own output, in the settings' language, printed as text (in a
+    language written without spaces, flowed between characters, not at the few spaces)."""
+    words = Text(t(key, settings.language, **values))
+    han = spec(settings.language).script == "han"
+    console.print(Flow(words, cjk=True) if han else words, highlight=False)
 
 
 def settings_with(**overrides) -> Settings:

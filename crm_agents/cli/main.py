@@ -19,6 +19,7 @@ from core.i18n import t, worded
 from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.cli.ask import ask
 from crm_agents.cli.batch import batch
+from crm_agents.cli.campaigns import app as campaigns_app
 from crm_agents.cli.common import (
     DataOption,
     LanguageOption,
@@ -275,6 +276,7 @@ app.command()(batch)
 app.command("evaluate-survival")(evaluate_survival_command)
 app.command("train-survival")(train_survival_command)
 app.command()(ask)
+app.add_typer(campaigns_app, name="campaigns")
 
 
 @app.command()

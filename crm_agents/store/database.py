@@ -152,7 +152,7 @@ def migrate(connection) -> None:
 
 
 @contextmanager
-def _writing() -> Iterator[None]:
+def writing() -> Iterator[None]:
     """A failed write (read-only file, disk full, constraint) becomes one clear StoreError;
     the transaction it was in has been rolled back by then."""
     try:
@@ -167,13 +167,13 @@ def now() -> datetime:
 
 
 def start_run(engine: Engine, **fields) -> int:
-    with _writing(), engine.begin() as connection:
+    with writing(), engine.begin() as connection:
         result = connection.execute(insert(runs).values(started=now(), status="running", **fields))
         return int(result.inserted_primary_key[0])
 
 
 def update_run(engine: Engine, run_id: int, **fields) -> None:
-    with _writing(), engine.begin() as connection:
+    with writing(), engine.begin() as connection:
         connection.execute(update(runs).where(runs.c.id == run_id).values(**fields))
 
 
@@ -204,7 +204,7 @@ def count_rows(engine: Engine, table: Table, run_id: int) -> int:
 def insert_chunk(engine: Engine, analysed: list[dict], failed: list[dict]) -> None:
     """One chunk's analyses and failures in one transaction: the chunk is stored whole or not."""
     if analysed or failed:
-        with _writing(), engine.begin() as connection:
+        with writing(), engine.begin() as connection:
             if analysed:
                 connection.execute(insert(analyses), analysed)
             if failed:
@@ -223,7 +223,7 @@ def insert_frame(engine: Engine, table: Table, frame: pd.DataFrame, batch: int =
     """A whole table in one transaction, converted to rows a batch at a time (bounded memory
     for millions of rows); on any failure none of it is written."""
     columns = [c.name for c in table.columns]
-    with _writing(), engine.begin() as connection:
+    with writing(), engine.begin() as connection:
         for start in range(0, len(frame), batch):
             part = frame.iloc[start : start + batch].reindex(columns=columns)
             for name in part.columns[part.isna().any()]:  # NaN is stored as an empty value

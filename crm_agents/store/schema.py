@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -86,12 +87,48 @@ analyses = Table(
     Column("thin_support", Boolean),
     *(Column(f"clv{end}", Float) for end in ("", "_low", "_high")),
     Column("lifetime_value_saved", Float),
+    Column("risk_reduction", Float),  # churn probability before − after the offer (what-if)
     Column("email_subject", Text),
     Column("email_body", Text),
     Column("sms", Text),
     Column("call_script", Text),
     Column("written_by", String(200), nullable=False),
     Column("result_json", Text, nullable=False),
+)
+
+#: A campaign: what is offered to whom, by which channels, when, by whom, and its stage
+#: (draft → approval → ready → exported → measuring → closed).
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),  # the analyses it draws on
+    Column("offers", Text, nullable=False),  # JSON list of offer ids; empty: each one's best
+    Column("min_risk", String(8), nullable=False),
+    Column("budget", Float),
+    Column("channels", Text, nullable=False),  # JSON list: email, sms, call
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("holdout_share", Float, nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+)
+
+#: Who a campaign is for, and who it holds out: assigned by hash when the campaign is made,
+#: before anyone sees the list (`models/uplift/control.py`).
+campaign_members = Table(
+    "campaign_members",
+    metadata,
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), primary_key=True),
+    Column("customer_id", String(64), primary_key=True),
+    Column("arm", String(16), nullable=False),  # treated · control
+    Column("bucket", Integer, nullable=False),
+    Column("offer_id", String(64), nullable=False),
+    Column("total_cost", Float, nullable=False),
+    Column("churn_probability", Float, nullable=False),
+    Column("risk_reduction", Float),
 )
 
 #: Customers a run could not analyse, with the reason; the run goes on without them and a

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 from core.settings import Settings
 from crm_agents.batch import run as batch_module
@@ -43,7 +45,6 @@ def assert_schema_is_current(engine) -> None:
     """The migrations built exactly the tables the code declares, at the newest revision."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
     from crm_agents.store.schema import metadata
 
@@ -175,6 +176,31 @@ def test_a_new_database_is_built_by_the_migrations_to_the_declared_schema(tmp_pa
     assert_schema_is_current(engine)
 
 
+def test_a_database_of_the_previous_release_is_upgraded_in_place_with_its_rows(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    url = _db(tmp_path / "previous.db")
+    config = Config()
+    config.set_main_option("script_location", str(database.MIGRATIONS))
+    with create_engine(url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")  # the release before campaigns
+        connection.execute(
+            text(
+                "INSERT INTO runs (id, started, status, data_origin, model_version, backend, "
+                "language, min_risk, customers_scored, customers_eligible, customers_analysed) "
+                "VALUES (1, '2026-12-01', 'completed', 'demo', 'm', 'offline', 'en', 'medium', "
+                "1, 1, 1)"
+            )
+        )
+    engine = database.open_store(url)
+    assert_schema_is_current(engine)
+    assert database.read_table(engine, "runs")["status"].tolist() == ["completed"]
+    assert "risk_reduction" in database.read_table(engine, "analyses").columns
+
+
 def test_a_database_of_an_earlier_version_gains_the_new_columns(tmp_path):
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as connection:
@@ -188,7 +214,8 @@ def test_a_database_of_an_earlier_version_gains_the_new_columns(tmp_path):
     assert {"churn_within_90d", "clv", "lifetime_value_saved"} <= set(analyses.columns)
     assert analyses["churn_probability"].tolist() == [0.5]
     assert "churn_within_90d" in database.read_table(engine, "campaign_queue").columns
-    assert _count(path, "SELECT version_num FROM alembic_version") == "0001"
+    head = _count(path, "SELECT version_num FROM alembic_version")
+    assert head == ScriptDirectory(str(database.MIGRATIONS)).get_current_head()
 
 
 def test_export_writes_csv_and_parquet(demo, tmp_path):

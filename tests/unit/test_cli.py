@@ -428,3 +428,19 @@ def test_training_in_chinese_names_the_models_metrics_and_progress_in_chinese(en
     assert "選用模型：邏輯斯迴歸（由設定指定的模型）" in shown
     assert "斜率" in shown and "提升度" in shown  # headers may wrap inside the table
     assert "logistic_baseline" not in shown and "cal. slope" not in shown
+
+
+def test_campaigns_are_made_listed_and_shown_from_the_command_line(env):
+    db = f"sqlite:///{env / 'crm.db'}"
+    assert _run("train", "--model", "logistic_baseline").exit_code == 0
+    assert _run("batch", "--db", db, "--limit", "60", "--workers", "1").exit_code == 0
+    made = _run("campaigns", "create", "Spring", "--db", db, "--holdout", "0.2")
+    assert made.exit_code == 0, made.output
+    assert 'Campaign 1 "Spring" made as a draft' in " ".join(made.output.split())
+    assert "Smallest effect" in made.output
+    listed = _run("campaigns", "list", "--db", db)
+    assert "Spring" in listed.output and "draft" in listed.output
+    shown = _run("campaigns", "show", "1", "--db", db, "--lang", "zh-TW")
+    assert "活動1「Spring」（草稿）" in "".join(shown.output.split())
+    again = _run("campaigns", "create", "Spring", "--db", db)
+    assert again.exit_code == 2 and "exists already" in again.output
