@@ -47,7 +47,7 @@ class DataValidationError(ValueError):
         return t("validation.invalid_file", lang, source=self.source) + "\n" + listed
 
 
-def _lines(index: pd.Index) -> Phrase:
+def lines_phrase(index: pd.Index) -> Phrase:
     shown = [i + _FIRST_DATA_LINE for i in index[:MAX_SHOWN]]
     if len(index) > MAX_SHOWN:
         return Phrase("validation.lines_more", {"lines": shown, "more": len(index) - MAX_SHOWN})
@@ -121,23 +121,23 @@ def _parse_number(
     values = values.mask(not_finite)
     if not_finite.any():
         bad = raw.index[not_finite]
-        found = {"values": _values(text[not_finite]), "lines": _lines(bad)}
+        found = {"values": _values(text[not_finite]), "lines": lines_phrase(bad)}
         problems.append(Phrase("validation.not_finite", expected | found))
     not_numeric = values.isna() & ~blank & ~not_finite
     if not_numeric.any():
         bad = raw.index[not_numeric]
-        found = {"values": _values(text[not_numeric]), "lines": _lines(bad)}
+        found = {"values": _values(text[not_numeric]), "lines": lines_phrase(bad)}
         problems.append(Phrase("validation.not_numeric", expected | found))
     if blank_bad.any():
         bad = raw.index[blank_bad]
         key = "validation.blank_unless_new" if allow_blank is not None else "validation.blank"
-        problems.append(Phrase(key, expected | {"lines": _lines(bad)}))
+        problems.append(Phrase(key, expected | {"lines": lines_phrase(bad)}))
     out_of_range = values.lt(minimum) | values.gt(maximum)
     if integer:
         out_of_range |= values.notna() & values.ne(values.round())
     if out_of_range.any():
         bad = raw.index[out_of_range]
-        found = {"values": _values(text[out_of_range]), "lines": _lines(bad)}
+        found = {"values": _values(text[out_of_range]), "lines": lines_phrase(bad)}
         problems.append(Phrase("validation.out_of_range", expected | found))
     return values
 
@@ -160,17 +160,20 @@ def _check_ids(raw: pd.DataFrame, pattern: str, problems: list[Phrase]) -> pd.Se
     blank = ids.eq("")
     if blank.any():
         problems.append(
-            Phrase("validation.blank_id", {"column": ID_COLUMN, "lines": _lines(raw.index[blank])})
+            Phrase(
+                "validation.blank_id",
+                {"column": ID_COLUMN, "lines": lines_phrase(raw.index[blank])},
+            )
         )
     # IDs are matched without regard to case everywhere, so two that differ only in case clash.
     dup = ids.str.casefold().duplicated(keep=False) & ~blank
     if dup.any():
-        found = {"values": _values(ids[dup]), "lines": _lines(raw.index[dup])}
+        found = {"values": _values(ids[dup]), "lines": lines_phrase(raw.index[dup])}
         problems.append(Phrase("validation.duplicate_id", {"column": ID_COLUMN} | found))
     compiled = re.compile(pattern)
     malformed = ~blank & ~ids.map(lambda i: compiled.fullmatch(i) is not None)
     if malformed.any():
-        found = {"values": _values(ids[malformed]), "lines": _lines(raw.index[malformed])}
+        found = {"values": _values(ids[malformed]), "lines": lines_phrase(raw.index[malformed])}
         problems.append(
             Phrase(
                 "validation.malformed_id",
@@ -188,7 +191,7 @@ def _not_allowed(
         {
             "column": column,
             "values": _values(values[unknown]),
-            "lines": _lines(index[unknown]),
+            "lines": lines_phrase(index[unknown]),
             "allowed": list(allowed),
         },
     )

@@ -27,6 +27,7 @@ from crm_agents.batch.run import BatchError
 from crm_agents.campaigns import CampaignError
 from crm_agents.cli.flow import Flow
 from crm_agents.composition import Assembly, assemble, build_service
+from crm_agents.outcomes import OutcomeError
 from crm_agents.store.database import StoreError
 from data.loading import CustomerData, load_customers, resolve_source
 from data.validation import DataValidationError
@@ -64,6 +65,7 @@ EXPECTED_ERRORS = (
     BatchError,
     StoreError,
     CampaignError,
+    OutcomeError,
     OSError,
 )
 

@@ -131,6 +131,19 @@ campaign_members = Table(
     Column("risk_reduction", Float),
 )
 
+#: What became of a campaign's customers (imported, or drawn by the simulator), one row per
+#: campaign and customer: importing the same file again changes nothing.
+outcomes = Table(
+    "outcomes",
+    metadata,
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), primary_key=True),
+    Column("customer_id", String(64), primary_key=True),
+    Column("outcome", String(16), nullable=False),  # retained · churned
+    Column("observed_on", Date, nullable=False),
+    Column("source", String(200), nullable=False),  # the file's name, or "simulated (seed N)"
+    Column("imported", DateTime(timezone=True), nullable=False),
+)
+
 #: Customers a run could not analyse, with the reason; the run goes on without them and a
 #: resumed run does not retry them (the same data and model would fail the same way).
 failures = Table(

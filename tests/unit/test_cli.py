@@ -444,3 +444,13 @@ def test_campaigns_are_made_listed_and_shown_from_the_command_line(env):
     assert "活動1「Spring」（草稿）" in "".join(shown.output.split())
     again = _run("campaigns", "create", "Spring", "--db", db)
     assert again.exit_code == 2 and "exists already" in again.output
+    none_yet = _run("campaigns", "results", "1", "--db", db)
+    assert "No outcomes in both arms yet" in " ".join(none_yet.output.split())
+    drawn = _run("simulate-outcomes", "1", "--db", db, "--seed", "2")
+    assert drawn.exit_code == 0 and "known truth" in " ".join(drawn.output.split())
+    measured = " ".join(_run("campaigns", "results", "1", "--db", db).output.split())
+    assert "Stayed:" in measured and "Newcombe" in measured
+    chinese = "".join(
+        _run("campaigns", "results", "1", "--db", db, "--lang", "zh-TW").output.split()
+    )
+    assert "留存：接受方案" in chinese

@@ -1,0 +1,111 @@
+"""`crm-agents outcomes import`, `crm-agents simulate-outcomes` and `crm-agents campaigns
+results`: outcomes in, the campaign's effect out."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from core.i18n import t
+from crm_agents.cli.campaigns import DbOption, _engine, _points
+from crm_agents.cli.common import DataOption, LanguageOption, clear_errors, load, say, settings_with
+from crm_agents.outcomes import (
+    campaign_results,
+    read_outcomes,
+    simulated_outcomes,
+    store_outcomes,
+)
+
+app = typer.Typer(help="Outcomes of campaigns: what became of each customer.")
+
+
+@app.command("import")
+def import_outcomes(
+    file: Annotated[Path, typer.Argument(help="CSV: customer_id, campaign_id, outcome, date")],
+    db: DbOption = None,
+    lang: LanguageOption = None,
+) -> None:
+    """Store a file of outcomes (retained or churned), checked first; importing it again
+    changes nothing."""
+    with clear_errors(lang):
+        settings = settings_with(language=lang)
+        engine = _engine(db, settings)
+        count = store_outcomes(engine, read_outcomes(file, engine), file.name)
+        say(settings, "outcomes.imported", count=f"{count:,}", source=file.name)
+
+
+def simulate(
+    campaign_id: Annotated[int, typer.Argument(help="the campaign's number")],
+    seed: Annotated[int, typer.Option(help="the draw's seed")] = 0,
+    data: DataOption = None,
+    db: DbOption = None,
+    lang: LanguageOption = None,
+) -> None:
+    """Draw a campaign's outcomes from a known truth (demo and tests; documented in
+    models/uplift/simulation.py)."""
+    with clear_errors(lang):
+        settings = settings_with(language=lang)
+        contracts = load(data, settings).customers["Contract"]
+        engine = _engine(db, settings)
+        drawn, truth = simulated_outcomes(engine, campaign_id, contracts, seed, date.today())
+        store_outcomes(engine, drawn, f"simulated (seed {seed})")
+        say(
+            settings,
+            "outcomes.simulated",
+            count=f"{len(drawn):,}",
+            id=campaign_id,
+            seed=seed,
+            truth=_points(truth, settings.language),
+        )
+
+
+def results(
+    campaign_id: Annotated[int, typer.Argument(help="the campaign's number")],
+    db: DbOption = None,
+    lang: LanguageOption = None,
+) -> None:
+    """Treated against control: the share who stayed in each, the effect with its 95 %
+    interval, and whether it is enough to conclude."""
+    with clear_errors(lang):
+        settings = settings_with(language=lang)
+        lang = settings.language
+        found = campaign_results(_engine(db, settings), campaign_id)
+        say(
+            settings,
+            "outcomes.results",
+            id=campaign_id,
+            measured=f"{found.with_outcome:,}",
+            members=f"{found.members:,}",
+        )
+        effect = found.effect
+        if effect is None:
+            say(settings, "outcomes.no_outcomes", id=campaign_id)
+            return
+        say(
+            settings,
+            "outcomes.effect",
+            treated_rate=f"{effect.treated_rate:.1%}",
+            treated=f"{effect.treated:,}",
+            control_rate=f"{effect.control_rate:.1%}",
+            control=f"{effect.control:,}",
+            difference=_points(effect.difference, lang),
+            low=_points(effect.low, lang),
+            high=_points(effect.high, lang),
+        )
+        if found.conclusive:
+            say(settings, "outcomes.conclusive")
+            return
+        why = (
+            t(
+                "outcomes.why_small",
+                lang,
+                control=f"{effect.control:,}",
+                needed=f"{found.needed_per_arm:,}",
+            )
+            if effect.conclusive and found.needed_per_arm
+            else t("outcomes.why_spans_zero", lang)
+        )
+        say(settings, "outcomes.inconclusive", why=why)
