@@ -1,130 +1,22 @@
-"""A campaign made from the nightly run's analyses: who is eligible, who is held out, and
-whether it is large enough for its effect to show.
-
-The eligible customers are the latest completed run's analyses whose chosen offer is worth its
-cost, at or above the campaign's risk floor, with one of its offers (any, when it names none),
-minus the global control group. They are put in the product's order of urgency and every one
-is assigned an arm by hash (`models/uplift/control.py`) before the budget cuts the list: the cut
-falls at a place in that order (where the treated customers' cost passes the budget), so both
-arms lose the same kind of customers and stay comparable.
-"""
+"""A campaign made from the latest completed batch run and stored with its members, assigned
+before anyone sees the list (the planning itself: `tools/campaigns/planning.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
-import pandas as pd
-from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy.engine import Engine
 
-from core.i18n import Phrase, WordedError
+from core.i18n import Phrase
 from core.settings import Settings
 from crm_agents.store.campaigns import create_campaign, latest_completed_run, offered_analyses
-from models.segments import RiskLevel
-from models.uplift.control import bucket, in_campaign_holdout, in_global_control
-from models.uplift.power import minimum_detectable_effect
-from models.urgency import RISK_RANK
-
-CHANNELS = ("email", "sms", "call")
-
-
-class CampaignError(WordedError, ValueError):
-    """A campaign that cannot be made as asked."""
-
-
-class CampaignSpec(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    offers: list[str] = Field(default_factory=list, description="Offer ids; none: each's best")
-    min_risk: RiskLevel = "medium"
-    budget: float | None = Field(None, gt=0)
-    channels: list[str] = Field(default_factory=lambda: ["email"], min_length=1)
-    starts_on: date
-    ends_on: date
-    owner: str = Field(min_length=1, max_length=200)
-    holdout_share: float = Field(ge=0.01, le=0.5)
-
-    @field_validator("name", "owner")
-    @classmethod
-    def _stripped(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value.strip()
-
-    @field_validator("channels")
-    @classmethod
-    def _known_channels(cls, value: list[str]) -> list[str]:
-        unknown = [c for c in value if c not in CHANNELS]
-        if unknown:
-            raise ValueError(f"unknown channel(s) {', '.join(unknown)}; use {', '.join(CHANNELS)}")
-        return list(dict.fromkeys(value))
-
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> CampaignSpec:
-        if self.ends_on < self.starts_on:
-            raise ValueError(f"ends on {self.ends_on}, before it starts on {self.starts_on}")
-        return self
-
-
-@dataclass(frozen=True)
-class CampaignDraft:
-    campaign_id: int
-    members: pd.DataFrame
-    treated: int
-    control: int
-    in_global_control: int
-    cut_by_budget: int
-    expected_effect: float | None  # mean churn-probability reduction the offers expect
-    detectable_effect: float | None  # None: no effect this small a campaign could detect
-
-    @property
-    def too_small(self) -> bool:
-        """Whether the effect the offers expect is below what the campaign can detect."""
-        expected = self.expected_effect
-        return self.detectable_effect is None or (
-            expected is not None and self.detectable_effect > expected
-        )
-
-
-def _urgency_order(frame: pd.DataFrame) -> pd.DataFrame:
-    rank = frame["risk_level"].map(RISK_RANK)
-    loss = (frame["churn_within_90d"] * frame["clv"]).fillna(-1)
-    ordered = frame.assign(_rank=rank, _loss=loss).sort_values(
-        ["_rank", "_loss", "expected_value", "customer_id"], ascending=[False, False, False, True]
-    )
-    return ordered.drop(columns=["_rank", "_loss"])
-
-
-def eligible_members(
-    analysed: pd.DataFrame, spec: CampaignSpec, settings: Settings
-) -> tuple[pd.DataFrame, int]:
-    """The campaign's customers in urgency order, and how many the global control keeps out."""
-    chosen = analysed[analysed["risk_level"].map(RISK_RANK) >= RISK_RANK[spec.min_risk]]
-    if spec.offers:
-        chosen = chosen[chosen["offer_id"].isin(spec.offers)]
-    share, salt = settings.global_control_share, settings.global_control_salt
-    global_control = chosen["customer_id"].map(lambda c: in_global_control(c, share, salt))
-    return _urgency_order(chosen[~global_control]), int(global_control.sum())
-
-
-def assign_arms(members: pd.DataFrame, spec: CampaignSpec) -> pd.DataFrame:
-    key = f"campaign:{spec.name}"
-    held = members["customer_id"].map(
-        lambda c: in_campaign_holdout(spec.name, c, spec.holdout_share)
-    )
-    return members.assign(
-        arm=held.map({True: "control", False: "treated"}),
-        bucket=members["customer_id"].map(lambda c: bucket(key, c)),
-    )
-
-
-def within_budget(members: pd.DataFrame, budget: float | None) -> pd.DataFrame:
-    """The list cut where the treated customers' running cost would pass the budget (controls
-    cost nothing, and go or stay with their place in the order)."""
-    if budget is None:
-        return members
-    cost = members["total_cost"].where(members["arm"] == "treated", 0.0).cumsum()
-    return members[cost <= budget]
+from tools.campaigns.planning import (
+    CampaignDraft,
+    CampaignError,
+    CampaignSpec,
+    assign_arms,
+    eligible_members,
+    summarise,
+    within_budget,
+)
 
 
 def draft_campaign(
@@ -157,26 +49,3 @@ def draft_campaign(
     fields = spec.model_dump() | {"run_id": run_id, "status": "draft"}
     campaign_id = create_campaign(engine, fields, stored)
     return summarise(campaign_id, stored, excluded, len(eligible) - len(members))
-
-
-def summarise(
-    campaign_id: int, members: pd.DataFrame, in_global: int = 0, cut: int = 0
-) -> CampaignDraft:
-    treated = members[members["arm"] == "treated"]
-    control = members[members["arm"] == "control"]
-    expected = treated["risk_reduction"].dropna()
-    detectable = None
-    leave = float(members["churn_probability"].mean())
-    if len(treated) and len(control) and 0 < leave < 1:
-        # Staying is the outcome: its rate is 1 − the churn probability, and an offer raises it.
-        detectable = minimum_detectable_effect(len(treated), len(control), 1 - leave)
-    return CampaignDraft(
-        campaign_id=campaign_id,
-        members=members,
-        treated=len(treated),
-        control=len(control),
-        in_global_control=in_global,
-        cut_by_budget=cut,
-        expected_effect=float(expected.mean()) if len(expected) else None,
-        detectable_effect=detectable,
-    )

@@ -13,11 +13,12 @@ import typer
 
 from core.formats import currency
 from core.i18n import t
-from crm_agents.campaigns import CHANNELS, CampaignDraft, CampaignSpec, draft_campaign, summarise
+from crm_agents.campaigns import draft_campaign
 from crm_agents.cli.common import LanguageOption, clear_errors, frame_table, out, say, settings_with
 from crm_agents.store.campaigns import campaign_rows, members_of
 from crm_agents.store.database import default_url, open_store
 from models.segments import RiskLevel
+from tools.campaigns.planning import CHANNELS, CampaignDraft, CampaignSpec, summarise
 from tools.offers.playbook import load_playbook
 
 app = typer.Typer(help="Campaigns: who gets an offer, who is held out, how large it must be.")

@@ -24,16 +24,16 @@ from core.languages import BASE_LANGUAGE, languages, spec
 from core.settings import Settings, SettingsError
 from core.types import Language
 from crm_agents.batch.run import BatchError
-from crm_agents.campaigns import CampaignError
 from crm_agents.cli.flow import Flow
 from crm_agents.composition import Assembly, assemble, build_service
-from crm_agents.outcomes import OutcomeError
 from crm_agents.store.database import StoreError
 from data.loading import CustomerData, load_customers, resolve_source
 from data.validation import DataValidationError
 from models.churn.persistence import ModelArtifactError
 from models.churn.training import MissingLabelsError
 from models.survival.card import SurvivalArtifactError
+from tools.campaigns.planning import CampaignError
+from tools.campaigns.results import OutcomeError
 from tools.service.retention import (
     CustomerNotFoundError,
     RetentionService,

@@ -11,16 +11,11 @@ import pytest
 
 from core.i18n import Phrase
 from crm_agents.batch.run import run_batch
-from crm_agents.campaigns import (
-    CampaignError,
-    CampaignSpec,
-    assign_arms,
-    draft_campaign,
-    eligible_members,
-)
+from crm_agents.campaigns import draft_campaign
 from crm_agents.store import database
 from crm_agents.store.campaigns import campaign_rows, members_of, offered_analyses
 from models.uplift.control import in_campaign_holdout, in_global_control
+from tools.campaigns.planning import CampaignError, CampaignSpec, assign_arms, eligible_members
 
 OFFERS = {"contract_one_year_discount", "contract_two_year_price_lock", "autopay_credit"}
 

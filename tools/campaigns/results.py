@@ -1,0 +1,89 @@
+"""What a campaign did, from its members and their outcomes (frames; the store is read by
+`crm_agents/outcomes.py`), and outcomes drawn from the simulator's known truth.
+
+The effect is the share who stayed among treated customers minus among controls, with
+Newcombe's interval (`models/uplift/metrics.py`). It is "too few outcomes to conclude" while
+the interval spans zero or the control group is smaller than the power calculation asks for the
+effect the offers expect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.i18n import Phrase, WordedError
+from models.uplift.metrics import Effect, average_effect
+from models.uplift.power import control_size_needed
+from models.uplift.simulation import simulate_outcomes, true_effect
+
+
+class OutcomeError(WordedError, ValueError):
+    """Outcomes that cannot be stored or measured as asked."""
+
+
+@dataclass(frozen=True)
+class CampaignResults:
+    campaign_id: int
+    members: int
+    with_outcome: int
+    effect: Effect | None  # on the share who stayed: treated − control
+    needed_per_arm: int | None  # controls the expected effect needs (power 0.8, α 0.05)
+    conclusive: bool
+
+
+def measure(campaign_id: int, members: pd.DataFrame, outcomes: pd.DataFrame) -> CampaignResults:
+    """The campaign's effect on who stays, from its members (with their arms) and outcomes."""
+    if members.empty:
+        raise OutcomeError(Phrase("outcomes.no_campaign", {"id": campaign_id}))
+    joined = members.merge(outcomes, on="customer_id")
+    treated = (joined["arm"] == "treated").to_numpy(dtype=int)
+    stayed = (joined["outcome"] == "retained").to_numpy(dtype=int)
+    effect = None
+    if treated.any() and (1 - treated).any():
+        effect = average_effect(stayed, treated)
+    needed = None
+    expected = members.loc[members["arm"] == "treated", "risk_reduction"].dropna().mean()
+    if effect is not None and np.isfinite(expected) and expected > 0:
+        control_rate = min(max(effect.control_rate, 0.01), 0.98)
+        treated_rate = min(control_rate + expected, 0.99)
+        ratio = max(effect.treated, 1) / max(effect.control, 1)
+        needed = control_size_needed(control_rate, treated_rate, ratio=ratio)
+    conclusive = bool(
+        effect is not None and effect.conclusive and (needed is None or effect.control >= needed)
+    )
+    return CampaignResults(campaign_id, len(members), len(joined), effect, needed, conclusive)
+
+
+def simulate(
+    campaign_id: int, members: pd.DataFrame, contracts: pd.Series, seed: int, observed_on
+) -> tuple[pd.DataFrame, float]:
+    """Outcomes drawn from the simulator's known truth (`models/uplift/simulation.py`): each
+    member would leave with their churn probability; the treated draw with their offer's true
+    effect, the controls without it. `contracts`: each customer's contract, by ID. Also returns
+    the true effect on the share who stay, averaged over the members."""
+    if members.empty:
+        raise OutcomeError(Phrase("outcomes.no_campaign", {"id": campaign_id}))
+    contract = members["customer_id"].map(contracts)
+    if contract.isna().any():
+        raise OutcomeError(Phrase("outcomes.other_data", {"id": campaign_id}))
+    stayed, truth = np.zeros(len(members), dtype=int), np.zeros(len(members))
+    treated = (members["arm"] == "treated").to_numpy(dtype=int)
+    leave = members["churn_probability"].to_numpy()
+    for offer_id, rows in members.groupby("offer_id").indices.items():
+        contract_of = contract.iloc[rows].reset_index(drop=True)
+        truth[rows] = true_effect(leave[rows], contract_of, offer_id)
+        stayed[rows] = simulate_outcomes(
+            leave[rows], contract_of, treated[rows], offer_id, seed=seed + int(rows[0])
+        )
+    drawn = pd.DataFrame(
+        {
+            "campaign_id": campaign_id,
+            "customer_id": members["customer_id"],
+            "outcome": np.where(stayed == 1, "retained", "churned"),
+            "observed_on": observed_on,
+        }
+    )
+    return drawn, float(truth.mean())
