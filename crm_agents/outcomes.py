@@ -14,11 +14,11 @@ from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.engine import Engine
 
 from core.i18n import Phrase
-from crm_agents.store.campaigns import members_of
+from crm_agents.store.campaigns import members_of, plain
 from crm_agents.store.database import now, writing
 from crm_agents.store.schema import outcomes
 from data.validation import DataValidationError, lines_phrase
-from tools.campaigns.results import CampaignResults, measure, simulate
+from tools.campaigns.results import CampaignResults, OutcomeError, measure, simulate
 
 COLUMNS = ("customer_id", "campaign_id", "outcome", "date")
 OUTCOMES = ("retained", "churned")
@@ -97,7 +97,7 @@ def store_outcomes(engine: Engine, frame: pd.DataFrame, source: str) -> int:
 def outcomes_of(engine: Engine, campaign_id: int) -> pd.DataFrame:
     query = select(outcomes).where(outcomes.c.campaign_id == campaign_id)
     with engine.connect() as connection:
-        return pd.read_sql(query, connection)
+        return plain(pd.read_sql(query, connection))
 
 
 def campaign_results(engine: Engine, campaign_id: int) -> CampaignResults:
@@ -109,3 +109,15 @@ def simulated_outcomes(
 ) -> tuple[pd.DataFrame, float]:
     """The campaign's members' outcomes drawn from the simulator's known truth."""
     return simulate(campaign_id, members_of(engine, campaign_id), contracts, seed, observed_on)
+
+
+def measured_members(engine: Engine, campaign_id: int, customers: pd.DataFrame) -> pd.DataFrame:
+    """The campaign's members with an outcome, their arm, churn probability and profile
+    (`customers`: the data in use, indexed by customer ID)."""
+    members = members_of(engine, campaign_id)
+    joined = members.merge(outcomes_of(engine, campaign_id), on="customer_id")
+    missing = ~joined["customer_id"].isin(customers.index)
+    if missing.any():
+        raise OutcomeError(Phrase("outcomes.other_data", {"id": campaign_id}))
+    profile = customers.loc[joined["customer_id"]].reset_index(drop=True)
+    return pd.concat([joined.reset_index(drop=True), profile.drop(columns="customerID")], axis=1)

@@ -36,7 +36,7 @@ from crm_agents.cli.common import (
     spinner,
 )
 from crm_agents.cli.outcomes import app as outcomes_app
-from crm_agents.cli.outcomes import results, simulate
+from crm_agents.cli.outcomes import results, simulate, uplift
 from crm_agents.cli.report import print_report
 from crm_agents.cli.survival import evaluate_survival_command, train_survival_command
 from crm_agents.model_check import stale_reason
@@ -279,6 +279,7 @@ app.command("evaluate-survival")(evaluate_survival_command)
 app.command("train-survival")(train_survival_command)
 app.command()(ask)
 campaigns_app.command("results")(results)
+campaigns_app.command("uplift")(uplift)
 app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(outcomes_app, name="outcomes")
 app.command("simulate-outcomes")(simulate)

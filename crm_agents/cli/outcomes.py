@@ -7,17 +7,31 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
+from core.formats import currency
 from core.i18n import t
 from crm_agents.cli.campaigns import DbOption, _engine, _points
-from crm_agents.cli.common import DataOption, LanguageOption, clear_errors, load, say, settings_with
+from crm_agents.cli.common import (
+    DataOption,
+    LanguageOption,
+    clear_errors,
+    frame_table,
+    load,
+    out,
+    say,
+    service_for,
+    settings_with,
+)
 from crm_agents.outcomes import (
     campaign_results,
+    measured_members,
     read_outcomes,
     simulated_outcomes,
     store_outcomes,
 )
+from tools.campaigns.targeting import next_targets
 
 app = typer.Typer(help="Outcomes of campaigns: what became of each customer.")
 
@@ -109,3 +123,46 @@ def results(
             else t("outcomes.why_spans_zero", lang)
         )
         say(settings, "outcomes.inconclusive", why=why)
+
+
+def uplift(
+    campaign_id: Annotated[int, typer.Argument(help="a campaign with outcomes")],
+    top: Annotated[int, typer.Option(min=1, max=500, help="customers to list")] = 20,
+    data: DataOption = None,
+    db: DbOption = None,
+    lang: LanguageOption = None,
+) -> None:
+    """Who the campaign's offer moved, learned from its outcomes: the next campaign's targets by
+    uplift × lifetime value — or, plainly, no persuadable segment."""
+    with clear_errors(lang):
+        settings = settings_with(language=lang)
+        lang = settings.language
+        loaded = load(data, settings)
+        scores = service_for(loaded, settings).scores().set_index("customerID")
+        measured = measured_members(_engine(db, settings), campaign_id, loaded.customers)
+        base = loaded.customers.assign(churn_probability=scores["churn_probability"])
+        base = base.rename(columns={"customerID": "customer_id"})
+        clv = scores.get("clv")
+        targets = next_targets(measured, base, clv, top)
+        verdict = targets.verdict
+        values = {
+            "most": _points(verdict.most_affected.difference, lang),
+            "least": _points(verdict.least_affected.difference, lang),
+            "z": f"{verdict.z:.2f}",
+        }
+        if targets.ranking is None:
+            say(settings, "targets.none", **values)
+            return
+        say(settings, "targets.persuadable", **values)
+        ranking = targets.ranking
+        shown = pd.DataFrame(
+            {
+                t("targets.column.customer", lang): ranking["customer_id"],
+                t("targets.column.uplift", lang): [_points(u, lang) for u in ranking["uplift"]],
+                t("targets.column.value", lang): [currency(v, lang) for v in ranking["value"]],
+                t("targets.column.value_moved", lang): [
+                    currency(v, lang) for v in ranking["value_moved"]
+                ],
+            }
+        )
+        out.print(frame_table(shown))

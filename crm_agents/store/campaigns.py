@@ -94,4 +94,11 @@ def campaign_rows(engine: Engine) -> pd.DataFrame:
 def members_of(engine: Engine, campaign_id: int) -> pd.DataFrame:
     query = select(campaign_members).where(campaign_members.c.campaign_id == campaign_id)
     with engine.connect() as connection:
-        return pd.read_sql(query.order_by(campaign_members.c.customer_id), connection)
+        return plain(pd.read_sql(query.order_by(campaign_members.c.customer_id), connection))
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names as plain strings (SQLAlchemy's are `quoted_name`s, which scikit-learn
+    refuses as feature names)."""
+    frame.columns = [str(c) for c in frame.columns]
+    return frame

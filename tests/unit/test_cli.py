@@ -454,3 +454,6 @@ def test_campaigns_are_made_listed_and_shown_from_the_command_line(env):
         _run("campaigns", "results", "1", "--db", db, "--lang", "zh-TW").output.split()
     )
     assert "留存：接受方案" in chinese
+    learned = _run("campaigns", "uplift", "1", "--db", db)  # 60 customers: too few to learn from
+    assert learned.exit_code == 2
+    assert "at least 50 in each arm" in " ".join(learned.output.split())
