@@ -32,6 +32,7 @@ from crm_agents.outcomes import (
     store_outcomes,
 )
 from tools.campaigns.targeting import next_targets
+from tools.offers.playbook import load_playbook
 
 app = typer.Typer(help="Outcomes of campaigns: what became of each customer.")
 
@@ -94,7 +95,8 @@ def results(
             measured=f"{found.with_outcome:,}",
             members=f"{found.members:,}",
         )
-        effect = found.effect
+        overall = found.overall
+        effect = overall.effect
         if effect is None:
             say(settings, "outcomes.no_outcomes", id=campaign_id)
             return
@@ -108,21 +110,52 @@ def results(
             difference=_points(effect.difference, lang),
             low=_points(effect.low, lang),
             high=_points(effect.high, lang),
+            cost=currency(overall.cost, lang),
         )
-        if found.conclusive:
+        if overall.conclusive:
             say(settings, "outcomes.conclusive")
-            return
-        why = (
-            t(
-                "outcomes.why_small",
-                lang,
-                control=f"{effect.control:,}",
-                needed=f"{found.needed_per_arm:,}",
-            )
-            if effect.conclusive and found.needed_per_arm
-            else t("outcomes.why_spans_zero", lang)
+        else:
+            say(settings, "outcomes.inconclusive", why=_why(overall, lang))
+        out.print(frame_table(_per_offer(found.by_offer, lang), t("outcomes.by_offer", lang)))
+
+
+def _why(group, lang) -> str:
+    """Why a group's effect is not enough to conclude."""
+    effect = group.effect
+    if effect is not None and effect.conclusive and group.needed_per_arm:
+        control, needed = f"{effect.control:,}", f"{group.needed_per_arm:,}"
+        return t("outcomes.why_small", lang, control=control, needed=needed)
+    return t("outcomes.why_spans_zero", lang)
+
+
+def _per_offer(by_offer: dict, lang) -> pd.DataFrame:
+    """One row per offer: its treated customers against the controls it would have had."""
+    playbook = load_playbook()
+    rows = []
+    for offer_id, group in by_offer.items():
+        effect = group.effect
+        rows.append(
+            {  # the title last: a table's first column never wraps, and titles are long
+                "treated": group.treated,
+                "control": group.control,
+                "effect": (
+                    t(
+                        "outcomes.interval",
+                        lang,
+                        difference=_points(effect.difference, lang),
+                        low=_points(effect.low, lang),
+                        high=_points(effect.high, lang),
+                    )
+                    if effect
+                    else "—"
+                ),
+                "cost": currency(group.cost, lang),
+                "verdict": t("outcomes.shown", lang) if group.conclusive else _why(group, lang),
+                "offer": playbook.get(offer_id).title_in(lang),
+            }
         )
-        say(settings, "outcomes.inconclusive", why=why)
+    frame = pd.DataFrame(rows)
+    return frame.rename(columns={c: t(f"outcomes.column.{c}", lang) for c in frame.columns})
 
 
 def uplift(

@@ -92,10 +92,17 @@ def test_simulated_outcomes_show_the_offers_effect_with_an_interval_around_the_t
     store_outcomes(engine, drawn, "simulated")
     found = campaign_results(engine, campaign)
     assert found.with_outcome == found.members
-    assert found.effect.low < found.effect.difference < found.effect.high
-    assert abs(found.effect.difference - truth) < 3 * (found.effect.high - found.effect.low)
-    treated = members_of(engine, campaign)["arm"].eq("treated").sum()
-    assert found.effect.treated == treated
+    effect = found.overall.effect
+    assert effect.low < effect.difference < effect.high
+    assert abs(effect.difference - truth) < 3 * (effect.high - effect.low)
+    members = members_of(engine, campaign)
+    assert effect.treated == members["arm"].eq("treated").sum()
+    # Each offer: its treated against the controls it would have had; together, everyone.
+    assert set(found.by_offer) == set(members["offer_id"])
+    per_offer = found.by_offer.values()
+    assert sum(g.effect.treated + g.effect.control for g in per_offer if g.effect) <= len(members)
+    cost = members.loc[members["arm"] == "treated", "total_cost"].sum()
+    assert found.overall.cost == pytest.approx(cost)
 
 
 def test_a_handful_of_outcomes_is_too_few_to_conclude(engine, campaign, tmp_path):  # noqa: F811
@@ -104,4 +111,4 @@ def test_a_handful_of_outcomes_is_too_few_to_conclude(engine, campaign, tmp_path
     rows = [(c, campaign, "retained", "2027-05-01") for c in few["customer_id"]]
     store_outcomes(engine, read_outcomes(_file(tmp_path, rows), engine), "few")
     found = campaign_results(engine, campaign)
-    assert found.with_outcome == 4 and not found.conclusive
+    assert found.with_outcome == 4 and not found.overall.conclusive

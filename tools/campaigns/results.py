@@ -25,20 +25,27 @@ class OutcomeError(WordedError, ValueError):
 
 
 @dataclass(frozen=True)
+class GroupResults:
+    """Treated against control within a group of members (the campaign, or one offer)."""
+
+    effect: Effect | None  # on the share who stayed: treated − control
+    needed_per_arm: int | None  # controls the expected effect needs (power 0.8, α 0.05)
+    conclusive: bool
+    cost: float  # what the treated customers' offers cost
+    treated: int  # with an outcome
+    control: int
+
+
+@dataclass(frozen=True)
 class CampaignResults:
     campaign_id: int
     members: int
     with_outcome: int
-    effect: Effect | None  # on the share who stayed: treated − control
-    needed_per_arm: int | None  # controls the expected effect needs (power 0.8, α 0.05)
-    conclusive: bool
+    overall: GroupResults
+    by_offer: dict[str, GroupResults]  # each offer's treated against the controls it would have had
 
 
-def measure(campaign_id: int, members: pd.DataFrame, outcomes: pd.DataFrame) -> CampaignResults:
-    """The campaign's effect on who stays, from its members (with their arms) and outcomes."""
-    if members.empty:
-        raise OutcomeError(Phrase("outcomes.no_campaign", {"id": campaign_id}))
-    joined = members.merge(outcomes, on="customer_id")
+def _group(members: pd.DataFrame, joined: pd.DataFrame) -> GroupResults:
     treated = (joined["arm"] == "treated").to_numpy(dtype=int)
     stayed = (joined["outcome"] == "retained").to_numpy(dtype=int)
     effect = None
@@ -54,7 +61,25 @@ def measure(campaign_id: int, members: pd.DataFrame, outcomes: pd.DataFrame) -> 
     conclusive = bool(
         effect is not None and effect.conclusive and (needed is None or effect.control >= needed)
     )
-    return CampaignResults(campaign_id, len(members), len(joined), effect, needed, conclusive)
+    cost = float(joined.loc[joined["arm"] == "treated", "total_cost"].sum())
+    return GroupResults(
+        effect, needed, conclusive, cost, int(treated.sum()), int(len(treated) - treated.sum())
+    )
+
+
+def measure(campaign_id: int, members: pd.DataFrame, outcomes: pd.DataFrame) -> CampaignResults:
+    """The campaign's effect on who stays, overall and per offer, from its members (with their
+    arms and offers) and their outcomes."""
+    if members.empty:
+        raise OutcomeError(Phrase("outcomes.no_campaign", {"id": campaign_id}))
+    joined = members.merge(outcomes, on="customer_id")
+    by_offer = {
+        offer: _group(members[members["offer_id"] == offer], rows)
+        for offer, rows in joined.groupby("offer_id")
+    }
+    return CampaignResults(
+        campaign_id, len(members), len(joined), _group(members, joined), by_offer
+    )
 
 
 def simulate(
