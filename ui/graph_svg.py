@@ -62,7 +62,8 @@ def graph_svg(
     total_height = _TOP * 2 + len(nodes) * _HEIGHT + (len(nodes) - 1) * _GAP
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_width}" '
-        f'height="{total_height}" viewBox="0 0 {total_width} {total_height}" role="img">',
+        f'height="{total_height}" viewBox="0 0 {total_width} {total_height}" role="img" '
+        'class="analysis-graph">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'fill="#666666"/></marker></defs>',

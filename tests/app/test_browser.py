@@ -182,11 +182,12 @@ def test_the_chat_panel_grows_with_the_window(browser, app):
 
 
 def _trace_diagram_size(page) -> dict:
-    """The drawn graph in the Trace tab once Mermaid has drawn it (or its size after 15 s): its
-    width, height and the node names written in it."""
+    """The drawn graph in the Trace tab once it is there (or its size after 40 s): its width,
+    height and the node names written in it. The graph's own SVG, not any icon beside it (a
+    component's loading indicator is an SVG too)."""
     page.get_by_role("tab", name="Trace").click()
     measure = """() => {
-        const svg = document.querySelector('#trace-diagram svg');
+        const svg = document.querySelector('#trace-diagram svg.analysis-graph');
         if (!svg) return null;
         const box = svg.getBoundingClientRect();
         return {width: box.width, height: box.height, text: svg.textContent};

@@ -82,7 +82,7 @@ def test_every_tab_is_pictured_in_each_language(browser, app, lang):
     shot("analyze-low-risk")
 
     page.get_by_role("tab", name=trace).click()
-    expect(page.locator("#trace-diagram svg").first).to_be_visible(timeout=30_000)
+    expect(page.locator("#trace-diagram svg.analysis-graph")).to_be_visible(timeout=30_000)
     shot("trace")
 
     page.get_by_role("tab", name=portfolio).click()
