@@ -16,29 +16,24 @@ from crm_agents.cli.common import (
     DEFAULT_WORKERS,
     SHOWN_FAILURES,
     DataOption,
+    DbOption,
     LanguageOption,
     assemble_for,
     clear_errors,
     console,
     out,
     output_folder,
+    results_url,
     say,
     settings_with,
 )
-from crm_agents.store.database import default_url, export_run, open_store, shown_url
+from crm_agents.store.database import export_run, open_store, shown_url
 from models.segments import RiskLevel
 
 
 def batch(
     data: DataOption = None,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            help="SQLAlchemy URL (default: CRM_DATABASE_URL, else SQLite at CRM_RESULTS_DB, "
-            "state/crm.db)",
-        ),
-    ] = None,
+    db: DbOption = None,
     min_risk: Annotated[
         RiskLevel, typer.Option("--min-risk", help="Analyse customers at or above this risk")
     ] = "medium",
@@ -65,8 +60,7 @@ def batch(
         settings = settings_with(language=lang)
         if export is not None:
             output_folder(export, "--export", settings.language)
-        configured = settings.database_url.get_secret_value() if settings.database_url else None
-        url = db or configured or default_url(settings.results_db)
+        url = results_url(db, settings)
         open_store(url)  # a bad database fails here, before the data and model are loaded
         assembly = assemble_for(data, settings)
         with Progress(

@@ -14,9 +14,19 @@ import typer
 from core.formats import currency
 from core.i18n import t
 from crm_agents.campaigns import draft_campaign
-from crm_agents.cli.common import LanguageOption, clear_errors, frame_table, out, say, settings_with
+from crm_agents.cli.common import (
+    DbOption,
+    LanguageOption,
+    clear_errors,
+    frame_table,
+    out,
+    points,
+    results_url,
+    say,
+    settings_with,
+)
 from crm_agents.store.campaigns import campaign_rows, members_of
-from crm_agents.store.database import default_url, open_store
+from crm_agents.store.database import open_store
 from models.segments import RiskLevel
 from tools.campaigns.planning import CHANNELS, CampaignDraft, CampaignSpec, summarise
 from tools.offers.playbook import load_playbook
@@ -24,19 +34,6 @@ from tools.offers.playbook import load_playbook
 app = typer.Typer(help="Campaigns: who gets an offer, who is held out, how large it must be.")
 
 Channel = StrEnum("Channel", {c: c for c in CHANNELS})
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLAlchemy URL (default: CRM_DATABASE_URL, else state/crm.db)"),
-]
-
-
-def _engine(db: str | None, settings):
-    configured = settings.database_url.get_secret_value() if settings.database_url else None
-    return open_store(db or configured or default_url(settings.results_db))
-
-
-def _points(value: float | None, lang) -> str:
-    return "—" if value is None else t("campaigns.points", lang, value=f"{value * 100:.1f}")
 
 
 def _report(draft: CampaignDraft, settings) -> None:
@@ -44,8 +41,8 @@ def _report(draft: CampaignDraft, settings) -> None:
     say(
         settings,
         "campaigns.detectable",
-        mde=_points(draft.detectable_effect, lang),
-        expected=_points(draft.expected_effect, lang),
+        mde=points(draft.detectable_effect, lang),
+        expected=points(draft.expected_effect, lang),
     )
     if draft.detectable_effect is None:
         say(settings, "campaigns.undetectable")
@@ -93,7 +90,7 @@ def create(
             holdout_share=holdout if holdout is not None else settings.campaign_holdout,
         )
         known = {o.id for o in load_playbook().offers}
-        draft = draft_campaign(_engine(db, settings), spec, settings, known)
+        draft = draft_campaign(open_store(results_url(db, settings)), spec, settings, known)
         say(
             settings,
             "campaigns.created",
@@ -116,7 +113,7 @@ def list_campaigns(db: DbOption = None, lang: LanguageOption = None) -> None:
     """Every campaign, newest first, with the customers in each arm."""
     with clear_errors(lang):
         settings = settings_with(language=lang)
-        rows = campaign_rows(_engine(db, settings))
+        rows = campaign_rows(open_store(results_url(db, settings)))
         if rows.empty:
             say(settings, "campaigns.none")
             return
@@ -148,7 +145,7 @@ def show(
     """One campaign: its choices, its arms and the smallest effect it can detect."""
     with clear_errors(lang):
         settings = settings_with(language=lang)
-        engine = _engine(db, settings)
+        engine = open_store(results_url(db, settings))
         rows = campaign_rows(engine)
         found = rows[rows["id"] == campaign_id]
         if found.empty:

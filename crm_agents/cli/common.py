@@ -26,7 +26,7 @@ from core.types import Language
 from crm_agents.batch.run import BatchError
 from crm_agents.cli.flow import Flow
 from crm_agents.composition import Assembly, assemble, build_service
-from crm_agents.store.database import StoreError
+from crm_agents.store.database import StoreError, default_url
 from data.loading import CustomerData, load_customers, resolve_source
 from data.validation import DataValidationError
 from models.churn.persistence import ModelArtifactError
@@ -50,6 +50,14 @@ SHOWN_FAILURES = 10
 LanguageOption = Annotated[
     Language | None,
     typer.Option("--lang", help="a language code: " + ", ".join(languages()), metavar="<language>"),
+]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="SQLAlchemy URL (default: CRM_DATABASE_URL, else SQLite at CRM_RESULTS_DB, "
+        "state/crm.db)",
+    ),
 ]
 DataOption = Annotated[
     Path | None,
@@ -157,6 +165,17 @@ def say(settings: Settings, key: str, **values: object) -> None:
     words = Text(t(key, settings.language, **values))
     han = spec(settings.language).script == "han"
     console.print(Flow(words, cjk=True) if han else words, highlight=False)
+
+
+def results_url(db: str | None, settings: Settings) -> str:
+    """The results database: `--db`, else `CRM_DATABASE_URL`, else SQLite in the state folder."""
+    configured = settings.database_url.get_secret_value() if settings.database_url else None
+    return db or configured or default_url(settings.results_db)
+
+
+def points(value: float | None, lang: Language) -> str:
+    """A difference of two shares in percentage points (a dash when there is none)."""
+    return "—" if value is None else t("campaigns.points", lang, value=f"{value * 100:.1f}")
 
 
 def settings_with(**overrides) -> Settings:

@@ -12,14 +12,16 @@ import typer
 
 from core.formats import currency
 from core.i18n import t
-from crm_agents.cli.campaigns import DbOption, _engine, _points
 from crm_agents.cli.common import (
     DataOption,
+    DbOption,
     LanguageOption,
     clear_errors,
     frame_table,
     load,
     out,
+    points,
+    results_url,
     say,
     service_for,
     settings_with,
@@ -31,6 +33,7 @@ from crm_agents.outcomes import (
     simulated_outcomes,
     store_outcomes,
 )
+from crm_agents.store.database import open_store
 from tools.campaigns.targeting import next_targets
 from tools.offers.playbook import load_playbook
 
@@ -47,7 +50,7 @@ def import_outcomes(
     changes nothing."""
     with clear_errors(lang):
         settings = settings_with(language=lang)
-        engine = _engine(db, settings)
+        engine = open_store(results_url(db, settings))
         count = store_outcomes(engine, read_outcomes(file, engine), file.name)
         say(settings, "outcomes.imported", count=f"{count:,}", source=file.name)
 
@@ -64,7 +67,7 @@ def simulate(
     with clear_errors(lang):
         settings = settings_with(language=lang)
         contracts = load(data, settings).customers["Contract"]
-        engine = _engine(db, settings)
+        engine = open_store(results_url(db, settings))
         drawn, truth = simulated_outcomes(engine, campaign_id, contracts, seed, date.today())
         store_outcomes(engine, drawn, f"simulated (seed {seed})")
         say(
@@ -73,7 +76,7 @@ def simulate(
             count=f"{len(drawn):,}",
             id=campaign_id,
             seed=seed,
-            truth=_points(truth, settings.language),
+            truth=points(truth, settings.language),
         )
 
 
@@ -87,7 +90,7 @@ def results(
     with clear_errors(lang):
         settings = settings_with(language=lang)
         lang = settings.language
-        found = campaign_results(_engine(db, settings), campaign_id)
+        found = campaign_results(open_store(results_url(db, settings)), campaign_id)
         say(
             settings,
             "outcomes.results",
@@ -107,9 +110,9 @@ def results(
             treated=f"{effect.treated:,}",
             control_rate=f"{effect.control_rate:.1%}",
             control=f"{effect.control:,}",
-            difference=_points(effect.difference, lang),
-            low=_points(effect.low, lang),
-            high=_points(effect.high, lang),
+            difference=points(effect.difference, lang),
+            low=points(effect.low, lang),
+            high=points(effect.high, lang),
             cost=currency(overall.cost, lang),
         )
         if overall.conclusive:
@@ -142,9 +145,9 @@ def _per_offer(by_offer: dict, lang) -> pd.DataFrame:
                     t(
                         "outcomes.interval",
                         lang,
-                        difference=_points(effect.difference, lang),
-                        low=_points(effect.low, lang),
-                        high=_points(effect.high, lang),
+                        difference=points(effect.difference, lang),
+                        low=points(effect.low, lang),
+                        high=points(effect.high, lang),
                     )
                     if effect
                     else "—"
@@ -172,15 +175,17 @@ def uplift(
         lang = settings.language
         loaded = load(data, settings)
         scores = service_for(loaded, settings).scores().set_index("customerID")
-        measured = measured_members(_engine(db, settings), campaign_id, loaded.customers)
+        measured = measured_members(
+            open_store(results_url(db, settings)), campaign_id, loaded.customers
+        )
         base = loaded.customers.assign(churn_probability=scores["churn_probability"])
         base = base.rename(columns={"customerID": "customer_id"})
         clv = scores.get("clv")
         targets = next_targets(measured, base, clv, top)
         verdict = targets.verdict
         values = {
-            "most": _points(verdict.most_affected.difference, lang),
-            "least": _points(verdict.least_affected.difference, lang),
+            "most": points(verdict.most_affected.difference, lang),
+            "least": points(verdict.least_affected.difference, lang),
             "z": f"{verdict.z:.2f}",
         }
         if targets.ranking is None:
@@ -191,7 +196,7 @@ def uplift(
         shown = pd.DataFrame(
             {
                 t("targets.column.customer", lang): ranking["customer_id"],
-                t("targets.column.uplift", lang): [_points(u, lang) for u in ranking["uplift"]],
+                t("targets.column.uplift", lang): [points(u, lang) for u in ranking["uplift"]],
                 t("targets.column.value", lang): [currency(v, lang) for v in ranking["value"]],
                 t("targets.column.value_moved", lang): [
                     currency(v, lang) for v in ranking["value_moved"]
