@@ -86,15 +86,19 @@ def timing_disagrees(risk_level: str, timing_is_soon: bool) -> bool:
     return timing_is_soon and risk_level != "high"
 
 
-def urgency_order(scores: pd.DataFrame) -> pd.DataFrame:
-    """`scores` (risk_level, churn_within_90d, clv, churn_probability, customerID) in the
-    order to act: gate, expected 90-day loss, probability, then ID so ties are stable."""
+def urgency_order(
+    scores: pd.DataFrame, then: str = "churn_probability", key: str = "customerID"
+) -> pd.DataFrame:
+    """`scores` (risk_level, churn_within_90d, clv, `then`, `key`) in the order to act: gate,
+    expected 90-day loss (none last), then `then` (the probability for a scored base, the
+    expected value for analyses with an offer, as the campaign queue), then the ID so ties are
+    stable."""
     keyed = scores.assign(
         _rank=scores["risk_level"].map(RISK_RANK).fillna(-1),
         _loss=expected_loss_90d(scores["churn_within_90d"], scores["clv"]),
     )
     return keyed.sort_values(
-        ["_rank", "_loss", "churn_probability", "customerID"],
+        ["_rank", "_loss", then, key],
         ascending=[False, False, False, True],
         kind="stable",
     ).drop(columns=["_rank", "_loss"])

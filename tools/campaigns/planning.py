@@ -23,7 +23,7 @@ from core.settings import Settings
 from models.segments import RiskLevel
 from models.uplift.control import bucket, in_campaign_holdout, in_global_control
 from models.uplift.power import minimum_detectable_effect
-from models.urgency import RISK_RANK
+from models.urgency import RISK_RANK, urgency_order
 
 CHANNELS = ("email", "sms", "call")
 
@@ -85,15 +85,6 @@ class CampaignDraft:
         )
 
 
-def _urgency_order(frame: pd.DataFrame) -> pd.DataFrame:
-    rank = frame["risk_level"].map(RISK_RANK)
-    loss = (frame["churn_within_90d"] * frame["clv"]).fillna(-1)
-    ordered = frame.assign(_rank=rank, _loss=loss).sort_values(
-        ["_rank", "_loss", "expected_value", "customer_id"], ascending=[False, False, False, True]
-    )
-    return ordered.drop(columns=["_rank", "_loss"])
-
-
 def eligible_members(
     analysed: pd.DataFrame, spec: CampaignSpec, settings: Settings
 ) -> tuple[pd.DataFrame, int]:
@@ -103,7 +94,8 @@ def eligible_members(
         chosen = chosen[chosen["offer_id"].isin(spec.offers)]
     share, salt = settings.global_control_share, settings.global_control_salt
     global_control = chosen["customer_id"].map(lambda c: in_global_control(c, share, salt))
-    return _urgency_order(chosen[~global_control]), int(global_control.sum())
+    ordered = urgency_order(chosen[~global_control], then="expected_value", key="customer_id")
+    return ordered, int(global_control.sum())
 
 
 def assign_arms(members: pd.DataFrame, spec: CampaignSpec) -> pd.DataFrame:
