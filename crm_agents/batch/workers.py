@@ -119,12 +119,11 @@ def pool_size(analyzer: Analyzer, workers: int) -> int:
 
 @contextmanager
 def executor(analyzer: Analyzer, workers: int) -> Iterator[Executor]:
-    """Threads for an LLM backend (waiting on the network), `pool_size` of them; forked
+    """`workers` (see `pool_size`) threads for an LLM backend (waiting on the network); forked
     processes for the offline writer (pure Python, so threads would share one core)."""
     global _WORKER
     _WORKER = analyzer
     offline = writes_offline(analyzer)
-    workers = pool_size(analyzer, workers)
     if offline and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         pool: Executor = ProcessPoolExecutor(
             workers,
