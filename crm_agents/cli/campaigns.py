@@ -146,8 +146,7 @@ def show(
     with clear_errors(lang):
         settings = settings_with(language=lang)
         engine = open_store(results_url(db, settings))
-        rows = campaign_rows(engine)
-        found = rows[rows["id"] == campaign_id]
+        found = campaign_rows(engine, campaign_id)
         if found.empty:
             raise typer.BadParameter(
                 t("campaigns.not_found", settings.language, id=campaign_id), param_hint="ID"

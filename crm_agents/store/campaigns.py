@@ -66,8 +66,8 @@ def create_campaign(engine: Engine, fields: dict, members: pd.DataFrame) -> int:
     return int(campaign_id)
 
 
-def campaign_rows(engine: Engine) -> pd.DataFrame:
-    """Every campaign with the number of customers in each arm, newest first."""
+def campaign_rows(engine: Engine, campaign_id: int | None = None) -> pd.DataFrame:
+    """Every campaign (or the one asked for) with the customers in each arm, newest first."""
     arms = (
         select(
             campaign_members.c.campaign_id,
@@ -82,6 +82,8 @@ def campaign_rows(engine: Engine) -> pd.DataFrame:
         .join(arms, arms.c.campaign_id == campaigns.c.id, isouter=True)
         .order_by(campaigns.c.id.desc())
     )
+    if campaign_id is not None:
+        query = query.where(campaigns.c.id == campaign_id)
     with engine.connect() as connection:
         frame = pd.read_sql(query, connection)
     for column in ("treated", "control"):
