@@ -38,6 +38,13 @@ class Context:
             "offline: always the offline writer"
         ),
     ] = "configured"
+    review: Annotated[
+        bool,
+        Field(
+            description="Pause after the messages for a person's approval (accept, edit, "
+            "respond, ignore); off: the messages stay drafts"
+        ),
+    ] = True
     risk_high: Annotated[
         float | None,
         Field(description="Churn probability from which a customer is at high risk (0–1)"),

@@ -6,7 +6,10 @@ produces. The output models join those words to the facts they describe.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, model_validator
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.languages import spec
 from core.types import Language
@@ -181,3 +184,84 @@ class Communications(BaseModel):
     sms: Sms
     call_script: CallScript
     written_by: str
+
+
+# ---- approval: a person's decision on the messages ----------------------------------------
+
+#: The decisions of LangChain's Agent Inbox: send as written, send as edited, send back with
+#: a note, or drop.
+ReviewDecision = Literal["accept", "edit", "respond", "ignore"]
+
+
+class MessageEdit(BaseModel):
+    """What a reviewer may change; a field left out keeps the draft's words. A new `offer_id`
+    (one of the customer's eligible offers) has the messages written again for it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    offer_id: str | None = None
+    email_subject: str | None = None
+    email_body: str | None = None
+    sms: str | None = None
+    call_greeting: str | None = None
+    call_reason: str | None = None
+    call_offer: str | None = None
+    objections: list[ObjectionAnswer] | None = None
+    call_close: str | None = None
+
+    def changed(self) -> list[str]:
+        return [name for name, value in self if value is not None]
+
+
+class ReviewResponse(BaseModel):
+    """A reviewer's answer to the approval step: Agent Inbox's `type` and `args` (for an
+    edit the changes, also as its `{"action": ..., "args": {...}}`; for a respond the note),
+    and who answered when."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: ReviewDecision
+    args: MessageEdit | str | None = None
+    by: str = Field(min_length=1, max_length=200, description="Who decided")
+    at: datetime = Field(description="When they decided")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unwrap_action(cls, data: Any) -> Any:
+        args = data.get("args") if isinstance(data, dict) else None
+        if isinstance(args, dict) and set(args) == {"action", "args"}:
+            data = {**data, "args": args["args"]}
+        return data
+
+    @model_validator(mode="after")
+    def _args_fit_the_type(self) -> ReviewResponse:
+        if self.type == "edit" and not (isinstance(self.args, MessageEdit) and self.args.changed()):
+            raise ValueError("an edit gives at least one changed field in args")
+        if self.type == "respond" and not (isinstance(self.args, str) and self.args.strip()):
+            raise ValueError("a respond gives its note as args (text)")
+        if self.type in ("accept", "ignore") and self.args not in (None, ""):
+            raise ValueError(f"{self.type} takes no args")
+        return self
+
+
+class RefusedEdit(BaseModel):
+    by: str
+    at: datetime
+    problems: list[str]
+
+
+class Approval(BaseModel):
+    """What a person decided on the messages; only accept and edit make them ready to send."""
+
+    decision: ReviewDecision
+    by: str
+    at: datetime
+    note: str | None = None
+    edited: list[str] = Field(default_factory=list, description="The fields the reviewer changed")
+    refused: list[RefusedEdit] = Field(
+        default_factory=list, description="Earlier edits refused by the checks, with why"
+    )
+
+    @property
+    def ready_to_send(self) -> bool:
+        return self.decision in ("accept", "edit")

@@ -12,7 +12,13 @@ from typing import Annotated, NotRequired
 from langgraph.graph import MessagesState
 from typing_extensions import TypedDict  # pydantic builds schemas from it on Python 3.11
 
-from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
+from agents.outputs import (
+    Approval,
+    CampaignPlan,
+    ChurnReasons,
+    Communications,
+    RiskAssessment,
+)
 from agents.trace import TraceStep
 from core.types import Language
 from tools.schemas import CustomerProfile
@@ -31,6 +37,7 @@ class AnalysisOutput(TypedDict, total=False):
     reasons: ChurnReasons
     campaign: CampaignPlan | None
     communications: Communications | None
+    approval: Approval | None
     trace: list[TraceStep]
 
 
@@ -42,6 +49,8 @@ class AnalysisState(TypedDict, total=False):
     reasons: ChurnReasons
     campaign: CampaignPlan | None
     communications: Communications | None
+    #: A person's decision on the messages (`approval` node); without one nothing is sent.
+    approval: Approval | None
     #: One step per node that ran, in order: each node appends its own, and the analyst, first
     #: of a run, starts the list afresh (`Overwrite`), so a thread's second run shows only itself.
     trace: Annotated[list[TraceStep], operator.add]

@@ -1,9 +1,10 @@
-"""The analysis graph: analyst → reasoning → campaign → communication.
+"""The analysis graph: analyst → reasoning → campaign → communication → approval.
 
 Low-risk customers end after reasoning ("monitor, no action"): no offer, no message. A customer
-with no eligible offer within budget ends after campaign. `build_analysis_graph` wires the nodes
-to the live objects the composition root made; `Analyzer` is what the CLI, the app and the batch
-job call.
+with no eligible offer within budget ends after campaign. A run that asks for review pauses at
+`approval` until a person decides (`graph/review.py` resumes it); in one that does not,
+`approval` does nothing and the messages stay drafts. `build_analysis_graph` wires the nodes to the live objects the
+composition root made; `Analyzer` is what the CLI, the app and the batch job call.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any, Literal
 
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Overwrite
@@ -21,10 +23,17 @@ from pydantic import BaseModel
 from agents.context import Context
 from agents.kit import Kits
 from agents.nodes.analyst import analyst
+from agents.nodes.approval import approval
 from agents.nodes.campaign import campaign
 from agents.nodes.communication import communication
 from agents.nodes.reasoning import reasoning
-from agents.outputs import CampaignPlan, ChurnReasons, Communications, RiskAssessment
+from agents.outputs import (
+    Approval,
+    CampaignPlan,
+    ChurnReasons,
+    Communications,
+    RiskAssessment,
+)
 from agents.state import AnalysisInput, AnalysisOutput, AnalysisState
 from agents.trace import OFFLINE, TraceStep, step_note
 from core.types import Language
@@ -40,7 +49,10 @@ def route_by_offer(state: AnalysisState) -> Literal["communication", "__end__"]:
     return "communication" if state.get("campaign") is not None else END
 
 
-def build_analysis_graph(kits: Kits) -> CompiledStateGraph:
+def build_analysis_graph(
+    kits: Kits, checkpointer: BaseCheckpointSaver | None = None
+) -> CompiledStateGraph:
+    """The graph; with a checkpointer, a run paused at approval can be resumed later."""
     builder = StateGraph(
         AnalysisState,
         context_schema=Context,
@@ -51,12 +63,14 @@ def build_analysis_graph(kits: Kits) -> CompiledStateGraph:
     builder.add_node("reasoning", partial(reasoning, kits=kits))
     builder.add_node("campaign", partial(campaign, kits=kits))
     builder.add_node("communication", partial(communication, kits=kits))
+    # The node ends the run, or sends it back to communication when the reviewer changes offer.
+    builder.add_node("approval", partial(approval, kits=kits), destinations=("communication", END))
     builder.add_edge(START, "analyst")
     builder.add_edge("analyst", "reasoning")
     builder.add_conditional_edges("reasoning", route_by_risk, ["campaign", END])
     builder.add_conditional_edges("campaign", route_by_offer, ["communication", END])
-    builder.add_edge("communication", END)
-    return builder.compile(name="analysis")
+    builder.add_edge("communication", "approval")
+    return builder.compile(checkpointer=checkpointer, name="analysis")
 
 
 def node_order(graph: CompiledStateGraph) -> tuple[str, ...]:
@@ -72,6 +86,8 @@ class AnalysisResult(BaseModel):
     reasons: ChurnReasons
     campaign: CampaignPlan | None
     communications: Communications | None
+    #: A person's decision; None: the messages (if any) are drafts, not ready to send.
+    approval: Approval | None = None
     skipped: list[str]
     trace: list[TraceStep]
 
@@ -90,7 +106,9 @@ def who_wrote(configured: str, trace: list[TraceStep]) -> str:
 def _result(state: dict[str, Any], backend: str, nodes: tuple[str, ...]) -> AnalysisResult:
     backend = who_wrote(backend, state["trace"])
     ran = [step.node for step in state["trace"]]
-    skipped = [n for n in nodes if n not in ran]
+    # Messages not yet decided on wait for a person: approval is pending, not skipped.
+    waiting = {"approval"} if state.get("communications") else set()
+    skipped = [n for n in nodes if n not in ran and n not in waiting]
     trace = list(state["trace"])
     if skipped:
         key = "trace.low_risk" if state["risk"].risk_level == "low" else "trace.no_offer"
@@ -103,13 +121,16 @@ def _result(state: dict[str, Any], backend: str, nodes: tuple[str, ...]) -> Anal
         reasons=state["reasons"],
         campaign=state.get("campaign"),
         communications=state.get("communications"),
+        approval=state.get("approval"),
         skipped=skipped,
         trace=trace,
     )
 
 
 class Analyzer:
-    """Runs the analysis graph for one customer at a time, with a context per run."""
+    """Runs the analysis graph for one customer at a time, with a context per run. Its runs do
+    not pause for review: the messages are drafts until a person accepts them in a campaign
+    (`graph/review.py`)."""
 
     def __init__(self, graph: CompiledStateGraph, kits: Kits) -> None:
         self.graph = graph
@@ -119,7 +140,7 @@ class Analyzer:
     def _start(
         self, customer_id: str, context: Context | None, language: Language | None
     ) -> tuple[dict, Context]:
-        context = context or Context()
+        context = replace(context or Context(), review=False)
         if language is not None:
             context = replace(context, language=language)
         # Resolve first: an unknown ID is the caller's error, reported before any node runs.
@@ -147,7 +168,8 @@ class Analyzer:
                 state = chunk
                 continue
             for node, update in chunk.items():
-                yield node, _plain(update)
+                if update:  # approval, in a run that does not pause for it, does nothing
+                    yield node, _plain(update)
         yield _result(state, self.kits.kit_for(context).writer.describe(), self.nodes)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
+from agents.checks.claims import claim_problems
+from agents.checks.drafts import draft_problems
 from agents.checks.grounding import fact_numbers, grounding_problems
 from agents.context import Context
 from agents.kit import Kits
@@ -74,6 +76,26 @@ def communications_from(
     )
 
 
+def other_offer_titles(playbook: Playbook, offer_id: str) -> list[str]:
+    """Every other offer's title in every language: words the messages may not use."""
+    return [o.title_in(lang) for o in playbook.offers if o.id != offer_id for lang in languages()]
+
+
+def message_problems(
+    draft: CommunicationDraft, facts: dict, offer_id: str, language: Language, playbook: Playbook
+) -> list[str]:
+    """Everything the writer's checks find in messages written by someone else (a reviewer's
+    edit): text in the language and free of markup, figures and claims from the facts, no other
+    offer named, an SMS that fits one segment."""
+    return [
+        *draft_problems(draft, language),
+        *claim_problems(draft, facts),
+        *_check(
+            draft, offer_id, language, fact_numbers(facts), other_offer_titles(playbook, offer_id)
+        ),
+    ]
+
+
 def _check(
     draft: CommunicationDraft, offer_id: str, language: Language, allowed: set, others: list[str]
 ) -> list[str]:
@@ -95,9 +117,7 @@ def communication(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits
     facts = communication_facts(
         plan, state["profile"], reasons, state["risk"].value_tier, kit.playbook, language
     )
-    others = [
-        o.title_in(lang) for o in kit.playbook.offers if o.id != offer_id for lang in languages()
-    ]
+    others = other_offer_titles(kit.playbook, offer_id)
     written = kit.writer.write(
         "communication",
         CommunicationDraft,
