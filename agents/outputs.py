@@ -177,6 +177,14 @@ class CallScript(BaseModel):
     objections: list[ObjectionAnswer] = Field(min_length=3, max_length=3)
     close: str
 
+    def as_text(self) -> str:
+        """One line per part, as the results store and call lists keep it."""
+        return "\n".join(
+            [self.greeting, self.reason_for_call, self.offer]
+            + [f"{o.objection} — {o.answer}" for o in self.objections]
+            + [self.close]
+        )
+
 
 class Communications(BaseModel):
     offer_id: str

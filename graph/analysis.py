@@ -3,8 +3,9 @@
 Low-risk customers end after reasoning ("monitor, no action"): no offer, no message. A customer
 with no eligible offer within budget ends after campaign. A run that asks for review pauses at
 `approval` until a person decides (`graph/review.py` resumes it); in one that does not,
-`approval` does nothing and the messages stay drafts. `build_analysis_graph` wires the nodes to the live objects the
-composition root made; `Analyzer` is what the CLI, the app and the batch job call.
+`approval` does nothing and the messages stay drafts. `build_analysis_graph` wires the nodes
+to the live objects the composition root made; `Analyzer` is what the CLI, the app and the
+batch job call.
 """
 
 from __future__ import annotations

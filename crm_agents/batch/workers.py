@@ -23,14 +23,7 @@ from tools.timing_schemas import TimeToChurn
 
 def analysis_row(run_id: int, result: AnalysisResult) -> dict:
     plan, messages, lifetime = result.campaign, result.communications, result.risk.lifetime
-    script = None
-    if messages is not None:
-        s = messages.call_script
-        script = "\n".join(
-            [s.greeting, s.reason_for_call, s.offer]
-            + [f"{o.objection} — {o.answer}" for o in s.objections]
-            + [s.close]
-        )
+    script = messages.call_script.as_text() if messages is not None else None
     return {
         "run_id": run_id,
         "customer_id": result.customer_id,

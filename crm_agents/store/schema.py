@@ -131,6 +131,32 @@ campaign_members = Table(
     Column("risk_reduction", Float),
 )
 
+#: A person's decision on each treated customer's messages (the analysis graph's `approval`
+#: step, whose pause is checkpointed under `thread_id`). `deciding` holds the item while one
+#: person's decision is applied, so that of two at once exactly one wins; the texts are what
+#: will be sent, as accepted or edited.
+approvals = Table(
+    "approvals",
+    metadata,
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), primary_key=True),
+    Column("customer_id", String(64), primary_key=True),
+    Column("thread_id", String(120), nullable=False, unique=True),
+    # pending · deciding · accept · edit · respond · ignore
+    Column("status", String(16), nullable=False),
+    Column("offer_id", String(64), nullable=False),  # as decided: a reviewer may change it
+    Column("claimed_by", String(200)),
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("decided_by", String(200)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("note", Text),
+    Column("edited", Text),  # JSON list of the fields the reviewer changed
+    Column("refused_edits", Integer, nullable=False, default=0),
+    Column("email_subject", Text),
+    Column("email_body", Text),
+    Column("sms", Text),
+    Column("call_script", Text),
+)
+
 #: What became of a campaign's customers (imported, or drawn by the simulator), one row per
 #: campaign and customer: importing the same file again changes nothing.
 outcomes = Table(
