@@ -17,6 +17,7 @@ from agents.present.phrases import model_name
 from core.formats import currency, percent
 from core.i18n import t, worded
 from core.types import FeatureSetName, Language, ModelChoice
+from crm_agents.cli.approvals import approve, pending, reject, submit
 from crm_agents.cli.ask import ask
 from crm_agents.cli.batch import batch
 from crm_agents.cli.campaigns import app as campaigns_app
@@ -278,6 +279,8 @@ app.command()(batch)
 app.command("evaluate-survival")(evaluate_survival_command)
 app.command("train-survival")(train_survival_command)
 app.command()(ask)
+for command in (submit, pending, approve, reject):
+    campaigns_app.command()(command)
 campaigns_app.command("results")(results)
 campaigns_app.command("uplift")(uplift)
 app.add_typer(campaigns_app, name="campaigns")
