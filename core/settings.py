@@ -31,6 +31,7 @@ from pydantic_settings import SettingsError as SourceError
 
 from core.formats import DEFAULT_CURRENCY, currency_problem
 from core.languages import BASE_LANGUAGE
+from core.quiet_hours import quiet_hours
 from core.ranges import DEFAULT_RANGES, merged_ranges
 from core.setting_errors import SettingsError as SettingsError
 from core.thresholds import THRESHOLDS, threshold_order_problem
@@ -188,6 +189,19 @@ class Settings(BaseSettings):
     global_control_salt: str = Field(
         default="1", min_length=1, description="Changing it reshuffles the global control group"
     )
+    contact_cap: int = Field(
+        default=2, ge=1, le=50, description="Most contacts a customer gets within the window"
+    )
+    contact_window_days: int = Field(
+        default=30, ge=1, le=365, description="Days the contact cap counts over, across campaigns"
+    )
+    quiet_hours: dict[Literal["email", "sms", "call"], str] = Field(
+        default={"sms": "21:00-08:00", "call": "20:00-09:00"},
+        description='Hours a channel is not used, JSON: {"sms": "21:00-08:00"}',
+    )
+    suppression_file: Path | None = Field(
+        default=None, description="CSV of customers not to contact: customer_id[, channel]"
+    )
     llm_concurrency: int = Field(
         default=4,
         ge=1,
@@ -252,6 +266,13 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"is not a regular expression ({err}); e.g. {DEFAULT_ID_PATTERN}"
             ) from None
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _hours_are_times(cls, value: dict[str, str]) -> dict[str, str]:
+        for hours in value.values():
+            quiet_hours(hours)  # a ValueError names the value and the accepted form
         return value
 
     @field_validator("accepted_ranges", mode="before")

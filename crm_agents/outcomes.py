@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.engine import Engine
 
 from core.i18n import Phrase
 from crm_agents.store.campaigns import members_of, plain
 from crm_agents.store.database import now, writing
-from crm_agents.store.schema import outcomes
+from crm_agents.store.schema import campaigns, outcomes
 from data.validation import DataValidationError, lines_phrase
 from tools.campaigns.results import CampaignResults, OutcomeError, measure, simulate
 
@@ -91,6 +91,15 @@ def store_outcomes(engine: Engine, frame: pd.DataFrame, source: str) -> int:
                 )
             )
         connection.execute(insert(outcomes), rows)
+        # An exported campaign whose outcomes come in is being measured.
+        connection.execute(
+            update(campaigns)
+            .where(
+                campaigns.c.id.in_({int(c) for c in frame["campaign_id"]}),
+                campaigns.c.status == "exported",
+            )
+            .values(status="measuring")
+        )
     return len(rows)
 
 

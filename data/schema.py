@@ -66,6 +66,13 @@ TELCO_FEATURES: tuple[str, ...] = (
 TELCO_COLUMNS: tuple[str, ...] = (ID_COLUMN, *TELCO_FEATURES, TARGET_COLUMN)
 
 SIGNAL_COLUMNS: tuple[str, ...] = ("recent_login_count", "complain_count", "usage_drop_rate")
+#: Optional consent per channel (Yes/No): a customer with No is not contacted by that channel.
+#: Never a feature of any model.
+CONSENT_COLUMNS: dict[str, str] = {
+    "email": "consent_email",
+    "sms": "consent_sms",
+    "call": "consent_call",
+}
 #: The signals that count events (whole numbers); `usage_drop_rate` is a share.
 COUNT_SIGNALS: tuple[str, ...] = ("recent_login_count", "complain_count")
 #: The window each count signal covers, part of the signal's definition.

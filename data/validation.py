@@ -19,6 +19,7 @@ from core.types import DEFAULT_ID_PATTERN, Language
 from data.schema import (
     BINARY_INT_COLUMNS,
     CATEGORICAL_VALUES,
+    CONSENT_COLUMNS,
     COUNT_SIGNALS,
     ID_COLUMN,
     SIGNAL_COLUMNS,
@@ -73,13 +74,17 @@ def _check_columns(raw: pd.DataFrame) -> list[Phrase]:
         problems.append(
             Phrase("validation.missing_columns", {"missing": missing, "columns": TELCO_COLUMNS})
         )
-    allowed = set(TELCO_COLUMNS) | set(SIGNAL_COLUMNS)
+    allowed = set(TELCO_COLUMNS) | set(SIGNAL_COLUMNS) | set(CONSENT_COLUMNS.values())
     extra = [c for c in present if c not in allowed]
     if extra:
         problems.append(
             Phrase(
                 "validation.unexpected_columns",
-                {"extra": [repr(c) for c in extra], "signals": SIGNAL_COLUMNS},
+                {
+                    "extra": [repr(c) for c in extra],
+                    "signals": SIGNAL_COLUMNS,
+                    "consent": list(CONSENT_COLUMNS.values()),
+                },
             )
         )
     return problems
@@ -262,7 +267,15 @@ def validate_customers(
             values = _parse_number(raw, column, problems, ranges[column], integer=integer)
             clean[column] = values.fillna(0).astype("int64" if integer else "float64")
 
+    consent = [c for c in CONSENT_COLUMNS.values() if c in raw.columns]
+    for column in consent:
+        values = raw[column].str.strip()
+        unknown = ~values.isin(YES_NO)
+        if unknown.any():
+            problems.append(_not_allowed(column, values, unknown, raw.index, YES_NO, "not_allowed"))
+        clean[column] = values
+
     if problems:
         raise DataValidationError(source, problems)
     order = [c for c in TELCO_COLUMNS if c in clean.columns]
-    return clean[order + [c for c in SIGNAL_COLUMNS if c in clean.columns]]
+    return clean[order + [c for c in SIGNAL_COLUMNS if c in clean.columns] + consent]

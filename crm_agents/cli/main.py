@@ -36,6 +36,7 @@ from crm_agents.cli.common import (
     settings_with,
     spinner,
 )
+from crm_agents.cli.exports import close, export
 from crm_agents.cli.outcomes import app as outcomes_app
 from crm_agents.cli.outcomes import results, simulate, uplift
 from crm_agents.cli.report import print_report
@@ -279,7 +280,7 @@ app.command()(batch)
 app.command("evaluate-survival")(evaluate_survival_command)
 app.command("train-survival")(train_survival_command)
 app.command()(ask)
-for command in (submit, pending, approve, reject):
+for command in (submit, pending, approve, reject, export, close):
     campaigns_app.command()(command)
 campaigns_app.command("results")(results)
 campaigns_app.command("uplift")(uplift)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -155,6 +156,18 @@ approvals = Table(
     Column("email_body", Text),
     Column("sms", Text),
     Column("call_script", Text),
+)
+
+#: Who an export plans to contact, by which channel and on which day: what the frequency cap
+#: counts across campaigns. Exporting a campaign again replaces its own rows.
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("campaign_id", Integer, ForeignKey("campaigns.id"), primary_key=True),
+    Column("customer_id", String(64), primary_key=True),
+    Column("channel", String(8), primary_key=True),  # email · sms · call
+    Column("planned_on", Date, nullable=False),
+    Index("contacts_by_customer", "customer_id", "planned_on"),
 )
 
 #: What became of a campaign's customers (imported, or drawn by the simulator), one row per
