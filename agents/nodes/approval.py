@@ -133,9 +133,10 @@ def _decided(step: StepRecorder, approval: Approval, update: dict | None = None)
 
 
 def approval(state: AnalysisState, runtime: Runtime[Context], *, kits: Kits) -> Command:
-    if not runtime.context.review:  # the messages stay drafts; nothing is decided
+    context = runtime.context or Context()
+    if not context.review:  # the messages stay drafts; nothing is decided
         return Command(goto=END)
-    kit = kits.kit_for(runtime.context)
+    kit = kits.kit_for(context)
     language: Language = state["language"]
     step = StepRecorder("approval")
     problems: list[str] = []

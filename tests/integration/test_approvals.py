@@ -1,11 +1,13 @@
 """Approvals: a campaign's treated customers wait for a person; accept, edit (re-checked),
 respond and ignore are recorded with who and when; a refused edit leaves the item pending;
-of two decisions on one item exactly one wins; the campaign is ready when nothing is left."""
+of two decisions on one item exactly one wins, also from two processes; the campaign is ready
+when nothing is left. Every test runs on SQLite and on a real PostgreSQL (`database`)."""
 
 from __future__ import annotations
 
-import shutil
+import multiprocessing
 import threading
+import uuid
 from datetime import date
 
 import pytest
@@ -17,31 +19,46 @@ from crm_agents.store import database
 from crm_agents.store.approvals import approval_rows, campaign_status, open_approvals
 from crm_agents.store.campaigns import members_of, offered_analyses
 from graph.review import Decided, Pending
+from tests.postgres_cluster import postgres_cluster, server_binaries
 from tools.campaigns.planning import CampaignSpec
 
-pytestmark = pytest.mark.database
+NO_POSTGRES = "no PostgreSQL server: `make test` installs Debian's postgresql package"
 
 
-@pytest.fixture(scope="module")
-def stored_run(demo, tmp_path_factory):
-    path = tmp_path_factory.mktemp("approvals") / "crm.db"
-    run_batch(demo.analyzer, f"sqlite:///{path}", min_risk="medium", limit=80, workers=1)
-    return path
+@pytest.fixture(
+    scope="module",
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[
+                pytest.mark.database,
+                pytest.mark.skipif(server_binaries() is None, reason=NO_POSTGRES),
+            ],
+        ),
+    ],
+)
+def store_url(request, demo, tmp_path_factory):
+    """A results database with one batch run of 80 medium- and high-risk analyses. Each test
+    makes a campaign of its own in it."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('approvals') / 'crm.db'}"
+        run_batch(demo.analyzer, url, min_risk="medium", limit=80, workers=1)
+        yield url
+        return
+    with postgres_cluster() as url:
+        run_batch(demo.analyzer, url, min_risk="medium", limit=80, workers=1)
+        yield url
 
 
 @pytest.fixture
-def engine(stored_run, tmp_path):
-    copy = tmp_path / "crm.db"
-    for part in ("", "-wal", "-shm"):
-        source = stored_run.with_name(stored_run.name + part)
-        if source.exists():
-            shutil.copy(source, copy.with_name(copy.name + part))
-    return database.open_store(f"sqlite:///{copy}")
+def engine(store_url):
+    return database.open_store(store_url)
 
 
-def _campaign(engine, demo, name: str = "Winter") -> int:
+def _campaign(engine, demo) -> int:
     spec = CampaignSpec(
-        name=name,
+        name=f"Winter {uuid.uuid4().hex[:8]}",
         starts_on=date(2027, 1, 4),
         ends_on=date(2027, 2, 26),
         owner="ana",
@@ -49,6 +66,19 @@ def _campaign(engine, demo, name: str = "Winter") -> int:
     )
     offers = set(offered_analyses(engine, 1)["offer_id"])
     return draft_campaign(engine, spec, demo.settings, offers).campaign_id
+
+
+def _decide_in_a_process(demo, url, campaign_id, customer, who, barrier, answers) -> None:
+    """Another app process: its own engine, connections and checkpointer (forked, so the
+    product built by the fixtures is inherited, not built again)."""
+    engine = database.open_store(url)
+    reviews = reviews_on(demo, engine)
+    barrier.wait()
+    try:
+        decide(engine, reviews, campaign_id, customer, {"type": "accept", "by": who})
+        answers.put((who, "won"))
+    except ApprovalError as err:
+        answers.put((who, str(err)))
 
 
 @pytest.fixture
@@ -212,3 +242,39 @@ def test_bulk_accept_decides_every_pending_item_and_the_campaign_becomes_ready(i
     assert sorted(done.accepted) == sorted(_treated(engine, campaign_id)[1:])
     assert done.left == {}
     assert campaign_status(engine, campaign_id) == "ready"
+
+
+def test_two_processes_see_each_others_decisions_and_exactly_one_of_two_at_once_wins(
+    in_review, store_url, demo
+):
+    engine, campaign_id, reviews = in_review
+    first, second = _treated(engine, campaign_id)[:2]
+    fork = multiprocessing.get_context("fork")
+    barrier, answers = fork.Barrier(2), fork.Queue()
+    processes = [
+        fork.Process(
+            target=_decide_in_a_process,
+            args=(demo, store_url, campaign_id, first, who, barrier, answers),
+        )
+        for who in ("mei", "li")
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    results = dict(answers.get(timeout=5) for _ in processes)
+    assert sorted(results.values()).count("won") == 1
+    winner = next(who for who, result in results.items() if result == "won")
+    loser = next(result for result in results.values() if result != "won")
+    assert winner in loser  # told who has it or decided it
+    # This process sees the other's decision, and the other sees this one's.
+    row = approval_rows(engine, campaign_id).set_index("customer_id").loc[first]
+    assert (row["status"], row["decided_by"]) == ("accept", winner)
+    decide(engine, reviews, campaign_id, second, {"type": "ignore", "by": "ana"})
+    process = fork.Process(
+        target=_decide_in_a_process,
+        args=(demo, store_url, campaign_id, second, "li", fork.Barrier(1), answers),
+    )
+    process.start()
+    process.join(timeout=120)
+    assert "decided already: ignore by ana" in answers.get(timeout=5)[1]

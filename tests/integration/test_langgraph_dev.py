@@ -88,6 +88,7 @@ def test_both_graphs_publish_typed_input_output_and_context_schemas(server, grap
     schemas = client.assistants.get_schemas(_assistant(client, graph_id))
     context = schemas["context_schema"]["properties"]
     assert set(context) == {
+        "review",
         "language",
         "backend",
         "risk_high",
@@ -113,6 +114,23 @@ def test_an_analysis_runs_without_a_context(server):
         "campaign",
         "communication",
     ]
+
+
+def test_an_analysis_pauses_for_approval_and_resumes_with_a_decision(server):
+    client, ids, _ = server
+    thread = client.threads.create()["thread_id"]
+    client.runs.wait(thread, "analysis", input={"customer_id": ids["high"]})
+    paused = client.threads.get(thread)
+    assert paused["status"] == "interrupted"
+    (request,) = [
+        i["value"] for task in client.threads.get_state(thread)["tasks"] for i in task["interrupts"]
+    ]
+    assert request["config"]["allow_edit"] and request["action_request"]["args"]["sms"]
+    answer = {"type": "accept", "by": "studio-user", "at": "2027-01-04T09:00:00+00:00"}
+    result = client.runs.wait(thread, "analysis", command={"resume": answer})
+    assert result["approval"]["decision"] == "accept"
+    assert result["approval"]["by"] == "studio-user"
+    assert client.threads.get(thread)["status"] == "idle"
 
 
 def test_a_second_run_on_the_thread_shows_only_the_second_customer_in_its_language(server):

@@ -24,10 +24,10 @@ def _pick(service, level: str) -> str:
 
 def test_low_risk_customer_skips_campaign_and_communication(demo):
     result = demo.analyzer.run(_pick(demo.service, "low"))
-    assert result.skipped == ["campaign", "communication"]
+    assert result.skipped == ["campaign", "communication", "approval"]
     assert result.campaign is None and result.communications is None
     skipped = [s for s in result.trace if s.status == "skipped"]
-    assert [s.node for s in skipped] == ["campaign", "communication"]
+    assert [s.node for s in skipped] == ["campaign", "communication", "approval"]
     assert all("low risk" in s.note for s in skipped)
 
 
@@ -35,7 +35,9 @@ def test_low_risk_customer_skips_campaign_and_communication(demo):
 def test_at_risk_customer_gets_every_section(demo, level):
     result = demo.analyzer.run(_pick(demo.service, level))
     assert result.skipped == []
-    assert [s.node for s in result.trace] == list(demo.analyzer.nodes)
+    # The messages wait for a person: approval has not run (a draft, not ready to send).
+    assert [s.node for s in result.trace] == list(demo.analyzer.nodes[:4])
+    assert result.approval is None
     assert result.campaign.offer.offer_id == result.communications.offer_id
     assert len(result.communications.call_script.objections) == 3
     assert result.communications.email.subject and result.communications.email.body
@@ -110,7 +112,7 @@ def test_unknown_customer_is_refused_before_any_node_runs(demo):
 
 def test_stream_yields_each_node_then_the_result(demo):
     items = list(demo.analyzer.stream(_pick(demo.service, "high")))
-    assert [node for node, _ in items[:-1]] == list(demo.analyzer.nodes)
+    assert [node for node, _ in items[:-1]] == list(demo.analyzer.nodes[:4])
     assert items[-1].communications is not None
 
 
@@ -122,7 +124,7 @@ def test_a_streamed_result_equals_the_invoked_one(demo):
     assert (
         [s.node for s in streamed.trace]
         == [s.node for s in invoked.trace]
-        == list(demo.analyzer.nodes)
+        == list(demo.analyzer.nodes[:4])
     )
     assert streamed.communications.sms.text == invoked.communications.sms.text
     assert streamed.model_dump(exclude={"trace"}) == invoked.model_dump(exclude={"trace"})
@@ -153,6 +155,7 @@ def test_the_graph_publishes_its_name_input_output_and_context(demo):
     assert "profile" not in output
     context = built.get_context_jsonschema()["properties"]
     assert set(context) == {
+        "review",
         "language",
         "backend",
         "risk_high",
@@ -195,7 +198,7 @@ def test_thresholds_in_the_context_change_the_risk_level_and_the_route(demo):
     lowered = Context(risk_medium=probability + 0.01, risk_high=min(probability + 0.02, 0.99))
     result = demo.analyzer.run(customer, lowered)
     assert result.risk.risk_level == "low"
-    assert result.skipped == ["campaign", "communication"]
+    assert result.skipped == ["campaign", "communication", "approval"]
     assert demo.service.predict(customer).risk_level == "medium"  # the default is untouched
 
 
@@ -228,11 +231,11 @@ def test_a_customer_with_no_offer_in_budget_gets_no_message(demo_service):
     service = type(demo_service)(demo_service.data, demo_service.model, demo_service.card, settings)
     result = assemble(settings, service=service).analyzer.run(_pick(service, "high"))
     assert result.campaign is None and result.communications is None
-    assert result.skipped == ["communication"]
+    assert result.skipped == ["communication", "approval"]
     campaign_step = next(s for s in result.trace if s.node == "campaign")
     assert "budget" in campaign_step.note
-    (skipped,) = [s for s in result.trace if s.status == "skipped"]
-    assert (skipped.node, skipped.note) == ("communication", "no eligible offer")
+    skipped = [(s.node, s.note) for s in result.trace if s.status == "skipped"]
+    assert skipped == [("communication", "no eligible offer"), ("approval", "no eligible offer")]
 
 
 def test_nodes_are_functions_of_plain_state(demo):
@@ -278,7 +281,9 @@ def test_graph_diagram_shows_the_conditional_edges(demo):
         "reasoning -.-> __end__",
         "campaign -.-> communication",
         "campaign -.-> __end__",
-        "communication --> __end__",
+        "communication --> approval",
+        "approval -.-> communication",  # a reviewer's new offer is written again
+        "approval -.-> __end__",
     }
 
 
@@ -293,6 +298,7 @@ def test_result_json_has_the_documented_top_level_keys(demo):
         "reasons",
         "campaign",
         "communications",
+        "approval",
         "skipped",
         "trace",
     ]

@@ -19,7 +19,7 @@ def _pick(service, level: str) -> str:
 def test_real_low_risk_customer_is_monitored_not_contacted(real, language):
     result = real.analyzer.run(_pick(real.service, "low"), language=language)
     assert result.risk.risk_level == "low"
-    assert result.skipped == ["campaign", "communication"]
+    assert result.skipped == ["campaign", "communication", "approval"]
     assert result.campaign is None and result.communications is None
 
 

@@ -333,7 +333,7 @@ def test_a_chinese_report_names_the_skipped_agents_in_chinese_with_full_width_pu
     customer = scores.loc[scores.risk_level == "low", "customerID"].iloc[0]
     result = _run("analyze", customer, "--lang", "zh-TW")
     assert result.exit_code == 0, result.output
-    assert "已略過挽留方案、溝通內容：" in result.output
+    assert "已略過挽留方案、溝通內容、人員核准：" in result.output
     assert "campaign" not in result.output and "資料：" in result.output
 
 
