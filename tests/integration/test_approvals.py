@@ -7,65 +7,15 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-import uuid
-from datetime import date
 
 import pytest
 
 from crm_agents.approvals import ApprovalError, accept_all, decide, open_review, reviews_on
-from crm_agents.batch.run import run_batch
-from crm_agents.campaigns import draft_campaign
 from crm_agents.store import database
 from crm_agents.store.approvals import approval_rows, campaign_status, open_approvals
-from crm_agents.store.campaigns import members_of, offered_analyses
+from crm_agents.store.campaigns import members_of
 from graph.review import Decided, Pending
-from tests.postgres_cluster import postgres_cluster, server_binaries
-from tools.campaigns.planning import CampaignSpec
-
-NO_POSTGRES = "no PostgreSQL server: `make test` installs Debian's postgresql package"
-
-
-@pytest.fixture(
-    scope="module",
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[
-                pytest.mark.database,
-                pytest.mark.skipif(server_binaries() is None, reason=NO_POSTGRES),
-            ],
-        ),
-    ],
-)
-def store_url(request, demo, tmp_path_factory):
-    """A results database with one batch run of 80 medium- and high-risk analyses. Each test
-    makes a campaign of its own in it."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('approvals') / 'crm.db'}"
-        run_batch(demo.analyzer, url, min_risk="medium", limit=80, workers=1)
-        yield url
-        return
-    with postgres_cluster() as url:
-        run_batch(demo.analyzer, url, min_risk="medium", limit=80, workers=1)
-        yield url
-
-
-@pytest.fixture
-def engine(store_url):
-    return database.open_store(store_url)
-
-
-def _campaign(engine, demo) -> int:
-    spec = CampaignSpec(
-        name=f"Winter {uuid.uuid4().hex[:8]}",
-        starts_on=date(2027, 1, 4),
-        ends_on=date(2027, 2, 26),
-        owner="ana",
-        holdout_share=0.2,
-    )
-    offers = set(offered_analyses(engine, 1)["offer_id"])
-    return draft_campaign(engine, spec, demo.settings, offers).campaign_id
+from tests.integration.conftest import new_campaign, treated
 
 
 def _decide_in_a_process(demo, url, campaign_id, customer, who, barrier, answers) -> None:
@@ -81,33 +31,20 @@ def _decide_in_a_process(demo, url, campaign_id, customer, who, barrier, answers
         answers.put((who, str(err)))
 
 
-@pytest.fixture
-def in_review(engine, demo):
-    """A campaign sent for approval, its reviews over the store's checkpoints."""
-    campaign_id = _campaign(engine, demo)
-    open_approvals(engine, campaign_id)
-    return engine, campaign_id, reviews_on(demo, engine)
-
-
-def _treated(engine, campaign_id) -> list[str]:
-    members = members_of(engine, campaign_id)
-    return list(members.loc[members["arm"] == "treated", "customer_id"])
-
-
 def test_sending_for_approval_makes_one_pending_item_per_treated_customer_and_none_for_controls(
     engine, demo
 ):
-    campaign_id = _campaign(engine, demo)
+    campaign_id = new_campaign(engine, demo)
     opened = open_approvals(engine, campaign_id)
     items = approval_rows(engine, campaign_id)
-    assert opened == len(items) == len(_treated(engine, campaign_id))
-    assert set(items["customer_id"]) == set(_treated(engine, campaign_id))
+    assert opened == len(items) == len(treated(engine, campaign_id))
+    assert set(items["customer_id"]) == set(treated(engine, campaign_id))
     assert (items["status"] == "pending").all()
     assert campaign_status(engine, campaign_id) == "approval"
 
 
 def test_a_campaign_goes_for_approval_once(engine, demo):
-    campaign_id = _campaign(engine, demo)
+    campaign_id = new_campaign(engine, demo)
     open_approvals(engine, campaign_id)
     with pytest.raises(ApprovalError, match="not a draft"):
         open_approvals(engine, campaign_id)
@@ -115,7 +52,7 @@ def test_a_campaign_goes_for_approval_once(engine, demo):
 
 def test_an_item_opens_paused_at_approval_with_agent_inbox_choices(in_review):
     engine, campaign_id, reviews = in_review
-    customer = _treated(engine, campaign_id)[0]
+    customer = treated(engine, campaign_id)[0]
     opened = open_review(engine, reviews, campaign_id, customer)
     assert isinstance(opened, Pending)
     assert opened.request["config"] == {
@@ -130,7 +67,7 @@ def test_an_item_opens_paused_at_approval_with_agent_inbox_choices(in_review):
 
 def test_an_accept_records_who_and_when_and_keeps_the_texts_to_send(in_review):
     engine, campaign_id, reviews = in_review
-    customer = _treated(engine, campaign_id)[0]
+    customer = treated(engine, campaign_id)[0]
     outcome = decide(engine, reviews, campaign_id, customer, {"type": "accept", "by": "mei"})
     assert isinstance(outcome, Decided) and outcome.result.approval.ready_to_send
     row = approval_rows(engine, campaign_id).set_index("customer_id").loc[customer]
@@ -141,7 +78,7 @@ def test_an_accept_records_who_and_when_and_keeps_the_texts_to_send(in_review):
 
 def test_an_edit_that_passes_the_checks_replaces_the_words_sent(in_review):
     engine, campaign_id, reviews = in_review
-    customer = _treated(engine, campaign_id)[0]
+    customer = treated(engine, campaign_id)[0]
     edit = {"type": "edit", "args": {"email_subject": "Thank you for staying with us"}, "by": "li"}
     outcome = decide(engine, reviews, campaign_id, customer, edit)
     assert isinstance(outcome, Decided)
@@ -153,7 +90,7 @@ def test_an_edit_that_passes_the_checks_replaces_the_words_sent(in_review):
 
 def test_an_edit_with_a_figure_no_tool_produced_is_refused_and_the_item_stays_pending(in_review):
     engine, campaign_id, reviews = in_review
-    customer = _treated(engine, campaign_id)[0]
+    customer = treated(engine, campaign_id)[0]
     edit = {"type": "edit", "args": {"sms": "Stay with us for only $1 a month!"}, "by": "li"}
     outcome = decide(engine, reviews, campaign_id, customer, edit)
     assert isinstance(outcome, Pending)
@@ -168,7 +105,7 @@ def test_an_edit_with_a_figure_no_tool_produced_is_refused_and_the_item_stays_pe
 
 def test_an_sms_edit_longer_than_one_segment_is_refused(in_review):
     engine, campaign_id, reviews = in_review
-    customer = _treated(engine, campaign_id)[0]
+    customer = treated(engine, campaign_id)[0]
     edit = {"type": "edit", "args": {"sms": "Thank you for staying with us. " * 8}, "by": "li"}
     outcome = decide(engine, reviews, campaign_id, customer, edit)
     assert isinstance(outcome, Pending)
@@ -177,7 +114,7 @@ def test_an_sms_edit_longer_than_one_segment_is_refused(in_review):
 
 def test_a_respond_keeps_the_note_and_is_not_ready_to_send(in_review):
     engine, campaign_id, reviews = in_review
-    customer = _treated(engine, campaign_id)[0]
+    customer = treated(engine, campaign_id)[0]
     answer = {"type": "respond", "args": "Too pushy for a loyal customer", "by": "mei"}
     outcome = decide(engine, reviews, campaign_id, customer, answer)
     assert isinstance(outcome, Decided) and not outcome.result.approval.ready_to_send
@@ -187,7 +124,7 @@ def test_a_respond_keeps_the_note_and_is_not_ready_to_send(in_review):
 
 def test_a_second_decision_on_a_decided_item_is_told_who_decided(in_review):
     engine, campaign_id, reviews = in_review
-    customer = _treated(engine, campaign_id)[0]
+    customer = treated(engine, campaign_id)[0]
     decide(engine, reviews, campaign_id, customer, {"type": "ignore", "by": "mei"})
     with pytest.raises(ApprovalError, match="decided already: ignore by mei"):
         decide(engine, reviews, campaign_id, customer, {"type": "accept", "by": "li"})
@@ -203,7 +140,7 @@ def test_a_control_customer_cannot_be_approved(in_review):
 
 def test_an_answer_without_who_is_refused_before_anything_is_held(in_review):
     engine, campaign_id, reviews = in_review
-    customer = _treated(engine, campaign_id)[0]
+    customer = treated(engine, campaign_id)[0]
     with pytest.raises(ApprovalError, match="by"):
         decide(engine, reviews, campaign_id, customer, {"type": "accept"})
     assert approval_rows(engine, campaign_id).set_index("customer_id").loc[customer, "status"] == (
@@ -213,7 +150,7 @@ def test_an_answer_without_who_is_refused_before_anything_is_held(in_review):
 
 def test_two_people_deciding_one_item_at_once_exactly_one_wins(in_review):
     engine, campaign_id, reviews = in_review
-    customer = _treated(engine, campaign_id)[0]
+    customer = treated(engine, campaign_id)[0]
     barrier, results = threading.Barrier(2), {}
 
     def attempt(who: str) -> None:
@@ -236,10 +173,10 @@ def test_two_people_deciding_one_item_at_once_exactly_one_wins(in_review):
 
 def test_bulk_accept_decides_every_pending_item_and_the_campaign_becomes_ready(in_review):
     engine, campaign_id, reviews = in_review
-    first = _treated(engine, campaign_id)[0]
+    first = treated(engine, campaign_id)[0]
     decide(engine, reviews, campaign_id, first, {"type": "ignore", "by": "mei"})
     done = accept_all(engine, reviews, campaign_id, by="mei")
-    assert sorted(done.accepted) == sorted(_treated(engine, campaign_id)[1:])
+    assert sorted(done.accepted) == sorted(treated(engine, campaign_id)[1:])
     assert done.left == {}
     assert campaign_status(engine, campaign_id) == "ready"
 
@@ -248,7 +185,7 @@ def test_two_processes_see_each_others_decisions_and_exactly_one_of_two_at_once_
     in_review, store_url, demo
 ):
     engine, campaign_id, reviews = in_review
-    first, second = _treated(engine, campaign_id)[:2]
+    first, second = treated(engine, campaign_id)[:2]
     fork = multiprocessing.get_context("fork")
     barrier, answers = fork.Barrier(2), fork.Queue()
     processes = [
