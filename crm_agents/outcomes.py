@@ -14,7 +14,7 @@ from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.engine import Engine
 
 from core.i18n import Phrase
-from crm_agents.store.campaigns import members_of, plain
+from crm_agents.store.campaigns import members_of, members_with_value, plain
 from crm_agents.store.database import now, writing
 from crm_agents.store.schema import campaigns, outcomes
 from data.validation import DataValidationError, lines_phrase
@@ -110,7 +110,8 @@ def outcomes_of(engine: Engine, campaign_id: int) -> pd.DataFrame:
 
 
 def campaign_results(engine: Engine, campaign_id: int) -> CampaignResults:
-    return measure(campaign_id, members_of(engine, campaign_id), outcomes_of(engine, campaign_id))
+    members = members_with_value(engine, campaign_id)
+    return measure(campaign_id, members, outcomes_of(engine, campaign_id))
 
 
 def simulated_outcomes(

@@ -11,6 +11,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from agents.present.campaign_loop_words import plan_lines
 from core.formats import currency
 from core.i18n import t
 from crm_agents.campaigns import draft_campaign
@@ -20,9 +21,9 @@ from crm_agents.cli.common import (
     clear_errors,
     frame_table,
     out,
-    points,
     results_url,
     say,
+    say_text,
     settings_with,
 )
 from crm_agents.store.campaigns import campaign_rows, members_of
@@ -37,17 +38,8 @@ Channel = StrEnum("Channel", {c: c for c in CHANNELS})
 
 
 def _report(draft: CampaignDraft, settings) -> None:
-    lang = settings.language
-    say(
-        settings,
-        "campaigns.detectable",
-        mde=points(draft.detectable_effect, lang),
-        expected=points(draft.expected_effect, lang),
-    )
-    if draft.detectable_effect is None:
-        say(settings, "campaigns.undetectable")
-    elif draft.too_small:
-        say(settings, "campaigns.too_small")
+    for line in plan_lines(draft, settings.language):
+        say_text(settings, line)
 
 
 @app.command()

@@ -164,7 +164,12 @@ def clear_errors(lang: Language | None = None) -> Iterator[None]:
 def say(settings: Settings, key: str, **values: object) -> None:
     """One line of the command's own output, in the settings' language, printed as text (in a
     language written without spaces, flowed between characters, not at the few spaces)."""
-    words = Text(t(key, settings.language, **values))
+    say_text(settings, t(key, settings.language, **values))
+
+
+def say_text(settings: Settings, text: str) -> None:
+    """Words already in the settings' language (a presenter's line), printed as `say` does."""
+    words = Text(text)
     han = spec(settings.language).script == "han"
     console.print(Flow(words, cjk=True) if han else words, highlight=False)
 
@@ -173,11 +178,6 @@ def results_url(db: str | None, settings: Settings) -> str:
     """The results database: `--db`, else `CRM_DATABASE_URL`, else SQLite in the state folder."""
     configured = settings.database_url.get_secret_value() if settings.database_url else None
     return db or configured or default_url(settings.results_db)
-
-
-def points(value: float | None, lang: Language) -> str:
-    """A difference of two shares in percentage points (a dash when there is none)."""
-    return "—" if value is None else t("campaigns.points", lang, value=f"{value * 100:.1f}")
 
 
 def settings_with(**overrides) -> Settings:

@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
+from agents.present.campaign_loop_words import exclusion_frame
 from core.i18n import t
 from crm_agents.cli.approvals import CampaignArg
 from crm_agents.cli.common import (
@@ -78,17 +78,7 @@ def export(
             say(settings, "exports.none_excluded")
             return
         say(settings, "exports.excluded", count=f"{summary.excluded['customer_id'].nunique():,}")
-        shown = pd.DataFrame(
-            {
-                t("exports.column.reason", lang): [
-                    t(f"exports.reason.{r}", lang) for r in counts["reason"]
-                ],
-                t("exports.column.channel", lang): [
-                    t(f"exports.channel.{c}", lang) for c in counts["channel"]
-                ],
-                t("exports.column.customers", lang): counts["customers"],
-            }
-        )
+        shown = exclusion_frame(counts, lang)
         out.print(frame_table(shown))
 
 

@@ -7,10 +7,15 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from core.formats import currency
+from agents.present.campaign_loop_words import (
+    offer_frame,
+    points,
+    results_lines,
+    targets_frame,
+    targets_lines,
+)
 from core.i18n import t
 from crm_agents.cli.common import (
     DataOption,
@@ -20,9 +25,9 @@ from crm_agents.cli.common import (
     frame_table,
     load,
     out,
-    points,
     results_url,
     say,
+    say_text,
     service_for,
     settings_with,
 )
@@ -33,9 +38,9 @@ from crm_agents.outcomes import (
     simulated_outcomes,
     store_outcomes,
 )
+from crm_agents.store.approvals import decisions_by_offer
 from crm_agents.store.database import open_store
 from tools.campaigns.targeting import next_targets
-from tools.offers.playbook import load_playbook
 
 app = typer.Typer(help="Outcomes of campaigns: what became of each customer.")
 
@@ -86,79 +91,19 @@ def results(
     lang: LanguageOption = None,
 ) -> None:
     """Treated against control: the share who stayed in each, the effect with its 95 %
-    interval, and whether it is enough to conclude."""
+    interval, what it is worth, whether it is enough to conclude, and per offer the
+    recommendations people accepted and rejected."""
     with clear_errors(lang):
         settings = settings_with(language=lang)
         lang = settings.language
-        found = campaign_results(open_store(results_url(db, settings)), campaign_id)
-        say(
-            settings,
-            "outcomes.results",
-            id=campaign_id,
-            measured=f"{found.with_outcome:,}",
-            members=f"{found.members:,}",
-        )
-        overall = found.overall
-        effect = overall.effect
-        if effect is None:
-            say(settings, "outcomes.no_outcomes", id=campaign_id)
+        engine = open_store(results_url(db, settings))
+        found = campaign_results(engine, campaign_id)
+        for line in results_lines(found, lang):
+            say_text(settings, line)
+        if found.overall.effect is None:
             return
-        say(
-            settings,
-            "outcomes.effect",
-            treated_rate=f"{effect.treated_rate:.1%}",
-            treated=f"{effect.treated:,}",
-            control_rate=f"{effect.control_rate:.1%}",
-            control=f"{effect.control:,}",
-            difference=points(effect.difference, lang),
-            low=points(effect.low, lang),
-            high=points(effect.high, lang),
-            cost=currency(overall.cost, lang),
-        )
-        if overall.conclusive:
-            say(settings, "outcomes.conclusive")
-        else:
-            say(settings, "outcomes.inconclusive", why=_why(overall, lang))
-        out.print(frame_table(_per_offer(found.by_offer, lang), t("outcomes.by_offer", lang)))
-
-
-def _why(group, lang) -> str:
-    """Why a group's effect is not enough to conclude."""
-    effect = group.effect
-    if effect is not None and effect.conclusive and group.needed_per_arm:
-        control, needed = f"{effect.control:,}", f"{group.needed_per_arm:,}"
-        return t("outcomes.why_small", lang, control=control, needed=needed)
-    return t("outcomes.why_spans_zero", lang)
-
-
-def _per_offer(by_offer: dict, lang) -> pd.DataFrame:
-    """One row per offer: its treated customers against the controls it would have had."""
-    playbook = load_playbook()
-    rows = []
-    for offer_id, group in by_offer.items():
-        effect = group.effect
-        rows.append(
-            {  # the title last: a table's first column never wraps, and titles are long
-                "treated": group.treated,
-                "control": group.control,
-                "effect": (
-                    t(
-                        "outcomes.interval",
-                        lang,
-                        difference=points(effect.difference, lang),
-                        low=points(effect.low, lang),
-                        high=points(effect.high, lang),
-                    )
-                    if effect
-                    else "—"
-                ),
-                "cost": currency(group.cost, lang),
-                "verdict": t("outcomes.shown", lang) if group.conclusive else _why(group, lang),
-                "offer": playbook.get(offer_id).title_in(lang),
-            }
-        )
-    frame = pd.DataFrame(rows)
-    return frame.rename(columns={c: t(f"outcomes.column.{c}", lang) for c in frame.columns})
+        frame = offer_frame(found, decisions_by_offer(engine, campaign_id), lang)
+        out.print(frame_table(frame, t("outcomes.by_offer", lang)))
 
 
 def uplift(
@@ -182,25 +127,9 @@ def uplift(
         base = base.rename(columns={"customerID": "customer_id"})
         clv = scores.get("clv")
         targets = next_targets(measured, base, clv, top)
-        verdict = targets.verdict
-        values = {
-            "most": points(verdict.most_affected.difference, lang),
-            "least": points(verdict.least_affected.difference, lang),
-            "z": f"{verdict.z:.2f}",
-        }
+        for line in targets_lines(targets, lang):
+            say_text(settings, line)
         if targets.ranking is None:
-            say(settings, "targets.none", **values)
             return
-        say(settings, "targets.persuadable", **values)
-        ranking = targets.ranking
-        shown = pd.DataFrame(
-            {
-                t("targets.column.customer", lang): ranking["customer_id"],
-                t("targets.column.uplift", lang): [points(u, lang) for u in ranking["uplift"]],
-                t("targets.column.value", lang): [currency(v, lang) for v in ranking["value"]],
-                t("targets.column.value_moved", lang): [
-                    currency(v, lang) for v in ranking["value_moved"]
-                ],
-            }
-        )
+        shown = targets_frame(targets.ranking, lang)
         out.print(frame_table(shown))

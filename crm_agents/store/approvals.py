@@ -200,3 +200,21 @@ def record(engine: Engine, campaign_id: int, customer_id: str, decision: dict) -
                 .where(campaigns.c.id == campaign_id, campaigns.c.status == "approval")
                 .values(status="ready")
             )
+
+
+def decisions_by_offer(engine: Engine, campaign_id: int) -> pd.DataFrame:
+    """Per offer, the recommendations a person accepted (as written or edited) and rejected
+    (sent back or ignored), with the notes given."""
+    rows = approval_rows(engine, campaign_id, status=DECIDED)
+    if rows.empty:
+        return pd.DataFrame(columns=["offer_id", "accepted", "rejected", "notes"])
+    rows = rows.assign(accepted=rows["status"].isin(("accept", "edit")))
+    return (
+        rows.groupby("offer_id")
+        .agg(
+            accepted=("accepted", "sum"),
+            rejected=("accepted", lambda a: int((~a).sum())),
+            notes=("note", lambda n: [x for x in n if isinstance(x, str) and x]),
+        )
+        .reset_index()
+    )

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.i18n import Phrase
 from crm_agents.store.database import StoreError, now, writing
-from crm_agents.store.schema import analyses, campaign_members, campaigns, runs
+from crm_agents.store.schema import analyses, campaign_members, campaigns, runs, scores
 
 
 def latest_completed_run(engine: Engine) -> int | None:
@@ -95,6 +95,30 @@ def campaign_rows(engine: Engine, campaign_id: int | None = None) -> pd.DataFram
 
 def members_of(engine: Engine, campaign_id: int) -> pd.DataFrame:
     query = select(campaign_members).where(campaign_members.c.campaign_id == campaign_id)
+    with engine.connect() as connection:
+        return plain(pd.read_sql(query.order_by(campaign_members.c.customer_id), connection))
+
+
+def members_with_value(engine: Engine, campaign_id: int) -> pd.DataFrame:
+    """The members with their monthly charges and lifetime value as the campaign's batch run
+    stored them (what an effect on who stays is worth)."""
+    query = (
+        select(campaign_members, scores.c.monthly_charges, analyses.c.clv)
+        .join(campaigns, campaigns.c.id == campaign_members.c.campaign_id)
+        .join(
+            scores,
+            (scores.c.run_id == campaigns.c.run_id)
+            & (scores.c.customer_id == campaign_members.c.customer_id),
+            isouter=True,
+        )
+        .join(
+            analyses,
+            (analyses.c.run_id == campaigns.c.run_id)
+            & (analyses.c.customer_id == campaign_members.c.customer_id),
+            isouter=True,
+        )
+        .where(campaign_members.c.campaign_id == campaign_id)
+    )
     with engine.connect() as connection:
         return plain(pd.read_sql(query.order_by(campaign_members.c.customer_id), connection))
 

@@ -25,6 +25,17 @@ class OutcomeError(WordedError, ValueError):
 
 
 @dataclass(frozen=True)
+class Interval:
+    value: float
+    low: float
+    high: float
+
+    def times(self, factor: float) -> Interval:
+        ends = sorted((self.low * factor, self.high * factor))
+        return Interval(self.value * factor, ends[0], ends[1])
+
+
+@dataclass(frozen=True)
 class GroupResults:
     """Treated against control within a group of members (the campaign, or one offer)."""
 
@@ -34,6 +45,19 @@ class GroupResults:
     cost: float  # what the treated customers' offers cost
     treated: int  # with an outcome
     control: int
+    #: What the effect is worth, with the effect's interval carried through: customers kept
+    #: (effect × treated), their monthly revenue and lifetime value (the treated customers'
+    #: average, from the batch's analyses) — None where the members carry no value.
+    kept: Interval | None = None
+    revenue_saved: Interval | None = None  # per month
+    clv_saved: Interval | None = None
+
+    @property
+    def return_on_cost(self) -> float | None:
+        """Lifetime value saved per unit of offer cost, net: (CLV saved − cost) / cost."""
+        if self.clv_saved is None or self.cost <= 0:
+            return None
+        return (self.clv_saved.value - self.cost) / self.cost
 
 
 @dataclass(frozen=True)
@@ -61,10 +85,31 @@ def _group(members: pd.DataFrame, joined: pd.DataFrame) -> GroupResults:
     conclusive = bool(
         effect is not None and effect.conclusive and (needed is None or effect.control >= needed)
     )
-    cost = float(joined.loc[joined["arm"] == "treated", "total_cost"].sum())
+    treated_rows = joined[joined["arm"] == "treated"]
+    cost = float(treated_rows["total_cost"].sum())
+    kept = revenue = clv = None
+    if effect is not None:
+        kept = Interval(effect.difference, effect.low, effect.high).times(len(treated_rows))
+        revenue = _worth(kept, treated_rows, "monthly_charges")
+        clv = _worth(kept, treated_rows, "clv")
     return GroupResults(
-        effect, needed, conclusive, cost, int(treated.sum()), int(len(treated) - treated.sum())
+        effect,
+        needed,
+        conclusive,
+        cost,
+        int(treated.sum()),
+        int(len(treated) - treated.sum()),
+        kept,
+        revenue,
+        clv,
     )
+
+
+def _worth(kept: Interval, treated: pd.DataFrame, column: str) -> Interval | None:
+    """Customers kept times the treated customers' average `column`, when they have it."""
+    if column not in treated or treated[column].isna().all():
+        return None
+    return kept.times(float(treated[column].mean()))
 
 
 def measure(campaign_id: int, members: pd.DataFrame, outcomes: pd.DataFrame) -> CampaignResults:
