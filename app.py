@@ -1,4 +1,4 @@
-"""The CRM Retention Agents app (Gradio): Analyze · Ask · Portfolio · Trace.
+"""The CRM Retention Agents app (Gradio): Analyze · Ask · Portfolio · Campaigns · Trace.
 
     python app.py [--data PATH] [--host 127.0.0.1] [--port 7860] [--lang CODE]
 
@@ -20,10 +20,10 @@ from ui import shell, theme
 from ui.backend import Backend
 from ui.labels import Labels
 from ui.manager import Manager
-from ui.tabs import analyze, ask, portfolio, trace
+from ui.tabs import analyze, ask, campaigns, portfolio, trace
 
 #: The tabs, in the order they appear; each registers its components by name.
-TABS = (analyze, ask, portfolio, trace)
+TABS = (analyze, ask, portfolio, campaigns, trace)
 
 
 def build_app(backend: Backend) -> gr.Blocks:

@@ -50,6 +50,16 @@ class CommunicationDraft(BaseModel):
     objections: list[ObjectionAnswer] = Field(description="The three likeliest objections")
     call_close: str
 
+    def script_text(self) -> str:
+        """The call script as the results store and call lists keep it."""
+        return CallScript(
+            greeting=self.call_greeting,
+            reason_for_call=self.call_reason,
+            offer=self.call_offer,
+            objections=self.objections,
+            close=self.call_close,
+        ).as_text()
+
 
 # ---- outputs: facts + words ---------------------------------------------------------------
 

@@ -25,7 +25,15 @@ from crm_agents.store.checkpoints import open_checkpointer
 from graph.analysis import AnalysisResult
 from graph.review import Decided, Pending, Reviews, review_graph
 
-__all__ = ["ApprovalError", "BulkDecision", "accept_all", "decide", "open_review", "reviews_on"]
+__all__ = [
+    "ApprovalError",
+    "BulkDecision",
+    "accept_all",
+    "decide",
+    "open_review",
+    "reviews_on",
+    "stored_result",
+]
 
 
 def reviews_on(assembly: Assembly, engine: Engine) -> Reviews:
@@ -34,8 +42,9 @@ def reviews_on(assembly: Assembly, engine: Engine) -> Reviews:
     return review_graph(assembly.kits, open_checkpointer(engine))
 
 
-def _analysis(engine: Engine, campaign_id: int, customer_id: str) -> AnalysisResult:
-    stored = store.stored_analysis(engine, campaign_id, customer_id)
+def stored_result(engine: Engine, campaign_id: int, customer_id: str) -> AnalysisResult:
+    """The batch analysis the campaign drew this customer from."""
+    stored = store.storedstored_result(engine, campaign_id, customer_id)
     if stored is None:
         raise ApprovalError(
             Phrase("approvals.not_in_review", {"customer": customer_id, "id": campaign_id})
@@ -53,7 +62,7 @@ def open_review(
         raise ApprovalError(
             Phrase("approvals.not_in_review", {"customer": customer_id, "id": campaign_id})
         )
-    analysis = _analysis(engine, campaign_id, customer_id)
+    analysis = stored_result(engine, campaign_id, customer_id)
     return reviews.open(str(row["thread_id"].iloc[0]), analysis)
 
 
@@ -93,7 +102,7 @@ def decide(
         raise ApprovalError(Phrase("approvals.bad_answer", {"problems": problems})) from None
     thread = store.claim(engine, campaign_id, customer_id, answer.by)
     try:
-        opened = reviews.open(thread, _analysis(engine, campaign_id, customer_id), context)
+        opened = reviews.open(thread, stored_result(engine, campaign_id, customer_id), context)
         # Decided already (a process died between the graph and the store): that decision stands.
         outcome = (
             opened if isinstance(opened, Decided) else reviews.decide(thread, response, context)

@@ -19,6 +19,7 @@ from crm_agents.store.database import now, writing
 from crm_agents.store.schema import campaigns, outcomes
 from data.validation import DataValidationError, lines_phrase
 from tools.campaigns.results import CampaignResults, OutcomeError, measure, simulate
+from tools.campaigns.targeting import Targets, next_targets
 
 COLUMNS = ("customer_id", "campaign_id", "outcome", "date")
 OUTCOMES = ("retained", "churned")
@@ -131,3 +132,15 @@ def measured_members(engine: Engine, campaign_id: int, customers: pd.DataFrame) 
         raise OutcomeError(Phrase("outcomes.other_data", {"id": campaign_id}))
     profile = customers.loc[joined["customer_id"]].reset_index(drop=True)
     return pd.concat([joined.reset_index(drop=True), profile.drop(columns="customerID")], axis=1)
+
+
+def uplift_targets(engine: Engine, campaign_id: int, service, top: int = 20) -> Targets:
+    """Who the campaign's offer moved, learned from its outcomes, and the next campaign's
+    targets among the whole base by uplift × lifetime value (`tools/campaigns/targeting.py`);
+    `service`: the data in use and its scores."""
+    customers = service.data.customers
+    measured = measured_members(engine, campaign_id, customers)
+    scores = service.scores().set_index("customerID")
+    base = customers.assign(churn_probability=scores["churn_probability"])
+    base = base.rename(columns={"customerID": "customer_id"})
+    return next_targets(measured, base, scores.get("clv"), top)

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from agents.context import Context
 from agents.kit import Kits
+from agents.outputs import CommunicationDraft
 from agents.state import AnalysisState
 from graph.analysis import AnalysisResult, _result, build_analysis_graph, node_order
 
@@ -41,6 +42,18 @@ class Pending:
     @property
     def problems(self) -> list[str]:
         return list(self.request.get("problems", []))
+
+    @property
+    def customer_id(self) -> str:
+        return str(self.request["action_request"]["args"]["customer_id"])
+
+    @property
+    def draft(self) -> CommunicationDraft:
+        """The messages waiting for the decision."""
+        args = self.request["action_request"]["args"]
+        return CommunicationDraft.model_validate(
+            {name: args[name] for name in CommunicationDraft.model_fields}
+        )
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Engine
+
 from agents.present import phrases
 from core.i18n import t
 from core.settings import Settings
 from core.types import Language
+from crm_agents.approvals import reviews_on
 from crm_agents.composition import Assembly, assemble
+from crm_agents.store.database import open_store, store_url
 from graph.analysis import Analyzer
+from graph.review import Reviews
 from tools.service.retention import RetentionService
 from ui.escape import md
 from ui.graph_svg import Edge, GraphShape
@@ -51,6 +56,16 @@ class Backend:
     @property
     def chat(self) -> Any:
         return self.assembly.chat
+
+    @cached_property
+    def store(self) -> Engine:
+        """The results database (campaigns, approvals, their checkpoints), opened on first use."""
+        return open_store(store_url(self.settings))
+
+    @cached_property
+    def reviews(self) -> Reviews:
+        """The analysis graph over the store's checkpoints: approvals made here or anywhere."""
+        return reviews_on(self.assembly, self.store)
 
     @cached_property
     def graph_shape(self) -> GraphShape:

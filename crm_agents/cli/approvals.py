@@ -45,12 +45,7 @@ def _request_lines(found: Pending | Decided, lang: str) -> list[str]:
     if isinstance(found, Decided):
         approval = found.result.approval
         return [t(f"approval.{approval.decision}", lang, by=approval.by)]
-    args = found.request["action_request"]["args"]
-    script = "\n".join(
-        [args["call_greeting"], args["call_reason"], args["call_offer"]]
-        + [f"{o['objection']} — {o['answer']}" for o in args["objections"]]
-        + [args["call_close"]]
-    )
+    args, script = found.request["action_request"]["args"], found.draft.script_text()
     return [
         found.request["description"],
         t("approvals.email", lang, subject=args["email_subject"]),
@@ -173,8 +168,7 @@ def _finish(outcome: Pending | Decided, settings) -> None:
     lang = settings.language
     if isinstance(outcome, Pending):
         if not outcome.problems:  # a new offer: its messages were written again, wait for a yes
-            customer = outcome.request["action_request"]["args"]["customer_id"]
-            say(settings, "approvals.rewritten", customer=customer)
+            say(settings, "approvals.rewritten", customer=outcome.customer_id)
             return
         say(settings, "approvals.refused", problems="; ".join(outcome.problems))
         raise typer.Exit(1)

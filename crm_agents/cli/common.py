@@ -27,7 +27,7 @@ from crm_agents.batch.run import BatchError
 from crm_agents.cli.flow import Flow
 from crm_agents.composition import Assembly, assemble, build_service
 from crm_agents.store.approvals import ApprovalError
-from crm_agents.store.database import StoreError, default_url
+from crm_agents.store.database import StoreError, store_url
 from data.loading import CustomerData, load_customers, resolve_source
 from data.validation import DataValidationError
 from models.churn.persistence import ModelArtifactError
@@ -176,8 +176,7 @@ def say_text(settings: Settings, text: str) -> None:
 
 def results_url(db: str | None, settings: Settings) -> str:
     """The results database: `--db`, else `CRM_DATABASE_URL`, else SQLite in the state folder."""
-    configured = settings.database_url.get_secret_value() if settings.database_url else None
-    return db or configured or default_url(settings.results_db)
+    return store_url(settings, db)
 
 
 def settings_with(**overrides) -> Settings:

@@ -33,14 +33,13 @@ from crm_agents.cli.common import (
 )
 from crm_agents.outcomes import (
     campaign_results,
-    measured_members,
     read_outcomes,
     simulated_outcomes,
     store_outcomes,
+    uplift_targets,
 )
 from crm_agents.store.approvals import decisions_by_offer
 from crm_agents.store.database import open_store
-from tools.campaigns.targeting import next_targets
 
 app = typer.Typer(help="Outcomes of campaigns: what became of each customer.")
 
@@ -118,15 +117,9 @@ def uplift(
     with clear_errors(lang):
         settings = settings_with(language=lang)
         lang = settings.language
-        loaded = load(data, settings)
-        scores = service_for(loaded, settings).scores().set_index("customerID")
-        measured = measured_members(
-            open_store(results_url(db, settings)), campaign_id, loaded.customers
-        )
-        base = loaded.customers.assign(churn_probability=scores["churn_probability"])
-        base = base.rename(columns={"customerID": "customer_id"})
-        clv = scores.get("clv")
-        targets = next_targets(measured, base, clv, top)
+        service = service_for(load(data, settings), settings)
+        engine = open_store(results_url(db, settings))
+        targets = uplift_targets(engine, campaign_id, service, top)
         for line in targets_lines(targets, lang):
             say_text(settings, line)
         if targets.ranking is None:

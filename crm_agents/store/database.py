@@ -91,6 +91,13 @@ def default_url(database: Path) -> str:
     return f"sqlite:///{database}"
 
 
+def store_url(settings, db: str | None = None) -> str:
+    """The results database: `db` (a command's --db), else `CRM_DATABASE_URL`, else SQLite in
+    the state folder."""
+    configured = settings.database_url.get_secret_value() if settings.database_url else None
+    return db or configured or default_url(settings.results_db)
+
+
 def _check_sqlite_target(url: str) -> None:
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite") or not parsed.database:

@@ -110,8 +110,14 @@ def test_trace_lists_every_node(client):
     trace = pd.DataFrame(
         out[OUT["trace_table"]]["data"], columns=out[OUT["trace_table"]]["headers"]
     )
-    assert trace["node"].tolist() == ["analyst", "reasoning", "campaign", "communication"]
-    assert trace["status"].tolist() == ["ran", "ran", "skipped", "skipped"]
+    assert trace["node"].tolist() == [
+        "analyst",
+        "reasoning",
+        "campaign",
+        "communication",
+        "approval",
+    ]
+    assert trace["status"].tolist() == ["ran", "ran", "skipped", "skipped", "skipped"]
 
 
 def test_unknown_customer_is_one_clear_message_and_clears_the_panels(client):
