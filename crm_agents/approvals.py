@@ -44,7 +44,7 @@ def reviews_on(assembly: Assembly, engine: Engine) -> Reviews:
 
 def stored_result(engine: Engine, campaign_id: int, customer_id: str) -> AnalysisResult:
     """The batch analysis the campaign drew this customer from."""
-    stored = store.storedstored_result(engine, campaign_id, customer_id)
+    stored = store.stored_analysis(engine, campaign_id, customer_id)
     if stored is None:
         raise ApprovalError(
             Phrase("approvals.not_in_review", {"customer": customer_id, "id": campaign_id})

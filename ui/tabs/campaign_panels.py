@@ -207,6 +207,7 @@ def results_view(backend: Backend, campaign_id: int | None, lang: Language) -> d
         return shown
     decisions = decisions_by_offer(backend.store, campaign_id)
     table = offer_frame(found, decisions, lang, backend.assembly.playbook)
+    table = table[[table.columns[-1], *table.columns[:-1]]]  # the offer first: the page scrolls
     shown["by_offer"] = gr.Dataframe(value=table, visible=True)
     try:
         targets = uplift_targets(backend.store, campaign_id, backend.service)
