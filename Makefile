@@ -47,7 +47,8 @@ test: lint chromium postgres
 ## Pictures of every tab in English and Traditional Chinese (demo data, headless Chromium) for
 ## the README, in docs/screenshots/.
 screenshots: $(STAMP) chromium
-	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -p no:randomly tests/app/test_screenshots.py
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -p no:randomly \
+	  tests/app/test_screenshots.py tests/app/test_campaigns_browser.py
 
 ## The LLM-server tests: llama-cpp-python's OpenAI-compatible server with the small Gemma 3 270M
 ## model from PyPI, in a venv of its own (the server is a separate process; its web stack stays

@@ -18,6 +18,7 @@ from agents.llm.writer import OfflineWriter, Writer
 from core.settings import Settings
 from core.thresholds import THRESHOLDS, threshold_order_problem
 from core.types import Language
+from tools.campaigns.targeting import LearnedUplift
 from tools.offers.desk import OfferDesk
 from tools.offers.playbook import Playbook
 from tools.registry import RetentionTools, build_tools
@@ -37,6 +38,8 @@ class AgentKit:
     tools: RetentionTools
     writer: Writer
     playbook: Playbook
+    #: What the newest measured campaign taught about each offer (`CRM_OFFER_RANKING=uplift`).
+    learned_uplift: LearnedUplift | None = None
 
     def language(self, context: Context | None) -> Language:
         return (context.language if context else None) or self.settings.language
@@ -53,14 +56,20 @@ class AgentKit:
 class Kits:
     """The kit for each context, built from one service, playbook and writer."""
 
-    def __init__(self, service: RetentionService, playbook: Playbook, writer: Writer) -> None:
+    def __init__(
+        self,
+        service: RetentionService,
+        playbook: Playbook,
+        writer: Writer,
+        learned_uplift: LearnedUplift | None = None,
+    ) -> None:
+        self.learned_uplift = learned_uplift
         self.default = self._kit(service, playbook, writer)
         self._offline_writer = OfflineWriter()
         self._variants: LRUCache[tuple, AgentKit] = LRUCache(maxsize=VARIANTS)
         self._lock = threading.Lock()
 
-    @staticmethod
-    def _kit(service: RetentionService, playbook: Playbook, writer: Writer) -> AgentKit:
+    def _kit(self, service: RetentionService, playbook: Playbook, writer: Writer) -> AgentKit:
         desk = OfferDesk(service, playbook)
         return AgentKit(
             settings=service.settings,
@@ -69,6 +78,7 @@ class Kits:
             tools=build_tools(service, desk),
             writer=writer,
             playbook=playbook,
+            learned_uplift=self.learned_uplift,
         )
 
     def kit_for(self, context: Context | None) -> AgentKit:

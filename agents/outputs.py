@@ -122,6 +122,11 @@ class CampaignPlan(BaseModel):
     ineligible: dict[str, str]
     caveat: str
     written_by: str
+    #: How the offer was chosen: the what-if re-score (expected value), or uplift × lifetime
+    #: value learned from a measured campaign (`CRM_OFFER_RANKING=uplift`).
+    estimate: Literal["what_if", "uplift"] = "what_if"
+    uplift: float | None = Field(None, description="Learned effect on staying (uplift ranking)")
+    uplift_value: float | None = Field(None, description="uplift × lifetime value − cost")
 
 
 class Email(BaseModel):

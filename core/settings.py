@@ -189,6 +189,11 @@ class Settings(BaseSettings):
     global_control_salt: str = Field(
         default="1", min_length=1, description="Changing it reshuffles the global control group"
     )
+    offer_ranking: Literal["what_if", "uplift"] = Field(
+        default="what_if",
+        description="what_if: offers ranked by the re-scored churn model; uplift: by uplift × "
+        "CLV learned from the newest measured campaign, where it found a persuadable segment",
+    )
     contact_cap: int = Field(
         default=2, ge=1, le=50, description="Most contacts a customer gets within the window"
     )

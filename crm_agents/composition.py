@@ -24,9 +24,12 @@ from agents.llm.writer import Writer, make_writer
 from core.formats import use_currency
 from core.settings import Settings
 from crm_agents.model_check import ensure_model, ensure_survival
+from crm_agents.outcomes import latest_learned_uplift
+from crm_agents.store.database import open_store, store_url
 from data.loading import CustomerData, load_customers
 from graph.analysis import Analyzer, build_analysis_graph
 from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
+from tools.campaigns.targeting import LearnedUplift
 from tools.offers.playbook import Playbook, load_playbook
 from tools.service.retention import RetentionService
 
@@ -87,6 +90,7 @@ def assemble(
     chat_db: Path | None = None,
     checkpointer: BaseCheckpointSaver | None = None,
     chat_model: Any | None = None,
+    learned_uplift: LearnedUplift | None = None,
     say: Callable[[str], None] = lambda line: None,
     progress: Callable[[str], None] = lambda stage: None,
 ) -> Assembly:
@@ -101,7 +105,11 @@ def assemble(
     endpoint = writer.endpoint if writer is not None and writer.endpoint else None
     endpoint = endpoint or Endpoint(service.settings)
     writer = writer or make_writer(service.settings, endpoint)
-    kits = Kits(service, playbook or load_playbook(), writer)
+    learned = learned_uplift
+    if learned is None and service.settings.offer_ranking == "uplift":
+        # What the newest measured campaign taught; the campaign agent ranks offers by it.
+        learned = latest_learned_uplift(open_store(store_url(service.settings)), service)
+    kits = Kits(service, playbook or load_playbook(), writer, learned)
     analyzer = Analyzer(build_analysis_graph(kits), kits)
     if checkpointer is None and chat_db is not None:
         checkpointer = open_checkpointer(chat_db)

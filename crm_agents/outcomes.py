@@ -19,7 +19,7 @@ from crm_agents.store.database import now, writing
 from crm_agents.store.schema import campaigns, outcomes
 from data.validation import DataValidationError, lines_phrase
 from tools.campaigns.results import CampaignResults, OutcomeError, measure, simulate
-from tools.campaigns.targeting import Targets, next_targets
+from tools.campaigns.targeting import LearnedUplift, Targets, learn_uplift, next_targets
 
 COLUMNS = ("customer_id", "campaign_id", "outcome", "date")
 OUTCOMES = ("retained", "churned")
@@ -144,3 +144,20 @@ def uplift_targets(engine: Engine, campaign_id: int, service, top: int = 20) -> 
     base = customers.assign(churn_probability=scores["churn_probability"])
     base = base.rename(columns={"customerID": "customer_id"})
     return next_targets(measured, base, scores.get("clv"), top)
+
+
+def latest_learned_uplift(engine: Engine, service) -> LearnedUplift | None:
+    """What the newest campaign with enough outcomes on the data in use taught about its
+    offers (`tools/campaigns/targeting.py:learn_uplift`), or None when no campaign has."""
+    query = select(outcomes.c.campaign_id).distinct().order_by(outcomes.c.campaign_id.desc())
+    with engine.connect() as connection:
+        measured_campaigns = [int(c) for c in connection.execute(query).scalars()]
+    for campaign_id in measured_campaigns:
+        try:
+            measured = measured_members(engine, campaign_id, service.data.customers)
+        except OutcomeError:  # made on other data
+            continue
+        learned = learn_uplift(campaign_id, measured)
+        if learned.verdicts:
+            return learned
+    return None

@@ -33,7 +33,12 @@ def analysis_row(run_id: int, result: AnalysisResult) -> dict:
         "offer_id": plan.offer.offer_id if plan else None,
         "offer_title": plan.offer_title if plan else None,
         "total_cost": plan.offer.total_cost if plan else None,
-        "expected_value": plan.offer.expected_value if plan else None,
+        # What the offer was chosen by: the what-if's expected value, or uplift × CLV − cost.
+        "expected_value": (
+            plan.uplift_value if plan.estimate == "uplift" else plan.offer.expected_value
+        )
+        if plan
+        else None,
         "worth_its_cost": plan.worth_its_cost if plan else None,
         "next_step": result.risk.next_step.action if result.risk.next_step else None,
         **_timing(lifetime),

@@ -7,6 +7,7 @@ ranking is offered and the campaign keeps ranking by risk.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,3 +67,41 @@ def next_targets(
     )
     ranking = ranking[ranking["uplift"] > 0].sort_values("value_moved", ascending=False)
     return Targets(verdict, ranking.head(top).reset_index(drop=True))
+
+
+@dataclass(frozen=True)
+class LearnedUplift:
+    """What one measured campaign taught about each of its offers: the persuadability verdict
+    of every offer with enough outcomes, and a fitted model for those whose segment is real.
+    The campaign agent ranks by it when `CRM_OFFER_RANKING=uplift`."""
+
+    campaign_id: int
+    verdicts: dict[str, Persuadability]
+    models: dict[str, Any]
+
+    def uplift(self, offer_id: str, customer: dict[str, Any]) -> float | None:
+        """The offer's effect on this customer staying, or None when this campaign found no
+        persuadable segment for it (or never tried it)."""
+        model = self.models.get(offer_id)
+        if model is None:
+            return None
+        row = pd.DataFrame([{name: customer[name] for name in (*FEATURES, RISK)}])
+        return float(model.uplift(row)[0])
+
+
+def learn_uplift(campaign_id: int, measured: pd.DataFrame) -> LearnedUplift:
+    """Per offer, its treated customers against the controls who would have had it: tested for
+    a persuadable segment (cross-fitted), and fitted where one is found."""
+    verdicts: dict[str, Persuadability] = {}
+    models: dict[str, Any] = {}
+    for offer_id, rows in measured.groupby("offer_id"):
+        treated = (rows["arm"] == "treated").to_numpy(dtype=int)
+        if min(treated.sum(), (1 - treated).sum()) < MIN_PER_ARM:
+            continue
+        stayed = (rows["outcome"] == "retained").to_numpy(dtype=int)
+        features = rows[[*FEATURES, RISK]].reset_index(drop=True)
+        verdict = persuadability(cross_fitted_uplift(features, treated, stayed), treated, stayed)
+        verdicts[str(offer_id)] = verdict
+        if verdict.persuadable:
+            models[str(offer_id)] = LEARNERS[DEFAULT_LEARNER]().fit(features, treated, stayed)
+    return LearnedUplift(campaign_id, verdicts, models)
