@@ -14,9 +14,10 @@ from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.engine import Engine
 
 from core.i18n import Phrase
+from crm_agents.store.approvals import campaign_status
 from crm_agents.store.campaigns import members_of, members_with_value, plain
 from crm_agents.store.database import now, writing
-from crm_agents.store.schema import campaigns, outcomes
+from crm_agents.store.schema import campaigns, contacts, outcomes
 from data.validation import DataValidationError, lines_phrase
 from tools.campaigns.results import CampaignResults, OutcomeError, measure, simulate
 from tools.campaigns.targeting import LearnedUplift, Targets, learn_uplift, next_targets
@@ -118,8 +119,15 @@ def campaign_results(engine: Engine, campaign_id: int) -> CampaignResults:
 def simulated_outcomes(
     engine: Engine, campaign_id: int, contracts: pd.Series, seed: int, observed_on
 ) -> tuple[pd.DataFrame, float]:
-    """The campaign's members' outcomes drawn from the simulator's known truth."""
-    return simulate(campaign_id, members_of(engine, campaign_id), contracts, seed, observed_on)
+    """The campaign's members' outcomes drawn from the simulator's known truth; once the
+    campaign is exported, only the customers its files contact get an offer."""
+    members = members_of(engine, campaign_id)
+    query = select(contacts.c.customer_id).where(contacts.c.campaign_id == campaign_id)
+    with engine.connect() as connection:
+        contacted = set(connection.execute(query).scalars())
+    if contacted or campaign_status(engine, campaign_id) in ("exported", "measuring", "closed"):
+        members = members.assign(contacted=members["customer_id"].isin(contacted))
+    return simulate(campaign_id, members, contracts, seed, observed_on)
 
 
 def measured_members(engine: Engine, campaign_id: int, customers: pd.DataFrame) -> pd.DataFrame:

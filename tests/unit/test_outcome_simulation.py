@@ -76,3 +76,29 @@ def test_a_contract_without_a_simulated_effect_is_refused():
 
     with pytest.raises(ValueError, match="no simulated effect"):
         true_effect([0.5], pd.Series(["Lifetime"]), OFFER)
+
+
+def test_a_treated_customer_the_export_did_not_contact_gets_no_offer():
+    import pandas as pd
+
+    from tools.campaigns.results import simulate
+
+    ids = [f"{i:04d}-AAAAA" for i in range(400)]
+    members = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "arm": ["treated"] * 300 + ["control"] * 100,
+            "contacted": [True] * 150 + [False] * 150 + [False] * 100,
+            "offer_id": OFFER,
+            "churn_probability": 1.0,  # everybody would leave without the offer
+        }
+    )
+    contracts = pd.Series("Month-to-month", index=ids)
+    drawn, truth = simulate(1, members, contracts, seed=3, observed_on=None)
+    stayed = (drawn["outcome"] == "retained").to_numpy()
+    assert stayed[:150].any()  # contacted: the offer keeps some
+    assert not stayed[150:].any()  # ignored or excluded, and controls: nobody stays
+    # What treated-vs-control measures: half the treated arm was reached.
+    assert truth == pytest.approx(
+        0.5 * true_effect(np.ones(1), pd.Series(["Month-to-month"]), OFFER)[0]
+    )

@@ -131,23 +131,30 @@ def simulate(
     campaign_id: int, members: pd.DataFrame, contracts: pd.Series, seed: int, observed_on
 ) -> tuple[pd.DataFrame, float]:
     """Outcomes drawn from the simulator's known truth (`models/uplift/simulation.py`): each
-    member would leave with their churn probability; the treated draw with their offer's true
-    effect, the controls without it. `contracts`: each customer's contract, by ID. Also returns
-    the true effect on the share who stay, averaged over the members."""
+    member would leave with their churn probability; the treated who were contacted (a
+    `contacted` column, when the campaign was exported: an ignored message or an excluded
+    customer gets no offer) draw with their offer's true effect, everyone else without it.
+    `contracts`: each customer's contract, by ID. Also returns the true effect of being in the
+    treated arm on the share who stay (what the results measure: treated against control,
+    contacted or not), averaged over the members."""
     if members.empty:
         raise OutcomeError(Phrase("outcomes.no_campaign", {"id": campaign_id}))
     contract = members["customer_id"].map(contracts)
     if contract.isna().any():
         raise OutcomeError(Phrase("outcomes.other_data", {"id": campaign_id}))
     stayed, truth = np.zeros(len(members), dtype=int), np.zeros(len(members))
-    treated = (members["arm"] == "treated").to_numpy(dtype=int)
+    in_arm = (members["arm"] == "treated").to_numpy(dtype=int)
+    reached = members["contacted"].to_numpy(dtype=int) if "contacted" in members else 1
+    offered = in_arm * reached
     leave = members["churn_probability"].to_numpy()
     for offer_id, rows in members.groupby("offer_id").indices.items():
         contract_of = contract.iloc[rows].reset_index(drop=True)
         truth[rows] = true_effect(leave[rows], contract_of, offer_id)
         stayed[rows] = simulate_outcomes(
-            leave[rows], contract_of, treated[rows], offer_id, seed=seed + int(rows[0])
+            leave[rows], contract_of, offered[rows], offer_id, seed=seed + int(rows[0])
         )
+    if "contacted" in members:  # the arms are random: the treated arm's reach stands for both
+        truth = (truth * reached)[in_arm == 1]
     drawn = pd.DataFrame(
         {
             "campaign_id": campaign_id,
