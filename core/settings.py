@@ -195,7 +195,7 @@ class Settings(BaseSettings):
         "CLV learned from the newest measured campaign, where it found a persuadable segment",
     )
     contact_cap: int = Field(
-        default=2, ge=1, le=50, description="Most contacts a customer gets within the window"
+        default=3, ge=1, le=50, description="Most contacts a customer gets within the window"
     )
     contact_window_days: int = Field(
         default=30, ge=1, le=365, description="Days the contact cap counts over, across campaigns"

@@ -205,6 +205,40 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place_with_its_rows(t
     assert "risk_reduction" in database.read_table(engine, "analyses").columns
 
 
+def test_a_database_with_campaigns_and_outcomes_gains_approvals_and_contacts_in_place(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    url = _db(tmp_path / "last-release.db")
+    config = Config()
+    config.set_main_option("script_location", str(database.MIGRATIONS))
+    with create_engine(url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")  # the last landed release: campaigns and outcomes
+        for statement in (
+            "INSERT INTO runs (id, started, status, data_origin, model_version, backend, "
+            "language, min_risk, customers_scored, customers_eligible, customers_analysed) "
+            "VALUES (1, '2026-12-01', 'completed', 'demo', 'm', 'offline', 'en', 'medium', "
+            "1, 1, 1)",
+            "INSERT INTO campaigns (id, name, run_id, offers, min_risk, channels, starts_on, "
+            "ends_on, owner, status, holdout_share, created) VALUES (1, 'Spring', 1, '[]', "
+            "'medium', '[\"email\"]', '2027-03-01', '2027-04-30', 'ana', 'draft', 0.1, "
+            "'2026-12-01')",
+            "INSERT INTO campaign_members (campaign_id, customer_id, arm, bucket, offer_id, "
+            "total_cost, churn_probability) VALUES (1, '0001-AAAAA', 'treated', 17, 'o', 10, 0.8)",
+            "INSERT INTO outcomes (campaign_id, customer_id, outcome, observed_on, source, "
+            "imported) VALUES (1, '0001-AAAAA', 'retained', '2027-05-01', 'f.csv', '2027-05-02')",
+        ):
+            connection.execute(text(statement))
+    engine = database.open_store(url)
+    assert_schema_is_current(engine)
+    assert database.read_table(engine, "campaigns")["name"].tolist() == ["Spring"]
+    assert database.read_table(engine, "outcomes")["outcome"].tolist() == ["retained"]
+    assert database.read_table(engine, "approvals").empty
+    assert database.read_table(engine, "contacts").empty
+
+
 def test_a_database_of_an_earlier_version_gains_the_new_columns(tmp_path):
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as connection:
