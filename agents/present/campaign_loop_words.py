@@ -21,6 +21,28 @@ def points(value: float | None, lang: Language) -> str:
     return "—" if value is None else t("campaigns.points", lang, value=f"{value * 100:.1f}")
 
 
+def campaign_line(row, lang: Language) -> str:
+    """One campaign in a sentence: its choices, stage, dates, owner and arms (`row`: a row of
+    the store's campaigns with its arm counts)."""
+    separator = t("list.separator", lang)
+    return t(
+        "campaigns.summary",
+        lang,
+        id=row["id"],
+        name=row["name"],
+        status=t(f"campaigns.status.{row['status']}", lang),
+        offers=separator.join(row["offers"]) or t("campaigns.any_offer", lang),
+        channels=separator.join(t(f"exports.channel.{c}", lang) for c in row["channels"]),
+        starts=row["starts_on"],
+        ends=row["ends_on"],
+        owner=row["owner"],
+        run=row["run_id"],
+        treated=f"{row['treated']:,}",
+        control=f"{row['control']:,}",
+        share=f"{row['holdout_share']:.0%}",
+    )
+
+
 def plan_lines(draft: CampaignDraft, lang: Language) -> list[str]:
     """The smallest effect the campaign can detect against what its offers expect, and a
     warning when it is too small."""

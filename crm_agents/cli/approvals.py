@@ -10,6 +10,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from sqlalchemy.engine import Engine
 
 from core.i18n import t
 from crm_agents.approvals import accept_all, decide, open_review, reviews_on
@@ -28,9 +29,15 @@ from crm_agents.cli.common import (
 )
 from crm_agents.store.approvals import approval_rows, open_approvals
 from crm_agents.store.database import open_store
-from graph.review import Decided, Pending
+from graph.review import Decided, Pending, Reviews
 
 CampaignArg = Annotated[int, typer.Argument(help="the campaign's number (see list)")]
+
+
+def _reviewing(data, db, settings) -> tuple[Engine, Reviews]:
+    """The results database and the analysis graph over its checkpoints, on the data in use."""
+    engine = open_store(results_url(db, settings))
+    return engine, reviews_on(assemble_for(data, settings), engine)
 
 
 def submit(campaign_id: CampaignArg, db: DbOption = None, lang: LanguageOption = None) -> None:
@@ -70,7 +77,7 @@ def pending(
         settings = settings_with(language=lang)
         engine, lang = open_store(results_url(db, settings)), settings.language
         if customer is not None:
-            reviews = reviews_on(assemble_for(data, settings), engine)
+            engine, reviews = _reviewing(data, db, settings)
             for line in _request_lines(open_review(engine, reviews, campaign_id, customer), lang):
                 out.print(line, highlight=False, markup=False)
             return
@@ -127,8 +134,7 @@ def approve(
             raise typer.BadParameter(t("approvals.which", lang), param_hint="CUSTOMERS")
         if edits and (all_pending or len(customers or []) != 1):
             raise typer.BadParameter(t("approvals.edit_one", lang), param_hint="CUSTOMERS")
-        engine = open_store(results_url(db, settings))
-        reviews = reviews_on(assemble_for(data, settings), engine)
+        engine, reviews = _reviewing(data, db, settings)
         by = getpass.getuser()
         if not edits:
             done = accept_all(engine, reviews, campaign_id, by, customers or None, lang)
@@ -156,8 +162,7 @@ def reject(
     """Send messages back with a note (respond), or drop them (ignore): nothing is sent."""
     with clear_errors(lang):
         settings = settings_with(language=lang)
-        engine = open_store(results_url(db, settings))
-        reviews = reviews_on(assemble_for(data, settings), engine)
+        engine, reviews = _reviewing(data, db, settings)
         by = getpass.getuser()
         answer = {"type": "respond", "args": note} if note else {"type": "ignore"}
         for customer in customers:

@@ -11,7 +11,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from agents.present.campaign_loop_words import plan_lines
+from agents.present.campaign_loop_words import campaign_line, plan_lines
 from core.formats import currency
 from core.i18n import t
 from crm_agents.campaigns import draft_campaign
@@ -143,22 +143,5 @@ def show(
             raise typer.BadParameter(
                 t("campaigns.not_found", settings.language, id=campaign_id), param_hint="ID"
             )
-        row, lang = found.iloc[0], settings.language
-        any_offer = t("campaigns.any_offer", lang)
-        say(
-            settings,
-            "campaigns.summary",
-            id=campaign_id,
-            name=row["name"],
-            status=t(f"campaigns.status.{row['status']}", lang),
-            offers=t("list.separator", lang).join(row["offers"]) or any_offer,
-            channels=t("list.separator", lang).join(row["channels"]),
-            starts=row["starts_on"],
-            ends=row["ends_on"],
-            owner=row["owner"],
-            run=row["run_id"],
-            treated=f"{row['treated']:,}",
-            control=f"{row['control']:,}",
-            share=f"{row['holdout_share']:.0%}",
-        )
+        say_text(settings, campaign_line(found.iloc[0], settings.language))
         _report(summarise(campaign_id, members_of(engine, campaign_id)), settings)

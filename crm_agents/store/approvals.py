@@ -154,16 +154,21 @@ def claim(engine: Engine, campaign_id: int, customer_id: str, by: str) -> str:
     )
 
 
+def _held(campaign_id: int, customer_id: str):
+    """The item, while someone holds it."""
+    return and_(
+        approvals.c.campaign_id == campaign_id,
+        approvals.c.customer_id == customer_id,
+        approvals.c.status == "deciding",
+    )
+
+
 def release(engine: Engine, campaign_id: int, customer_id: str, refused: bool) -> None:
     """The item back to pending (its decision was refused, or failed on the way)."""
     with writing(), engine.begin() as connection:
         connection.execute(
             update(approvals)
-            .where(
-                approvals.c.campaign_id == campaign_id,
-                approvals.c.customer_id == customer_id,
-                approvals.c.status == "deciding",
-            )
+            .where(_held(campaign_id, customer_id))
             .values(
                 status="pending",
                 claimed_by=None,
@@ -179,11 +184,7 @@ def record(engine: Engine, campaign_id: int, customer_id: str, decision: dict) -
     with writing(), engine.begin() as connection:
         connection.execute(
             update(approvals)
-            .where(
-                approvals.c.campaign_id == campaign_id,
-                approvals.c.customer_id == customer_id,
-                approvals.c.status == "deciding",
-            )
+            .where(_held(campaign_id, customer_id))
             .values(**decision, edited=json.dumps(edited) if edited else None)
         )
         open_items = connection.execute(

@@ -180,25 +180,31 @@ def test_a_new_database_is_built_by_the_migrations_to_the_declared_schema(tmp_pa
     assert_schema_is_current(engine)
 
 
-def test_a_database_of_the_previous_release_is_upgraded_in_place_with_its_rows(tmp_path):
+RUN_ROW = (
+    "INSERT INTO runs (id, started, status, data_origin, model_version, backend, "
+    "language, min_risk, customers_scored, customers_eligible, customers_analysed) "
+    "VALUES (1, '2026-12-01', 'completed', 'demo', 'm', 'offline', 'en', 'medium', 1, 1, 1)"
+)
+
+
+def _at_revision(url: str, revision: str, *rows: str) -> None:
+    """A database as a release at `revision` left it, with `rows` (SQL inserts) in it."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine
 
-    url = _db(tmp_path / "previous.db")
     config = Config()
     config.set_main_option("script_location", str(database.MIGRATIONS))
     with create_engine(url).begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")  # the release before campaigns
-        connection.execute(
-            text(
-                "INSERT INTO runs (id, started, status, data_origin, model_version, backend, "
-                "language, min_risk, customers_scored, customers_eligible, customers_analysed) "
-                "VALUES (1, '2026-12-01', 'completed', 'demo', 'm', 'offline', 'en', 'medium', "
-                "1, 1, 1)"
-            )
-        )
+        command.upgrade(config, revision)
+        for row in rows:
+            connection.execute(text(row))
+
+
+def test_a_database_of_the_previous_release_is_upgraded_in_place_with_its_rows(tmp_path):
+    url = _db(tmp_path / "previous.db")
+    _at_revision(url, "0001", RUN_ROW)  # the release before campaigns
     engine = database.open_store(url)
     assert_schema_is_current(engine)
     assert database.read_table(engine, "runs")["status"].tolist() == ["completed"]
@@ -206,31 +212,20 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place_with_its_rows(t
 
 
 def test_a_database_with_campaigns_and_outcomes_gains_approvals_and_contacts_in_place(tmp_path):
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
     url = _db(tmp_path / "last-release.db")
-    config = Config()
-    config.set_main_option("script_location", str(database.MIGRATIONS))
-    with create_engine(url).begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003")  # the last landed release: campaigns and outcomes
-        for statement in (
-            "INSERT INTO runs (id, started, status, data_origin, model_version, backend, "
-            "language, min_risk, customers_scored, customers_eligible, customers_analysed) "
-            "VALUES (1, '2026-12-01', 'completed', 'demo', 'm', 'offline', 'en', 'medium', "
-            "1, 1, 1)",
-            "INSERT INTO campaigns (id, name, run_id, offers, min_risk, channels, starts_on, "
-            "ends_on, owner, status, holdout_share, created) VALUES (1, 'Spring', 1, '[]', "
-            "'medium', '[\"email\"]', '2027-03-01', '2027-04-30', 'ana', 'draft', 0.1, "
-            "'2026-12-01')",
-            "INSERT INTO campaign_members (campaign_id, customer_id, arm, bucket, offer_id, "
-            "total_cost, churn_probability) VALUES (1, '0001-AAAAA', 'treated', 17, 'o', 10, 0.8)",
-            "INSERT INTO outcomes (campaign_id, customer_id, outcome, observed_on, source, "
-            "imported) VALUES (1, '0001-AAAAA', 'retained', '2027-05-01', 'f.csv', '2027-05-02')",
-        ):
-            connection.execute(text(statement))
+    _at_revision(  # the last landed release: campaigns and outcomes
+        url,
+        "0003",
+        RUN_ROW,
+        "INSERT INTO campaigns (id, name, run_id, offers, min_risk, channels, starts_on, "
+        "ends_on, owner, status, holdout_share, created) VALUES (1, 'Spring', 1, '[]', "
+        "'medium', '[\"email\"]', '2027-03-01', '2027-04-30', 'ana', 'draft', 0.1, "
+        "'2026-12-01')",
+        "INSERT INTO campaign_members (campaign_id, customer_id, arm, bucket, offer_id, "
+        "total_cost, churn_probability) VALUES (1, '0001-AAAAA', 'treated', 17, 'o', 10, 0.8)",
+        "INSERT INTO outcomes (campaign_id, customer_id, outcome, observed_on, source, "
+        "imported) VALUES (1, '0001-AAAAA', 'retained', '2027-05-01', 'f.csv', '2027-05-02')",
+    )
     engine = database.open_store(url)
     assert_schema_is_current(engine)
     assert database.read_table(engine, "campaigns")["name"].tolist() == ["Spring"]

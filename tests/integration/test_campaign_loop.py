@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from core.settings import Settings
 from crm_agents.cli.main import app
+from tests.cli_env import use_demo_cli
 from tests.survival_cache import place_survival
 
 runner = CliRunner()
@@ -18,14 +19,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def db(tmp_path, monkeypatch) -> str:
-    monkeypatch.setenv("CRM_RAW_DIR", str(tmp_path / "raw"))
-    monkeypatch.setenv("CRM_PROCESSED_DIR", str(tmp_path / "processed"))
-    monkeypatch.setenv("CRM_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
-    monkeypatch.setenv("CRM_SYNTHETIC_ROWS", "1200")
-    monkeypatch.setenv("CRM_CV_FOLDS", "3")
-    monkeypatch.setenv("CRM_CV_REPEATS", "1")
-    monkeypatch.setenv("CRM_N_JOBS", "1")
-    monkeypatch.setenv("CRM_STATE_DIR", str(tmp_path / "state"))
+    use_demo_cli(tmp_path, monkeypatch)
     place_survival(Settings())
     return f"sqlite:///{tmp_path / 'crm.db'}"
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from core.settings import Settings
 from crm_agents.cli.main import app
 from graph.analysis import AnalysisResult
+from tests.cli_env import use_demo_cli
 
 runner = CliRunner()
 
@@ -20,14 +21,7 @@ runner = CliRunner()
 @pytest.fixture
 def bare_env(tmp_path, monkeypatch):
     """Settings for a CLI run on 1,200 demo customers, with no model saved yet."""
-    monkeypatch.setenv("CRM_RAW_DIR", str(tmp_path / "raw"))
-    monkeypatch.setenv("CRM_PROCESSED_DIR", str(tmp_path / "processed"))
-    monkeypatch.setenv("CRM_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
-    monkeypatch.setenv("CRM_SYNTHETIC_ROWS", "1200")
-    monkeypatch.setenv("CRM_CV_FOLDS", "3")
-    monkeypatch.setenv("CRM_CV_REPEATS", "1")
-    monkeypatch.setenv("CRM_N_JOBS", "1")
-    monkeypatch.setenv("CRM_STATE_DIR", str(tmp_path / "state"))
+    use_demo_cli(tmp_path, monkeypatch)
     return tmp_path
 
 

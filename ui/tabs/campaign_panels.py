@@ -11,6 +11,7 @@ import gradio as gr
 import pandas as pd
 
 from agents.present.campaign_loop_words import (
+    campaign_line,
     exclusion_frame,
     offer_frame,
     plan_lines,
@@ -50,24 +51,7 @@ def card(backend: Backend, campaign_id: int | None, lang: Language) -> str:
     found = campaign_rows(backend.store, campaign_id)
     if found.empty:
         return md(t("campaigns.not_found", lang, id=campaign_id))
-    row = found.iloc[0]
-    separator = t("list.separator", lang)
-    line = t(
-        "campaigns.summary",
-        lang,
-        id=campaign_id,
-        name=row["name"],
-        status=t(f"campaigns.status.{row['status']}", lang),
-        offers=separator.join(row["offers"]) or t("campaigns.any_offer", lang),
-        channels=separator.join(t(f"exports.channel.{c}", lang) for c in row["channels"]),
-        starts=row["starts_on"],
-        ends=row["ends_on"],
-        owner=row["owner"],
-        run=row["run_id"],
-        treated=f"{row['treated']:,}",
-        control=f"{row['control']:,}",
-        share=f"{row['holdout_share']:.0%}",
-    )
+    line = campaign_line(found.iloc[0], lang)
     lines = [f"**{md(line)}**"]
     lines += [
         md(x)
@@ -75,7 +59,7 @@ def card(backend: Backend, campaign_id: int | None, lang: Language) -> str:
     ]
     counts = approval_counts(backend.store, campaign_id)
     if counts:
-        shown = separator.join(
+        shown = t("list.separator", lang).join(
             f"{t(f'approvals.status.{status}', lang)} {n:,}" for status, n in sorted(counts.items())
         )
         lines.append(md(t("ui.campaigns.decisions", lang, counts=shown)))
