@@ -39,7 +39,9 @@ class Backend:
         assembly.service.scores()  # the portfolio, the picker and the random button need it
         settings.downloads_dir.mkdir(parents=True, exist_ok=True)
         files = Path(tempfile.mkdtemp(prefix="app-", dir=settings.downloads_dir))
-        return cls(assembly, files)
+        backend = cls(assembly, files)
+        _ = backend.store  # opened (and migrated) now, not by the first page's requests
+        return backend
 
     @property
     def settings(self) -> Settings:

@@ -14,6 +14,7 @@ from core import formats
 from core.i18n import t
 from core.types import Language
 from data.schema import feature_label
+from graph.analysis import AnalysisResult
 from tools.offers.playbook import Playbook
 from tools.schemas import CustomerProfile
 from ui.escape import html_text, md, md_block, no_html
@@ -45,7 +46,9 @@ def progress(
     skipped: list[str] | None = None,
     running: str | None = None,
     customer_id: str | None = None,
+    waiting: list[str] | None = None,
 ) -> str:
+    """Each node done, skipped, running, waiting for a person (approval), or still to come."""
     marks = []
     for node in nodes:
         name = phrases.node_name(node, lang)
@@ -53,12 +56,21 @@ def progress(
             marks.append(f"✅ {name}")
         elif skipped and node in skipped:
             marks.append(f"⏭️ {name} ({t('ui.analyze.skipped', lang)})")
+        elif waiting and node in waiting:
+            marks.append(f"✋ {name} ({t('ui.analyze.waiting', lang)})")
         elif node == running:
             marks.append(f"⏳ {name}…")
         else:
             marks.append(f"▫️ {name}")
     line = " → ".join(marks)
     return f"**{md(customer_id)}**: {line}" if customer_id else line
+
+
+def drafts(result: AnalysisResult, lang: Language) -> str:
+    """A reminder under the progress that the messages are drafts until a person accepts them."""
+    if result.communications is None or result.approval is not None:
+        return ""
+    return f"\n\n✉️ *{md(t('present.drafts', lang))}*"
 
 
 def fallbacks(trace: list[TraceStep], lang: Language) -> str:

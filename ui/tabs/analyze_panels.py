@@ -113,8 +113,15 @@ class AnalyzePanels:
     def result(self, result: AnalysisResult, done: list[str]) -> dict[str, Any]:
         """The whole result again, so an API caller (who sees only the last update) gets it all."""
         backend, lang = self.backend, result.language
+        # Messages not decided on wait for a person (in a campaign): not a step still to come.
+        waiting = ["approval"] if result.communications and result.approval is None else []
         status = views.progress(
-            backend.nodes, done, lang, skipped=result.skipped, customer_id=result.customer_id
+            backend.nodes,
+            done,
+            lang,
+            skipped=result.skipped,
+            customer_id=result.customer_id,
+            waiting=waiting,
         )
         saved = backend.save(
             f"analysis-{result.customer_id}.json", result.model_dump_json(indent=2)
@@ -135,7 +142,7 @@ class AnalyzePanels:
             **files,
             **texts,
             **self.analyst(backend.service.profile(result.customer_id), result.risk, lang),
-            "status": status + views.fallbacks(result.trace, lang),
+            "status": status + views.drafts(result, lang) + views.fallbacks(result.trace, lang),
             "reasons_summary": views.reasons_summary(result.reasons, lang),
             "reasons_detail": views.reasons_detail(result.reasons, lang),
             "campaign_summary": views.campaign_summary(
