@@ -7,6 +7,7 @@ write is one transaction, so a crash or a failed write leaves whole chunks or no
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 from collections.abc import Iterator
@@ -136,16 +137,57 @@ def open_store(url: str) -> Engine:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.close()
 
-        with engine.begin() as connection:
+        with _one_at_a_time(engine), engine.begin() as connection:
+            if connection.dialect.name == "postgresql":  # held until this transaction ends
+                connection.execute(text("SELECT pg_advisory_xact_lock(7461027)"))
             migrate(connection)
-            connection.execute(text("DROP VIEW IF EXISTS campaign_queue"))
-            connection.execute(text(CAMPAIGN_QUEUE))
+        _ensure_queue_view(engine)
         return engine
     except SQLAlchemyError as err:
         reason = err.orig or err
         raise StoreError(
             Phrase("store.cannot_open", {"url": shown_url(url), "reason": str(reason)})
         ) from None
+
+
+@contextmanager
+def _one_at_a_time(engine: Engine) -> Iterator[None]:
+    """Processes opening one SQLite file at once migrate it one after the other (a lock file
+    beside it); PostgreSQL's are serialised by an advisory lock in the migration's transaction."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _queue_view_is_current(connection) -> bool:
+    if connection.dialect.name != "sqlite":
+        return False  # PostgreSQL replaces it in one transaction (its DDL is transactional)
+    query = text("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'campaign_queue'")
+    return connection.execute(query).scalar() == CAMPAIGN_QUEUE.strip()
+
+
+def _ensure_queue_view(engine: Engine) -> None:
+    """The `campaign_queue` view as this release defines it. Two processes may open the store
+    at once: SQLite runs DDL outside a transaction, so one may create the view between the
+    other's drop and create — the view that stands is the same one either way."""
+    with engine.begin() as connection:
+        if _queue_view_is_current(connection):
+            return
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DROP VIEW IF EXISTS campaign_queue"))
+            connection.execute(text(CAMPAIGN_QUEUE.strip()))
+    except SQLAlchemyError:
+        with engine.begin() as connection:
+            if not _queue_view_is_current(connection):
+                raise
 
 
 def migrate(connection) -> None:

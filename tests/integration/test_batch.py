@@ -497,3 +497,26 @@ def test_kill_9_of_the_batch_takes_its_forked_workers_with_it(batch_env, tmp_pat
         time.sleep(0.1)
     assert not any(alive(w) for w in workers)
     _finish_with_resume(batch_env, db)
+
+
+def test_processes_opening_a_new_database_at_once_all_get_it_whole(tmp_path):
+    import multiprocessing
+
+    url = _db(tmp_path / "shared.db")
+    fork = multiprocessing.get_context("fork")
+    barrier, failures = fork.Barrier(4), fork.Queue()
+
+    def open_it() -> None:
+        barrier.wait()
+        try:
+            database.open_store(url)
+        except Exception as err:  # reported to the test, not lost in the child
+            failures.put(repr(err))
+
+    processes = [fork.Process(target=open_it) for _ in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+    assert failures.empty(), failures.get()
+    assert_schema_is_current(database.open_store(url))
