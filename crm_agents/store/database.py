@@ -155,10 +155,15 @@ def _one_at_a_time(engine: Engine) -> Iterator[None]:
     """Processes opening one SQLite file at once migrate it one after the other (a lock file
     beside it); PostgreSQL's are serialised by an advisory lock in the migration's transaction."""
     database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+    if engine.dialect.name != "sqlite" or not database or database.startswith(("file:", ":")):
+        yield  # in memory, or a URI (read-only ones included): nothing to share a file with
+        return
+    try:
+        handle = open(f"{database}.lock", "a")  # noqa: SIM115 (held across the yield)
+    except OSError:  # a folder we may not write to: the open itself will say so
         yield
         return
-    with open(f"{database}.lock", "a") as handle:
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
