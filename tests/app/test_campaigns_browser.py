@@ -77,8 +77,16 @@ def test_a_campaign_goes_end_to_end_in_the_browser(browser, app):
         page.screenshot(path=str(folder / f"{name}.jpg"), full_page=True, quality=80, type="jpeg")
 
     def open_first_item() -> None:
-        page.locator('#approval-items [role="gridcell"][data-row="0"][data-col="0"]').click()
-        expect(page.locator("#item-analysis")).not_to_be_empty(timeout=30_000)
+        """Open the first waiting customer and wait until their messages are in the boxes
+        (typing before that would be overwritten by the answer)."""
+        cell = page.locator('#approval-items [role="gridcell"][data-row="0"][data-col="0"]')
+        customer = cell.inner_text().strip()
+        cell.click()
+        page.wait_for_timeout(500)  # the request is on its way
+        analysis = page.locator("#item-analysis")
+        expect(analysis).to_contain_text(customer, timeout=30_000)
+        expect(analysis).not_to_contain_text("processing", timeout=30_000)
+        expect(page.locator("#edit-sms")).not_to_contain_text("processing", timeout=30_000)
 
     def outcome() -> str:
         return page.locator("#review-outcome").inner_text(timeout=30_000)
