@@ -33,6 +33,7 @@ from core.formats import DEFAULT_CURRENCY, currency_problem
 from core.languages import BASE_LANGUAGE
 from core.quiet_hours import quiet_hours
 from core.ranges import DEFAULT_RANGES, merged_ranges
+from core.redaction import Redactor, known_secrets
 from core.setting_errors import SettingsError as SettingsError
 from core.thresholds import THRESHOLDS, threshold_order_problem
 from core.types import DEFAULT_ID_PATTERN, FeatureSetName, Language, ModelChoice
@@ -318,15 +319,19 @@ class Settings(BaseSettings):
         return self
 
     def redact(self, text: str) -> str:
-        """`text` without any secret of these settings, nor an API key in any masked form
-        (error messages from LLM servers often quote part of the key)."""
-        for secret in (self.app_auth, self.openai_api_key):
-            if secret is not None:
-                value = secret.get_secret_value()
-                text = text.replace(value, "[secret]")
-                if ":" in value:  # user:password — the password alone too
-                    text = text.replace(value.partition(":")[2], "[secret]")
-        return _API_KEY.sub("[secret]", text)
+        """`text` without any secret of these settings, by value: whole, any run of 8 or more
+        of its characters, or masked (`a1b2****8f90`), as upstream errors quote them
+        (`core/redaction.py`); and any API key of the usual shapes, known or not."""
+        return _API_KEY.sub("[secret]", Redactor(self.secret_values())(text))
+
+    def secret_values(self) -> list[str]:
+        """Every secret these settings hold (`core/redaction.py:known_secrets`)."""
+        return known_secrets(
+            *(
+                v.get_secret_value() if v is not None else None
+                for v in (self.app_auth, self.openai_api_key, self.database_url)
+            )
+        )
 
     @property
     def downloads_dir(self) -> Path:
