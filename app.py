@@ -19,6 +19,7 @@ from core.settings import Settings
 from ui import shell, theme
 from ui.backend import Backend
 from ui.labels import Labels
+from ui.login_guard import LoginGuard
 from ui.manager import Manager
 from ui.tabs import analyze, ask, campaigns, portfolio, trace
 
@@ -48,7 +49,7 @@ def launch(settings: Settings, *, block: bool = True) -> gr.Blocks:
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,
-        auth=settings.auth_pair,
+        auth=LoginGuard(*settings.auth_pair) if settings.auth_pair else None,
         share=settings.share,
         prevent_thread_lock=not block,
         allowed_paths=[str(backend.files)],

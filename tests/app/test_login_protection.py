@@ -89,3 +89,16 @@ def test_after_login_the_session_gets_the_data(protected_app):
     assert "synthetic demo data" in header and "1,500 customers" in header
     assert len(matrix["data"]) == 3  # one row per risk level
     assert client.predict("high", api_name="/random_customer")
+
+
+def test_repeated_wrong_logins_lock_the_name_out(protected_app):
+    import httpx
+
+    from ui.login_guard import ATTEMPTS
+
+    _, demo, url = protected_app
+    for attempt in range(ATTEMPTS + 3):  # a name of its own: the other tests keep theirs
+        answer = httpx.post(f"{url}login", data={"username": "intruder", "password": f"g{attempt}"})
+        assert answer.status_code >= 400
+    assert demo.auth.locked_for("intruder") > 0
+    assert demo.auth.locked_for(USER) == 0
