@@ -56,14 +56,12 @@ def open_review(
     engine: Engine, reviews: Reviews, campaign_id: int, customer_id: str
 ) -> Pending | Decided:
     """The customer's item as the graph holds it: paused with its request, or decided."""
-    rows = store.approval_rows(engine, campaign_id)
-    row = rows[rows["customer_id"] == customer_id]
-    if row.empty:
+    thread = store.thread_of(engine, campaign_id, customer_id)
+    if thread is None:
         raise ApprovalError(
             Phrase("approvals.not_in_review", {"customer": customer_id, "id": campaign_id})
         )
-    analysis = stored_result(engine, campaign_id, customer_id)
-    return reviews.open(str(row["thread_id"].iloc[0]), analysis)
+    return reviews.open(thread, stored_result(engine, campaign_id, customer_id))
 
 
 def _decision_row(result: AnalysisResult) -> dict[str, Any]:

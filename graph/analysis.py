@@ -92,6 +92,11 @@ class AnalysisResult(BaseModel):
     skipped: list[str]
     trace: list[TraceStep]
 
+    @property
+    def awaiting_approval(self) -> bool:
+        """Messages written and not decided on: drafts, waiting for a person."""
+        return self.communications is not None and self.approval is None
+
 
 def who_wrote(configured: str, trace: list[TraceStep]) -> str:
     """Who actually wrote the texts: the configured writer, the offline writer that replaced

@@ -108,14 +108,15 @@ class Reviews:
 
     def state(self, thread_id: str) -> Pending | Decided | None:
         """Where the thread is: paused, decided, or not started (None)."""
-        snapshot = self.graph.get_state(_config(thread_id))
+        return self._where(thread_id, self.graph.get_state(_config(thread_id)))
+
+    def _where(self, thread_id: str, snapshot) -> Pending | Decided | None:
         if not snapshot.values:
             return None
         if snapshot.interrupts:
             return Pending(thread_id, snapshot.interrupts[0].value)
-        values = snapshot.values
         writer = self.kits.default.writer.describe()
-        return Decided(thread_id, _result(values, writer, self.nodes))
+        return Decided(thread_id, _result(snapshot.values, writer, self.nodes))
 
     def open(
         self, thread_id: str, analysis: AnalysisResult, context: Context | None = None
@@ -150,12 +151,12 @@ class Reviews:
     ) -> Pending | Decided:
         """Resume the paused thread with a person's answer (`ReviewResponse`'s shape). A refused
         answer leaves it paused, with the problems in the returned `Pending`."""
-        found = self.state(thread_id)
+        snapshot = self.graph.get_state(_config(thread_id))
+        found = self._where(thread_id, snapshot)
         if found is None:
             raise ReviewError(f"no review thread {thread_id}; open it first")
         if isinstance(found, Decided):
             raise ReviewError(f"{thread_id} is decided already")
-        snapshot = self.graph.get_state(_config(thread_id))
         context = self._context(context, snapshot.values["language"])
         self.graph.invoke(Command(resume=response), _config(thread_id), context=context)
         found = self.state(thread_id)

@@ -68,7 +68,7 @@ def progress(
 
 def drafts(result: AnalysisResult, lang: Language) -> str:
     """A reminder under the progress that the messages are drafts until a person accepts them."""
-    if result.communications is None or result.approval is not None:
+    if not result.awaiting_approval:
         return ""
     return f"\n\n✉️ *{md(t('present.drafts', lang))}*"
 

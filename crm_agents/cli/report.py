@@ -112,7 +112,7 @@ def _communications_panel(result: AnalysisResult) -> Panel:
         para(t("report.script", lang), lang, "bold"),
         *[para(line, lang) for line in campaign_words.call_script_lines(c.call_script, lang)],
     ]
-    if result.approval is None:  # nothing is sent without a person's accept
+    if result.awaiting_approval:  # nothing is sent without a person's accept
         lines += [Text(""), para(t("report.drafts", lang), lang, "italic")]
     return Panel(Group(*lines), title=esc(t("report.communication", lang)))
 

@@ -95,6 +95,15 @@ def approval_rows(
     return plain(frame)
 
 
+def thread_of(engine: Engine, campaign_id: int, customer_id: str) -> str | None:
+    """The review thread of the customer's item, or None when they have no item."""
+    query = select(approvals.c.thread_id).where(
+        approvals.c.campaign_id == campaign_id, approvals.c.customer_id == customer_id
+    )
+    with engine.connect() as connection:
+        return connection.execute(query).scalar()
+
+
 def approval_counts(engine: Engine, campaign_id: int) -> dict[str, int]:
     query = (
         select(approvals.c.status, func.count())

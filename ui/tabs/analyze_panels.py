@@ -114,7 +114,7 @@ class AnalyzePanels:
         """The whole result again, so an API caller (who sees only the last update) gets it all."""
         backend, lang = self.backend, result.language
         # Messages not decided on wait for a person (in a campaign): not a step still to come.
-        waiting = ["approval"] if result.communications and result.approval is None else []
+        waiting = ["approval"] if result.awaiting_approval else []
         status = views.progress(
             backend.nodes,
             done,

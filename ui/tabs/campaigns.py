@@ -47,13 +47,16 @@ def _who(request: gr.Request | None) -> str:
     return name or f"{getpass.getuser()} (app)"
 
 
-def shown(backend: Backend, campaign_id: int | None, lang: Language) -> list[Any]:
-    results = panels.results_view(backend, campaign_id, lang)
-    return [
-        panels.card(backend, campaign_id, lang),
-        panels.items(backend, campaign_id, lang),
-        *(results[name] for name in SHOWN[2:]),
-    ]
+def shown(
+    backend: Backend, campaign_id: int | None, lang: Language, results: bool = True
+) -> list[Any]:
+    """The campaign's card and items, and (unless a decision is all that changed) its results:
+    those fit uplift models, which a click on Accept should not wait for."""
+    head = [panels.card(backend, campaign_id, lang), panels.items(backend, campaign_id, lang)]
+    if not results:
+        return [*head, *[gr.update()] * len(SHOWN[2:])]
+    measured = panels.results_view(backend, campaign_id, lang)
+    return [*head, *(measured[name] for name in SHOWN[2:])]
 
 
 def wire(manager: Manager, demo: gr.Blocks) -> None:
@@ -62,8 +65,8 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
     campaign_outputs = [getattr(tab, name) for name in SHOWN]
     item_outputs = [getattr(tab, name) for name in ITEM]
 
-    def show(campaign_id: int | None, lang: Language) -> list[Any]:
-        return shown(backend, campaign_id, lang)
+    def show(campaign_id: int | None, lang: Language, results: bool = True) -> list[Any]:
+        return shown(backend, campaign_id, lang, results)
 
     def refresh(campaign_id: int | None, lang: Language):
         return gr.Dropdown(choices=panels.choices(backend, lang), value=campaign_id)
@@ -124,11 +127,19 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
             """One decision on the open item; the item and the campaign shown again after it."""
             keep = [gr.update()] * (len(ITEM) - 1)
             if campaign_id is None or not customer:
-                return t("ui.campaigns.pick_first", lang), *keep, *show(campaign_id, lang)
+                return (
+                    t("ui.campaigns.pick_first", lang),
+                    *keep,
+                    *show(campaign_id, lang, results=False),
+                )
             answer: dict[str, Any] = {"type": kind, "by": _who(request)}
             if kind == "respond":
                 if not (note or "").strip():
-                    return t("ui.campaigns.note_needed", lang), *keep, *show(campaign_id, lang)
+                    return (
+                        t("ui.campaigns.note_needed", lang),
+                        *keep,
+                        *show(campaign_id, lang, results=False),
+                    )
                 answer["args"] = note.strip()
             try:
                 if kind == "edit":
@@ -138,26 +149,30 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
                     answer["args"] = _edits(current, subject, body, sms, offer)
                     if not answer["args"]:
                         words = t("ui.campaigns.nothing_changed", lang)
-                        return words, *keep, *show(campaign_id, lang)
+                        return words, *keep, *show(campaign_id, lang, results=False)
                 outcome = decide(backend.store, backend.reviews, int(campaign_id), customer, answer)
             except EXPECTED as err:
-                return worded(err, lang), *keep, *show(campaign_id, lang)
+                return worded(err, lang), *keep, *show(campaign_id, lang, results=False)
             view = panels.item_view(backend, int(campaign_id), outcome, lang)
             if isinstance(outcome, Pending) and not outcome.problems:  # a new offer, new words
                 view["outcome"] = md(t("approvals.rewritten", lang, customer=customer))
-            return view["outcome"], *(view[name] for name in ITEM[:-1]), *show(campaign_id, lang)
+            return (
+                view["outcome"],
+                *(view[name] for name in ITEM[:-1]),
+                *show(campaign_id, lang, results=False),
+            )
 
         return handler
 
     def accept_waiting(campaign_id: int | None, lang: Language, request: gr.Request):
         if campaign_id is None:
-            return t("ui.campaigns.pick_campaign", lang), *show(campaign_id, lang)
+            return t("ui.campaigns.pick_campaign", lang), *show(campaign_id, lang, results=False)
         done = accept_all(
             backend.store, backend.reviews, int(campaign_id), _who(request), language=lang
         )
         lines = [t("approvals.accepted", lang, count=f"{len(done.accepted):,}", by=_who(request))]
         lines += [f"{customer}: {why}" for customer, why in done.left.items()]
-        return "\n\n".join(md(x) for x in lines), *show(campaign_id, lang)
+        return "\n\n".join(md(x) for x in lines), *show(campaign_id, lang, results=False)
 
     def export(campaign_id: int | None, send_at: str, suppression, lang: Language):
         hidden = (gr.Dataframe(visible=False), gr.File(visible=False))
