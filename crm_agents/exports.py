@@ -46,6 +46,11 @@ class ExportSummary:
     #: customer_id, channel, reason, detail
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    @property
+    def excluded_customers(self) -> int:
+        """Customers kept off at least one channel."""
+        return int(self.excluded["customer_id"].nunique()) if len(self.excluded) else 0
+
     def exclusion_counts(self) -> pd.DataFrame:
         """Customers excluded per reason and channel."""
         if self.excluded.empty:

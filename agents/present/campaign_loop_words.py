@@ -209,6 +209,28 @@ def targets_frame(ranking: pd.DataFrame, lang: Language) -> pd.DataFrame:
     )
 
 
+def export_lines(
+    files: dict[str, str], contacts: dict[str, int], excluded_customers: int, lang: Language
+) -> list[str]:
+    """What an export wrote per channel (`files`: the name shown for each), and how many
+    customers the contact policy kept off at least one channel."""
+    lines = [
+        t(
+            "exports.written",
+            lang,
+            channel=t(f"exports.channel.{channel}", lang),
+            count=f"{contacts[channel]:,}",
+            file=name,
+        )
+        for channel, name in files.items()
+    ]
+    if excluded_customers:
+        lines.append(t("exports.excluded", lang, count=f"{excluded_customers:,}"))
+    else:
+        lines.append(t("exports.none_excluded", lang))
+    return lines
+
+
 def exclusion_frame(counts: pd.DataFrame, lang: Language) -> pd.DataFrame:
     """Customers excluded per reason and channel, in words."""
     return pd.DataFrame(

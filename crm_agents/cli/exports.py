@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from agents.present.campaign_loop_words import exclusion_frame
+from agents.present.campaign_loop_words import exclusion_frame, export_lines
 from core.i18n import t
 from crm_agents.cli.approvals import CampaignArg
 from crm_agents.cli.common import (
@@ -23,6 +23,7 @@ from crm_agents.cli.common import (
     out,
     results_url,
     say,
+    say_text,
     settings_with,
 )
 from crm_agents.exports import export_campaign
@@ -65,19 +66,12 @@ def export(
             suppression=suppression or settings.suppression_file,
             send_at=send_at.time() if send_at else None,
         )
-        for channel, path in summary.files.items():
-            say(
-                settings,
-                "exports.written",
-                channel=t(f"exports.channel.{channel}", lang),
-                count=f"{summary.contacts[channel]:,}",
-                file=str(path),
-            )
+        files = {channel: str(path) for channel, path in summary.files.items()}
+        for line in export_lines(files, summary.contacts, summary.excluded_customers, lang):
+            say_text(settings, line)
         counts = summary.exclusion_counts()
         if counts.empty:
-            say(settings, "exports.none_excluded")
             return
-        say(settings, "exports.excluded", count=f"{summary.excluded['customer_id'].nunique():,}")
         shown = exclusion_frame(counts, lang)
         out.print(frame_table(shown))
 

@@ -13,6 +13,7 @@ import pandas as pd
 from agents.present.campaign_loop_words import (
     campaign_line,
     exclusion_frame,
+    export_lines,
     offer_frame,
     plan_lines,
     results_lines,
@@ -145,22 +146,9 @@ def item_view(backend: Backend, campaign_id: int, found: Pending | Decided, lang
 
 
 def export_view(summary, lang: Language) -> dict[str, Any]:
-    lines = [
-        t(
-            "exports.written",
-            lang,
-            channel=t(f"exports.channel.{channel}", lang),
-            count=f"{summary.contacts[channel]:,}",
-            file=path.name,
-        )
-        for channel, path in summary.files.items()
-    ]
+    files = {channel: path.name for channel, path in summary.files.items()}
+    lines = export_lines(files, summary.contacts, summary.excluded_customers, lang)
     counts = summary.exclusion_counts()
-    if counts.empty:
-        lines.append(t("exports.none_excluded", lang))
-    else:
-        count = f"{summary.excluded['customer_id'].nunique():,}"
-        lines.append(t("exports.excluded", lang, count=count))
     return {
         "exported": "\n\n".join(md(x) for x in lines),
         "exclusions": gr.Dataframe(
