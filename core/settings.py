@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
+from core.api_settings import ApiSettings
 from core.formats import DEFAULT_CURRENCY, currency_problem
 from core.languages import BASE_LANGUAGE
 from core.quiet_hours import quiet_hours
@@ -54,7 +55,7 @@ _STATE_FILES = {
 }
 
 
-class Settings(BaseSettings):
+class Settings(BaseSettings, ApiSettings):
     model_config = SettingsConfigDict(
         env_prefix="CRM_",
         env_file=".env",

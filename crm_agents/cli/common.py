@@ -26,6 +26,7 @@ from core.types import Language
 from crm_agents.batch.run import BatchError
 from crm_agents.cli.flow import Flow
 from crm_agents.composition import Assembly, assemble, build_service
+from crm_agents.store.api_keys import ApiKeyError
 from crm_agents.store.approvals import ApprovalError
 from crm_agents.store.database import StoreError, store_url
 from data.loading import CustomerData, load_customers, resolve_source
@@ -76,6 +77,7 @@ EXPECTED_ERRORS = (
     CampaignError,
     OutcomeError,
     ApprovalError,
+    ApiKeyError,
     OSError,
 )
 

@@ -17,6 +17,7 @@ from agents.present.phrases import model_name
 from core.formats import currency, percent
 from core.i18n import t, worded
 from core.types import FeatureSetName, Language, ModelChoice
+from crm_agents.cli.api import api, keys_app
 from crm_agents.cli.approvals import approve, pending, reject, submit
 from crm_agents.cli.ask import ask
 from crm_agents.cli.batch import batch
@@ -287,6 +288,8 @@ campaigns_app.command("uplift")(uplift)
 app.add_typer(campaigns_app, name="campaigns")
 app.add_typer(outcomes_app, name="outcomes")
 app.command("simulate-outcomes")(simulate)
+app.command()(api)
+app.add_typer(keys_app, name="api-keys")
 
 
 @app.command()

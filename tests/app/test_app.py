@@ -296,7 +296,7 @@ def test_the_portfolio_list_title_follows_its_order(app, order, lang, title):
     from core.i18n import t
 
     demo = app[2]
-    listing = next(f for f in demo.fns.values() if f.api_name == "portfolio").fn
+    listing = next(f for f in demo.blocks.fns.values() if f.api_name == "portfolio").fn
     table, *_ = listing(order, "any", "any", 10, lang)
     expected = title or t("ui.portfolio.order_urgency", lang)
     assert table.label == expected

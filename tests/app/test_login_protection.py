@@ -42,8 +42,12 @@ def _secrets_of_the_data(settings, demo) -> list[str]:
 
 
 def _routes(demo) -> list[str]:
+    """Every route of the server: the API's, and the app's mounted on it."""
     paths = set()
-    for route in demo.app.routes:
+    pending = list(demo.server.routes)
+    while pending:
+        route = pending.pop()
+        pending += getattr(getattr(route, "app", None), "routes", [])
         path = getattr(route, "path", "")
         if path:
             paths.add(re.sub(r"\{[^}]+\}", "x", path))

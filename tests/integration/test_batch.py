@@ -47,7 +47,7 @@ def assert_schema_is_current(engine) -> None:
     from alembic.migration import MigrationContext
 
     from crm_agents.store.checkpoints import CHECKPOINT_TABLES
-    from crm_agents.store.schema import metadata
+    from crm_agents.store.api_tables import metadata  # schema.py's tables and the API's
 
     def ours(name, kind, _parent) -> bool:  # the checkpointers' tables are their own
         return not (kind == "table" and name in CHECKPOINT_TABLES)

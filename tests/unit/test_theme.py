@@ -27,7 +27,7 @@ def test_the_app_is_launched_with_the_one_theme_and_its_css(tmp_path):
 
     demo, _ = start(app_settings(tmp_path))
     try:
-        assert demo.theme is theme.THEME
-        assert theme.CSS.strip() in demo.css
+        assert demo.blocks.theme is theme.THEME
+        assert theme.CSS.strip() in demo.blocks.css
     finally:
         demo.close()

@@ -152,7 +152,7 @@ class QueryResult(BaseModel):
     )
 
 
-def _table(service: RetentionService) -> pd.DataFrame:
+def scored_table(service: RetentionService) -> pd.DataFrame:
     """Profile and scores side by side, one row per customer."""
     scores = service.scores().set_index("customerID")
     profile = service.customers.loc[scores.index]
@@ -160,7 +160,7 @@ def _table(service: RetentionService) -> pd.DataFrame:
     return profile[columns].join(scores)
 
 
-def _mask(table: pd.DataFrame, f: ColumnFilter) -> np.ndarray:
+def matches(table: pd.DataFrame, f: ColumnFilter) -> np.ndarray:
     if f.column not in table.columns:
         raise QueryError(f"the data in use has no {f.column} column")
     column = table[f.column]
@@ -224,7 +224,7 @@ def _shows_tiers(args: QueryArgs, customers: list[AtRiskCustomer]) -> bool:
 def query_customers(service: RetentionService, **arguments: object) -> QueryResult:
     """Filter, group and measure the scored base; list the likeliest churners that match."""
     args = QueryArgs.model_validate(arguments)
-    table = _table(service)
+    table = scored_table(service)
     if args.column is not None and args.column not in table.columns:
         raise QueryError(
             f"the data in use has no {args.column} column"
@@ -236,7 +236,7 @@ def query_customers(service: RetentionService, **arguments: object) -> QueryResu
         )
     mask = np.ones(len(table), dtype=bool)
     for f in args.filters:
-        mask &= _mask(table, f)
+        mask &= matches(table, f)
     matched = table[mask]
     groups = [
         GroupFigures(

@@ -3,7 +3,7 @@ a file: the product opens its own database)."""
 
 from alembic import context
 
-from crm_agents.store.schema import metadata
+from crm_agents.store.api_tables import metadata  # schema.py's tables and the API's
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=metadata)

@@ -1,0 +1,116 @@
+"""`crm-agents api` serves the HTTP API alone; `crm-agents api-keys create|list|revoke` manages
+the keys integrators call it with (kept hashed in the results database; a new key is shown
+once)."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from core.i18n import t
+from crm_agents.cli.common import (
+    DataOption,
+    DbOption,
+    LanguageOption,
+    clear_errors,
+    console,
+    frame_table,
+    out,
+    results_url,
+    say,
+    settings_with,
+)
+from crm_agents.store.api_keys import ApiKey, create_key, list_keys, parse_scopes, revoke_key
+from crm_agents.store.database import open_store
+
+keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
+
+
+@keys_app.command("create")
+def create(
+    name: Annotated[str, typer.Argument(help="What the key is for, e.g. the system calling")],
+    scopes: Annotated[
+        str, typer.Option(help="Comma-separated: read, analyse, approve, admin")
+    ] = "read",
+    db: DbOption = None,
+    lang: LanguageOption = None,
+) -> None:
+    """Make a key; it is printed once, on its own line (keep it secret)."""
+    with clear_errors(lang):
+        settings = settings_with(language=lang)
+        engine = open_store(results_url(db, settings))
+        given = parse_scopes(scopes)
+        key = create_key(engine, name, given, getpass.getuser())
+        key_id = key.split("_")[1]
+        say(settings, "api.keys.created", id=key_id, name=name.strip(), scopes=", ".join(given))
+        out.print(key, highlight=False, soft_wrap=True)
+
+
+def _when(moment, lang: str) -> str:
+    return t("api.keys.never", lang) if moment is None else f"{moment:%Y-%m-%d %H:%M}"
+
+
+def _rows(keys: list[ApiKey], lang: str) -> pd.DataFrame:
+    def state(key: ApiKey) -> str:
+        if key.revoked is None:
+            return t("api.keys.live", lang)
+        return t("api.keys.revoked_on", lang, when=_when(key.revoked, lang))
+
+    columns = ("id", "name", "scopes", "created_on", "created_by", "last_used", "state")
+    rows = [
+        (
+            k.id,
+            k.name,
+            ", ".join(k.scopes),
+            _when(k.created, lang),
+            k.created_by,
+            _when(k.last_used, lang),
+            state(k),
+        )
+        for k in keys
+    ]
+    return pd.DataFrame(rows, columns=[t(f"api.keys.{c}", lang) for c in columns])
+
+
+@keys_app.command("list")
+def list_command(db: DbOption = None, lang: LanguageOption = None) -> None:
+    """Every key with its scopes, when it was last used, and whether it is revoked (never a
+    secret: only the key's ID, its public part)."""
+    with clear_errors(lang):
+        settings = settings_with(language=lang)
+        keys = list_keys(open_store(results_url(db, settings)))
+        if not keys:
+            say(settings, "api.keys.none")
+            return
+        console.print(frame_table(_rows(keys, settings.language)))
+
+
+@keys_app.command("revoke")
+def revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's ID (see list), or the key itself")],
+    db: DbOption = None,
+    lang: LanguageOption = None,
+) -> None:
+    """Refuse every request with the key from now on."""
+    with clear_errors(lang):
+        settings = settings_with(language=lang)
+        key = revoke_key(open_store(results_url(db, settings)), key_id)
+        say(settings, "api.keys.revoked", id=key.id, name=key.name)
+
+
+def api(
+    data: DataOption = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default 8000)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Serve the HTTP API alone (`python app.py` serves it beside the app)."""
+    with clear_errors():
+        overrides = {"data_path": data, "api_host": host, "api_port": port}
+        settings = settings_with(**overrides)
+        from crm_agents.api.serving import serve  # FastAPI and uvicorn load only here
+
+        serve(settings, db)
