@@ -14,7 +14,7 @@ ifeq ($(origin LANG),command line)
 APP_OPTS += --lang $(LANG)
 endif
 
-.PHONY: run test test-llm llm-wheel install lint format bench clean chromium postgres compiler mutation screenshots
+.PHONY: run test test-llm llm-wheel install lint format bench clean chromium postgres compiler mutation screenshots openapi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,6 +43,10 @@ endif
 test: lint chromium postgres
 	@echo "tests in random order, seed $(SEED) (replay: make test SEED=$(SEED))"
 	$(BIN)/python -m pytest -n 2 -q -p randomly --randomly-seed=$(SEED)
+
+## The HTTP API's OpenAPI document, docs/openapi.json (a test fails when it is out of date).
+openapi: $(STAMP)
+	$(BIN)/python -m crm_agents.api.server > docs/openapi.json
 
 ## Pictures of every tab in English and Traditional Chinese (demo data, headless Chromium) for
 ## the README, in docs/screenshots/.

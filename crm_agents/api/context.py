@@ -23,11 +23,13 @@ WRONG_KEYS = 10
 class ApiContext:
     assembly: Assembly
     store: Engine
+    #: The API's own settings (limits); the assembly's when not given.
+    api_settings: Settings | None = None
     metrics: Metrics = field(default_factory=Metrics)
 
     @property
     def settings(self) -> Settings:
-        return self.assembly.settings
+        return self.api_settings or self.assembly.settings
 
     @cached_property
     def per_key(self) -> RateLimiter:

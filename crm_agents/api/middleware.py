@@ -24,6 +24,16 @@ def _is_api(path: str) -> bool:
     return path.startswith(API_PATHS)
 
 
+def _template(request: Request) -> str:
+    """The matched route's path with its parameters named (`/api/v1/customers/{customer_id}`),
+    or "unmatched"."""
+    if request.scope.get("route") is None:
+        return "unmatched"
+    names = {str(v): k for k, v in request.path_params.items()}
+    segments = request.url.path.split("/")
+    return "/".join(f"{{{names[s]}}}" if s in names else s for s in segments)
+
+
 def install(app: FastAPI, cors_origins: list[str]) -> None:
     @app.middleware("http")
     async def _limits_and_metrics(
@@ -46,9 +56,15 @@ def install(app: FastAPI, cors_origins: list[str]) -> None:
                 return problem_response(request, 429, detail, headers)
         if not _is_api(path):
             return await call_next(request)
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > context.settings.api_max_body_bytes:
+            # Refused before the body is read; a body sent without its length is cut at the
+            # same size by the router (`max_body_size`).
+            detail = t("api.detail.413", caller_language(request))
+            return problem_response(request, 413, detail)
         started = time.perf_counter()
         response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
+        route = _template(request)
         metrics = context.metrics
         metrics.requests.labels(request.method, route, str(response.status_code)).inc()
         metrics.latency.labels(request.method, route).observe(time.perf_counter() - started)

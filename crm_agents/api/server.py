@@ -39,9 +39,7 @@ def create_api(settings: Settings, context: ApiContext | None = None) -> FastAPI
         responses={500: {"model": Problem, "description": "Unexpected: the server's log says"}},
     )
     app.state.context = context
-    v1 = APIRouter(
-        prefix="/api/v1", responses=_COMMON, max_body_size=settings.api_max_body_bytes
-    )
+    v1 = APIRouter(prefix="/api/v1", responses=_COMMON, max_body_size=settings.api_max_body_bytes)
     v1.include_router(customers.router)
     v1.include_router(analyses.router)
     app.include_router(v1)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import getpass
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from core.i18n import t
@@ -16,8 +15,6 @@ from crm_agents.cli.common import (
     DbOption,
     LanguageOption,
     clear_errors,
-    console,
-    frame_table,
     out,
     results_url,
     say,
@@ -53,26 +50,21 @@ def _when(moment, lang: str) -> str:
     return t("api.keys.never", lang) if moment is None else f"{moment:%Y-%m-%d %H:%M}"
 
 
-def _rows(keys: list[ApiKey], lang: str) -> pd.DataFrame:
-    def state(key: ApiKey) -> str:
-        if key.revoked is None:
-            return t("api.keys.live", lang)
-        return t("api.keys.revoked_on", lang, when=_when(key.revoked, lang))
-
-    columns = ("id", "name", "scopes", "created_on", "created_by", "last_used", "state")
-    rows = [
-        (
-            k.id,
-            k.name,
-            ", ".join(k.scopes),
-            _when(k.created, lang),
-            k.created_by,
-            _when(k.last_used, lang),
-            state(k),
-        )
-        for k in keys
+def _line(key: ApiKey, lang: str) -> str:
+    """One key on one line (its ID whole, to copy), each part labelled in `lang`."""
+    state = (
+        t("api.keys.live", lang)
+        if key.revoked is None
+        else t("api.keys.revoked_on", lang, when=_when(key.revoked, lang))
+    )
+    parts = [
+        (t("api.keys.scopes", lang), ", ".join(key.scopes)),
+        (t("api.keys.created_on", lang), f"{_when(key.created, lang)} ({key.created_by})"),
+        (t("api.keys.last_used", lang), _when(key.last_used, lang)),
+        (t("api.keys.state", lang), state),
     ]
-    return pd.DataFrame(rows, columns=[t(f"api.keys.{c}", lang) for c in columns])
+    labelled = [t("format.labelled", lang, label=label, value=value) for label, value in parts]
+    return "  ".join([key.id, key.name, " · ".join(labelled)])
 
 
 @keys_app.command("list")
@@ -85,7 +77,8 @@ def list_command(db: DbOption = None, lang: LanguageOption = None) -> None:
         if not keys:
             say(settings, "api.keys.none")
             return
-        console.print(frame_table(_rows(keys, settings.language)))
+        for key in keys:
+            out.print(_line(key, settings.language), highlight=False, markup=False)
 
 
 @keys_app.command("revoke")

@@ -1,0 +1,16 @@
+"""The committed OpenAPI document is the one the code makes: an integrator reading
+`docs/openapi.json` reads the API as it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crm_agents.api.server import openapi_document
+
+COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+
+
+def test_the_committed_openapi_document_is_current():
+    assert COMMITTED.read_text(encoding="utf-8") == openapi_document(), (
+        "docs/openapi.json is out of date: run `make openapi` and commit it"
+    )
