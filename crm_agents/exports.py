@@ -145,9 +145,11 @@ def export_campaign(
     data: CustomerData | None = None,
     suppression: Path | None = None,
     send_at: time | None = None,
+    suppressed_too: pd.DataFrame | None = None,
 ) -> ExportSummary:
     """Write the campaign's files into `folder` and record its contacts; the campaign becomes
-    exported. Refused (nothing written) unless every item has been decided."""
+    exported. Refused (nothing written) unless every item has been decided. `suppressed_too`
+    (customer_id, channel: email, sms, call or all) adds to the suppression file's list."""
     found = campaign_rows(engine, campaign_id)
     if found.empty:
         raise ApprovalError(Phrase("approvals.no_campaign", {"id": campaign_id}))
@@ -170,6 +172,8 @@ def export_campaign(
         if suppression is not None
         else pd.DataFrame(columns=["customer_id", "channel"])
     )
+    if suppressed_too is not None and not suppressed_too.empty:
+        suppressed = pd.concat([suppressed, suppressed_too], ignore_index=True)
     consent = None
     if data is not None:
         columns = [c for c in CONSENT_COLUMNS.values() if c in data.customers.columns]

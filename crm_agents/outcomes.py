@@ -31,7 +31,11 @@ def read_outcomes(path: Path, engine: Engine) -> pd.DataFrame:
     source = str(path)
     if not path.is_file():
         raise DataValidationError(source, [Phrase("validation.no_file")])
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return checked_outcomes(pd.read_csv(path, dtype=str, keep_default_na=False), source, engine)
+
+
+def checked_outcomes(raw: pd.DataFrame, source: str, engine: Engine) -> pd.DataFrame:
+    """Outcomes as text columns (a file's, or an API request's), checked as a file is."""
     raw.columns = [c.strip() for c in raw.columns]
     missing = [c for c in COLUMNS if c not in raw]
     if missing:

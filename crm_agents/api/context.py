@@ -13,7 +13,9 @@ from core.rate_limits import Lockout, RateLimiter
 from core.settings import Settings
 from crm_agents.api.jobs import Jobs
 from crm_agents.api.metrics import Metrics
+from crm_agents.approvals import reviews_on
 from crm_agents.composition import Assembly
+from graph.review import Reviews
 
 #: Wrong keys in a row from one address before it is locked out (then backing off).
 WRONG_KEYS = 10
@@ -61,3 +63,8 @@ class ApiContext:
         return Jobs(
             self.store, self.assembly.analyzer, self.analyses, self.metrics, self.settings.redact
         )
+
+    @cached_property
+    def reviews(self) -> Reviews:
+        """The analysis graph over the store's checkpoints: approvals made here or anywhere."""
+        return reviews_on(self.assembly, self.store)

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from core.i18n import Phrase, WordedError, t
 from core.languages import BASE_LANGUAGE, languages, spec
 from core.types import Language
+from data.validation import DataValidationError
 from tools.refusals import Refusal
 from tools.service.customer_index import CustomerNotFoundError
 
@@ -42,9 +43,16 @@ class Problem(BaseModel):
 class ApiProblem(Exception):
     """Raised by a route: the status, what happened (a phrase), and any headers."""
 
-    def __init__(self, status: int, phrase: Phrase, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        phrase: Phrase,
+        headers: dict[str, str] | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(str(phrase))
         self.status, self.phrase, self.headers = status, phrase, headers or {}
+        self.errors = errors
 
 
 def caller_language(request: Request, default: Language = BASE_LANGUAGE) -> Language:
@@ -101,7 +109,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _problem(request: Request, err: ApiProblem) -> JSONResponse:
         lang = caller_language(request)
-        return problem_response(request, err.status, err.phrase.words(lang), err.headers)
+        words = err.phrase.words(lang)
+        return problem_response(request, err.status, words, err.headers, err.errors)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, err: RequestValidationError) -> JSONResponse:
@@ -121,6 +130,13 @@ def install(app: FastAPI) -> None:
             else t(key, lang)
         )
         return problem_response(request, err.status_code, detail, dict(err.headers or {}))
+
+    @app.exception_handler(DataValidationError)
+    async def _rows_refused(request: Request, err: DataValidationError) -> JSONResponse:
+        # Rows sent as data (outcomes): every problem named with its rows, nothing stored.
+        lang = caller_language(request)
+        errors = [{"location": ["body"], "problem": p.words(lang)} for p in err.phrases]
+        return problem_response(request, 422, err.words(lang), errors=errors)
 
     @app.exception_handler(CustomerNotFoundError)
     async def _no_customer(request: Request, err: CustomerNotFoundError) -> JSONResponse:

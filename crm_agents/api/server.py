@@ -15,7 +15,7 @@ from core.settings import Settings
 from crm_agents.api import middleware, problems
 from crm_agents.api.context import ApiContext
 from crm_agents.api.problems import Problem
-from crm_agents.api.routes import analyses, customers, health
+from crm_agents.api.routes import analyses, approvals, campaigns, customers, exports, health
 
 VERSION = "1.0.0"
 OPENAPI_PATH = "/api/v1/openapi.json"
@@ -42,6 +42,9 @@ def create_api(settings: Settings, context: ApiContext | None = None) -> FastAPI
     v1 = APIRouter(prefix="/api/v1", responses=_COMMON, max_body_size=settings.api_max_body_bytes)
     v1.include_router(customers.router)
     v1.include_router(analyses.router)
+    v1.include_router(campaigns.router)
+    v1.include_router(approvals.router)
+    v1.include_router(exports.router)
     app.include_router(v1)
     app.include_router(health.router)
     problems.install(app)

@@ -19,6 +19,20 @@ NEEDS = {
     ("POST", "/api/v1/analyses"): "analyse",
     ("GET", "/api/v1/analyses/{job_id}"): "read",
     ("GET", "/api/v1/analyses/{job_id}/events"): "read",
+    ("GET", "/api/v1/campaigns"): "read",
+    ("POST", "/api/v1/campaigns"): "approve",
+    ("GET", "/api/v1/campaigns/{campaign_id}"): "read",
+    ("GET", "/api/v1/campaigns/{campaign_id}/members"): "read",
+    ("POST", "/api/v1/campaigns/{campaign_id}/submit"): "approve",
+    ("GET", "/api/v1/campaigns/{campaign_id}/approvals"): "read",
+    ("GET", "/api/v1/campaigns/{campaign_id}/approvals/{customer_id}"): "read",
+    ("POST", "/api/v1/campaigns/{campaign_id}/approvals/{customer_id}"): "approve",
+    ("POST", "/api/v1/campaigns/{campaign_id}/accept-all"): "approve",
+    ("POST", "/api/v1/campaigns/{campaign_id}/exports"): "approve",
+    ("GET", "/api/v1/campaigns/{campaign_id}/files/{name}"): "read",
+    ("POST", "/api/v1/campaigns/{campaign_id}/outcomes"): "approve",
+    ("GET", "/api/v1/campaigns/{campaign_id}/results"): "read",
+    ("POST", "/api/v1/campaigns/{campaign_id}/close"): "approve",
     ("GET", "/ready"): "read",
     ("GET", "/metrics"): "read",
 }
@@ -37,6 +51,7 @@ def _operations(api) -> list[tuple[str, str]]:
 
 def _call(api, method: str, path: str, customer: str, headers=None):
     concrete = path.replace("{customer_id}", customer).replace("{job_id}", JOB)
+    concrete = concrete.replace("{campaign_id}", "1").replace("{name}", "email.csv")
     body = {"customer_id": customer} if method == "POST" else None
     return api.request(method, concrete, json=body, headers=headers or {})
 

@@ -46,8 +46,8 @@ def assert_schema_is_current(engine) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from crm_agents.store.checkpoints import CHECKPOINT_TABLES
     from crm_agents.store.api_tables import metadata  # schema.py's tables and the API's
+    from crm_agents.store.checkpoints import CHECKPOINT_TABLES
 
     def ours(name, kind, _parent) -> bool:  # the checkpointers' tables are their own
         return not (kind == "table" and name in CHECKPOINT_TABLES)
