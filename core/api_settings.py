@@ -3,7 +3,7 @@ its own: limits, body size, CORS and where `crm-agents api` listens."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
 
 class ApiSettings(BaseModel):
@@ -30,6 +30,20 @@ class ApiSettings(BaseModel):
         default_factory=list,
         description='Origins a browser may call the API from, JSON: ["https://crm.example.com"] '
         "(none: CORS off)",
+    )
+    webhook_signing_key: SecretStr | None = Field(
+        default=None,
+        description="Key each webhook subscription's signing secret is derived from (e.g. "
+        "`openssl rand -hex 32`); webhooks are off without it. Changing it changes every secret",
+    )
+    webhook_backoff: list[float] = Field(
+        default_factory=lambda: [5.0, 30.0, 120.0, 600.0, 1800.0, 3600.0],
+        min_length=0,
+        max_length=20,
+        description="Seconds before each retry of a failed delivery, JSON; then it fails",
+    )
+    webhook_timeout: float = Field(
+        default=10.0, gt=0, le=120, description="Seconds a receiver has to answer a delivery"
     )
     api_analysis_workers: int = Field(
         default=4, ge=1, le=64, description="Analyses the API runs at once (the rest wait)"

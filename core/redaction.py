@@ -21,10 +21,16 @@ SHOWN = "[secret]"
 _MASKED = re.compile(r"([A-Za-z0-9_\-.]{2,})\*{3,}([A-Za-z0-9_\-.]{2,})")
 
 
-def known_secrets(app_auth: str | None, api_key: str | None, database_url: str | None) -> list[str]:
+def known_secrets(
+    app_auth: str | None,
+    api_key: str | None,
+    database_url: str | None,
+    *others: str | None,
+) -> list[str]:
     """The values to remove: the app's login and its password alone, the LLM API key, the
-    database URL's password (as written and decoded)."""
-    values = []
+    database URL's password (as written and decoded), and any other secret whole (the webhook
+    signing key)."""
+    values = [o for o in others if o]
     if app_auth:
         values += [app_auth, app_auth.partition(":")[2]]
     if api_key:

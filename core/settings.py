@@ -330,7 +330,12 @@ class Settings(BaseSettings, ApiSettings):
         return known_secrets(
             *(
                 v.get_secret_value() if v is not None else None
-                for v in (self.app_auth, self.openai_api_key, self.database_url)
+                for v in (
+                    self.app_auth,
+                    self.openai_api_key,
+                    self.database_url,
+                    self.webhook_signing_key,
+                )
             )
         )
 

@@ -25,6 +25,7 @@ from core.types import Language
 from crm_agents.store.approvals import ApprovalError, approval_rows
 from crm_agents.store.campaigns import campaign_rows, offered_analyses
 from crm_agents.store.database import writing
+from crm_agents.store.outbox import emit
 from crm_agents.store.schema import campaigns, contacts
 from data.loading import CustomerData
 from data.schema import CONSENT_COLUMNS, ID_COLUMN
@@ -203,13 +204,14 @@ def export_campaign(
         summary.files[channel] = write_csv(frame, folder / FILES[channel])
         summary.contacts[channel] = len(frame)
     write_csv(excluded, folder / "exclusions.csv")
-    _record(engine, campaign_id, planned, campaign["starts_on"])
+    _record(engine, summary, planned, campaign["starts_on"])
     return summary
 
 
-def _record(engine: Engine, campaign_id: int, planned: pd.DataFrame, on: date) -> None:
-    """This campaign's contacts (replacing an earlier export's) and its stage, in one
-    transaction."""
+def _record(engine: Engine, summary: ExportSummary, planned: pd.DataFrame, on: date) -> None:
+    """This campaign's contacts (replacing an earlier export's), its stage and the
+    `campaign.exported` webhook event, in one transaction."""
+    campaign_id = summary.campaign_id
     rows = [
         {"campaign_id": campaign_id, "customer_id": c, "channel": ch, "planned_on": on}
         for c, ch in planned.itertuples(index=False)
@@ -223,3 +225,10 @@ def _record(engine: Engine, campaign_id: int, planned: pd.DataFrame, on: date) -
             .where(and_(campaigns.c.id == campaign_id, campaigns.c.status == "ready"))
             .values(status="exported")
         )
+        event = {
+            "campaign_id": campaign_id,
+            "contacts": summary.contacts,
+            "excluded_customers": summary.excluded_customers,
+            "files": sorted(path.name for path in summary.files.values()),
+        }
+        emit(connection, "campaign.exported", event)

@@ -17,6 +17,7 @@ from core.i18n import Phrase
 from crm_agents.store.approvals import campaign_status
 from crm_agents.store.campaigns import members_of, members_with_value, plain
 from crm_agents.store.database import now, writing
+from crm_agents.store.outbox import emit
 from crm_agents.store.schema import campaigns, contacts, outcomes
 from data.validation import DataValidationError, lines_phrase
 from tools.campaigns.results import CampaignResults, OutcomeError, measure, simulate
@@ -106,6 +107,10 @@ def store_outcomes(engine: Engine, frame: pd.DataFrame, source: str) -> int:
             )
             .values(status="measuring")
         )
+        by_campaign = frame.groupby("campaign_id")["outcome"].value_counts().unstack(fill_value=0)
+        for campaign_id, counts in by_campaign.iterrows():
+            data = {"campaign_id": int(campaign_id), "source": source}
+            emit(connection, "outcomes.imported", data | {k: int(v) for k, v in counts.items()})
     return len(rows)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from crm_agents.api.metrics import Metrics
 from crm_agents.api.schemas import AnalysisJob
 from crm_agents.store.analysis_jobs import Job, create_job, get_job, set_status
+from crm_agents.store.outbox import emit_now
 from graph.analysis import AnalysisResult, Analyzer
 
 #: Jobs whose events are remembered (running ones and the latest finished).
@@ -35,6 +36,21 @@ def job_view(job: Job) -> AnalysisJob:
         error=job.error,
         result=result,
     )
+
+
+def _announced(job: Job, result: AnalysisResult) -> dict[str, Any]:
+    """What `analysis.completed` says: enough to act on, the rest at the job's address."""
+    plan = result.campaign
+    return {
+        "job_id": job.id,
+        "customer_id": result.customer_id,
+        "risk_level": result.risk.risk_level,
+        "probability": result.risk.probability,
+        "value_tier": result.risk.value_tier,
+        "offer_id": plan.offer.offer_id if plan is not None else None,
+        "messages_written": result.communications is not None,
+        "url": f"/api/v1/analyses/{job.id}",
+    }
 
 
 @dataclass
@@ -89,6 +105,7 @@ class Jobs:
             assert result is not None  # the stream always ends with the result
             set_status(store, job.id, "completed", result=result.model_dump_json())
             self.metrics.analysed(result)
+            emit_now(store, "analysis.completed", _announced(job, result))
         except Exception as err:  # the job says why; the server goes on
             set_status(store, job.id, "failed", error=self.redact(str(err))[:2000])
             self.metrics.analyses.labels("failed").inc()

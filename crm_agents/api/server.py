@@ -1,13 +1,16 @@
 """The API's FastAPI application, and serving it alone (`crm-agents api`).
 
 `create_api` composes: the routes under `/api/v1` (plus `/health`, `/ready`, `/metrics`), the
-problem-details errors, the limits and metrics middleware, CORS when configured. `python
-app.py` mounts the Gradio app on the same server, so one port serves both.
+problem-details errors, the limits and metrics middleware, CORS when configured, and the
+webhook dispatcher while the server runs. `python app.py` mounts the Gradio app on the same
+server, so one port serves both.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
@@ -15,7 +18,16 @@ from core.settings import Settings
 from crm_agents.api import middleware, problems
 from crm_agents.api.context import ApiContext
 from crm_agents.api.problems import Problem
-from crm_agents.api.routes import analyses, approvals, campaigns, customers, exports, health
+from crm_agents.api.routes import (
+    analyses,
+    approvals,
+    campaigns,
+    customers,
+    exports,
+    health,
+    webhooks,
+)
+from crm_agents.webhooks import Dispatcher
 
 VERSION = "1.0.0"
 OPENAPI_PATH = "/api/v1/openapi.json"
@@ -27,9 +39,24 @@ _COMMON = {
 }
 
 
+def _lifespan(context: ApiContext | None):
+    @asynccontextmanager
+    async def running(_app: FastAPI) -> AsyncIterator[None]:
+        # The webhook dispatcher runs while the server does; the analyses' pool stops with it.
+        dispatcher = Dispatcher(context.store, context.settings).start() if context else None
+        try:
+            yield
+        finally:
+            if dispatcher is not None:
+                dispatcher.stop()
+
+    return running
+
+
 def create_api(settings: Settings, context: ApiContext | None = None) -> FastAPI:
     """The API over `context` (None: only to write its OpenAPI document, `openapi_document`)."""
     app = FastAPI(
+        lifespan=_lifespan(context),
         title="CRM Retention Agents API",
         version=VERSION,
         summary="Churn risk, reasons, offers and messages for CRM and marketing automation.",
@@ -45,6 +72,7 @@ def create_api(settings: Settings, context: ApiContext | None = None) -> FastAPI
     v1.include_router(campaigns.router)
     v1.include_router(approvals.router)
     v1.include_router(exports.router)
+    v1.include_router(webhooks.router)
     app.include_router(v1)
     app.include_router(health.router)
     problems.install(app)

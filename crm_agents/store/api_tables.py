@@ -1,6 +1,7 @@
 """The HTTP API's tables in the results database: hashed API keys, the responses kept for
-`Idempotency-Key` retries, and analysis jobs. Declared on the same `metadata` as `schema.py`'s
-tables (the migrations compare against both); a change here is also a new Alembic revision."""
+`Idempotency-Key` retries, analysis jobs, and webhook subscriptions with their outbox.
+Declared on the same `metadata` as `schema.py`'s tables (the migrations compare against
+both); a change here is also a new Alembic revision."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Tab
 
 from crm_agents.store.schema import metadata
 
-__all__ = ["analysis_jobs", "api_keys", "idempotency_keys", "metadata"]
+__all__ = [
+    "analysis_jobs",
+    "api_keys",
+    "idempotency_keys",
+    "metadata",
+    "webhook_deliveries",
+    "webhook_subscriptions",
+]
 
 api_keys = Table(
     "api_keys",
@@ -52,4 +60,36 @@ analysis_jobs = Table(
     Column("created", DateTime(timezone=True), nullable=False),
     Column("finished", DateTime(timezone=True)),
     Index("analysis_jobs_by_created", "created"),
+)
+
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    # Each one's signing secret is derived from CRM_WEBHOOK_SIGNING_KEY and this id: nothing
+    # secret is stored.
+    Column("id", String(16), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("events", String(300), nullable=False),  # comma-separated event types
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("removed", DateTime(timezone=True)),
+)
+
+#: The outbox: a delivery is written in the same transaction as the change it announces, and
+#: sent later by the dispatcher, so a delivery never holds up (or is lost by) that change.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", String(40), primary_key=True),  # the webhook-id header: the same on retries
+    Column("subscription_id", String(16), ForeignKey("webhook_subscriptions.id"), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", String(12), nullable=False),  # pending · sending · delivered · failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt", DateTime(timezone=True), nullable=False),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("delivered", DateTime(timezone=True)),
+    Index("webhook_deliveries_due", "status", "next_attempt"),
 )

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from core.i18n import Phrase, WordedError
 from crm_agents.store.campaigns import plain
 from crm_agents.store.database import now, writing
+from crm_agents.store.outbox import emit
 from crm_agents.store.schema import analyses, approvals, campaign_members, campaigns
 
 STALE_CLAIM = timedelta(minutes=10)
@@ -205,11 +206,23 @@ def record(engine: Engine, campaign_id: int, customer_id: str, decision: dict) -
             )
         ).scalar_one()
         if open_items == 0:
-            connection.execute(
+            moved = connection.execute(
                 update(campaigns)
                 .where(campaigns.c.id == campaign_id, campaigns.c.status == "approval")
                 .values(status="ready")
             )
+            if moved.rowcount == 1:
+                decided = connection.execute(
+                    select(approvals.c.status, func.count())
+                    .where(approvals.c.campaign_id == campaign_id)
+                    .group_by(approvals.c.status)
+                )
+                counts = {status: int(n) for status, n in decided}
+                emit(
+                    connection,
+                    "campaign.approved",
+                    {"campaign_id": campaign_id, "decisions": counts},
+                )
 
 
 def decisions_by_offer(engine: Engine, campaign_id: int) -> pd.DataFrame:

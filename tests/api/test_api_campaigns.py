@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 
 import pytest
@@ -16,6 +17,7 @@ from crm_agents.api.server import create_api
 from crm_agents.batch.run import run_batch
 from crm_agents.store.api_keys import SCOPES, create_key
 from crm_agents.store.database import open_store
+from crm_agents.store.outbox import deliveries, subscribe, unsubscribe
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +31,7 @@ def loop(demo, tmp_path_factory):
     settings = demo.settings.model_copy(update={"state_dir": root, "contact_cap": 50})
     api = TestClient(create_api(settings, ApiContext(demo, store, api_settings=settings)))
     keys = {s: {"Authorization": f"Bearer {create_key(store, s, (s,), 'test')}"} for s in SCOPES}
+    api.store = store  # the tests look into the outbox
     return api, keys
 
 
@@ -110,6 +113,8 @@ def test_a_decided_item_is_refused_unless_the_same_request_is_retried(loop):
 
 def test_the_loop_from_approval_to_results(loop):
     api, keys = loop
+    events = ["campaign.approved", "campaign.exported", "outcomes.imported"]
+    hook = subscribe(api.store, "https://automation.example.com/hooks", events, "test")
     cid, customers = _submitted(api, keys)
     early = api.post(f"/api/v1/campaigns/{cid}/exports", json={}, headers=keys["approve"])
     assert early.status_code == 409  # items still wait for a decision
@@ -143,6 +148,12 @@ def test_the_loop_from_approval_to_results(loop):
     assert results["overall"]["effect"] is not None  # treated against held-out controls
     closed = api.post(f"/api/v1/campaigns/{cid}/close", headers=keys["approve"]).json()
     assert closed["status"] == "closed"
+    announced = {d.event: json.loads(d.payload)["data"] for d in deliveries(api.store, hook.id)}
+    assert set(announced) == set(events)  # each stage announced once, in the outbox
+    assert announced["campaign.approved"]["decisions"] == {"accept": len(customers)}
+    assert announced["campaign.exported"]["contacts"] == exported["contacts"]
+    assert announced["outcomes.imported"]["campaign_id"] == cid
+    unsubscribe(api.store, hook.id)
 
 
 def test_outcomes_for_strangers_are_refused_naming_the_rows(loop):

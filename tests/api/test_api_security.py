@@ -33,6 +33,11 @@ NEEDS = {
     ("POST", "/api/v1/campaigns/{campaign_id}/outcomes"): "approve",
     ("GET", "/api/v1/campaigns/{campaign_id}/results"): "read",
     ("POST", "/api/v1/campaigns/{campaign_id}/close"): "approve",
+    ("GET", "/api/v1/webhooks"): "admin",
+    ("POST", "/api/v1/webhooks"): "admin",
+    ("DELETE", "/api/v1/webhooks/{subscription_id}"): "admin",
+    ("GET", "/api/v1/webhooks/{subscription_id}/deliveries"): "admin",
+    ("POST", "/api/v1/webhooks/deliveries/{delivery_id}/replay"): "admin",
     ("GET", "/ready"): "read",
     ("GET", "/metrics"): "read",
 }
@@ -52,7 +57,11 @@ def _operations(api) -> list[tuple[str, str]]:
 def _call(api, method: str, path: str, customer: str, headers=None):
     concrete = path.replace("{customer_id}", customer).replace("{job_id}", JOB)
     concrete = concrete.replace("{campaign_id}", "1").replace("{name}", "email.csv")
+    concrete = concrete.replace("{subscription_id}", "0" * 16)
+    concrete = concrete.replace("{delivery_id}", "msg_" + "0" * 32)
     body = {"customer_id": customer} if method == "POST" else None
+    if path.endswith("/webhooks"):
+        body = {"url": "http://127.0.0.1:9/hook", "events": ["campaign.approved"]}
     return api.request(method, concrete, json=body, headers=headers or {})
 
 
@@ -76,7 +85,9 @@ def test_every_operation_but_health_answers_401_without_a_key(api, demo):
 def test_every_operation_answers_403_to_a_key_without_its_scope(api, keys, demo):
     customer = demo.service.example_id()
     for (method, path), scope in NEEDS.items():
-        wrong = next(s for s in ("approve", "read") if s != scope)
+        wrong = (
+            "analyse" if scope == "admin" else next(s for s in ("approve", "read") if s != scope)
+        )
         answer = _call(api, method, path, customer, keys[wrong])
         assert answer.status_code == 403, (method, path)
         assert scope in answer.json()["detail"]
