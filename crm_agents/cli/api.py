@@ -1,6 +1,6 @@
 """`crm-agents api` serves the HTTP API alone; `crm-agents api-keys create|list|revoke` manages
 the keys integrators call it with (kept hashed in the results database; a new key is shown
-once)."""
+once); `crm-agents webhooks deliver|replay` sends the webhook outbox where no server runs."""
 
 from __future__ import annotations
 
@@ -22,8 +22,13 @@ from crm_agents.cli.common import (
 )
 from crm_agents.store.api_keys import ApiKey, create_key, list_keys, parse_scopes, revoke_key
 from crm_agents.store.database import open_store
+from crm_agents.store.outbox import replay
+from crm_agents.webhooks import deliver_due
 
 keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
+webhooks_app = typer.Typer(
+    help="Webhook deliveries: send those due, send one again.", no_args_is_help=True
+)
 
 
 @keys_app.command("create")
@@ -107,3 +112,26 @@ def api(
         from crm_agents.api.serving import serve  # FastAPI and uvicorn load only here
 
         serve(settings, db)
+
+
+@webhooks_app.command("deliver")
+def deliver(db: DbOption = None, lang: LanguageOption = None) -> None:
+    """Send every webhook delivery that is due now (a running app or API does this by itself;
+    this is for the batch and the CLI on a machine where none runs)."""
+    with clear_errors(lang):
+        settings = settings_with(language=lang)
+        sent = deliver_due(open_store(results_url(db, settings)), settings)
+        say(settings, "webhooks.delivered", count=f"{sent:,}")
+
+
+@webhooks_app.command("replay")
+def replay_command(
+    delivery_id: Annotated[str, typer.Argument(help="The delivery's id (msg_…)")],
+    db: DbOption = None,
+    lang: LanguageOption = None,
+) -> None:
+    """Send a delivered or failed delivery again, with the same webhook-id."""
+    with clear_errors(lang):
+        settings = settings_with(language=lang)
+        replay(open_store(results_url(db, settings)), delivery_id)
+        say(settings, "webhooks.replayed", id=delivery_id)

@@ -17,7 +17,7 @@ from agents.present.phrases import model_name
 from core.formats import currency, percent
 from core.i18n import t, worded
 from core.types import FeatureSetName, Language, ModelChoice
-from crm_agents.cli.api import api, keys_app
+from crm_agents.cli.api import api, keys_app, webhooks_app
 from crm_agents.cli.approvals import approve, pending, reject, submit
 from crm_agents.cli.ask import ask
 from crm_agents.cli.batch import batch
@@ -290,6 +290,7 @@ app.add_typer(outcomes_app, name="outcomes")
 app.command("simulate-outcomes")(simulate)
 app.command()(api)
 app.add_typer(keys_app, name="api-keys")
+app.add_typer(webhooks_app, name="webhooks")
 
 
 @app.command()

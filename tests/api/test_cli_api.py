@@ -1,15 +1,20 @@
 """`crm-agents api-keys create|list|revoke`: a key is shown once, kept only as a hash, listed
-without its secret, and refused by the API once revoked."""
+without its secret, and refused by the API once revoked. `crm-agents webhooks deliver|replay`:
+the outbox sent where no server runs."""
 
 from __future__ import annotations
 
 import re
 
 from typer.testing import CliRunner
+from webhook_receiver import Receiver
 
+from core.settings import Settings
 from crm_agents.cli.main import app
 from crm_agents.store.api_keys import verify_key
 from crm_agents.store.database import open_store
+from crm_agents.store.outbox import deliveries, emit_now, subscribe
+from crm_agents.webhooks import subscription_secret, verify
 from tests.cli_env import use_demo_cli
 
 runner = CliRunner()
@@ -65,3 +70,26 @@ def test_revoking_an_unknown_key_says_so(tmp_path, monkeypatch):
     use_demo_cli(tmp_path, monkeypatch)
     answer = runner.invoke(app, ["api-keys", "revoke", "0123456789ab", "--db", _db(tmp_path)])
     assert answer.exit_code == 2 and "0123456789ab" in answer.output
+
+
+def test_webhooks_deliver_sends_the_outbox_where_no_server_runs(tmp_path, monkeypatch):
+    use_demo_cli(tmp_path, monkeypatch)
+    monkeypatch.setenv("CRM_WEBHOOK_SIGNING_KEY", "cli-signing-key-0123456789")
+    receiver = Receiver()
+    try:
+        store = open_store(_db(tmp_path))
+        hook = subscribe(store, receiver.url, ["outcomes.imported"], "test")
+        emit_now(store, "outcomes.imported", {"campaign_id": 7, "retained": 3})
+        sent = runner.invoke(app, ["webhooks", "deliver", "--db", _db(tmp_path)])
+        assert sent.exit_code == 0 and "1" in sent.output
+        arrived = receiver.wait_for(1)[0]
+        secret = subscription_secret(Settings(), hook.id)
+        assert verify(secret, arrived.headers, arrived.body)
+        delivery = deliveries(store, hook.id)[0]
+        assert delivery.status == "delivered"
+        again = runner.invoke(app, ["webhooks", "replay", delivery.id, "--db", _db(tmp_path)])
+        assert again.exit_code == 0
+        runner.invoke(app, ["webhooks", "deliver", "--db", _db(tmp_path)])
+        assert len(receiver.wait_for(2)) == 2
+    finally:
+        receiver.close()
