@@ -20,6 +20,13 @@ class ApiSettings(BaseModel):
         le=1_000_000,
         description="Requests to the API (keyed or not) one network address may make per minute",
     )
+    api_wrong_keys: int = Field(
+        default=10,
+        ge=1,
+        le=1_000_000,
+        description="Wrong API keys in a row from one address before it is locked out (backing "
+        "off from 30 s to 15 min)",
+    )
     login_rate_per_address: int = Field(
         default=20, ge=1, le=10_000, description="App login attempts per address per minute"
     )

@@ -3,12 +3,13 @@ them (the store's rows and the graph's pauses, typed)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from agents.outputs import Approval, MessageEdit, ReviewDecision
+from crm_agents.api.schemas import Moment
 from graph.analysis import AnalysisResult
 
 MOST_ROWS = 100_000
@@ -43,7 +44,7 @@ class ApprovalItem(BaseModel):
     status: Literal["pending", "deciding", "accept", "edit", "respond", "ignore"]
     offer_id: str | None
     decided_by: str | None = None
-    decided_at: datetime | None = None
+    decided_at: Moment | None = None
     note: str | None = None
 
 

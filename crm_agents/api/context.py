@@ -17,9 +17,6 @@ from crm_agents.approvals import reviews_on
 from crm_agents.composition import Assembly
 from graph.review import Reviews
 
-#: Wrong keys in a row from one address before it is locked out (then backing off).
-WRONG_KEYS = 10
-
 
 @dataclass
 class ApiContext:
@@ -48,7 +45,7 @@ class ApiContext:
 
     @cached_property
     def wrong_keys(self) -> Lockout:
-        return Lockout(attempts=WRONG_KEYS)
+        return Lockout(attempts=self.settings.api_wrong_keys)
 
     @cached_property
     def analyses(self) -> ThreadPoolExecutor:

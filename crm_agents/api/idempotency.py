@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -21,6 +22,16 @@ from crm_agents.store.api_keys import ApiKey
 
 HEADER = "Idempotency-Key"
 LONGEST = 200
+#: The header as every POST documents it (visible ASCII: what an HTTP header carries).
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias=HEADER,
+        pattern=f"^[\\x21-\\x7e]{{1,{LONGEST}}}$",
+        description="Same key, same request: the same answer again, nothing done twice (kept "
+        "24 h per API key)",
+    ),
+]
 
 
 class Answer(BaseModel):

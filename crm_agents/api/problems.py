@@ -40,6 +40,16 @@ class Problem(BaseModel):
     )
 
 
+#: What any operation behind a key may answer besides its own answers (OpenAPI `responses`).
+KEY_ANSWERS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "A body that is not JSON"},
+    401: {"model": Problem, "description": "No API key, or not a live one"},
+    403: {"model": Problem, "description": "The key lacks the scope"},
+    422: {"model": Problem, "description": "A parameter or the body was refused"},
+    429: {"model": Problem, "description": "Too many requests: see Retry-After"},
+}
+
+
 class ApiProblem(Exception):
     """Raised by a route: the status, what happened (a phrase), and any headers."""
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from core.types import Language
 from graph.analysis import AnalysisResult
 from tools.schemas import ChurnPrediction, ValueSegment
 from tools.timing_schemas import TimeToChurn
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+#: A moment as the API writes it: RFC 3339 with its zone.
+Moment = Annotated[datetime, AfterValidator(_in_utc)]
 
 
 class CustomerRisk(BaseModel):
@@ -39,8 +48,8 @@ class AnalysisJob(BaseModel):
     customer_id: str
     language: Language
     status: Literal["queued", "running", "completed", "failed"]
-    created: datetime
-    finished: datetime | None = None
+    created: Moment
+    finished: Moment | None = None
     error: str | None = Field(default=None, description="Why it failed, when it did")
     result: AnalysisResult | None = Field(default=None, description="Once completed")
 

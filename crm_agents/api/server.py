@@ -13,11 +13,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from core.settings import Settings
 from crm_agents.api import middleware, problems
 from crm_agents.api.context import ApiContext
-from crm_agents.api.problems import Problem
+from crm_agents.api.problems import KEY_ANSWERS, PROBLEM, Problem
 from crm_agents.api.routes import (
     analyses,
     approvals,
@@ -31,12 +32,6 @@ from crm_agents.webhooks import Dispatcher
 
 VERSION = "1.0.0"
 OPENAPI_PATH = "/api/v1/openapi.json"
-_COMMON = {
-    401: {"model": Problem, "description": "No API key, or not a live one"},
-    403: {"model": Problem, "description": "The key lacks the scope"},
-    422: {"model": Problem, "description": "A parameter or the body was refused"},
-    429: {"model": Problem, "description": "Too many requests: see Retry-After"},
-}
 
 
 def _lifespan(context: ApiContext | None):
@@ -66,7 +61,9 @@ def create_api(settings: Settings, context: ApiContext | None = None) -> FastAPI
         responses={500: {"model": Problem, "description": "Unexpected: the server's log says"}},
     )
     app.state.context = context
-    v1 = APIRouter(prefix="/api/v1", responses=_COMMON, max_body_size=settings.api_max_body_bytes)
+    v1 = APIRouter(
+        prefix="/api/v1", responses=KEY_ANSWERS, max_body_size=settings.api_max_body_bytes
+    )
     v1.include_router(customers.router)
     v1.include_router(analyses.router)
     v1.include_router(campaigns.router)
@@ -77,7 +74,42 @@ def create_api(settings: Settings, context: ApiContext | None = None) -> FastAPI
     app.include_router(health.router)
     problems.install(app)
     middleware.install(app, settings.api_cors_origins)
+    app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _problems_as_problem_json(document: dict) -> dict:
+    """Every error answer documented as it is sent: `application/problem+json` with the
+    Problem schema (FastAPI would document JSON, and its own validation-error shape)."""
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    replaced = ("#/components/schemas/Problem", "#/components/schemas/HTTPValidationError")
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                ref = content.get("application/json", {}).get("schema", {}).get("$ref")
+                if code[0] in "45" and ref in replaced:
+                    response["content"] = {PROBLEM: problem}
+    schemas = document.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    return document
+
+
+def _openapi(app: FastAPI):
+    def document() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = _problems_as_problem_json(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    summary=app.summary,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    return document
 
 
 def openapi_document() -> str:

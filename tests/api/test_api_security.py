@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from crm_agents.api.context import WRONG_KEYS
 from crm_agents.store.api_keys import revoke_key
 
 #: Each operation and the scope it needs.
@@ -113,9 +112,10 @@ def test_a_key_with_a_wrong_secret_is_refused(api, keys):
     assert answer.status_code == 401
 
 
-def test_an_address_sending_wrong_keys_is_locked_out_with_retry_after(api, keys):
+def test_an_address_sending_wrong_keys_is_locked_out_with_retry_after(make_api, keys):
+    api = make_api(api_wrong_keys=4)
     wrong = {"Authorization": "Bearer crm_000000000000_" + "x" * 43}
-    for _ in range(WRONG_KEYS):
+    for _ in range(4):
         assert api.get("/api/v1/customers", headers=wrong).status_code == 401
     locked = api.get("/api/v1/customers", headers=keys["read"])
     assert locked.status_code == 429

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from core.i18n import Phrase
-from crm_agents.api.idempotency import answered, once
+from crm_agents.api.idempotency import IdempotencyKey, answered, once
 from crm_agents.api.jobs import job_view
 from crm_agents.api.problems import ApiProblem, Problem
 from crm_agents.api.schemas import AnalysisJob, AnalysisRequest
@@ -42,15 +42,13 @@ def create_analysis(
     asked: AnalysisRequest,
     request: Request,
     key: Analyst,
+    _retry: IdempotencyKey = None,
     run_async: Annotated[
         bool, Query(alias="async", description="Answer at once with a queued job")
     ] = False,
     prefer: Annotated[
-        str | None, Header(description="respond-async: as ?async=true", max_length=200)
-    ] = None,
-    idempotency_key: Annotated[
         str | None,
-        Header(description="Same key, same request: the same answer, no second analysis"),
+        Header(description="respond-async: as ?async=true", pattern="^[\\x20-\\x7e]{0,200}$"),
     ] = None,
 ):
     context = context_of(request)

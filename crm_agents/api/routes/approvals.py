@@ -19,7 +19,7 @@ from crm_agents.api.campaign_schemas import (
     Decision,
     Draft,
 )
-from crm_agents.api.idempotency import answered, once
+from crm_agents.api.idempotency import IdempotencyKey, answered, once
 from crm_agents.api.problems import ApiProblem, Problem
 from crm_agents.api.routes.campaigns import MISSING, REFUSED, CampaignId, campaign_view
 from crm_agents.api.security import Approver, Reader, context_of
@@ -118,6 +118,7 @@ def decide_approval(
     decision: Decision,
     request: Request,
     key: Approver,
+    _retry: IdempotencyKey = None,
 ):
     campaign_view(request, campaign_id)
     context = context_of(request)
@@ -146,6 +147,7 @@ def accept_all_approvals(
     campaign_id: CampaignId,
     request: Request,
     key: Approver,
+    _retry: IdempotencyKey = None,
     asked: Annotated[AcceptAll | None, Body()] = None,
 ):
     campaign_view(request, campaign_id)

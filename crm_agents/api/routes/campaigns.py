@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Request
 
 from core.i18n import Phrase
 from crm_agents.api.campaign_schemas import Campaign, Member
-from crm_agents.api.idempotency import answered, once
+from crm_agents.api.idempotency import IdempotencyKey, answered, once
 from crm_agents.api.problems import ApiProblem, Problem
 from crm_agents.api.security import Approver, Reader, context_of
 from crm_agents.campaigns import draft_campaign
@@ -66,7 +66,9 @@ def list_campaigns(request: Request, _key: Reader) -> list[Campaign]:
     summary="A draft campaign from the latest completed batch run, its members assigned",
     responses={409: {"model": Problem, "description": "No batch run, unknown offer, nobody"}},
 )
-def create_campaign(spec: CampaignSpec, request: Request, key: Approver):
+def create_campaign(
+    spec: CampaignSpec, request: Request, key: Approver, _retry: IdempotencyKey = None
+):
     context = context_of(request)
 
     def run():

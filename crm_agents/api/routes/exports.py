@@ -19,7 +19,7 @@ from crm_agents.api.campaign_schemas import (
     OutcomesImported,
     OutcomesRequest,
 )
-from crm_agents.api.idempotency import answered, once
+from crm_agents.api.idempotency import IdempotencyKey, answered, once
 from crm_agents.api.problems import ApiProblem, Problem
 from crm_agents.api.routes.campaigns import MISSING, REFUSED, CampaignId, campaign_view
 from crm_agents.api.security import Approver, Reader, context_of
@@ -43,7 +43,13 @@ def _export_folder(request: Request, campaign_id: int):
     summary="Write the approved messages per channel after consent, suppression, caps and quiet "
     "hours",
 )
-def export(campaign_id: CampaignId, asked: ExportRequest, request: Request, key: Approver):
+def export(
+    campaign_id: CampaignId,
+    asked: ExportRequest,
+    request: Request,
+    key: Approver,
+    _retry: IdempotencyKey = None,
+):
     campaign_view(request, campaign_id)
     context = context_of(request)
 
@@ -104,7 +110,11 @@ def export_file(
     summary="Import who stayed and who left (stored per customer: importing again changes nothing)",
 )
 def import_outcomes(
-    campaign_id: CampaignId, asked: OutcomesRequest, request: Request, key: Approver
+    campaign_id: CampaignId,
+    asked: OutcomesRequest,
+    request: Request,
+    key: Approver,
+    _retry: IdempotencyKey = None,
 ):
     campaign_view(request, campaign_id)
     context = context_of(request)

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from crm_agents.api.metrics import CONTENT_TYPE
-from crm_agents.api.problems import Problem
+from crm_agents.api.problems import KEY_ANSWERS
 from crm_agents.api.schemas import Health, Readiness
 from crm_agents.api.security import Reader, context_of
 
@@ -25,7 +25,8 @@ def health() -> Health:
     "/ready",
     response_model=Readiness,
     summary="Readiness: the model is loaded, the database answers, the LLM breaker's state",
-    responses={503: {"model": Readiness, "description": "Not ready: the database is not"}},
+    responses={503: {"model": Readiness, "description": "Not ready: the database is not"}}
+    | KEY_ANSWERS,
 )
 def ready(request: Request, _key: Reader):
     context = context_of(request)
@@ -54,8 +55,8 @@ def ready(request: Request, _key: Reader):
     response_class=Response,
     responses={
         200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
-        401: {"model": Problem},
-    },
+    }
+    | KEY_ANSWERS,
 )
 def metrics(request: Request, _key: Reader) -> Response:
     return Response(context_of(request).metrics.text(), media_type=CONTENT_TYPE)

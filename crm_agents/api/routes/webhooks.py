@@ -4,15 +4,15 @@ subscription sends the product's events to an address of the caller's choosing."
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from core.i18n import Phrase
-from crm_agents.api.idempotency import answered, once
+from crm_agents.api.idempotency import IdempotencyKey, answered, once
 from crm_agents.api.problems import ApiProblem, Problem
+from crm_agents.api.schemas import Moment
 from crm_agents.api.security import Admin, context_of
 from crm_agents.store import outbox
 from crm_agents.webhooks import subscription_secret
@@ -33,7 +33,7 @@ class Subscription(BaseModel):
     id: str
     url: str
     events: list[str]
-    created: datetime
+    created: Moment
     created_by: str
 
 
@@ -46,11 +46,11 @@ class Delivery(BaseModel):
     event: str
     status: Literal["pending", "sending", "delivered", "failed"]
     attempts: int
-    next_attempt: datetime
+    next_attempt: Moment
     last_status: int | None
     last_error: str | None
-    created: datetime
-    delivered: datetime | None
+    created: Moment
+    delivered: Moment | None
 
 
 def _view(found: outbox.Subscription) -> Subscription:
@@ -64,7 +64,9 @@ def _view(found: outbox.Subscription) -> Subscription:
     responses={409: {"model": Problem, "description": "Webhooks are off: no signing key"}},
     summary="Subscribe an address to events; the signing secret is in this answer only",
 )
-def create_subscription(asked: SubscriptionRequest, request: Request, key: Admin):
+def create_subscription(
+    asked: SubscriptionRequest, request: Request, key: Admin, _retry: IdempotencyKey = None
+):
     context = context_of(request)
     subscription_secret(context.settings, "check")  # refused now when webhooks are off
 
@@ -91,7 +93,9 @@ def list_subscriptions(request: Request, _key: Admin) -> list[Subscription]:
     responses=_MISSING,
     summary="Unsubscribe: no more deliveries (those waiting are dropped)",
 )
-def delete_subscription(subscription_id: SubscriptionId, request: Request, _key: Admin):
+def delete_subscription(
+    subscription_id: SubscriptionId, request: Request, _key: Admin, _retry: IdempotencyKey = None
+):
     if not outbox.unsubscribe(context_of(request).store, subscription_id):
         raise ApiProblem(404, Phrase("webhooks.no_subscription", {"id": subscription_id}))
     return Response(status_code=204)
