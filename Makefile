@@ -136,6 +136,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_uplift.py
 	$(BIN)/python benchmarks/bench_batch_llm.py
+	$(BIN)/python benchmarks/bench_api.py
 
 ## Mutation testing of the decision modules; prints the kill rate and the survivors.
 mutation: $(STAMP)

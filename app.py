@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
-from fastapi import FastAPI
 
 from core.i18n import t
 from core.settings import Settings
@@ -28,6 +28,9 @@ from ui.labels import Labels
 from ui.login_guard import LoginGuard
 from ui.manager import Manager
 from ui.tabs import analyze, ask, campaigns, portfolio, trace
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 #: The tabs, in the order they appear; each registers its components by name.
 TABS = (analyze, ask, portfolio, campaigns, trace)
