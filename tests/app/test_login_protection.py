@@ -106,3 +106,25 @@ def test_repeated_wrong_logins_lock_the_name_out(protected_app):
         assert answer.status_code >= 400
     assert demo.auth.locked_for("intruder") > 0
     assert demo.auth.locked_for(USER) == 0
+
+
+@pytest.fixture(scope="module")
+def throttled_app(tmp_path_factory):
+    settings = app_settings(tmp_path_factory.mktemp("throttled-app")).model_copy(
+        update={"app_auth": SecretStr(f"{USER}:{PASSWORD}"), "login_rate_per_address": 3}
+    )
+    demo, url = start(settings)
+    yield url
+    demo.close()
+
+
+def test_login_attempts_beyond_the_address_rate_get_429_with_retry_after(throttled_app):
+    """The server in front of the app limits login requests per address, whatever the name
+    (a guess at many names is not slowed by the per-name lockout)."""
+    answers = [
+        httpx.post(f"{throttled_app}login", data={"username": f"u{i}", "password": "x"})
+        for i in range(4)
+    ]
+    assert [a.status_code for a in answers[:3]] == [400, 400, 400]
+    assert answers[3].status_code == 429
+    assert int(answers[3].headers["retry-after"]) >= 1

@@ -17,6 +17,7 @@ def settings() -> Settings:
         app_auth="admin:hunter2hunter2",
         openai_api_key=KEY,
         database_url="postgresql+psycopg://crm:s3cret%2Dpass-word@db:5432/crm",
+        webhook_signing_key="9f8e7d6c5b4a39281706f5e4d3c2b1a0",
     )
 
 
@@ -40,6 +41,11 @@ def test_an_api_key_quoted_in_any_shape_is_removed(settings, quoted):
 def test_a_database_password_is_removed_as_written_and_decoded(settings):
     cleaned = settings.redact("FATAL: password s3cret-pass-word rejected; url had s3cret%2Dpass")
     assert "s3cret" not in cleaned
+
+
+def test_the_webhook_signing_key_is_removed_whole_or_in_part(settings):
+    cleaned = settings.redact("signing with 9f8e7d6c5b4a39281706f5e4d3c2b1a0 (…5b4a392817…)")
+    assert "9f8e7d6c" not in cleaned and "5b4a3928" not in cleaned
 
 
 def test_the_app_password_alone_is_removed(settings):
