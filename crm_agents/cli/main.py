@@ -1,311 +1,131 @@
-"""`crm-agents`: prepare data, train and evaluate the model, score the base, analyse a customer."""
+"""`crm-agents`: prepare data, train and evaluate the model, score the base, analyse a customer,
+chat, run the batch and the campaign loop, serve the app and the API.
+
+The commands load on demand: `crm-agents --help` imports none of them (their one-line help is
+in `COMMANDS`), and a command imports only its own module and what that needs — the CLI does
+not load the models, LangGraph and pandas to print its help or run an unrelated command.
+"""
 
 from __future__ import annotations
 
-import json
-import random
-from pathlib import Path
-from typing import Annotated
+import importlib
 
-import numpy as np
-import pandas as pd
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
 
-from agents.present.phrases import model_name
-from core.formats import currency, percent
-from core.i18n import t, worded
-from core.types import FeatureSetName, Language, ModelChoice
-from crm_agents.cli.api import api, keys_app, webhooks_app
-from crm_agents.cli.approvals import approve, pending, reject, submit
-from crm_agents.cli.ask import ask
-from crm_agents.cli.batch import batch
-from crm_agents.cli.campaigns import app as campaigns_app
-from crm_agents.cli.common import (
-    DataOption,
-    LanguageOption,
-    assemble_for,
-    clear_errors,
-    console,
-    frame_table,
-    load,
-    out,
-    output_file,
-    say,
-    service_for,
-    settings_with,
-    spinner,
-)
-from crm_agents.cli.exports import close, export
-from crm_agents.cli.outcomes import app as outcomes_app
-from crm_agents.cli.outcomes import results, simulate, uplift
-from crm_agents.cli.report import print_report
-from crm_agents.cli.survival import evaluate_survival_command, train_survival_command
-from crm_agents.model_check import stale_reason
-from data.spreadsheet import write_csv
-from graph.analysis import AnalysisResult
-from models.churn.candidates import CandidateName
-from models.churn.evaluation import CVMetrics
-from models.churn.persistence import ModelArtifactError, load_card, save_model
-from models.churn.scoring import score_customers
-from models.churn.training import evaluate, train
-from models.segments import RISK_LEVELS, UNSCORED
-from models.survival.scoring import lifetime_columns
-from models.urgency import with_urgency
-from tools.service.model_summary import selection_rule_words
-from tools.service.value_basis import retier_on_lifetime_value
+#: Each command: where it lives (`module:attribute`, a function or a Typer group) and the one
+#: line `--help` shows for it. A test checks each line is the command's own first line.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "prepare": (
+        "crm_agents.cli.modelling:prepare",
+        "Validate the data, add behaviour signals, write state/processed/churn_features.csv.",
+    ),
+    "train": (
+        "crm_agents.cli.modelling:train_command",
+        "Cross-validate the candidates, save the champion and its model card.",
+    ),
+    "evaluate": (
+        "crm_agents.cli.modelling:evaluate_command",
+        "Repeated stratified K-fold metrics of one candidate, from out-of-fold predictions.",
+    ),
+    "score": (
+        "crm_agents.cli.modelling:score",
+        "Score the whole base: probability, risk level, value tier and top driver per customer.",
+    ),
+    "analyze": (
+        "crm_agents.cli.analysis:analyze",
+        "Run the four-agent analysis of one customer: risk, reasons, offer, messages.",
+    ),
+    "ask": (
+        "crm_agents.cli.ask:ask",
+        "Ask about any customer or the whole base; follow-ups on the same --thread remember it.",
+    ),
+    "batch": (
+        "crm_agents.cli.batch:batch",
+        "Score every customer, analyse those at or above the risk floor, store it all in the DB.",
+    ),
+    "evaluate-survival": (
+        "crm_agents.cli.survival:evaluate_survival_command",
+        "Cross-validate the time-to-churn candidates (Kaplan–Meier, Cox, AFT) and pick one.",
+    ),
+    "train-survival": (
+        "crm_agents.cli.survival:train_survival_command",
+        "Cross-validate the time-to-churn candidates, fit the champion on every customer, save it.",
+    ),
+    "campaigns": (
+        "crm_agents.cli.campaign_group:app",
+        "Campaigns: who gets an offer, who is held out, how large it must be.",
+    ),
+    "outcomes": (
+        "crm_agents.cli.outcomes:app",
+        "Outcomes of campaigns: what became of each customer.",
+    ),
+    "simulate-outcomes": (
+        "crm_agents.cli.outcomes:simulate",
+        "Draw a campaign's outcomes from a known truth (demo and tests; documented in "
+        "models/uplift/simulation.py).",
+    ),
+    "api": (
+        "crm_agents.cli.api:api",
+        "Serve the HTTP API alone (`python app.py` serves it beside the app).",
+    ),
+    "api-keys": ("crm_agents.cli.api:keys_app", "API keys: create, list, revoke."),
+    "webhooks": (
+        "crm_agents.cli.api:webhooks_app",
+        "Webhook deliveries: send those due, send one again.",
+    ),
+    "serve": ("crm_agents.cli.analysis:serve", "Launch the app (the same as `python app.py`)."),
+}
+
+
+def load_command(name: str) -> typer.models.CommandInfo | typer.Typer | object:
+    """The function or Typer group `name` runs, imported now."""
+    module, _, attribute = COMMANDS[name][0].partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+class LazyGroup(TyperGroup):
+    """A group whose commands are imported when one is run, not when the help is shown."""
+
+    _listing = False
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in COMMANDS:
+            return None
+        if self._listing:  # the group's help: the line from the table, nothing imported
+            short = COMMANDS[cmd_name][1]
+            return TyperCommand(name=cmd_name, help=short, short_help=short)
+        found = load_command(cmd_name)
+        if isinstance(found, typer.Typer):
+            command = typer.main.get_group(found)
+        else:
+            single = typer.Typer()
+            single.command(cmd_name)(found)
+            command = typer.main.get_command(single)
+        command.name = cmd_name
+        return command
+
+    def format_help(self, ctx, formatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
 
 app = typer.Typer(
-    help="Churn risk, reasons and retention offers for CRM teams.", no_args_is_help=True
+    cls=LazyGroup,
+    help="Churn risk, reasons and retention offers for CRM teams.",
+    no_args_is_help=True,
 )
 
 
-@app.command()
-def prepare(data: DataOption = None) -> None:
-    """Validate the data, add behaviour signals, write state/processed/churn_features.csv."""
-    with clear_errors():
-        settings = settings_with()
-        loaded = load(data, settings)
-        target = settings.processed_dir / "churn_features.csv"
-        frame = loaded.customers.assign(
-            signals_simulated=",".join(loaded.origin.simulated_signals) or "none"
-        )
-        write_csv(frame, target)
-        say(settings, "cli.prepared", count=f"{len(frame):,}", path=target)
-
-
-@app.command("train")
-def train_command(
-    data: DataOption = None,
-    features: Annotated[FeatureSetName | None, typer.Option(help="telco or enriched")] = None,
-    model: Annotated[ModelChoice | None, typer.Option(help="auto or one candidate")] = None,
-    if_missing: Annotated[
-        bool, typer.Option(help="Do nothing when a model trained on this data is saved")
-    ] = False,
-) -> None:
-    """Cross-validate the candidates, save the champion and its model card."""
-    with clear_errors():
-        settings = settings_with(feature_set=features, model=model)
-        loaded = load(data, settings)
-        if if_missing:
-            try:
-                card = load_card(settings.artifacts_dir)
-            except ModelArtifactError:
-                card = None
-            reason = stale_reason(card, loaded)
-            if reason is None and card is not None:  # a card always fits or has a reason
-                when = f"{card.created_at:%Y-%m-%d}"
-                say(settings, "cli.already_trained", model=card.model, date=when)
-                return
-            say(settings, "cli.training", reason=worded(reason, settings.language))
-        with spinner() as bar:
-            task = bar.add_task(t("cli.training_task", settings.language), total=None)
-            fitted, card = train(loaded, settings, lambda s: bar.update(task, description=s))
-        card = save_model(fitted, card, settings.artifacts_dir)
-        frame = metrics_table(
-            [*card.candidates, *card.feature_set_comparison.values()], settings.language
-        )
-        console.print(frame_table(frame.drop_duplicates(), t("cli.candidates", settings.language)))
-        where = settings.artifacts_dir
-        say(
-            settings,
-            "cli.champion",
-            model=model_name(card.model, settings.language),
-            rule=selection_rule_words(card.selection_rule, settings.language),
-            path=where,
-        )
-
-
-@app.command("evaluate")
-def evaluate_command(
-    data: DataOption = None,
-    features: Annotated[FeatureSetName, typer.Option(help="telco or enriched")] = "telco",
-    model: Annotated[
-        CandidateName, typer.Option(help="Candidate to evaluate")
-    ] = "logistic_splines",
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
-) -> None:
-    """Repeated stratified K-fold metrics of one candidate, from out-of-fold predictions."""
-    with clear_errors():
-        settings = settings_with()
-        loaded = load(data, settings)
-        lang = settings.language
-        doing = t(
-            "progress.cross_validating",
-            lang,
-            model=model_name(model, lang),
-            features=t(f"feature_set.{features}", lang),
-        )
-        with console.status(doing):
-            metrics = evaluate(loaded, model, features, settings)
-        result = metrics.model_dump()
-        result["data"] = loaded.origin.model_dump()
-        if as_json:
-            out.print_json(json.dumps(result))
-        else:
-            out.print(frame_table(metrics_table([metrics], settings.language)))
-
-
-@app.command()
-def score(
-    out_path: Annotated[Path, typer.Option("--out", help="CSV file to write")],
-    data: DataOption = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the summary as one JSON object")
-    ] = False,
-) -> None:
-    """Score the whole base: probability, risk level, value tier and top driver per customer."""
-    with clear_errors():
-        settings = settings_with()
-        output_file(out_path, data, settings)
-        loaded = load(data, settings)
-        service = service_for(loaded, settings)
-        model = service.model
-        columns = [
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn(t("cli.scoring", settings.language)),
-        ]
-        with Progress(*columns, console=console) as bar:
-            task = bar.add_task("score", total=len(loaded.customers))
-            scored = score_customers(
-                model, loaded.customers, settings, lambda n: bar.advance(task, n)
-            )
-        if service.survival is None:
-            say(settings, "cli.survival.none")
-        else:
-            lifetime = lifetime_columns(service.survival, loaded.customers, settings)
-            scored = pd.concat([scored, lifetime], axis=1)
-            retier_on_lifetime_value(scored, settings)
-            with_urgency(scored, settings.urgent_within_90d)
-        write_csv(scored, out_path)
-        say(settings, "cli.scored", count=f"{len(scored):,}", path=out_path)
-        charges = loaded.customers["MonthlyCharges"].reindex(scored["customerID"]).to_numpy()
-        if as_json:
-            out.print_json(json.dumps(score_figures(scored, charges, out_path)))
-        else:
-            console.print(score_summary(scored, charges, settings.language))
-
-
-def score_figures(scored: pd.DataFrame, monthly_charges: np.ndarray, path: Path) -> dict:
-    """The score summary for machines: customers and monthly revenue at risk per risk level."""
-    at_risk = scored["churn_probability"].to_numpy() * monthly_charges
-    levels = scored["risk_level"].to_numpy()
-    return {
-        "path": str(path),
-        "customers": len(scored),
-        "monthly_revenue_at_risk": round(float(np.nansum(at_risk)), 2),
-        "by_risk_level": {
-            level: {
-                "customers": int((levels == level).sum()),
-                "monthly_revenue_at_risk": round(float(np.nansum(at_risk[levels == level])), 2),
-            }
-            for level in (*RISK_LEVELS, UNSCORED)
-        },
-    }
-
-
-def metrics_table(results: list[CVMetrics], lang: Language) -> pd.DataFrame:
-    """Cross-validated candidates side by side, headed and named in the reader's words."""
-    rows = [
-        {
-            "model": model_name(m.model, lang),
-            "features": t(f"feature_set.{m.feature_set}", lang),
-            "roc_auc": round(m.roc_auc, 4),
-            "pr_auc": round(m.pr_auc, 4),
-            "brier": round(m.brier, 4),
-            "lift": round(m.top_decile_lift, 3),
-            "calibration_slope": round(m.calibration_slope, 3),
-        }
-        for m in results
-    ]
-    frame = pd.DataFrame(rows)
-    return frame.rename(columns={c: t(f"cli.metrics.{c}", lang) for c in frame.columns})
-
-
-def score_summary(scored: pd.DataFrame, monthly_charges: np.ndarray, lang: Language) -> Table:
-    """Customers, share and monthly revenue at risk (Σ probability × MonthlyCharges) per risk
-    level, with the total."""
-    at_risk = scored["churn_probability"].to_numpy() * monthly_charges
-    table = Table(t("column.risk_level", lang))
-    for header in ("column.customers", "chat.measure.share", "column.monthly_revenue_at_risk"):
-        table.add_column(t(header, lang), justify="right")
-    levels = scored["risk_level"].to_numpy()
-    unscored = (UNSCORED,) if (levels == UNSCORED).any() else ()
-    for level in (*RISK_LEVELS, *unscored, None):
-        chosen = levels == level if level else np.ones(len(levels), dtype=bool)
-        table.add_row(
-            t(f"risk_level.{level}", lang) if level else t("cli.total", lang),
-            f"{chosen.sum():,}",
-            percent(chosen.mean() if len(levels) else 0.0),
-            "—" if level == UNSCORED else currency(float(np.nansum(at_risk[chosen])), lang),
-            end_section=level == (*RISK_LEVELS, *unscored)[-1],
-        )
-    return table
-
-
-@app.command()
-def analyze(
-    customer_id: Annotated[
-        str | None, typer.Argument(help="a customer ID of the data in use")
-    ] = None,
-    data: DataOption = None,
-    pick_random: Annotated[bool, typer.Option("--random", help="Pick a random customer")] = False,
-    lang: LanguageOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
-) -> None:
-    """Run the four-agent analysis of one customer: risk, reasons, offer, messages."""
-    with clear_errors(lang):
-        if customer_id is None and not pick_random:
-            raise typer.BadParameter("give a customer ID of the data in use, or --random")
-        settings = settings_with(language=lang)
-        assembly = assemble_for(data, settings)
-        if customer_id is None:
-            customer_id = random.choice(assembly.service.customers.index.tolist())
-        result = None
-        with console.status(t("cli.analysing", settings.language)) as status:
-            for item in assembly.analyzer.stream(customer_id, language=lang):
-                if isinstance(item, AnalysisResult):
-                    result = item
-                else:
-                    status.update(t("cli.node_done", settings.language, node=item[0]))
-        assert result is not None
-        if as_json:
-            out.print_json(result.model_dump_json())
-            return
-        print_report(result, out, assembly.playbook)
-
-
-app.command()(batch)
-app.command("evaluate-survival")(evaluate_survival_command)
-app.command("train-survival")(train_survival_command)
-app.command()(ask)
-for command in (submit, pending, approve, reject, export, close):
-    campaigns_app.command()(command)
-campaigns_app.command("results")(results)
-campaigns_app.command("uplift")(uplift)
-app.add_typer(campaigns_app, name="campaigns")
-app.add_typer(outcomes_app, name="outcomes")
-app.command("simulate-outcomes")(simulate)
-app.command()(api)
-app.add_typer(keys_app, name="api-keys")
-app.add_typer(webhooks_app, name="webhooks")
-
-
-@app.command()
-def serve(
-    data: DataOption = None,
-    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1)")] = None,
-    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default 7860)")] = None,
-) -> None:
-    """Launch the app (the same as `python app.py`)."""
-    with clear_errors():
-        overrides = {"data_path": data, "host": host, "port": port}
-        settings = settings_with(**{k: v for k, v in overrides.items() if v is not None})
-        from app import launch  # Gradio loads only for this command
-
-        launch(settings)
+@app.callback()
+def _group() -> None:
+    """Churn risk, reasons and retention offers for CRM teams."""
 
 
 if __name__ == "__main__":

@@ -6,12 +6,11 @@ import json
 
 import pandas as pd
 import pytest
-import typer
 from survival_cache import place_survival
 from typer.testing import CliRunner
 
 from core.settings import Settings
-from crm_agents.cli.main import app
+from crm_agents.cli.main import COMMANDS, app
 from graph.analysis import AnalysisResult
 from tests.cli_env import use_demo_cli
 
@@ -305,7 +304,7 @@ def test_score_cuts_value_tiers_on_lifetime_value_when_asked(env, monkeypatch):
 def test_the_score_summary_counts_customers_that_could_not_be_scored_apart():
     from rich.console import Console
 
-    from crm_agents.cli.main import score_figures, score_summary
+    from crm_agents.cli.modelling import score_figures, score_summary
 
     scored = pd.DataFrame(
         {"churn_probability": [0.9, float("nan"), 0.1], "risk_level": ["high", "unscored", "low"]}
@@ -380,7 +379,7 @@ def test_a_console_too_narrow_for_every_word_folds_words_rather_than_cutting_col
     assert "2266-NGWOT" in text
 
 
-@pytest.mark.parametrize("command", sorted(typer.main.get_command(app).commands))
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_command_help_names_its_options_in_words_not_python_types(command):
     result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "100"})
     assert result.exit_code == 0, result.output
