@@ -23,6 +23,7 @@ from langgraph.graph.state import CompiledStateGraph
 from pydantic import BaseModel
 
 from agents.chat.assistant import this_turn
+from agents.chat.bounds import kept_question
 from agents.chat.preview import AnswerPreview
 from core.languages import BASE_LANGUAGE
 from core.types import Language
@@ -105,7 +106,7 @@ class ChatSession:
         """Answer `question` in this thread, event by event. `language` fixes the answers'
         language (else the question's own, or the session's); without `tokens` the answer
         arrives only checked, whole."""
-        asked = HumanMessage(question)
+        asked = HumanMessage(kept_question(question))  # repeats collapsed, length bounded
         thread = [*self.messages(), asked]
         turn: dict = {"messages": [asked], "fallback": None}
         if language is not None:

@@ -19,8 +19,17 @@ from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemM
 from langgraph.runtime import Runtime
 
 from agents.chat.answers.compose import Reference, answer
-from agents.chat.intents import language_of, parts_of, planned_calls
+from agents.chat.bounds import (
+    MOST_CHARACTERS,
+    MOST_CUSTOMERS,
+    MOST_PARTS,
+    MOST_TOOL_CALLS,
+    cut_answer,
+    too_long,
+)
+from agents.chat.intents import language_of, named_customers, part_count, parts_of, planned_calls
 from agents.chat.memory import remembered_language, with_segment, with_subjects
+from agents.chat.requests import what_it_asks
 from agents.checks.claims import claim_problems_in, facts_by_kind
 from agents.checks.drafts import text_problems
 from agents.checks.grounding import numbers_in, ungrounded_numbers
@@ -70,10 +79,13 @@ def offline_reply(
     question, turn = this_turn(messages)
     text = question.text
     lang = remembered_language(messages) or language_of(text, language)
+    meta = {"backend": OFFLINE_ROUTER, "language": lang}
+    if too_long(text):
+        words = t("chat.too_long", lang, length=f"{len(text):,}+", most=f"{MOST_CHARACTERS:,}")
+        return AIMessage(content=words, response_metadata=meta)
     intents = [
         with_subjects(with_segment(i, text, messages), text, messages) for i in parts_of(text, lang)
     ]
-    meta = {"backend": OFFLINE_ROUTER, "language": lang}
     unclear = next((i for i in intents if isinstance(i, tuple)), None)
     if unclear is not None:  # several customers discussed, one needed: ask which
         candidates = t("list.separator", lang).join(unclear)
@@ -105,7 +117,19 @@ def offline_reply(
             if (name, args) in mine:
                 results.setdefault(name, []).append(payload)
         replies.append(answer(intent, results, reference))
-    return AIMessage(content="\n\n".join(replies), response_metadata=meta)
+    replies += _what_was_left(text, lang)
+    return AIMessage(content=cut_answer("\n\n".join(replies), lang), response_metadata=meta)
+
+
+def _what_was_left(text: str, lang: Language) -> list[str]:
+    """The truth about what a message held beyond the bounds: customers and questions left."""
+    notes = []
+    named, parts = len(named_customers(text)), part_count(text)
+    if named > MOST_CUSTOMERS:
+        notes.append(t("chat.customers_cut", lang, shown=MOST_CUSTOMERS, total=f"{named:,}"))
+    if parts > MOST_PARTS:
+        notes.append(t("chat.parts_cut", lang, shown=MOST_PARTS, total=f"{parts:,}"))
+    return notes
 
 
 class TurnFacts:
@@ -143,6 +167,15 @@ def _offline_turn(
     reply = offline_reply(messages, language, reference)
     reply.response_metadata["fallback"] = reason
     return {"messages": [reply], "fallback": reason}
+
+
+def _routed(
+    messages: list[AnyMessage], language: Language, reference: Reference, why: str
+) -> AIMessage:
+    """The router's reply to a message it handles by design (not a fallback), saying why."""
+    reply = offline_reply(messages, language, reference)
+    reply.response_metadata["routed"] = why
+    return reply
 
 
 def _turn_budget(state: ChatState, seconds: float) -> dict:
@@ -197,9 +230,22 @@ def make_assistant(
             isinstance(m, AIMessage) and m.response_metadata.get("fallback") for m in turn
         ):  # this turn already went offline: it stays there (a new turn tries the LLM again)
             return _offline_turn(messages, language, state["fallback"], reference)
+        text = this_turn(messages)[0].text
+        asked = what_it_asks(text)
+        if too_long(text):
+            return {"messages": [_routed(messages, language, reference, "too long")]}
+        if asked.kind == "change" or asked.injected:
+            # Refused, or answered without the rule-changing words, by the router alone: an
+            # instruction inside a question never reaches the model.
+            why = "instruction to change data" if asked.kind == "change" else "instructions"
+            return {"messages": [_routed(messages, language, reference, why)], "fallback": None}
         down = endpoint.breaker.open_reason()
         if down is not None:
             return _offline_turn(messages, language, down, reference)
+        calls = sum(len(m.tool_calls) for m in turn if isinstance(m, AIMessage))
+        if calls >= MOST_TOOL_CALLS:
+            limit = f"the LLM made {calls} tool calls this turn (at most {MOST_TOOL_CALLS})"
+            return _offline_turn(messages, language, limit, reference)
         budget = _turn_budget(state, endpoint.settings.llm_budget)
         if budget["ends"] <= time.time():
             seconds = endpoint.settings.llm_budget
@@ -228,6 +274,8 @@ def make_assistant(
             if wrong:
                 reason = f"LLM answer refused: {'; '.join(wrong)}"
                 return _offline_turn(messages, language, reason, reference)
+        if not reply.tool_calls:
+            reply.content = cut_answer(reply.text, reply.response_metadata["language"])
         return {"messages": [reply], "fallback": None, "llm_budget": budget}
 
     return assistant

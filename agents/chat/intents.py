@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from agents.chat.bounds import MOST_CUSTOMERS, MOST_PARTS
 from agents.chat.queries import (
     MAX_LISTED,
     filters_in,
@@ -16,6 +17,7 @@ from agents.chat.queries import (
     query_arguments,
     requested_count,
 )
+from agents.chat.requests import what_it_asks
 from agents.chat.vocabulary import said_in_any_language
 from core.languages import BASE_LANGUAGE, of_script, spec
 from core.types import Language
@@ -69,27 +71,9 @@ _KEYWORDS: list[tuple[IntentKind, tuple[str, ...]]] = [
     ),
 ]
 
-_WRITES = (
-    "delete",
-    "remove",
-    "update",
-    "modify",
-    "overwrite",
-    "insert",
-    "drop table",
-    "set the",
-    "cancel",
-    "send ",
-    "blast",
-    "刪除",
-    "修改",
-    "更新",
-    "移除",
-    "取消",
-    "寄出",
-    "發送",
-    "寄送",
-)
+#: A question that opens with a condition is a what-if when it names a change
+#: ("If 7590-VHVEG switched to automatic payment, how would their risk change?").
+_CONDITION = re.compile(r"^\W*(?:if|suppose|supposing|assuming|say)\b")
 _TOP_ZH = re.compile(r"前\s*\d+|\d+\s*(名|位|個)")
 
 _CHANGES: list[tuple[tuple[str, ...], dict[str, str]]] = [
@@ -144,6 +128,22 @@ def _said(question: str, section: str) -> bool:
     return said_in_any_language(question, section)
 
 
+def named_customers(question: str) -> tuple[str, ...]:
+    """Every customer ID the question names, once each, in order (undashed ones when none is
+    dashed)."""
+    ids = tuple(dict.fromkeys(m.upper() for m in CUSTOMER_ID.findall(question)))
+    return ids or tuple(dict.fromkeys(m.upper() for m in _UNDASHED_ID.findall(question)))
+
+
+def _changes(text: str) -> dict[str, str]:
+    """The feature changes a what-if names (the first of each feature)."""
+    changes: dict[str, str] = {}
+    for words, change in _CHANGES:
+        if _has(text, words) and not set(change) & set(changes):
+            changes.update(change)
+    return changes
+
+
 def language_of(text: str, default: Language) -> Language:
     """The question's own language, as far as its letters tell: `default` when they are
     `default`'s script (or say nothing: a bare ID), else the first language written in them
@@ -165,17 +165,17 @@ def parse(
     """The intent of one question; `language` forces the answer language (the user asked)."""
     text = question.casefold()
     language = language or language_of(question, default_language)
-    ids = tuple(dict.fromkeys(m.upper() for m in CUSTOMER_ID.findall(question)))
-    if not ids:
-        ids = tuple(dict.fromkeys(m.upper() for m in _UNDASHED_ID.findall(question)))
+    ids = named_customers(question)[:MOST_CUSTOMERS]
     without_ids = CUSTOMER_ID.sub(" ", question)
     kind: IntentKind = "help"
     for candidate, words in _KEYWORDS:
         if _has(text, words):
             kind = candidate
             break
-    if kind != "what_if" and _has(text, _WRITES):
+    if what_it_asks(question).kind == "change":
         return Intent("read_only", language, ids)
+    if kind != "what_if" and _CONDITION.match(text) and _changes(text):
+        kind = "what_if"
     if kind in ("help", "risk") and _TOP_ZH.search(question) and not ids:
         kind = "top"
     if kind == "compare" and len(ids) < 2:
@@ -185,12 +185,10 @@ def parse(
             return Intent("lifetime_value", language, ids)
         if _said(question, "when"):
             return Intent("when", language, ids)
-    urgent = not ids and kind in ("help", "risk", "top") and _said(question, "urgent")
+    # "Who should we send offers to this week?": no customer named, a time that makes it urgent.
+    urgent = not ids and kind in ("help", "risk", "top", "offer") and _said(question, "urgent")
     if kind == "what_if":
-        changes: dict[str, str] = {}
-        for words, change in _CHANGES:
-            if _has(text, words) and not set(change) & set(changes):
-                changes.update(change)
+        changes = _changes(text)
         if not changes:
             return Intent("help", language, ids)
         return Intent("what_if", language, ids, changes=changes)
@@ -274,12 +272,17 @@ _SECOND_PART = re.compile(
 )
 
 
+def part_count(question: str) -> int:
+    """How many questions the message holds, as `parts_of` reads it."""
+    return max(1, len([p for p in _SECOND_PART.split(question) if p and p.strip()]))
+
+
 def parts_of(question: str, language: Language) -> list[Intent]:
     """The question's intents: one, or one per part of a two-part question ("What is X's
     risk and what should we offer them?"). A later part without a customer is about the
     customers of the part before it."""
     whole = parse(question, language, language)
-    pieces = [p for p in _SECOND_PART.split(question) if p and p.strip()]
+    pieces = [p for p in _SECOND_PART.split(question) if p and p.strip()][:MOST_PARTS]
     if len(pieces) < 2:
         return [whole]
     parts = [parse(p, language, language) for p in pieces]
