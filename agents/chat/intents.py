@@ -16,6 +16,7 @@ from agents.chat.queries import (
     measures_in,
     query_arguments,
     requested_count,
+    view_of,
 )
 from agents.chat.requests import what_it_asks
 from agents.chat.vocabulary import said_in_any_language
@@ -113,6 +114,9 @@ class Intent:
     query: dict = field(default_factory=dict)
     #: How a list is ordered: "probability", or "urgency" (leaving within 90 days first).
     order: str = "probability"
+    #: How a segment answer presents its figures (`queries.view_of`): the group a comparison
+    #: asks for, or the condition whose share within the segment is asked for.
+    view: dict = field(default_factory=dict)
 
     @property
     def needs_customer(self) -> bool:
@@ -197,7 +201,7 @@ def parse(
     if not ids and kind != "model" and not urgent and (kind != "top" or measures_in(question)):
         arguments = query_arguments(question)
         if arguments is not None:
-            return Intent("query", language, (), query=arguments)
+            return Intent("query", language, (), query=arguments, view=view_of(question))
     if (
         kind == "top"
         or urgent

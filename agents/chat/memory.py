@@ -108,6 +108,8 @@ def with_segment(intent: Intent, question: str, messages: list[AnyMessage]) -> I
     column) or extended by the ones this question names."""
     if intent.customer_ids or intent.kind not in ("help", "query", "risk", "top"):
         return intent
+    if said_in_any_language(question, "refine"):  # "of those": the last segment, narrowed
+        return _narrowed(intent, question, messages)
     if measures_in(question):  # a figure of its own: a new question, not the last one again
         return intent
     again = said_in_any_language(question, "same_again")
@@ -119,3 +121,30 @@ def with_segment(intent: Intent, question: str, messages: list[AnyMessage]) -> I
         f for f in previous.get("filters", []) if f["column"] not in {n["column"] for n in named}
     ]
     return replace(intent, kind="query", query={**previous, "filters": [*kept, *named]})
+
+
+def _narrowed(intent: Intent, question: str, messages: list[AnyMessage]) -> Intent:
+    """ "And how many of those pay by electronic check?": the last segment's filters and this
+    question's, its own figures (or the last question's when it names none)."""
+    previous = last_query(messages)
+    if previous is None:
+        return intent
+    named = filters_in(question)
+    kept = [
+        f for f in previous.get("filters", []) if f["column"] not in {n["column"] for n in named}
+    ]
+    if named and kept:
+        # How many of those are X: X's share within the last segment, not within everyone.
+        first, others = named[0], named[1:]
+        query = {
+            "filters": [*kept, *others],
+            "group_by": first["column"],
+            "measures": ["count", "share"],
+        }
+        view = {"focus": [first["column"], first["values"][0]]}
+        return replace(intent, kind="query", query=query, view=view)
+    asked = intent.query if intent.kind == "query" else {}
+    query = {**(asked or previous), "filters": [*kept, *named]}
+    if not asked:
+        query.pop("group_by", None)  # "those" are one segment now, not its groups
+    return replace(intent, kind="query", query=query, view={})

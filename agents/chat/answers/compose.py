@@ -264,5 +264,5 @@ def answer(intent: Intent, results: Results, reference: Reference) -> str:
             return model_answer(_first(results, "model_card"), lang)
         case "query":
             result = dict(_first(results, "query_customers"))
-            return query_answer(result, intent.query, lang)
+            return query_answer(result, intent.query, lang, intent.view)
     return reference.help(lang)

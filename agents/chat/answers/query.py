@@ -67,20 +67,66 @@ def _filter_words(f: dict, lang: Language) -> str:
     )
 
 
-def query_answer(r: dict, arguments: dict, lang: Language) -> str:
-    """The answer to a question over many customers, from `query_customers`' result."""
+#: Which figure a comparison ranks its groups by, the first the answer holds.
+_RANKED_BY = ("churn_rate", "mean_probability", "revenue_at_risk", "mean", "median", "sum", "count")
+
+
+def _headline(r: dict, view: dict, segment: str, lang: Language) -> list[str]:
+    """The sentence a comparison or a share-within question asks for, before the table."""
+    groups = [g for g in r["groups"] if g["group"] is not None]
+    if not r["group_by"] or not groups:
+        return []
+    column = r["group_by"]
+    if view.get("focus"):
+        value = view["focus"][1]
+        found = next((g for g in groups if g["group"] == value), None)
+        count = found["figures"].get("count", 0.0) if found else 0.0
+        share = found["figures"].get("share", 0.0) if found else 0.0
+        return [
+            t(
+                "chat.query.within",
+                lang,
+                count=f"{int(count):,}",
+                share=formats.percent(share),
+                matching=f"{r['matching']:,}",
+                segment=segment,
+                value=_filter_words({"column": column, "values": [value]}, lang),
+            ),
+            "",
+        ]
+    measure = next((m for m in _RANKED_BY if m in groups[0]["figures"]), None)
+    if not view.get("rank") or measure is None:
+        return []
+    pick = max if view["rank"] == "most" else min
+    chosen = pick(groups, key=lambda g: g["figures"][measure])
+    of = phrases.column_label(r["column"], lang) if r["column"] else ""
+    label = t(f"chat.measure.{measure}", lang, column=of)
+    return [
+        t(
+            f"chat.query.{view['rank']}",
+            lang,
+            group=phrases.group_in_words(column, chosen["group"], lang),
+            measure=label,
+            figure=_figure(measure, chosen["figures"][measure], lang, r["column"]),
+        ),
+        "",
+    ]
+
+
+def query_answer(r: dict, arguments: dict, lang: Language, view: dict | None = None) -> str:
+    """The answer to a question over many customers, from `query_customers`' result; `view`
+    asks for the group a comparison names, or a share within the segment."""
     segment = t("list.separator", lang).join(
         _filter_words(f, lang) for f in arguments["filters"]
     ) or t("chat.query.everyone", lang)
-    lines = [
-        t(
-            "chat.query.matching",
-            lang,
-            matching=f"{r['matching']:,}",
-            total=f"{r['total_customers']:,}",
-            segment=segment,
-        )
-    ]
+    matching = t(
+        "chat.query.matching",
+        lang,
+        matching=f"{r['matching']:,}",
+        total=f"{r['total_customers']:,}",
+        segment=segment,
+    )
+    lines = [*_headline(r, view or {}, segment, lang), matching]
     measures = list(r["groups"][0]["figures"])
     column = phrases.column_label(r["column"], lang) if r["column"] else ""
     headers = tuple(t(f"chat.measure.{m}", lang, column=column) for m in measures)
