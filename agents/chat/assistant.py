@@ -28,7 +28,7 @@ from agents.chat.bounds import (
     too_long,
 )
 from agents.chat.intents import language_of, named_customers, part_count, parts_of, planned_calls
-from agents.chat.memory import remembered_language, with_segment, with_subjects
+from agents.chat.memory import remembered_language, strangers, with_segment, with_subjects
 from agents.chat.requests import what_it_asks
 from agents.checks.claims import claim_problems_in, facts_by_kind
 from agents.checks.drafts import text_problems
@@ -263,6 +263,12 @@ def make_assistant(
             offline = _offline_turn(messages, language, f"LLM failed: {problem}", reference)
             return {**offline, "llm_budget": budget}
         endpoint.breaker.record_success()
+        unknown = strangers(messages, reply.tool_calls)
+        if unknown:
+            # A small model copies IDs from anywhere (once, the prompt's example, 41 times):
+            # a call about a customer nobody mentioned never runs.
+            reason = f"LLM asked about {', '.join(unknown)}, a customer nobody mentioned"
+            return {**_offline_turn(messages, language, reason, reference), "llm_budget": budget}
         question = this_turn(messages)[0].text
         reply.response_metadata["language"] = asked or language_of(question, language)
         if not reply.tool_calls:

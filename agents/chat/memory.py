@@ -9,14 +9,18 @@ them; nothing else has to be stored or kept in step.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import replace
 
-from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
 from agents.chat.intents import CUSTOMER_ID, Intent
 from agents.chat.queries import filters_in, measures_in
 from agents.chat.vocabulary import VOCABULARY, names_any, said_in_any_language
 from core.types import Language
+
+#: Any text shaped like an ID, dashed or not (for comparing, not for reading questions).
+_ANY_ID = re.compile(r"[0-9]{3,5}-?[A-Za-z0-9]{1,8}")
 
 
 def _ids_of(turn: list[AnyMessage]) -> tuple[str, ...]:
@@ -32,6 +36,24 @@ def _ids_of(turn: list[AnyMessage]) -> tuple[str, ...]:
         return tuple(dict.fromkeys(called))
     questions = [m.text for m in turn if isinstance(m, HumanMessage)]
     return tuple(dict.fromkeys(i.upper() for q in questions for i in CUSTOMER_ID.findall(q)))
+
+
+def _plain_id(customer_id: str) -> str:
+    """An ID as compared: letters and digits only, case folded (7590vhveg is 7590-VHVEG)."""
+    return re.sub(r"[^0-9a-z]", "", customer_id.casefold())
+
+
+def strangers(messages: list[AnyMessage], calls: list[dict]) -> list[str]:
+    """The customers `calls` name that nobody mentioned: not in a question of the thread, nor
+    in a tool result it holds (a list of customers counts)."""
+    seen = " ".join(
+        m.text if isinstance(m, HumanMessage) else str(m.content)
+        for m in messages
+        if isinstance(m, HumanMessage | ToolMessage)
+    )
+    known = {_plain_id(found) for found in _ANY_ID.findall(seen)}
+    named = [str(c["args"]["customer_id"]) for c in calls if "customer_id" in c.get("args", {})]
+    return [c for c in dict.fromkeys(named) if _plain_id(c) not in known]
 
 
 def earlier_turns(messages: list[AnyMessage]) -> list[list[AnyMessage]]:

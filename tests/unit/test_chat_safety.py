@@ -186,3 +186,25 @@ def test_a_model_that_keeps_calling_tools_is_stopped_and_the_router_answers(demo
     assert len(server.requests) <= MOST_TOOL_CALLS
     assert f"at most {MOST_TOOL_CALLS}" in (answer.fallback or "")
     assert "predict_churn" in _calls(answer)
+
+
+def test_a_tool_call_about_a_customer_nobody_mentioned_never_runs(demo, server, tmp_path):
+    asked, other = list(demo.service.scores()["customerID"][:2])
+    server.script("chat", _tool_call("predict_churn", {"customer_id": other}, 1))
+    answer = _llm_session(demo, server, tmp_path).ask(f"What is {asked}'s risk?")
+    assert "nobody mentioned" in (answer.fallback or "")
+    assert {c.args.get("customer_id") for c in answer.tool_calls} == {asked}
+
+
+def test_a_customer_a_tool_listed_may_be_asked_about(demo, server, tmp_path):
+    listed = demo.service.scores()["customerID"].iloc[0]
+    probability = demo.service.predict(listed).probability
+    server.script(
+        "chat",
+        _tool_call("list_at_risk", {"limit": 3}, 1),
+        _tool_call("predict_churn", {"customer_id": listed}, 2),
+        Reply(f"{listed} is the riskiest: {probability * 100:.1f}%."),
+    )
+    answer = _llm_session(demo, server, tmp_path).ask("Who is the riskiest customer?")
+    assert answer.fallback is None
+    assert [c.name for c in answer.tool_calls] == ["list_at_risk", "predict_churn"]
