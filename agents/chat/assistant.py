@@ -30,6 +30,7 @@ from agents.chat.bounds import (
 from agents.chat.intents import language_of, named_customers, part_count, parts_of, planned_calls
 from agents.chat.memory import remembered_language, strangers, with_segment, with_subjects
 from agents.chat.requests import what_it_asks
+from agents.checks.answers import answer_problems, with_durations_in_digits
 from agents.checks.claims import claim_problems_in, facts_by_kind
 from agents.checks.drafts import text_problems
 from agents.checks.grounding import numbers_in, ungrounded_numbers
@@ -138,7 +139,9 @@ class TurnFacts:
 
     def __init__(self, messages: list[AnyMessage]) -> None:
         question, turn = this_turn(messages)
-        payloads = [payload for _, _, payload in tool_results(turn)]
+        self.question = question.text
+        self.results = tool_results(turn)
+        payloads = [payload for _, _, payload in self.results]
         self.allowed = {v for v, _, _ in numbers_in(question.text)}
         for payload in payloads:
             text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
@@ -149,9 +152,11 @@ class TurnFacts:
 
     def problems(self, answer: str) -> list[str]:
         """What in `answer` these facts do not back; empty when all of it is backed."""
-        unheld = ungrounded_numbers(answer, self.allowed)
+        read = with_durations_in_digits(answer)  # "two years" is a figure too
+        unheld = ungrounded_numbers(read, self.allowed)
         problems = [f"figures not in the tool results: {', '.join(unheld)}"] if unheld else []
-        return problems + claim_problems_in(answer, self.kinds)
+        problems += claim_problems_in(read, self.kinds)
+        return problems + answer_problems(answer, self.question, self.results)
 
 
 def ungrounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:

@@ -19,7 +19,7 @@ _MARKUP = re.compile(
     re.IGNORECASE,
 )
 _LETTERS = re.compile(r"[A-Za-zÀ-ɏ\u4e00-\u9fff]")
-_RISK_WORDS: dict[str, tuple[str, ...]] = {
+RISK_WORDS: dict[str, tuple[str, ...]] = {
     "high": ("high risk", "high-risk", "高風險", "風險高"),
     "medium": ("medium risk", "medium-risk", "moderate risk", "中風險", "風險中等"),
     "low": ("low risk", "low-risk", "低風險", "風險低"),
@@ -69,7 +69,7 @@ def risk_word_problems(draft: BaseModel, risk_level: str) -> list[str]:
     text = " ".join(text_fields(draft)).casefold()
     wrong = [
         level
-        for level, words in _RISK_WORDS.items()
+        for level, words in RISK_WORDS.items()
         if level != risk_level and any(w in text for w in words)
     ]
     return [f"calls the customer {level} risk; the model says {risk_level}" for level in wrong]
