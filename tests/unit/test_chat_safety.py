@@ -133,9 +133,7 @@ def test_a_message_too_long_to_read_is_refused_saying_the_limit(session):
     assert f"{MOST_CHARACTERS:,}" in answer.answer
 
 
-def test_a_hundred_and_fifty_ids_are_looked_up_ten_at_most_and_the_answer_says_so(
-    session, demo
-):
+def test_a_hundred_and_fifty_ids_are_looked_up_ten_at_most_and_the_answer_says_so(session, demo):
     ids = list(demo.service.customers.index[:150])
     answer = session().ask("Compare " + ", ".join(ids))
     assert len(answer.tool_calls) <= 2 * MOST_CUSTOMERS
