@@ -139,10 +139,14 @@ def with_segment(intent: Intent, question: str, messages: list[AnyMessage]) -> I
     named = filters_in(question)
     if previous is None or not named:
         return intent
-    kept = [
-        f for f in previous.get("filters", []) if f["column"] not in {n["column"] for n in named}
-    ]
+    kept = _not_renamed(previous, named)
     return replace(intent, kind="query", query={**previous, "filters": [*kept, *named]})
+
+
+def _not_renamed(previous: dict, named: list[dict]) -> list[dict]:
+    """The last segment's filters on the columns this question does not name anew."""
+    columns = {n["column"] for n in named}
+    return [f for f in previous.get("filters", []) if f["column"] not in columns]
 
 
 def _narrowed(intent: Intent, question: str, messages: list[AnyMessage]) -> Intent:
@@ -152,9 +156,7 @@ def _narrowed(intent: Intent, question: str, messages: list[AnyMessage]) -> Inte
     if previous is None:
         return intent
     named = filters_in(question)
-    kept = [
-        f for f in previous.get("filters", []) if f["column"] not in {n["column"] for n in named}
-    ]
+    kept = _not_renamed(previous, named)
     if named and kept:
         # How many of those are X: X's share within the last segment, not within everyone.
         first, others = named[0], named[1:]

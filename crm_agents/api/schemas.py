@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
 from core.types import Language
+from crm_agents.store.database import in_utc
 from graph.analysis import AnalysisResult
 from tools.schemas import ChurnPrediction, ValueSegment
 from tools.timing_schemas import TimeToChurn
 
-
-def _in_utc(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; they were written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 #: A moment as the API writes it: RFC 3339 with its zone.
-Moment = Annotated[datetime, AfterValidator(_in_utc)]
+Moment = Annotated[datetime, AfterValidator(in_utc)]
 
 
 class CustomerRisk(BaseModel):

@@ -37,7 +37,7 @@ OPENAPI_PATH = "/api/v1/openapi.json"
 def _lifespan(context: ApiContext | None):
     @asynccontextmanager
     async def running(_app: FastAPI) -> AsyncIterator[None]:
-        # The webhook dispatcher runs while the server does; the analyses' pool stops with it.
+        # The webhook dispatcher sends the outbox while the server runs.
         dispatcher = Dispatcher(context.store, context.settings).start() if context else None
         try:
             yield

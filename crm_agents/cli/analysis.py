@@ -21,10 +21,7 @@ from crm_agents.cli.common import (
 from crm_agents.cli.report import print_report
 from graph.analysis import AnalysisResult
 
-app = typer.Typer()
 
-
-@app.command()
 def analyze(
     customer_id: Annotated[
         str | None, typer.Argument(help="a customer ID of the data in use")
@@ -56,7 +53,6 @@ def analyze(
         print_report(result, out, assembly.playbook)
 
 
-@app.command()
 def serve(
     data: DataOption = None,
     host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1)")] = None,

@@ -43,10 +43,7 @@ from models.urgency import with_urgency
 from tools.service.model_summary import selection_rule_words
 from tools.service.value_basis import retier_on_lifetime_value
 
-app = typer.Typer()
 
-
-@app.command()
 def prepare(data: DataOption = None) -> None:
     """Validate the data, add behaviour signals, write state/processed/churn_features.csv."""
     with clear_errors():
@@ -60,7 +57,6 @@ def prepare(data: DataOption = None) -> None:
         say(settings, "cli.prepared", count=f"{len(frame):,}", path=target)
 
 
-@app.command("train")
 def train_command(
     data: DataOption = None,
     features: Annotated[FeatureSetName | None, typer.Option(help="telco or enriched")] = None,
@@ -102,7 +98,6 @@ def train_command(
         )
 
 
-@app.command("evaluate")
 def evaluate_command(
     data: DataOption = None,
     features: Annotated[FeatureSetName, typer.Option(help="telco or enriched")] = "telco",
@@ -132,7 +127,6 @@ def evaluate_command(
             out.print(frame_table(metrics_table([metrics], settings.language)))
 
 
-@app.command()
 def score(
     out_path: Annotated[Path, typer.Option("--out", help="CSV file to write")],
     data: DataOption = None,

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from crm_agents.store.api_tables import analysis_jobs
-from crm_agents.store.database import now, writing
+from crm_agents.store.database import in_utc, now, writing
 
 UNFINISHED = ("queued", "running")
 STALE = timedelta(minutes=10)
@@ -63,8 +63,7 @@ def get_job(engine: Engine, job_id: str) -> Job | None:
     if row is None:
         return None
     job = Job(**row._mapping)
-    created = job.created if job.created.tzinfo else job.created.replace(tzinfo=now().tzinfo)
-    if job.status in UNFINISHED and now() - created > STALE:
+    if job.status in UNFINISHED and now() - in_utc(job.created) > STALE:
         set_status(engine, job.id, "failed", error=STOPPED)
         return get_job(engine, job_id)
     return job

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from core.i18n import Phrase, WordedError
 from crm_agents.store.api_tables import api_keys
-from crm_agents.store.database import now, writing
+from crm_agents.store.database import in_utc, now, writing
 
 #: What a key may do; `admin` may do everything, and make no difference otherwise.
 SCOPES = ("read", "analyse", "approve", "admin")
@@ -130,14 +130,9 @@ def verify_key(engine: Engine, token: str) -> ApiKey | None:
     key = _key(row)
     moment = now()
     last = key.last_used
-    if last is None or moment - _aware(last) > _USE_RESOLUTION:
+    if last is None or moment - in_utc(last) > _USE_RESOLUTION:
         with writing(), engine.begin() as connection:
             connection.execute(
                 update(api_keys).where(api_keys.c.id == key_id).values(last_used=moment)
             )
     return key
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; they were written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=now().tzinfo)

@@ -220,6 +220,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def in_utc(moment: datetime) -> datetime:
+    """A stored moment with its zone: SQLite gives back naive datetimes, written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def start_run(engine: Engine, **fields) -> int:
     with writing(), engine.begin() as connection:
         result = connection.execute(insert(runs).values(started=now(), status="running", **fields))

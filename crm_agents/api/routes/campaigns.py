@@ -9,6 +9,7 @@ from typing import Annotated
 
 import pandas as pd
 from fastapi import APIRouter, Path, Request
+from sqlalchemy.engine import Engine
 
 from core.i18n import Phrase
 from crm_agents.api.campaign_schemas import Campaign, Member
@@ -39,24 +40,33 @@ def _by(key: ApiKey) -> str:
     return f"api:{key.name}"
 
 
+def _views(store: Engine, rows: pd.DataFrame) -> list[Campaign]:
+    views = []
+    for row in plain(rows).to_dict("records"):
+        budget = row["budget"]
+        views.append(
+            Campaign(
+                **{k: row[k] for k in Campaign.model_fields if k not in ("approvals", "budget")},
+                budget=None if pd.isna(budget) else float(budget),
+                approvals=approval_counts(store, int(row["id"])),
+            )
+        )
+    return views
+
+
 def campaign_view(request: Request, campaign_id: int) -> Campaign:
+    """The campaign, or a 404 naming it."""
     store = context_of(request).store
     found = campaign_rows(store, campaign_id)
     if found.empty:
         raise ApiProblem(404, Phrase("approvals.no_campaign", {"id": campaign_id}))
-    row = plain(found).iloc[0].to_dict()
-    budget = row["budget"]
-    return Campaign(
-        **{k: row[k] for k in Campaign.model_fields if k not in ("approvals", "budget")},
-        budget=None if pd.isna(budget) else float(budget),
-        approvals=approval_counts(store, campaign_id),
-    )
+    return _views(store, found)[0]
 
 
 @router.get("", response_model=list[Campaign], summary="Every campaign, newest first")
 def list_campaigns(request: Request, _key: Reader) -> list[Campaign]:
-    rows = campaign_rows(context_of(request).store)
-    return [campaign_view(request, int(i)) for i in rows["id"]]
+    store = context_of(request).store
+    return _views(store, campaign_rows(store))
 
 
 @router.post(
