@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import AfterValidator, BaseModel, Field
 
 from core.types import Language
@@ -15,6 +16,10 @@ from tools.timing_schemas import TimeToChurn
 
 #: A moment as the API writes it: RFC 3339 with its zone.
 Moment = Annotated[datetime, AfterValidator(in_utc)]
+
+#: A customer ID as a path segment. The OpenAPI document shows the settings' pattern
+#: (CRM_CUSTOMER_ID_PATTERN); the service checks it and answers 422 naming it.
+CustomerId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 class CustomerRisk(BaseModel):

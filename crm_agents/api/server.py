@@ -74,7 +74,7 @@ def create_api(settings: Settings, context: ApiContext | None = None) -> FastAPI
     app.include_router(health.router)
     problems.install(app)
     middleware.install(app, settings.api_cors_origins)
-    app.openapi = _openapi(app)  # type: ignore[method-assign]
+    app.openapi = _openapi(app, settings.customer_id_pattern)  # type: ignore[method-assign]
     return app
 
 
@@ -96,16 +96,26 @@ def _problems_as_problem_json(document: dict) -> dict:
     return document
 
 
-def _openapi(app: FastAPI):
+def _customer_ids_as_configured(document: dict, id_pattern: str) -> dict:
+    """A customer ID in a path documented with the pattern the service checks it against
+    (CRM_CUSTOMER_ID_PATTERN), so a client or a test generator knows which IDs can exist."""
+    anchored = f"^(?:{id_pattern})$"
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("name") == "customer_id":
+                    parameter["schema"]["pattern"] = anchored
+    return document
+
+
+def _openapi(app: FastAPI, id_pattern: str):
     def document() -> dict:
         if app.openapi_schema is None:
-            app.openapi_schema = _problems_as_problem_json(
-                get_openapi(
-                    title=app.title,
-                    version=app.version,
-                    summary=app.summary,
-                    routes=app.routes,
-                )
+            made = get_openapi(
+                title=app.title, version=app.version, summary=app.summary, routes=app.routes
+            )
+            app.openapi_schema = _customer_ids_as_configured(
+                _problems_as_problem_json(made), id_pattern
             )
         return app.openapi_schema
 

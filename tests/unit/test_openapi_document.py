@@ -14,3 +14,18 @@ def test_the_committed_openapi_document_is_current():
     assert COMMITTED.read_text(encoding="utf-8") == openapi_document(), (
         "docs/openapi.json is out of date: run `make openapi` and commit it"
     )
+
+
+def test_a_customer_id_in_a_path_is_documented_with_the_configured_pattern():
+    from core.settings import Settings
+    from crm_agents.api.server import create_api
+
+    document = create_api(Settings(customer_id_pattern=r"C\d{4}")).openapi()
+    patterns = {
+        parameter["schema"].get("pattern")
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "customer_id"
+    }
+    assert patterns == {r"^(?:C\d{4})$"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import pandas as pd
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 
 from core.i18n import Phrase
 from crm_agents.api.campaign_schemas import (
@@ -22,6 +22,7 @@ from crm_agents.api.campaign_schemas import (
 from crm_agents.api.idempotency import IdempotencyKey, answered, once
 from crm_agents.api.problems import ApiProblem, Problem
 from crm_agents.api.routes.campaigns import MISSING, REFUSED, CampaignId, campaign_view
+from crm_agents.api.schemas import CustomerId
 from crm_agents.api.security import Approver, Reader, context_of
 from crm_agents.approvals import accept_all, decide, open_review
 from crm_agents.store.api_keys import ApiKey
@@ -29,7 +30,6 @@ from crm_agents.store.approvals import approval_rows
 from graph.review import Decided, Pending
 
 router = APIRouter(prefix="/campaigns", tags=["approvals"])
-CustomerId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def _by(key: ApiKey) -> str:

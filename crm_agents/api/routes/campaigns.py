@@ -28,7 +28,6 @@ from tools.offers.playbook import load_playbook
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 CampaignId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The campaign's number")]
-CustomerId = Annotated[str, Path(min_length=1, max_length=64)]
 MISSING = {404: {"model": Problem, "description": "No such campaign"}}
 REFUSED = MISSING | {409: {"model": Problem, "description": "Not in a stage that allows it"}}
 #: The files an export writes, by name.

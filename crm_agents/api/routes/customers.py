@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import ValidationError
 
 from core.i18n import Phrase
 from crm_agents.api.problems import ApiProblem, Problem
-from crm_agents.api.schemas import CustomerRisk
+from crm_agents.api.schemas import CustomerId, CustomerRisk
 from crm_agents.api.security import Reader, context_of
 from tools.portfolio.pages import MOST_PER_PAGE, CustomerPage, Sort, customer_page
 from tools.portfolio.query import ColumnFilter, QueryError
@@ -22,10 +22,6 @@ _TIERS = "high, mid or low; repeat or comma-separate for more"
 _NO_CUSTOMER = {404: {"model": Problem, "description": "No such customer"}}
 #: Most `where` conditions in one request.
 MOST_CONDITIONS = 20
-_LEVELS = "high, medium or low; repeat or comma-separate for more"
-_TIERS = "high, mid or low; repeat or comma-separate for more"
-#: A customer ID as a path segment (the settings' pattern is checked by the service).
-CustomerId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def _service(request: Request) -> RetentionService:
