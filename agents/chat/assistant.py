@@ -28,7 +28,13 @@ from agents.chat.bounds import (
     too_long,
 )
 from agents.chat.intents import language_of, named_customers, part_count, parts_of, planned_calls
-from agents.chat.memory import remembered_language, strangers, with_segment, with_subjects
+from agents.chat.memory import (
+    remembered_language,
+    strangers,
+    with_last_kind,
+    with_segment,
+    with_subjects,
+)
 from agents.chat.requests import what_it_asks
 from agents.checks.answers import answer_problems, with_durations_in_digits
 from agents.checks.claims import claim_problems_in, facts_by_kind
@@ -85,7 +91,10 @@ def offline_reply(
         words = t("chat.too_long", lang, length=f"{len(text):,}+", most=f"{MOST_CHARACTERS:,}")
         return AIMessage(content=words, response_metadata=meta)
     intents = [
-        with_subjects(with_segment(i, text, messages), text, messages) for i in parts_of(text, lang)
+        with_subjects(
+            with_segment(with_last_kind(i, text, messages), text, messages), text, messages
+        )
+        for i in parts_of(text, lang)
     ]
     unclear = next((i for i in intents if isinstance(i, tuple)), None)
     if unclear is not None:  # several customers discussed, one needed: ask which

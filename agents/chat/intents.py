@@ -184,7 +184,9 @@ def parse(
         kind = "top"
     if kind == "compare" and len(ids) < 2:
         kind = "risk" if ids else "help"
-    if ids and kind in ("help", "risk"):
+    # "How long do we have before they go?": a customer discussed before, referred to.
+    refers = not ids and said_in_any_language(question, "refers", whole_words=True)
+    if (ids or refers) and kind in ("help", "risk"):
         if _said(question, "lifetime_value"):
             return Intent("lifetime_value", language, ids)
         if _said(question, "when"):

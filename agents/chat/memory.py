@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
-from agents.chat.intents import CUSTOMER_ID, Intent
+from agents.chat.intents import CUSTOMER_ID, Intent, parse
 from agents.chat.queries import filters_in, measures_in
 from agents.chat.vocabulary import VOCABULARY, names_any, said_in_any_language
 from core.types import Language
@@ -112,6 +112,34 @@ def with_subjects(
         kind = "risk" if intent.kind == "help" else intent.kind
         return replace(intent, kind=kind, customer_ids=subjects)
     return subjects
+
+
+#: What a bare follow-up ("And 1234-ABCDE?", 「那 X 呢？」) may ask again of another customer.
+_REPEATABLE = ("why", "risk", "when", "lifetime_value", "offer", "email", "sms", "call_script")
+_LEFT_OVER = re.compile(r"[\s?？.,，。!！、]+")
+
+
+def _bare(question: str) -> bool:
+    """Is the question only customer IDs and words that ask the same again?"""
+    rest = " " + CUSTOMER_ID.sub(" ", question).casefold() + " "
+    words = [w for ws in VOCABULARY["bare_follow_up"].values() for w in ws]
+    for word in sorted(words, key=len, reverse=True):
+        rest = rest.replace(f" {word} " if word.isascii() else word, " ")
+    return not _LEFT_OVER.sub("", rest)
+
+
+def with_last_kind(intent: Intent, question: str, messages: list[AnyMessage]) -> Intent:
+    """ "And 1234-ABCDE?" after "How long until 7590-VHVEG leaves?": the last question about a
+    customer (not itself a bare follow-up), asked of the customer this one names."""
+    if intent.kind != "risk" or not intent.customer_ids or not _bare(question):
+        return intent
+    for turn in reversed(earlier_turns(messages)):
+        asked = turn[0].text if turn and isinstance(turn[0], HumanMessage) else ""
+        if not _ids_of(turn) or _bare(asked):
+            continue
+        kind = parse(asked, intent.language).kind
+        return replace(intent, kind=kind) if kind in _REPEATABLE else intent
+    return intent
 
 
 def last_query(messages: list[AnyMessage]) -> dict | None:

@@ -4,7 +4,8 @@ apply something is refused whatever its verb, while a question that merely holds
 ("Which customers are likely to cancel?", "Write the SMS to send to 7590-VHVEG") is answered.
 
 English: after any polite or pushy opening ("please", "can you", "I want you to"), an
-instruction starts with a verb that acts (`changing_verbs`), or one that gives or sends
+instruction starts with a verb that acts (`changing_verbs`; not when the next word makes it a
+noun: "churn rate by contract", `noun_heads`), or one that gives or sends
 something to someone named next (`giving_verbs` + `recipients`: "email them the offer", not
 "email for 7590-VHVEG" nor "give me the list"); a message that opens with a question
 word, a condition ("if …") or a verb that reads ("write", "show") is a question. Chinese: 把/將
@@ -25,6 +26,8 @@ from agents.chat.vocabulary import VOCABULARY
 _ID = re.compile(r"(?<![\w-])[0-9]{3,5}-?[A-Za-z0-9]{1,8}(?![\w-])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORDS = re.compile(r"[a-z][a-z'\-]*")
+#: What may stand before an instruction's verb once a dropped phrase has left it behind.
+_LEADING = " \t,，、:：;；.。!！"
 
 
 def _words(section: str, language: str) -> list[str]:
@@ -68,8 +71,11 @@ def _english_instruction(text: str) -> bool:
         words = words[len(opening.split()) :]
     if not words or _starts(words, _words("question_openings", "en")):
         return False
-    if _starts(words, _words("changing_verbs", "en")):
-        return True
+    verb = _starts(words, _words("changing_verbs", "en"))
+    if verb:
+        # "Churn rate by contract", "credit card customers": the verb is a noun's first word.
+        after = words[len(verb.split()) : len(verb.split()) + 1]
+        return not (after and after[0] in VOCABULARY["noun_heads"]["en"])
     if words[0] in VOCABULARY["giving_verbs"]["en"]:
         return bool(_starts(words[1:], _words("recipients", "en")))
     return False
@@ -82,9 +88,9 @@ def _chinese_instruction(text: str) -> bool:
     if any(word in text for word in VOCABULARY["question_openings"]["zh-TW"]):
         return False
     verbs = VOCABULARY["changing_verbs_zh"]["zh-TW"]
-    body = _ID.sub(" ", text).strip()
+    body = _ID.sub(" ", text).strip(_LEADING)
     for opening in _words("instruction_openings", "zh-TW"):
-        body = body.removeprefix(opening).lstrip()
+        body = body.removeprefix(opening).lstrip(_LEADING)
     if any(body.startswith(v) for v in verbs) or (body.startswith("給") and body[1:2] != "我"):
         return True
     objects = VOCABULARY["changing_verbs_zh"]["zh_objects"]

@@ -22,9 +22,20 @@ def padded(question: str) -> str:
 
 
 def names_any(question: str, words: Iterable[str], whole: bool = False) -> bool:
-    """Does the question hold one of `words` (as whole words when `whole`)?"""
+    """Does the question hold one of `words` (as whole words when `whole`)? A word with "…"
+    matches its parts in that order with anything between (面臨風險…營收: 面臨風險的月營收)."""
     text = padded(question)
-    return any((f" {w} " if whole else w) in text for w in words)
+    return any(_in_order(text, w.split("…"), whole) for w in words)
+
+
+def _in_order(text: str, parts: list[str], whole: bool) -> bool:
+    at = 0
+    for part in parts:
+        found = text.find(f" {part} " if whole else part, at)
+        if found < 0:
+            return False
+        at = found + len(part)
+    return True
 
 
 def first_named(question: str, table: dict[str, list[str]]) -> str | None:

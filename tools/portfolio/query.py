@@ -184,7 +184,7 @@ def _intervals(part: pd.DataFrame, args: QueryArgs) -> dict[str, Interval]:
         if measure in ("mean", "median", "sum") and len(part):
             ends = [getattr(part[f"{args.column}{e}"], measure)() for e in ("_low", "_high")]
             low, high = sorted(float(v) for v in ends)
-            found[measure] = Interval(low=round(low, 4), high=round(high, 4))
+            found[measure] = Interval(low=round(low, 6), high=round(high, 6))
     return found
 
 
@@ -196,13 +196,13 @@ def _figures(part: pd.DataFrame, of: int, args: QueryArgs) -> dict[str, float]:
         if measure == "count":
             figures["count"] = float(len(part))
         elif measure == "share":
-            figures["share"] = round(len(part) / of, 4) if of else 0.0
+            figures["share"] = round(len(part) / of, 6) if of else 0.0
         elif measure == "churn_rate":
             if TARGET_COLUMN not in part.columns:
                 raise QueryError("the data in use has no Churn column: no actual churn rate")
-            figures["churn_rate"] = round(float((part[TARGET_COLUMN] == "Yes").mean()), 4)
+            figures["churn_rate"] = round(float((part[TARGET_COLUMN] == "Yes").mean()), 6)
         elif measure == "mean_probability":
-            figures["mean_probability"] = round(float(part["churn_probability"].mean()), 4)
+            figures["mean_probability"] = round(float(part["churn_probability"].mean()), 6)
         elif measure == "revenue_at_risk":
             figures["revenue_at_risk"] = round(float(at_risk.sum()), 2)
         elif measure == "high_risk_revenue_at_risk":

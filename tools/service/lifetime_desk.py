@@ -72,7 +72,7 @@ class LifetimeDesk:
             "lifetime_value_before": today.lifetime_value,
             "lifetime_value_after": float(self.lifetime_values(changed, bill)[0]),
             "churn_within_90d_before": today.churn_within_90d,
-            "churn_within_90d_after": round(float(within[0]), 4),
+            "churn_within_90d_after": round(float(within[0]), 6),
         }
 
     def columns(self, months: tuple[int, ...]) -> pd.DataFrame:

@@ -71,6 +71,6 @@ def similar_customers(table: SegmentTable, fields: dict) -> SegmentChurn:
         tenure_from=TENURE_EDGES[band],
         tenure_to=upper,
         customers=customers,
-        churn_rate=round(churn_rate, 4),
+        churn_rate=round(churn_rate, 6),
         basis=basis,  # type: ignore[arg-type]
     )

@@ -113,7 +113,9 @@ def time_to_churn(
         )
 
     def chance(curves: np.ndarray, days: int) -> float:
-        return round(float(within_days(curves, days)[0]), 4)
+        # Six decimals, as in the scored table: four round twice on the way to a percentage
+        # (0.157462 → 0.1575 → "15.8%" here but "15.7%" in the portfolio).
+        return round(float(within_days(curves, days)[0]), 6)
 
     within = {d: chance(ahead, d) for d in WITHIN_DAYS}
     intervals = {
