@@ -37,7 +37,7 @@ from core.ranges import DEFAULT_RANGES, merged_ranges
 from core.redaction import Redactor, known_secrets
 from core.setting_errors import SettingsError as SettingsError
 from core.thresholds import THRESHOLDS, threshold_order_problem
-from core.types import DEFAULT_ID_PATTERN, FeatureSetName, Language, ModelChoice
+from core.types import DEFAULT_ID_PATTERN, ChatPlanner, FeatureSetName, Language, ModelChoice
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATE_DIR = PROJECT_ROOT / "state"
@@ -182,6 +182,11 @@ class Settings(BaseSettings, ApiSettings):
         description="Seconds of LLM time one analysis may spend; then the offline writer",
     )
     llm_retries: int = Field(default=1, ge=0, le=5, description="Retries before falling back")
+    chat_planner: ChatPlanner = Field(
+        default="llm",
+        description="Who plans Ask's tool calls with an LLM: llm, or router (the offline router "
+        "calls the tools and the LLM only rewrites its answer: for small local models)",
+    )
     campaign_holdout: float = Field(
         default=0.10, ge=0.01, le=0.5, description="Share of a campaign's customers held out"
     )

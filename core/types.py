@@ -29,3 +29,7 @@ ModelChoice = Literal["auto", "logistic_baseline", "logistic_splines", "gradient
 #: What a customer ID may be unless CRM_CUSTOMER_ID_PATTERN says otherwise: 1–64 letters,
 #: digits, dash, underscore and dot — safe in files, URLs and spreadsheets.
 DEFAULT_ID_PATTERN = r"[A-Za-z0-9._-]{1,64}"
+
+#: Who plans a chat turn's tool calls when an LLM is configured: the LLM itself, or the offline
+#: router (the LLM then only phrases the router's answer: for small local models).
+ChatPlanner = Literal["llm", "router"]

@@ -171,6 +171,8 @@ def build_chat_graph(
         endpoint,
         kit.settings.redact,
         default_language=kit.settings.language,
+        planner=kit.settings.chat_planner,
+        phraser=model,
     )
     builder.add_node("assistant", assistant)
     builder.add_node("tools", ToolNode(tools, handle_tool_errors=True))

@@ -22,9 +22,9 @@ from langchain_core.messages import AIMessage, AIMessageChunk, AnyMessage, Human
 from langgraph.graph.state import CompiledStateGraph
 from pydantic import BaseModel
 
-from agents.chat.assistant import this_turn
 from agents.chat.bounds import kept_question
 from agents.chat.preview import AnswerPreview
+from agents.chat.turn import this_turn
 from core.languages import BASE_LANGUAGE
 from core.types import Language
 

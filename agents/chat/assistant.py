@@ -8,14 +8,12 @@ turn is handled by the offline router and the state says why.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from agents.chat.answers.compose import Reference, answer
@@ -35,11 +33,10 @@ from agents.chat.memory import (
     with_segment,
     with_subjects,
 )
+from agents.chat.phrasing import phrased
 from agents.chat.requests import what_it_asks
-from agents.checks.answers import answer_problems, with_durations_in_digits
-from agents.checks.claims import claim_problems_in, facts_by_kind
+from agents.chat.turn import TurnFacts, this_turn, tool_results, ungrounded_in_turn
 from agents.checks.drafts import text_problems
-from agents.checks.grounding import numbers_in, ungrounded_numbers
 from agents.context import Context
 from agents.llm.endpoint import Endpoint, streaming_refused
 from agents.llm.transport import requests_end_by
@@ -47,37 +44,9 @@ from agents.prompts import prompt
 from agents.state import ChatState
 from core.i18n import t
 from core.languages import BASE_LANGUAGE
-from core.types import Language
+from core.types import ChatPlanner, Language
 
 OFFLINE_ROUTER = "offline router"
-
-
-def this_turn(messages: list[AnyMessage]) -> tuple[HumanMessage, list[AnyMessage]]:
-    """The latest question and every message after it."""
-    for i in range(len(messages) - 1, -1, -1):
-        if isinstance(messages[i], HumanMessage):
-            return messages[i], messages[i + 1 :]  # type: ignore[return-value]
-    raise ValueError("the conversation has no question yet")
-
-
-def tool_results(turn: list[AnyMessage]) -> list[tuple[str, dict, Any]]:
-    """(tool, arguments, payload) of every tool call answered this turn; errors as strings."""
-    calls = {
-        call["id"]: (call["name"], call["args"])
-        for m in turn
-        if isinstance(m, AIMessage)
-        for call in m.tool_calls
-    }
-    found = []
-    for m in turn:
-        if isinstance(m, ToolMessage) and m.tool_call_id in calls:
-            name, args = calls[m.tool_call_id]
-            payload: Any = m.text
-            if m.status != "error":
-                with contextlib.suppress(json.JSONDecodeError):
-                    payload = json.loads(payload)
-            found.append((name, args, payload))
-    return found
 
 
 def offline_reply(
@@ -142,37 +111,6 @@ def _what_was_left(text: str, lang: Language) -> list[str]:
     return notes
 
 
-class TurnFacts:
-    """What this turn's tool results (and the question) back, read once: the figures they hold
-    and the figures of each kind ("12 months" must be a duration, a stay must be the tenure)."""
-
-    def __init__(self, messages: list[AnyMessage]) -> None:
-        question, turn = this_turn(messages)
-        self.question = question.text
-        self.results = tool_results(turn)
-        payloads = [payload for _, _, payload in self.results]
-        self.allowed = {v for v, _, _ in numbers_in(question.text)}
-        for payload in payloads:
-            text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
-            self.allowed |= {v for v, _, _ in numbers_in(text)}
-            # Probabilities arrive as fractions and are quoted as percentages.
-            self.allowed |= {v * 100 for v, _, _ in numbers_in(text) if 0 <= v <= 1}
-        self.kinds = facts_by_kind([question.text, *payloads])
-
-    def problems(self, answer: str) -> list[str]:
-        """What in `answer` these facts do not back; empty when all of it is backed."""
-        read = with_durations_in_digits(answer)  # "two years" is a figure too
-        unheld = ungrounded_numbers(read, self.allowed)
-        problems = [f"figures not in the tool results: {', '.join(unheld)}"] if unheld else []
-        problems += claim_problems_in(read, self.kinds)
-        return problems + answer_problems(answer, self.question, self.results)
-
-
-def ungrounded_in_turn(reply: AIMessage, messages: list[AnyMessage]) -> list[str]:
-    """What in the LLM's answer this turn's tool results (or the question) do not back."""
-    return TurnFacts(messages).problems(reply.text)
-
-
 def _offline_turn(
     messages: list[AnyMessage], language: Language, reason: str, reference: Reference
 ) -> dict:
@@ -207,31 +145,63 @@ def make_assistant(
     endpoint: Endpoint | None = None,
     redact: Callable[[str], str] = str,
     default_language: Language = BASE_LANGUAGE,
+    planner: ChatPlanner = "llm",
+    phraser: Any | None = None,
 ) -> Callable[[ChatState, Runtime[Context]], dict]:
     """The chat node: `model` is a tool-bound chat model on `endpoint`, or None for the offline
     router. The endpoint (its circuit breaker, what it was found to refuse) is the analysis
-    writer's. A context with `backend="offline"` keeps a turn on the offline router."""
+    writer's. A context with `backend="offline"` keeps a turn on the offline router. With
+    `planner="router"` the router plans and calls the tools and `phraser` (the model without
+    tools) only rewrites the router's answer (`agents/chat/phrasing.py`)."""
     if model is not None and endpoint is None:
         raise ValueError("a chat model needs the endpoint it talks to")
+    if planner == "router" and model is not None and phraser is None:
+        raise ValueError("the router plans, so the LLM that phrases must be given")
 
-    def ask_model(messages: list[AnyMessage], ends: float) -> AIMessage:
+    def ask_model(messages: list[AnyMessage], ends: float, client: Any = None) -> AIMessage:
         # Every request of this call ends when the turn's LLM budget does (`ends`, epoch
         # seconds), whatever the client's own timeout: a hung endpoint costs the budget only.
         with requests_end_by(time.monotonic() + ends - time.time()):
-            return _ask(messages)
+            return _ask(messages, client or model)
 
-    def _ask(messages: list[AnyMessage]) -> AIMessage:
+    def _ask(messages: list[AnyMessage], client: Any) -> AIMessage:
         # The model streams whenever the run is streamed (the Ask tab); a server that refused
         # to stream once is asked without it from then on.
         if not endpoint.streams:
-            return model.invoke(messages, stream=False)
+            return client.invoke(messages, stream=False)
         try:
-            return model.invoke(messages)
+            return client.invoke(messages)
         except Exception as err:
             if not streaming_refused(err):
                 raise
             endpoint.stop_streaming()
-            return model.invoke(messages, stream=False)
+            return client.invoke(messages, stream=False)
+
+    def router_planned(messages: list[AnyMessage], language: Language, budget: dict) -> dict:
+        """The router's tool calls, then its answer in the LLM's words when they pass."""
+        draft = offline_reply(messages, language, reference)
+        question, turn = this_turn(messages)
+        if draft.tool_calls or not tool_results(turn):  # a plan, or nothing was fetched
+            return {"messages": [draft], "fallback": None, "llm_budget": budget}
+        facts, lang = TurnFacts(messages), draft.response_metadata["language"]
+        try:
+            words, why = phrased(
+                draft,
+                question.text,
+                lambda request: ask_model(request, budget["ends"], phraser),
+                lambda text: facts.problems(text) + text_problems(text, lang, question.text),
+            )
+        except Exception as err:  # any endpoint failure: the router's answer stands
+            problem = redact(f"{type(err).__name__}: {err}"[:300])
+            endpoint.breaker.record_failure(problem)
+            words, why = None, f"LLM failed: {problem}"
+        else:
+            endpoint.breaker.record_success()
+        if words is None:
+            draft.response_metadata["fallback"] = why
+            return {"messages": [draft], "fallback": why, "llm_budget": budget}
+        words.content = cut_answer(words.text, lang)
+        return {"messages": [words], "fallback": None, "llm_budget": budget}
 
     def assistant(state: ChatState, runtime: Runtime[Context]) -> dict:
         context = runtime.context or Context()
@@ -265,6 +235,8 @@ def make_assistant(
             seconds = endpoint.settings.llm_budget
             spent = f"the LLM time budget of {seconds:g} s for this turn is used up"
             return {**_offline_turn(messages, language, spent, reference), "llm_budget": budget}
+        if planner == "router":
+            return router_planned(messages, language, budget)
         system = prompt("chat")
         asked = remembered_language(messages)
         if asked is not None:  # the user asked for this language earlier in the thread

@@ -13,7 +13,7 @@ import re
 
 from langchain_core.messages import AnyMessage
 
-from agents.chat.assistant import TurnFacts
+from agents.chat.turn import TurnFacts
 from agents.checks.drafts import leaked_markup
 
 #: A figure or a tag that may still be growing at the end of the streamed text.
