@@ -19,7 +19,7 @@ from langgraph.prebuilt import InjectedState, ToolNode, tools_condition
 from langgraph.runtime import get_runtime
 from pydantic import Field
 
-from agents.chat.answers.compose import Reference
+from agents.chat.answers.common import Reference
 from agents.chat.assistant import make_assistant
 from agents.context import Context
 from agents.kit import AgentKit, Kits

@@ -16,7 +16,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, AnyMessage, SystemMessage
 from langgraph.runtime import Runtime
 
-from agents.chat.answers.compose import Reference, answer
+from agents.chat.answers.common import Reference
 from agents.chat.bounds import (
     MOST_CHARACTERS,
     MOST_CUSTOMERS,
@@ -34,6 +34,7 @@ from agents.chat.memory import (
     with_subjects,
 )
 from agents.chat.phrasing import phrased
+from agents.chat.replies import answer
 from agents.chat.requests import what_it_asks
 from agents.chat.turn import TurnFacts, this_turn, tool_results, ungrounded_in_turn
 from agents.checks.drafts import text_problems

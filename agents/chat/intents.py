@@ -6,10 +6,10 @@ to make, and the same question always gets the same answer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import replace
 
 from agents.chat.bounds import MOST_CUSTOMERS, MOST_PARTS
+from agents.chat.intent import Intent, IntentKind
 from agents.chat.queries import (
     MAX_LISTED,
     filters_in,
@@ -19,28 +19,11 @@ from agents.chat.queries import (
     view_of,
 )
 from agents.chat.requests import what_it_asks
-from agents.chat.vocabulary import said_in_any_language
+from agents.chat.skills import SKILLS
+from agents.chat.vocabulary import keyword_skills, said_in_any_language
 from core.languages import BASE_LANGUAGE, of_script, spec
 from core.types import Language
 from models.segments import RiskLevel, ValueTier
-
-IntentKind = Literal[
-    "why",
-    "risk",
-    "offer",
-    "email",
-    "sms",
-    "call_script",
-    "top",
-    "what_if",
-    "compare",
-    "when",
-    "lifetime_value",
-    "model",
-    "query",
-    "read_only",
-    "help",
-]
 
 # Loose on purpose: a mistyped ID should reach the tool and get its clear error and suggestions.
 CUSTOMER_ID = re.compile(r"(?<![\w-])(\d{3,5}-[A-Za-z0-9]{1,8})(?![\w-])")
@@ -50,27 +33,8 @@ _UNDASHED_ID = re.compile(r"(?<![\w-])(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
-_KEYWORDS: list[tuple[IntentKind, tuple[str, ...]]] = [
-    ("compare", ("compare", "versus", " vs", "比較", "相比")),
-    ("what_if", ("what if", "what happens if", "would happen", "如果", "假如", "假設")),
-    ("call_script", ("call script", "script", "phone call", "電話", "腳本", "話術")),
-    ("sms", ("sms", "text message", "簡訊")),
-    ("email", ("email", "e-mail", "mail", "郵件", "電子信", "信件", "寫信")),
-    (
-        "offer",
-        ("offer", "retain", "retention", "campaign", "incentive", "優惠", "方案", "挽留", "提供"),
-    ),
-    ("why", ("why", "reason", "cause", "explain", "為什麼", "為何", "原因")),
-    ("top", ("top", "at-risk", "at risk", "most likely", "riskiest", "list", "名單", "排行")),
-    (
-        "model",
-        ("model", "accura", "auc", "how good", "how well", "how does", "模型", "準確", "準確率"),
-    ),
-    (
-        "risk",
-        ("risk", "likely", "probab", "chance", "churn", "leave", "風險", "機率", "流失", "離開"),
-    ),
-]
+#: Each skill's words, the skill that comes first winning (`skills/*/words.toml`).
+_KEYWORDS: list[tuple[IntentKind, tuple[str, ...]]] = keyword_skills()
 
 #: A question that opens with a condition is a what-if when it names a change
 #: ("If 7590-VHVEG switched to automatic payment, how would their risk change?").
@@ -100,27 +64,6 @@ _RISKS: list[tuple[tuple[str, ...], RiskLevel]] = [
     (("high-risk", "high risk", "高風險"), "high"),
     (("medium-risk", "medium risk", "中風險"), "medium"),
 ]
-
-
-@dataclass(frozen=True)
-class Intent:
-    kind: IntentKind
-    language: Language
-    customer_ids: tuple[str, ...] = ()
-    limit: int = 10
-    value_tier: ValueTier | None = None
-    risk_level: RiskLevel | None = None
-    changes: dict[str, str] = field(default_factory=dict)
-    query: dict = field(default_factory=dict)
-    #: How a list is ordered: "probability", or "urgency" (leaving within 90 days first).
-    order: str = "probability"
-    #: How a segment answer presents its figures (`queries.view_of`): the group a comparison
-    #: asks for, or the condition whose share within the segment is asked for.
-    view: dict = field(default_factory=dict)
-
-    @property
-    def needs_customer(self) -> bool:
-        return self.kind not in ("top", "model", "help", "query")
 
 
 def _has(text: str, words: tuple[str, ...]) -> bool:
@@ -227,46 +170,11 @@ def parse(
 
 
 def planned_calls(intent: Intent) -> list[tuple[str, dict]]:
-    """(tool name, arguments) the intent needs, in order."""
-    ids = intent.customer_ids
-    if intent.needs_customer and not ids:
+    """(tool name, arguments) the intent needs, in order: its skill's plan."""
+    if intent.needs_customer and not intent.customer_ids:
         return []
-    first = {"customer_id": ids[0]} if ids else {}
-    match intent.kind:
-        case "why" | "email" | "sms" | "call_script":
-            return [("analyze_customer", {**first, "language": intent.language})]
-        case "risk":
-            return [("predict_churn", first), ("segment_value", first)]
-        case "when":
-            return [("predict_time_to_churn", first)]
-        case "lifetime_value":
-            return [("predict_time_to_churn", first), ("segment_value", first)]
-        case "offer":
-            return [("evaluate_offers", first)]
-        case "what_if":
-            return [("what_if", {**first, "changes": dict(intent.changes)})]
-        case "compare":
-            return [("predict_churn", {"customer_id": c}) for c in ids[:2]] + [
-                ("segment_value", {"customer_id": c}) for c in ids[:2]
-            ]
-        case "top":
-            args: dict = {"limit": intent.limit}
-            if intent.value_tier:
-                args["value_tier"] = intent.value_tier
-            if intent.risk_level:
-                args["risk_level"] = intent.risk_level
-            if intent.order != "probability":
-                args["order"] = intent.order
-            if intent.order == "urgency" and intent.risk_level in (None, "high"):
-                # "likely to leave this quarter": those the 90-day figure and the gate pick,
-                # counted in full — not the whole base ordered
-                args["call_this_week_only"] = True
-            return [("list_at_risk", args)]
-        case "model":
-            return [("model_card", {"language": intent.language})]
-        case "query":
-            return [("query_customers", dict(intent.query))]
-    return []
+    skill = SKILLS.get(intent.kind)
+    return skill.calls(intent) if skill is not None else []
 
 
 #: Where a question may hold a second one: a question mark, a semicolon, or "and" / 還有 /

@@ -13,6 +13,16 @@ from core.languages import spec
 VOCABULARY: dict = tomllib.loads(
     (resources.files("agents.chat") / "vocabulary.toml").read_text(encoding="utf-8")
 )
+#: Each skill's words, read from its folder (`skills/<skill>/words.toml`), by intent kind.
+SKILL_WORDS: dict[str, dict] = {}
+for _folder in sorted((resources.files("agents.chat") / "skills").iterdir(), key=str):
+    _words = _folder / "words.toml"
+    if _words.is_file():
+        for _kind, _table in tomllib.loads(_words.read_text(encoding="utf-8")).items():
+            if _kind in VOCABULARY or _kind in SKILL_WORDS:
+                raise ValueError(f"the words of {_kind!r} are given twice")
+            SKILL_WORDS[_kind] = _table
+            VOCABULARY[_kind] = {k: v for k, v in _table.items() if k != "priority"}
 _PUNCTUATION = re.compile(r"[^\w\s-]")
 
 
@@ -57,3 +67,12 @@ def _spaced(code: str) -> bool:
         return spec(code).script == "latin"
     except ValueError:  # words of a language not spoken now: matched as they are
         return False
+
+
+def keyword_skills() -> list[tuple[str, tuple[str, ...]]]:
+    """(kind, words in every language) of the skills a question's words choose, the lowest
+    priority first: the first whose words a question holds is its kind."""
+    ranked = sorted((t["priority"], kind) for kind, t in SKILL_WORDS.items() if "priority" in t)
+    return [
+        (kind, tuple(w for code, ws in VOCABULARY[kind].items() for w in ws)) for _, kind in ranked
+    ]

@@ -125,3 +125,11 @@ def test_a_customer_role_is_filled_with_a_customer_of_that_risk_level(facts):
     assert facts.fill("Why {high}? {high_nodash}") == (
         f"Why {facts.customers['high']}? {facts.customers['high'].replace('-', '')}"
     )
+
+
+@pytest.mark.slow
+def test_the_offline_router_passes_every_family_on_the_real_file(real, conversations):
+    chat = build_chat_graph(real.kits, real.analyzer, checkpointer=InMemorySaver())
+    results = runner.run_set(lambda thread: ChatSession(chat, thread), Facts(real), conversations)
+    table = runner.per_family(results)
+    assert (table.rate >= TARGET).all(), runner.failures(results)
