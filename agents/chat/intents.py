@@ -13,6 +13,7 @@ from agents.chat.intent import Intent, IntentKind
 from agents.chat.queries import (
     MAX_LISTED,
     filters_in,
+    group_in,
     measures_in,
     query_arguments,
     requested_count,
@@ -166,6 +167,9 @@ def parse(
         )
     if kind == "help" and ids:
         kind = "risk"
+    if kind == "help":  # not understood: keep what was, for the nearest questions
+        understood = {"filters": filters_in(question), "group_by": group_in(question)}
+        return Intent("help", language, query=understood)
     return Intent(kind, language, ids)
 
 

@@ -49,7 +49,7 @@ def _with_interval(g: dict, measure: str, lang: Language, column: str | None) ->
     )
 
 
-def _filter_words(f: dict, lang: Language) -> str:
+def filter_words(f: dict, lang: Language) -> str:
     column = f["column"]
     if f.get("values"):
         if column in ("risk_level", "value_tier"):  # "high risk", not "risk: high"
@@ -90,7 +90,7 @@ def _headline(r: dict, view: dict, segment: str, lang: Language) -> list[str]:
                 share=formats.percent(share),
                 matching=f"{r['matching']:,}",
                 segment=segment,
-                value=_filter_words({"column": column, "values": [value]}, lang),
+                value=filter_words({"column": column, "values": [value]}, lang),
             ),
             "",
         ]
@@ -117,7 +117,7 @@ def query_answer(r: dict, arguments: dict, lang: Language, view: dict | None = N
     """The answer to a question over many customers, from `query_customers`' result; `view`
     asks for the group a comparison names, or a share within the segment."""
     segment = t("list.separator", lang).join(
-        _filter_words(f, lang) for f in arguments["filters"]
+        filter_words(f, lang) for f in arguments["filters"]
     ) or t("chat.query.everyone", lang)
     matching = t(
         "chat.query.matching",
