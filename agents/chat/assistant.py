@@ -33,7 +33,7 @@ from agents.chat.memory import (
     with_segment,
     with_subjects,
 )
-from agents.chat.phrasing import phrased
+from agents.chat.phrasing import phrased, worth_phrasing
 from agents.chat.replies import answer
 from agents.chat.requests import what_it_asks
 from agents.chat.turn import TurnFacts, this_turn, tool_results, ungrounded_in_turn
@@ -98,6 +98,7 @@ def offline_reply(
                 results.setdefault(name, []).append(payload)
         replies.append(answer(intent, results, reference))
     replies += _what_was_left(text, lang)
+    meta["kinds"] = [i.kind for i in intents]
     return AIMessage(content=cut_answer("\n\n".join(replies), lang), response_metadata=meta)
 
 
@@ -182,7 +183,8 @@ def make_assistant(
         """The router's tool calls, then its answer in the LLM's words when they pass."""
         draft = offline_reply(messages, language, reference)
         question, turn = this_turn(messages)
-        if draft.tool_calls or not tool_results(turn):  # a plan, or nothing was fetched
+        if draft.tool_calls or not tool_results(turn) or not worth_phrasing(draft):
+            # a plan, nothing fetched, or a table or message: the router's words are final
             return {"messages": [draft], "fallback": None, "llm_budget": budget}
         facts, lang = TurnFacts(messages), draft.response_metadata["language"]
         try:

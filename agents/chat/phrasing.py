@@ -4,15 +4,20 @@ rewrites the router's answer in its own words (`CRM_CHAT_PLANNER=router`).
 A small local model cannot plan tool calls (Gemma 3 270M named the prompt's example customer in
 41 of 42 calls), but it can phrase. Its words are held to the same checks as any LLM answer:
 only figures and customers of this turn's tool results, risk words as the model says, the
-asker's language; otherwise the router's own answer stands, with the reason.
-"""
+asker's language — and more: a rewrite must keep every figure and customer of the router's
+answer (it rewords, it does not answer less), must not echo the request, and must not stop
+mid-sentence. Otherwise the router's own answer stands, with the reason. Tables and messages
+(email, SMS, call script) are not sent to be rewritten: there is nothing to reword in them, and
+a small model only mangles them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage
 
+from agents.checks.grounding import numbers_in
 from agents.prompts import prompt
 from core.i18n import t
 from core.languages import BASE_LANGUAGE
@@ -20,6 +25,37 @@ from core.types import Language
 
 #: The backend a phrased answer names: the router's plan, the LLM's words.
 PHRASED = "router plan, LLM words"
+#: Intent kinds whose answer is a written message: sent as it is.
+MESSAGES = ("email", "sms", "call_script")
+#: The request's own scaffolding, which a rewrite must not repeat.
+_SCAFFOLD = ("Question:", "Draft answer:")
+_ID = re.compile(r"\b\d{4}-[A-Z]{5}\b")
+_CUT = re.compile(r"[:：,，、;；(（-]\s*$")
+
+
+def worth_phrasing(draft: AIMessage) -> bool:
+    """Prose the router wrote; not a table, not a message (their words are final)."""
+    kinds = draft.response_metadata.get("kinds", [])
+    tabled = any(line.lstrip().startswith("|") for line in draft.text.splitlines())
+    return not tabled and not set(kinds) & set(MESSAGES)
+
+
+def rewrite_problems(words: str, draft: str) -> list[str]:
+    """What a rewrite of `draft` lost or added in form: a figure or customer dropped, the
+    request echoed, a sentence cut off."""
+    problems = []
+    kept = {round(v, 6) for v, _, _ in numbers_in(words)}
+    dropped = [shown for v, _, shown in numbers_in(draft) if round(v, 6) not in kept]
+    if dropped:
+        problems.append(f"figures of the answer left out: {', '.join(dict.fromkeys(dropped))}")
+    gone = sorted(set(_ID.findall(draft)) - set(_ID.findall(words)))
+    if gone:
+        problems.append(f"customers of the answer left out: {', '.join(gone)}")
+    if any(mark in words for mark in _SCAFFOLD):
+        problems.append("it repeats the request")
+    if _CUT.search(words):
+        problems.append("it stops mid-sentence")
+    return problems
 
 
 def phrasing_request(question: str, draft: str, language: Language) -> list[AnyMessage]:
@@ -41,7 +77,7 @@ def phrased(
     if reply.tool_calls:
         return None, "LLM words refused: it called tools instead of writing"
     words = reply.text.strip()
-    wrong = problems_in(words) if words else ["empty text"]
+    wrong = (rewrite_problems(words, draft.text) + problems_in(words)) if words else ["empty text"]
     if wrong:
         return None, f"LLM words refused: {'; '.join(wrong)}"
     meta = {"backend": PHRASED, "language": language}
