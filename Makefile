@@ -137,6 +137,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_uplift.py
 	$(BIN)/python benchmarks/bench_batch_llm.py
 	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_ask_dev_set.py
 
 ## Mutation testing of the decision modules; prints the kill rate and the survivors.
 mutation: $(STAMP)

@@ -24,3 +24,15 @@ class Skill:
 def customer_argument(intent: Intent) -> dict:
     """The first customer's ID as a tool's argument (none when the question names none)."""
     return {"customer_id": intent.customer_ids[0]} if intent.customer_ids else {}
+
+
+def about_the_customer(intent: Intent, *tools: str) -> Calls:
+    """Each of `tools` called about the question's first customer; none without one."""
+    return [(tool, customer_argument(intent)) for tool in tools] if intent.customer_ids else []
+
+
+def analysis_of_the_customer(intent: Intent) -> Calls:
+    """The whole analysis of the question's first customer, in the question's language."""
+    if not intent.customer_ids:
+        return []
+    return [("analyze_customer", {**customer_argument(intent), "language": intent.language})]

@@ -5,14 +5,11 @@ from __future__ import annotations
 from agents.chat.answers.common import Reference, Results, first_result
 from agents.chat.answers.lifetime import lifetime_answer
 from agents.chat.intent import Intent
-from agents.chat.skills.skill import Calls, Skill, customer_argument
+from agents.chat.skills.skill import Calls, Skill, about_the_customer
 
 
 def calls(intent: Intent) -> Calls:
-    if not intent.customer_ids:
-        return []
-    first = customer_argument(intent)
-    return [("predict_time_to_churn", first), ("segment_value", first)]
+    return about_the_customer(intent, "predict_time_to_churn", "segment_value")
 
 
 def answer(intent: Intent, results: Results, _reference: Reference) -> str:

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 from agents.chat.answers.common import Reference, Results, first_result
 from agents.chat.intent import Intent
-from agents.chat.skills.skill import Calls, Skill, customer_argument
+from agents.chat.skills.skill import Skill, analysis_of_the_customer
 from agents.outputs import CallScript, Email, Sms
 from agents.present import campaign_words
 from core.i18n import t
-
-
-def calls(intent: Intent) -> Calls:
-    if not intent.customer_ids:
-        return []
-    return [("analyze_customer", {**customer_argument(intent), "language": intent.language})]
 
 
 def answer(intent: Intent, results: Results, _reference: Reference) -> str:
@@ -33,4 +27,4 @@ def answer(intent: Intent, results: Results, _reference: Reference) -> str:
     )
 
 
-SKILL = Skill(("email", "sms", "call_script"), calls, answer)
+SKILL = Skill(("email", "sms", "call_script"), analysis_of_the_customer, answer)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from agents.chat.answers.common import Reference, Results, first_result
 from agents.chat.intent import Intent
-from agents.chat.skills.skill import Calls, Skill, customer_argument
+from agents.chat.skills.skill import Calls, Skill, about_the_customer
 from core import formats
 from core.i18n import t
 
 
 def calls(intent: Intent) -> Calls:
-    return [("evaluate_offers", customer_argument(intent))] if intent.customer_ids else []
+    return about_the_customer(intent, "evaluate_offers")
 
 
 def answer(intent: Intent, results: Results, reference: Reference) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from agents.chat.answers.common import Reference, Results, first_result
 from agents.chat.intent import Intent
-from agents.chat.skills.skill import Calls, Skill, customer_argument
+from agents.chat.skills.skill import Calls, Skill, about_the_customer
 from agents.present import lifetime_words, phrases
 from core import formats
 from core.i18n import t
@@ -13,10 +13,7 @@ from tools.schemas import ChurnPrediction, Driver, SegmentChurn, ValueBasis
 
 
 def calls(intent: Intent) -> Calls:
-    if not intent.customer_ids:
-        return []
-    first = customer_argument(intent)
-    return [("predict_churn", first), ("segment_value", first)]
+    return about_the_customer(intent, "predict_churn", "segment_value")
 
 
 def answer(intent: Intent, results: Results, _reference: Reference) -> str:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from agents.chat.answers.common import Reference, Results, first_result
 from agents.chat.answers.lifetime import when_answer
 from agents.chat.intent import Intent
-from agents.chat.skills.skill import Calls, Skill, customer_argument
+from agents.chat.skills.skill import Calls, Skill, about_the_customer
 
 
 def calls(intent: Intent) -> Calls:
-    return [("predict_time_to_churn", customer_argument(intent))] if intent.customer_ids else []
+    return about_the_customer(intent, "predict_time_to_churn")
 
 
 def answer(intent: Intent, results: Results, _reference: Reference) -> str:

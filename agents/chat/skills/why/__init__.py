@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from agents.chat.answers.common import Reference, Results, first_result
 from agents.chat.intent import Intent
-from agents.chat.skills.skill import Calls, Skill, customer_argument
+from agents.chat.skills.skill import Skill, analysis_of_the_customer
 from core.i18n import t
-
-
-def calls(intent: Intent) -> Calls:
-    if not intent.customer_ids:
-        return []
-    return [("analyze_customer", {**customer_argument(intent), "language": intent.language})]
 
 
 def answer(intent: Intent, results: Results, _reference: Reference) -> str:
@@ -24,4 +18,4 @@ def answer(intent: Intent, results: Results, _reference: Reference) -> str:
     )
 
 
-SKILL = Skill(("why",), calls, answer)
+SKILL = Skill(("why",), analysis_of_the_customer, answer)
