@@ -27,8 +27,9 @@ from core.types import Language
 PHRASED = "router plan, LLM words"
 #: Intent kinds whose answer is a written message: sent as it is.
 MESSAGES = ("email", "sms", "call_script")
-#: The request's own scaffolding, which a rewrite must not repeat.
-_SCAFFOLD = ("Question:", "Draft answer:")
+#: The request's own words, which a rewrite must not repeat.
+_SCAFFOLD = ("The manager asked:", "Question:", "Draft answer:")
+_MARKUP = re.compile(r"[\W_]+")
 _ID = re.compile(r"\b\d{4}-[A-Z]{5}\b")
 _CUT = re.compile(r"[:：,，、;；(（-]\s*$")
 
@@ -55,13 +56,17 @@ def rewrite_problems(words: str, draft: str) -> list[str]:
         problems.append("it repeats the request")
     if _CUT.search(words):
         problems.append("it stops mid-sentence")
+    if _MARKUP.sub("", words).casefold() == _MARKUP.sub("", draft).casefold():
+        problems.append("it returns the answer unchanged")
     return problems
 
 
 def phrasing_request(question: str, draft: str, language: Language) -> list[AnyMessage]:
-    """What the LLM is asked: the question and the router's answer, to rewrite in `language`."""
-    system = prompt("chat_phrase") + f"\n\nWrite in {t(f'language.{language}', BASE_LANGUAGE)}."
-    return [SystemMessage(system), HumanMessage(f"Question: {question}\n\nDraft answer:\n{draft}")]
+    """What the LLM is asked: the router's answer, to rewrite in `language`; the question only
+    as context (a small model sent labelled parts echoes the labels)."""
+    asked = f"The manager asked: {question}"
+    written = f"Write in {t(f'language.{language}', BASE_LANGUAGE)}."
+    return [SystemMessage(f"{prompt('chat_phrase')}\n\n{asked}\n{written}"), HumanMessage(draft)]
 
 
 def phrased(

@@ -86,6 +86,7 @@ def test_words_that_keep_every_figure_and_pass_the_checks_are_the_answer(
         ("{n} customers are high risk.", "figures of the answer left out"),
         ("Question: {n} of {total} ({share})", "repeats the request"),
         ("{n} of {total} customers ({share}) are:", "mid-sentence"),
+        ("{n} of {total} customers: high risk. customers: {n} share: {share}", "unchanged"),
         ("", "empty text"),
     ],
 )
