@@ -187,11 +187,14 @@ def make_assistant(
             # a plan, nothing fetched, or a table or message: the router's words are final
             return {"messages": [draft], "fallback": None, "llm_budget": budget}
         facts, lang = TurnFacts(messages), draft.response_metadata["language"]
+        # A rewrite is about as long as what it rewrites (a character is at most a token): a
+        # model that runs on is stopped there, not at the turn's budget.
+        most = min(endpoint.settings.llm_max_tokens.get("chat", 800), len(draft.text) + 32)
         try:
             words, why = phrased(
                 draft,
                 question.text,
-                lambda request: ask_model(request, budget["ends"], phraser),
+                lambda request: ask_model(request, budget["ends"], phraser.bind(max_tokens=most)),
                 lambda text: facts.problems(text) + text_problems(text, lang, question.text),
             )
         except Exception as err:  # any endpoint failure: the router's answer stands

@@ -76,7 +76,10 @@ def test_words_that_keep_every_figure_and_pass_the_checks_are_the_answer(
     assert answer.backend == PHRASED and answer.fallback is None
     assert answer.answer == f"{n} of our {total} customers are high risk ({share})."
     (asked,) = server.requests
-    assert share in asked["body"]["messages"][-1]["content"]  # it rewrites the router's answer
+    draft = asked["body"]["messages"][-1]["content"]
+    assert share in draft  # it rewrites the router's answer
+    limit = asked["body"].get("max_completion_tokens") or asked["body"].get("max_tokens")
+    assert limit <= len(draft) + 32  # and may write about as much, not the chat's 800 tokens
 
 
 @pytest.mark.parametrize(
