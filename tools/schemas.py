@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from core.languages import BASE_LANGUAGE
 from core.types import Language
-from data.schema import ACTIONABLE_FEATURES, CUSTOMER_ID_EXAMPLE
+from data.schema import ACTIONABLE_FEATURES
 from models.segments import RiskLevel, ValueTier
 from tools.timing_schemas import Interval, TimeToChurn
 
@@ -18,7 +18,10 @@ def _normalise_id(value: str) -> str:
 
 class CustomerIdArgs(BaseModel):
     customer_id: str = Field(
-        description=f"Customer ID as in the data (any case), e.g. {CUSTOMER_ID_EXAMPLE}",
+        # A shape, not an example: a small model copied the example ID into its tool calls
+        # whatever customer was asked about.
+        description="Customer ID as the user or a tool result wrote it (any case), "
+        "shaped like NNNN-XXXXX",
         min_length=1,
         max_length=64,
     )

@@ -6,6 +6,7 @@ never widen what is answered. What a turn takes in and gives out is bounded, and
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fake_openai import Reply
@@ -206,3 +207,15 @@ def test_a_customer_a_tool_listed_may_be_asked_about(demo, server, tmp_path):
     answer = _llm_session(demo, server, tmp_path).ask("Who is the riskiest customer?")
     assert answer.fallback is None
     assert [c.name for c in answer.tool_calls] == ["list_at_risk", "predict_churn"]
+
+
+def test_no_tool_the_model_is_offered_names_a_customer(demo):
+    """A small model copies an example ID into its calls: the tools' schemas show a shape."""
+    from graph.chat import chat_tools
+
+    schemas = json.dumps(
+        [t.tool_call_schema.model_json_schema() for t in chat_tools(demo.kits, demo.analyzer)]
+    )
+    scores = demo.service.scores()["customerID"]
+    assert not re.search(r"\b\d{4}-[A-Z]{5}\b", schemas)
+    assert not any(cid in schemas for cid in scores.head(50))
