@@ -36,23 +36,10 @@ from langgraph.checkpoint.memory import InMemorySaver
 from agents.chat.assistant import OFFLINE_ROUTER
 from core.settings import Settings
 from crm_agents.composition import assemble
-from crm_agents.model_check import ensure_survival
-from data.loading import load_customers
 from graph.chat import build_chat_graph, make_chat_model
 from graph.chat_session import ChatSession
-from models.churn.persistence import save_model
-from models.churn.training import train
-from tools.service.retention import RetentionService
 
 REAL = Path(__file__).resolve().parents[2] / "shared/data/WA_Fn-UseC_-Telco-Customer-Churn.csv"
-
-
-def _service(settings: Settings, demo: bool) -> RetentionService:
-    data = load_customers(None if demo or not REAL.exists() else REAL, settings)
-    model, card = train(data, settings)
-    card = save_model(model, card, settings.artifacts_dir)
-    survival = ensure_survival(data, settings, say=lambda line: None)
-    return RetentionService(data, model, card, settings, survival=survival)
 
 
 def _reason(fallback: str) -> str:
@@ -127,9 +114,10 @@ def main() -> None:
         try:
             if server is not None:
                 base.update(openai_base_url=server.url, llm_model="gemma-3-270m")
+            if REAL.exists() and not args.demo:
+                base["data_path"] = REAL
             settings = Settings(**base)
-            service = _service(settings, args.demo)
-            app = assemble(settings, service=service)
+            app = assemble(settings)  # the data, and its models trained as the product does
             chat = build_chat_graph(
                 app.kits, app.analyzer, InMemorySaver(), model=make_chat_model(settings)
             )

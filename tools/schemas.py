@@ -18,10 +18,8 @@ def _normalise_id(value: str) -> str:
 
 class CustomerIdArgs(BaseModel):
     customer_id: str = Field(
-        # A shape, not an example: a small model copied the example ID into its tool calls
-        # whatever customer was asked about.
-        description="Customer ID as the user or a tool result wrote it (any case), "
-        "shaped like NNNN-XXXXX",
+        # A shape, not an example ID: a small model copied the example into every call.
+        description="Customer ID as the user or a tool result wrote it, like NNNN-XXXXX",
         min_length=1,
         max_length=64,
     )

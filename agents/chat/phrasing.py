@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage
 
+from agents.chat.intents import CUSTOMER_ID
 from agents.checks.grounding import numbers_in
 from agents.prompts import prompt
 from core.i18n import t
@@ -30,7 +31,6 @@ MESSAGES = ("email", "sms", "call_script")
 #: The request's own words, which a rewrite must not repeat.
 _SCAFFOLD = ("The manager asked:", "Question:", "Draft answer:")
 _MARKUP = re.compile(r"[\W_]+")
-_ID = re.compile(r"\b\d{4}-[A-Z]{5}\b")
 _CUT = re.compile(r"[:：,，、;；(（-]\s*$")
 
 
@@ -41,6 +41,10 @@ def worth_phrasing(draft: AIMessage) -> bool:
     return not tabled and not set(kinds) & set(MESSAGES)
 
 
+def _customers_in(text: str) -> set[str]:
+    return {found.upper() for found in CUSTOMER_ID.findall(text)}
+
+
 def rewrite_problems(words: str, draft: str) -> list[str]:
     """What a rewrite of `draft` lost or added in form: a figure or customer dropped, the
     request echoed, a sentence cut off."""
@@ -49,7 +53,7 @@ def rewrite_problems(words: str, draft: str) -> list[str]:
     dropped = [shown for v, _, shown in numbers_in(draft) if round(v, 6) not in kept]
     if dropped:
         problems.append(f"figures of the answer left out: {', '.join(dict.fromkeys(dropped))}")
-    gone = sorted(set(_ID.findall(draft)) - set(_ID.findall(words)))
+    gone = sorted(_customers_in(draft) - _customers_in(words))
     if gone:
         problems.append(f"customers of the answer left out: {', '.join(gone)}")
     if any(mark in words for mark in _SCAFFOLD):

@@ -13,16 +13,29 @@ from core.languages import spec
 VOCABULARY: dict = tomllib.loads(
     (resources.files("agents.chat") / "vocabulary.toml").read_text(encoding="utf-8")
 )
-#: Each skill's words, read from its folder (`skills/<skill>/words.toml`), by intent kind.
-SKILL_WORDS: dict[str, dict] = {}
-for _folder in sorted((resources.files("agents.chat") / "skills").iterdir(), key=str):
-    _words = _folder / "words.toml"
-    if _words.is_file():
-        for _kind, _table in tomllib.loads(_words.read_text(encoding="utf-8")).items():
-            if _kind in VOCABULARY or _kind in SKILL_WORDS:
-                raise ValueError(f"the words of {_kind!r} are given twice")
-            SKILL_WORDS[_kind] = _table
-            VOCABULARY[_kind] = {k: v for k, v in _table.items() if k != "priority"}
+
+
+def _skill_words() -> dict[str, dict]:
+    """Each skill's words, read from its folder (`skills/<skill>/words.toml`), by intent kind."""
+    found: dict[str, dict] = {}
+    for folder in sorted((resources.files("agents.chat") / "skills").iterdir(), key=str):
+        words = folder / "words.toml"
+        if words.is_file():
+            for kind, table in tomllib.loads(words.read_text(encoding="utf-8")).items():
+                if kind in VOCABULARY or kind in found:
+                    raise ValueError(f"the words of {kind!r} are given twice")
+                found[kind] = table
+    return found
+
+
+SKILL_WORDS: dict[str, dict] = _skill_words()
+# A skill's words are matched like the shared grammar's (by language code).
+VOCABULARY.update(
+    {
+        kind: {k: v for k, v in table.items() if k != "priority"}
+        for kind, table in SKILL_WORDS.items()
+    }
+)
 _PUNCTUATION = re.compile(r"[^\w\s-]")
 
 
