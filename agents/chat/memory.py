@@ -15,7 +15,7 @@ from dataclasses import replace
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
 from agents.chat.intents import CUSTOMER_ID, Intent, parse
-from agents.chat.queries import filters_in, measures_in
+from agents.chat.queries import filters_in, measures_in, share_within
 from agents.chat.vocabulary import VOCABULARY, names_any, said_in_any_language
 from core.types import Language
 
@@ -187,13 +187,7 @@ def _narrowed(intent: Intent, question: str, messages: list[AnyMessage]) -> Inte
     kept = _not_renamed(previous, named)
     if named and kept:
         # How many of those are X: X's share within the last segment, not within everyone.
-        first, others = named[0], named[1:]
-        query = {
-            "filters": [*kept, *others],
-            "group_by": first["column"],
-            "measures": ["count", "share"],
-        }
-        view = {"focus": [first["column"], first["values"][0]]}
+        query, view = share_within([*kept, *named[1:]], named[0])
         return replace(intent, kind="query", query=query, view=view)
     asked = intent.query if intent.kind == "query" else {}
     query = {**(asked or previous), "filters": [*kept, *named]}

@@ -92,6 +92,13 @@ def within_segment(question: str) -> tuple[list[dict], dict] | None:
     return segment, condition[0]
 
 
+def share_within(segment: list[dict], condition: dict) -> tuple[dict, dict]:
+    """The query and the view of "what share of <segment> are <condition>": the segment's
+    customers grouped by the condition's column, the condition's group in focus."""
+    query = {"filters": segment, "group_by": condition["column"], "measures": ["count", "share"]}
+    return query, {"focus": [condition["column"], condition["values"][0]]}
+
+
 def number_column_in(question: str) -> str | None:
     return first_named(question, VOCABULARY["numbers"])
 
@@ -105,8 +112,7 @@ def query_arguments(question: str, listed: int | None = None) -> dict | None:
     question asks for no figure over a segment. `listed` asks for the N likeliest churners."""
     within = within_segment(question)
     if within is not None:  # the share within the segment: its groups by the condition
-        segment, condition = within
-        return {"filters": segment, "group_by": condition["column"], "measures": ["count", "share"]}
+        return share_within(*within)[0]
     measures = measures_in(question)
     group = group_in(question)
     if not measures and group is None and listed is None and number_column_in(question) != "clv":
@@ -137,8 +143,7 @@ def view_of(question: str) -> dict:
     least), or the condition whose share within the segment is asked for ("focus")."""
     within = within_segment(question)
     if within is not None:
-        condition = within[1]
-        return {"focus": [condition["column"], condition["values"][0]]}
+        return share_within(*within)[1]
     rank = ranking_in(question)
     return {"rank": rank} if rank and group_in(question) else {}
 
