@@ -29,3 +29,19 @@ def test_a_customer_id_in_a_path_is_documented_with_the_configured_pattern():
         if parameter["name"] == "customer_id"
     }
     assert patterns == {r"^(?:C\d{4})$"}
+
+
+def test_no_header_query_or_path_parameter_is_documented_as_null():
+    """An HTTP parameter is absent or text: a documented null cannot be sent, and a generator
+    that draws one throws the request away (how the contract test once failed in CI)."""
+    import json
+
+    document = json.loads(openapi_document())
+    nullable = [
+        f"{method.upper()} {path} {parameter['name']}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for parameter in operation.get("parameters", [])
+        if '"null"' in json.dumps(parameter["schema"])
+    ]
+    assert nullable == []
