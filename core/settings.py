@@ -31,6 +31,7 @@ from pydantic_settings import SettingsError as SourceError
 
 from core.api_settings import ApiSettings
 from core.formats import DEFAULT_CURRENCY, currency_problem
+from core.health_settings import HealthSettings
 from core.languages import BASE_LANGUAGE
 from core.quiet_hours import quiet_hours
 from core.ranges import DEFAULT_RANGES, merged_ranges
@@ -55,7 +56,7 @@ _STATE_FILES = {
 }
 
 
-class Settings(BaseSettings, ApiSettings):
+class Settings(BaseSettings, ApiSettings, HealthSettings):
     model_config = SettingsConfigDict(
         env_prefix="CRM_",
         env_file=".env",

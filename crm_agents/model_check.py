@@ -24,6 +24,8 @@ from models.churn.persistence import (
     save_model,
 )
 from models.churn.training import train
+from models.health.drift import DriftReference
+from models.health.reference import describe_training_data, load_reference, save_reference
 from models.survival.card import (
     RETRAIN_SURVIVAL,
     SurvivalCard,
@@ -88,7 +90,35 @@ def ensure_model(
         )
     say(t("startup.training", lang, reason=reason.words(lang)))
     model, card = train(data, settings, progress)
-    return model, save_model(model, card, settings.artifacts_dir)
+    card = save_model(model, card, settings.artifacts_dir)
+    keep_drift_reference(model, card, data, settings)
+    return model, card
+
+
+def keep_drift_reference(
+    model: ChurnModel, card: ModelCard, data: CustomerData, settings: Settings
+) -> DriftReference:
+    """Describe the data a model was just trained on, beside the model (drift is measured
+    against it in every run, when that data is long gone)."""
+    reference = describe_training_data(model, data.customers, settings, card.artifact_sha256)
+    save_reference(reference, settings.artifacts_dir)
+    return reference
+
+
+def drift_reference(
+    model: ChurnModel, card: ModelCard, data: CustomerData, settings: Settings
+) -> tuple[DriftReference | None, Phrase | None]:
+    """The model's drift reference, made now when missing and the data in use is the data it
+    was trained on (a model saved by an earlier release); otherwise None and why."""
+    reference = load_reference(settings.artifacts_dir, card.artifact_sha256)
+    if reference is not None:
+        return reference, None
+    if same_data(card.dataset, data.origin):
+        return keep_drift_reference(model, card, data, settings), None
+    return None, Phrase(
+        "drift.no_reference",
+        {"trained_on": card.dataset.describe(), "command": _retrain_command(data)},
+    )
 
 
 def ensure_survival(

@@ -7,6 +7,7 @@ followed by `--resume`) continues the same run and skips every customer already 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -20,8 +21,11 @@ from core.i18n import Phrase, WordedError
 from core.types import Language
 from crm_agents.batch.process_control import graceful_stop
 from crm_agents.batch.workers import analyse_chunk, executor, pool_size, writes_offline
+from crm_agents.model_check import drift_reference
 from crm_agents.store import database
+from crm_agents.store.health import record_drift
 from graph.analysis import Analyzer
+from models.health.drift import DriftReport, measure_drift
 from models.segments import RiskLevel
 from tools.service.retention import RetentionService
 
@@ -45,6 +49,10 @@ class Failure(BaseModel):
 class BatchSummary(BaseModel):
     run_id: int
     status: str
+    #: Whether the base moved from the model's training data; None when not measured (`drift_note`).
+    drift_shifted: bool | None = None
+    drift_note: dict | None = None  # a phrase as JSON carries it: {"phrase", "values"}
+    shifted_measures: list[str] = []
     customers_scored: int
     customers_eligible: int
     customers_analysed: int
@@ -100,6 +108,7 @@ def run_batch(
     run = _open(engine, analyzer, resume, min_risk, limit, budget, language)
     try:
         chosen = _select(engine, kit.service, run)
+        drift, drift_note = _measure_drift(engine, kit.service, run)
         if len(chosen.todo) > CHUNK:
             kit.warm()  # whole-base explanations and offer what-ifs, once, before any fork
         analysed, stopped_by = _drain(analyzer, engine, run, chosen, workers, progress)
@@ -119,6 +128,9 @@ def run_batch(
     return BatchSummary(
         run_id=run.id,
         status=status,
+        drift_shifted=drift.shifted if drift else None,
+        drift_note=drift_note,
+        shifted_measures=[m.name for m in drift.measures if m.shifted] if drift else [],
         customers_scored=chosen.scored,
         customers_eligible=len(chosen.eligible),
         customers_analysed=total,
@@ -194,6 +206,25 @@ def _select(engine: Engine, service: RetentionService, run: _Run) -> _Selection:
     )
     todo = [c for c in eligible if c not in done]
     return _Selection(len(scored), eligible, done, todo)
+
+
+def _measure_drift(
+    engine: Engine, service: RetentionService, run: _Run
+) -> tuple[DriftReport | None, dict | None]:
+    """This run's base and scores against the model's training data, stored with the run (a
+    resumed run measures again: same data, same model, same figures). Without a reference:
+    None, and why (a phrase in its JSON form, worded where it is shown)."""
+    settings = service.settings
+    reference, why_not = drift_reference(service.model, service.card, service.data, settings)
+    if reference is None:
+        note = {"phrase": why_not.key, "values": dict(why_not.values)} if why_not else None
+        record_drift(engine, run.id, None, json.dumps(note))
+        return None, note
+    scored = service.scores().set_index("customerID")["churn_probability"]
+    probability = scored.reindex(service.customers.index).to_numpy()
+    report = measure_drift(reference, service.customers, probability, settings)
+    record_drift(engine, run.id, report)
+    return report, None
 
 
 def _drain(

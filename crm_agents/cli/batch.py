@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
+from agents.present.health_words import drift_line
 from core.i18n import t, worded
 from crm_agents.batch.run import run_batch
 from crm_agents.cli.common import (
@@ -25,6 +26,7 @@ from crm_agents.cli.common import (
     output_folder,
     results_url,
     say,
+    say_text,
     settings_with,
 )
 from crm_agents.store.database import export_run, open_store, shown_url
@@ -105,6 +107,15 @@ def batch(
             now=f"{summary.analysed_this_time:,}",
             rate=f"{rate:,.0f}",
             url=worded(shown_url(url), settings.language),
+        )
+        say_text(
+            settings,
+            drift_line(
+                summary.drift_shifted,
+                summary.shifted_measures,
+                summary.drift_note,
+                settings.language,
+            ),
         )
         if summary.failures:
             say(settings, "cli.failed", count=f"{summary.customers_failed:,}")

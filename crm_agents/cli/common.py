@@ -29,6 +29,7 @@ from crm_agents.composition import Assembly, assemble, build_service
 from crm_agents.store.api_keys import ApiKeyError
 from crm_agents.store.approvals import ApprovalError
 from crm_agents.store.database import StoreError, store_url
+from crm_agents.store.health import RunNotFoundError
 from crm_agents.store.outbox import WebhookError
 from data.loading import CustomerData, load_customers, resolve_source
 from data.validation import DataValidationError
@@ -75,6 +76,7 @@ EXPECTED_ERRORS = (
     SurvivalArtifactError,
     BatchError,
     StoreError,
+    RunNotFoundError,
     CampaignError,
     OutcomeError,
     ApprovalError,

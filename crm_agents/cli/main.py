@@ -44,6 +44,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "crm_agents.cli.batch:batch",
         "Score every customer, analyse those at or above the risk floor, store it all in the DB.",
     ),
+    "health": (
+        "crm_agents.cli.health:health",
+        "Model health: a run's drift from the model's training data, and drift over runs.",
+    ),
     "evaluate-survival": (
         "crm_agents.cli.survival:evaluate_survival_command",
         "Cross-validate the time-to-churn candidates (Kaplan–Meier, Cox, AFT) and pick one.",

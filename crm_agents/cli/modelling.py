@@ -30,7 +30,7 @@ from crm_agents.cli.common import (
     settings_with,
     spinner,
 )
-from crm_agents.model_check import stale_reason
+from crm_agents.model_check import keep_drift_reference, stale_reason
 from data.spreadsheet import write_csv
 from models.churn.candidates import CandidateName
 from models.churn.evaluation import CVMetrics
@@ -84,6 +84,7 @@ def train_command(
             task = bar.add_task(t("cli.training_task", settings.language), total=None)
             fitted, card = train(loaded, settings, lambda s: bar.update(task, description=s))
         card = save_model(fitted, card, settings.artifacts_dir)
+        keep_drift_reference(fitted, card, loaded, settings)
         frame = metrics_table(
             [*card.candidates, *card.feature_set_comparison.values()], settings.language
         )

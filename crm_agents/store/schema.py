@@ -1,6 +1,6 @@
-"""What the results database holds: the tables `runs`, `scores`, `analyses` and `failures`,
-and the `campaign_queue` view that marketing automation reads. A change here is also a new
-Alembic revision in `store/migrations/versions/` (a test compares the two)."""
+"""What the results database holds: the tables `runs`, `drift`, `scores`, `analyses` and
+`failures`, and the `campaign_queue` view that marketing automation reads. A change here is also
+a new Alembic revision in `store/migrations/versions/` (a test compares the two)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,28 @@ runs = Table(
     Column("customers_eligible", Integer, nullable=False, default=0),
     Column("customers_analysed", Integer, nullable=False, default=0),
     Column("error", Text),
+    # Whether the run's customers or scores moved from the model's training data (table
+    # `drift`); empty when not measured, with the reason in `drift_note`.
+    Column("drift_shifted", Boolean),
+    Column("drift_note", Text),
+    Column("drift_reference_rows", Integer),  # training customers the reference describes
+)
+
+#: Each run's drift: one row per monitored quantity (every feature, the churn score, the
+#: expected churn rate, the shares per risk level and value tier) against the model's training
+#: data (`models/health/drift.py`).
+drift = Table(
+    "drift",
+    metadata,
+    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("kind", String(24), nullable=False),
+    Column("statistic", String(12), nullable=False),  # psi · difference
+    Column("value", Float, nullable=False),
+    Column("noise", Float, nullable=False),  # what chance alone reaches at these sample sizes
+    Column("threshold", Float, nullable=False),
+    Column("shifted", Boolean, nullable=False),
+    Column("detail", Text, nullable=False),  # JSON: bins and shares, or the two values
 )
 
 scores = Table(

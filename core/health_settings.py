@@ -1,0 +1,41 @@
+"""Model health's settings (`CRM_DRIFT_*`), a part of the one `Settings` class kept in a module
+of its own: when a run's data or scores count as shifted from the model's training data."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class HealthSettings(BaseModel):
+    """Mixed into `core.settings.Settings`; every field is read from `CRM_<NAME>`."""
+
+    # PSI 0.1–0.25 is the usual "moderate" band and above 0.25 "major": a feature is flagged
+    # from the start of "moderate" (plus the chance level for its sample sizes,
+    # `models/health/drift.py`), since a moderate move of an input is already worth a look.
+    drift_feature_psi: float = Field(
+        default=0.1,
+        gt=0,
+        le=10,
+        description="Population stability index from which a feature counts as shifted",
+    )
+    drift_score_psi: float = Field(
+        default=0.1,
+        gt=0,
+        le=10,
+        description="Population stability index from which the churn score, or the shares per "
+        "risk level or value tier, count as shifted",
+    )
+    # Two points of expected leavers (26 % → 28 %) is a change a retention team plans for.
+    drift_churn_rate_points: float = Field(
+        default=0.02,
+        gt=0,
+        lt=1,
+        description="Change of the expected churn rate (mean score, as a share: 0.02 = 2 "
+        "points) from which a run counts as shifted",
+    )
+    drift_reference_rows: int = Field(
+        default=100_000,
+        ge=1000,
+        le=10_000_000,
+        description="Training customers sampled for the drift reference (bins and shares)",
+    )

@@ -1,0 +1,113 @@
+"""`crm-agents health`: model health from the results database — a run's drift against the
+model's training data, measure by measure, and drift over the runs kept."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from agents.present.health_words import drift_line, drift_table, measure_label
+from core.i18n import Phrase, t, worded
+from crm_agents.cli.common import (
+    DbOption,
+    LanguageOption,
+    clear_errors,
+    frame_table,
+    out,
+    results_url,
+    say_text,
+    settings_with,
+)
+from crm_agents.store.database import open_store
+from crm_agents.store.health import RunNotFoundError, drift_history, drift_of
+from models.health.drift import kind_of
+
+HISTORY = 30
+
+
+def _note(row: dict) -> dict | None:
+    return json.loads(row["drift_note"]) if row.get("drift_note") else None
+
+
+def health(
+    run: Annotated[
+        int | None, typer.Option(min=1, help="The run to show (default: the newest)")
+    ] = None,
+    db: DbOption = None,
+    lang: LanguageOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
+) -> None:
+    """Model health: a run's drift from the model's training data, and drift over runs."""
+    with clear_errors(lang):
+        settings = settings_with(language=lang)
+        language = settings.language
+        engine = open_store(results_url(db, settings))
+        history = drift_history(engine, HISTORY)
+        if not history:
+            raise RunNotFoundError(Phrase("health.no_runs"))
+        chosen = next((r for r in history if run is None or r["id"] == run), None)
+        if chosen is None:
+            kept = [r["id"] for r in history]
+            raise RunNotFoundError(Phrase("health.unknown_run", {"run": run, "runs": kept}))
+        report = drift_of(engine, chosen["id"])
+        if as_json:
+            out.print_json(
+                json.dumps(
+                    {
+                        "run": chosen["id"],
+                        "drift": report.model_dump() if report else None,
+                        "shifted": report.shifted if report else None,
+                        "note": _note(chosen),
+                        "history": [
+                            {k: v for k, v in row.items() if k != "drift_note"}
+                            | {"note": _note(row)}
+                            for row in history
+                        ],
+                    },
+                    default=str,
+                )
+            )
+            return
+        say_text(
+            settings,
+            drift_line(
+                chosen["drift_shifted"], chosen["shifted_measures"], _note(chosen), language
+            ),
+        )
+        if report is not None:
+            title = t(
+                "health.title",
+                language,
+                run=chosen["id"],
+                rows=f"{report.rows:,}",
+                reference_rows=f"{report.reference_rows:,}",
+            )
+            view = drift_table(report, language)
+            out.print(frame_table(pd.DataFrame(view.rows, columns=view.headers), title))
+        out.print(
+            frame_table(_history_frame(history, language), t("health.history_title", language))
+        )
+
+
+def _history_frame(history: list[dict], lang) -> pd.DataFrame:
+    def drift(row: dict) -> str:
+        if row["drift_shifted"] is None:
+            return t("health.not_measured", lang)
+        if not row["drift_shifted"]:
+            return t("health.no", lang)
+        names = [measure_label(n, kind_of(n), lang) for n in row["shifted_measures"]]
+        return t("format.labelled", lang, label=t("health.yes", lang), value=worded(names, lang))
+
+    columns = [t(f"health.column.{c}", lang) for c in ("run", "started", "model", "customers")]
+    frame = pd.DataFrame(
+        [
+            (r["id"], f"{r['started']:%Y-%m-%d %H:%M}", r["model_version"], r["customers_scored"])
+            for r in history
+        ],
+        columns=columns,
+    )
+    frame[t("health.column.drift", lang)] = [drift(r) for r in history]
+    return frame

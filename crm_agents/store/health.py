@@ -1,0 +1,102 @@
+"""Model health in the results database: each run's drift (table `drift`, and the run's flag
+`runs.drift_shifted`), read back per run and over runs. Rows are written in one transaction with
+the flag, and a resumed run replaces its own: a run has one drift, whole or none."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Engine
+
+from core.i18n import WordedError
+from crm_agents.store.database import in_utc, writing
+from crm_agents.store.schema import drift, runs
+from models.health.drift import DriftMeasure, DriftReport
+
+
+class RunNotFoundError(WordedError, LookupError):
+    """No run to show, or not the one asked for."""
+
+
+_DETAIL = ("labels", "reference_shares", "current_shares", "reference_value", "current_value")
+
+
+def record_drift(
+    engine: Engine, run_id: int, report: DriftReport | None, note: str | None = None
+) -> None:
+    """The run's drift and its flag; `report` None records why nothing was measured (`note`)."""
+    rows = [
+        {
+            "run_id": run_id,
+            **measure.model_dump(exclude=set(_DETAIL)),
+            "detail": json.dumps(measure.model_dump(include=set(_DETAIL))),
+        }
+        for measure in (report.measures if report else [])
+    ]
+    with writing(), engine.begin() as connection:
+        connection.execute(delete(drift).where(drift.c.run_id == run_id))
+        if rows:
+            connection.execute(insert(drift), rows)
+        connection.execute(
+            update(runs)
+            .where(runs.c.id == run_id)
+            .values(
+                drift_shifted=report.shifted if report else None,
+                drift_note=None if report else note,
+                drift_reference_rows=report.reference_rows if report else None,
+            )
+        )
+
+
+def drift_of(engine: Engine, run_id: int) -> DriftReport | None:
+    """The run's drift as measured, or None when it was not measured."""
+    with engine.connect() as connection:
+        run = connection.execute(
+            select(runs.c.customers_scored, runs.c.drift_reference_rows).where(runs.c.id == run_id)
+        ).first()
+        found = connection.execute(
+            select(drift).where(drift.c.run_id == run_id).order_by(drift.c.name)
+        ).mappings()
+        measures = [_measure(dict(row)) for row in found]
+    if run is None or not measures:
+        return None
+    return DriftReport(rows=int(run[0] or 0), reference_rows=int(run[1] or 0), measures=measures)
+
+
+def _measure(row: dict) -> DriftMeasure:
+    detail = json.loads(row.pop("detail"))
+    row.pop("run_id", None)
+    return DriftMeasure(**row, **detail)
+
+
+def drift_history(engine: Engine, limit: int = 30) -> list[dict]:
+    """The newest runs first: id, when, model, customers, whether shifted (None: not
+    measured, with the note) and the shifted measures' names."""
+    query = (
+        select(
+            runs.c.id,
+            runs.c.started,
+            runs.c.status,
+            runs.c.model_version,
+            runs.c.customers_scored,
+            runs.c.drift_shifted,
+            runs.c.drift_note,
+        )
+        .order_by(runs.c.id.desc())
+        .limit(limit)
+    )
+    with engine.connect() as connection:
+        found = [dict(row) for row in connection.execute(query).mappings()]
+        flagged = connection.execute(
+            select(drift.c.run_id, drift.c.name)
+            .where(drift.c.shifted.is_(True), drift.c.run_id.in_([r["id"] for r in found]))
+            .order_by(drift.c.run_id, drift.c.name)
+        ).all()
+    names: dict[int, list[str]] = {}
+    for run_id, name in flagged:
+        names.setdefault(run_id, []).append(name)
+    for row in found:
+        row["started"] = in_utc(row["started"])
+        row["shifted_measures"] = names.get(row["id"], [])
+    return found

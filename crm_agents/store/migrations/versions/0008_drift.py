@@ -1,0 +1,39 @@
+"""Model health: each run's drift against the model's training data, and the run's flag.
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("runs", sa.Column("drift_shifted", sa.Boolean))
+    op.add_column("runs", sa.Column("drift_note", sa.Text))
+    op.add_column("runs", sa.Column("drift_reference_rows", sa.Integer))
+    op.create_table(
+        "drift",
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+        sa.Column("name", sa.String(64), primary_key=True),
+        sa.Column("kind", sa.String(24), nullable=False),
+        sa.Column("statistic", sa.String(12), nullable=False),
+        sa.Column("value", sa.Float, nullable=False),
+        sa.Column("noise", sa.Float, nullable=False),
+        sa.Column("threshold", sa.Float, nullable=False),
+        sa.Column("shifted", sa.Boolean, nullable=False),
+        sa.Column("detail", sa.Text, nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("drift")
+    with op.batch_alter_table("runs") as runs:
+        runs.drop_column("drift_reference_rows")
+        runs.drop_column("drift_note")
+        runs.drop_column("drift_shifted")
