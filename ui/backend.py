@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass
 from functools import cached_property
@@ -9,14 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from agents.present import phrases
+from agents.present.health_words import drift_line
 from core.i18n import t
 from core.settings import Settings
 from core.types import Language
 from crm_agents.approvals import reviews_on
 from crm_agents.composition import Assembly, assemble
-from crm_agents.store.database import open_store, store_url
+from crm_agents.store.database import StoreError, open_store, store_url
+from crm_agents.store.health import drift_history
 from graph.analysis import Analyzer
 from graph.review import Reviews
 from tools.service.retention import RetentionService
@@ -100,7 +104,23 @@ class Backend:
             feature_set=t(f"feature_set.{card.feature_set}", lang),
             writer=md(phrases.writer_name(self.assembly.writer.describe(), lang)),
         )
-        return f"## {t('ui.title', lang)}\n{line}"
+        drift = self.drift_line(lang)
+        return f"## {t('ui.title', lang)}\n{line}" + (f"\n\n{drift}" if drift else "")
+
+    def drift_line(self, lang: Language) -> str | None:
+        """The newest batch run's drift (flagged when its base moved from the model's training
+        data), or None before any run or when the database cannot be read."""
+        try:
+            newest = drift_history(self.store, 1)
+        except (StoreError, SQLAlchemyError):
+            return None  # the header still shows the data and the model
+        if not newest:
+            return None
+        row = newest[0]
+        note = json.loads(row["drift_note"]) if row["drift_note"] else None
+        words = md(drift_line(row["drift_shifted"], row["shifted_measures"], note, lang))
+        key = "ui.header.drift_shifted" if row["drift_shifted"] else "ui.header.drift"
+        return t(key, lang, run=row["id"], line=words)
 
     def save(self, name: str, text: str) -> str:
         """A file the browser may download, in a folder of its own: two users saving at once

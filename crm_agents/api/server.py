@@ -26,6 +26,7 @@ from crm_agents.api.routes import (
     customers,
     exports,
     health,
+    model_health,
     webhooks,
 )
 from crm_agents.webhooks import Dispatcher
@@ -70,6 +71,7 @@ def create_api(settings: Settings, context: ApiContext | None = None) -> FastAPI
     v1.include_router(approvals.router)
     v1.include_router(exports.router)
     v1.include_router(webhooks.router)
+    v1.include_router(model_health.router)
     app.include_router(v1)
     app.include_router(health.router)
     problems.install(app)

@@ -48,7 +48,7 @@ def health(
         history = drift_history(engine, HISTORY)
         if not history:
             raise RunNotFoundError(Phrase("health.no_runs"))
-        chosen = next((r for r in history if run is None or r["id"] == run), None)
+        chosen = history[0] if run is None else next(iter(drift_history(engine, 1, run)), None)
         if chosen is None:
             kept = [r["id"] for r in history]
             raise RunNotFoundError(Phrase("health.unknown_run", {"run": run, "runs": kept}))

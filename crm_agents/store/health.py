@@ -70,9 +70,9 @@ def _measure(row: dict) -> DriftMeasure:
     return DriftMeasure(**row, **detail)
 
 
-def drift_history(engine: Engine, limit: int = 30) -> list[dict]:
-    """The newest runs first: id, when, model, customers, whether shifted (None: not
-    measured, with the note) and the shifted measures' names."""
+def drift_history(engine: Engine, limit: int = 30, run_id: int | None = None) -> list[dict]:
+    """The newest runs first (or only `run_id`): id, when, model, customers, whether shifted
+    (None: not measured, with the note) and the shifted measures' names."""
     query = (
         select(
             runs.c.id,
@@ -86,6 +86,8 @@ def drift_history(engine: Engine, limit: int = 30) -> list[dict]:
         .order_by(runs.c.id.desc())
         .limit(limit)
     )
+    if run_id is not None:
+        query = query.where(runs.c.id == run_id)
     with engine.connect() as connection:
         found = [dict(row) for row in connection.execute(query).mappings()]
         flagged = connection.execute(

@@ -1,0 +1,90 @@
+"""`/api/v1/runs`: model health per batch run — whether its base moved from the model's training
+data, and each drift measure (the same records as `crm-agents health` and the app)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from agents.present.health_words import drift_line
+from core.i18n import Phrase
+from crm_agents.api.problems import ApiProblem, Problem, caller_language
+from crm_agents.api.security import Reader, context_of
+from crm_agents.store.health import drift_history, drift_of
+from models.health.drift import DriftMeasure
+
+router = APIRouter(prefix="/runs", tags=["model health"])
+MOST_RUNS = 100
+
+
+class RunHealth(BaseModel):
+    id: int
+    started: datetime
+    status: str
+    model_version: str
+    customers_scored: int
+    drift_shifted: bool | None = Field(
+        description="Whether the run's base moved from the model's training data; null: not "
+        "measured (see summary)"
+    )
+    shifted_measures: list[str]
+    summary: str = Field(description="The run's drift in a sentence, in the caller's language")
+
+
+class RunDrift(BaseModel):
+    run_id: int
+    drift_shifted: bool | None
+    summary: str
+    rows: int = Field(description="Customers measured")
+    reference_rows: int = Field(description="Training customers the reference describes")
+    measures: list[DriftMeasure] = Field(description="Every measure, the most moved first")
+
+
+def _summary(row: dict, request: Request) -> str:
+    note = json.loads(row["drift_note"]) if row.get("drift_note") else None
+    language = caller_language(request, context_of(request).settings.language)
+    return drift_line(row["drift_shifted"], row["shifted_measures"], note, language)
+
+
+@router.get("", response_model=list[RunHealth], summary="Batch runs, newest first, with drift")
+def list_runs(
+    request: Request,
+    _key: Reader,
+    limit: Annotated[int, Query(ge=1, le=MOST_RUNS)] = 30,
+) -> list[RunHealth]:
+    rows = drift_history(context_of(request).store, limit)
+    return [
+        RunHealth(
+            **{k: row[k] for k in RunHealth.model_fields if k in row},
+            summary=_summary(row, request),
+        )
+        for row in rows
+    ]
+
+
+@router.get(
+    "/{run_id}/drift",
+    response_model=RunDrift,
+    summary="A run's drift from the model's training data, measure by measure",
+    responses={404: {"model": Problem, "description": "No such run"}},
+)
+def get_drift(
+    run_id: Annotated[int, Path(ge=1, le=2**31 - 1)], request: Request, _key: Reader
+) -> RunDrift:
+    store = context_of(request).store
+    row = next(iter(drift_history(store, 1, run_id)), None)
+    if row is None:
+        raise ApiProblem(404, Phrase("api.no_run", {"id": run_id}))
+    report = drift_of(store, run_id)
+    return RunDrift(
+        run_id=run_id,
+        drift_shifted=row["drift_shifted"],
+        summary=_summary(row, request),
+        rows=report.rows if report else row["customers_scored"] or 0,
+        reference_rows=report.reference_rows if report else 0,
+        measures=report.worst(len(report.measures)) if report else [],
+    )

@@ -1,0 +1,63 @@
+"""`/api/v1/runs`: each batch run with whether its base moved from the model's training data,
+and a run's drift measure by measure, in the caller's language."""
+
+from __future__ import annotations
+
+from crm_agents.batch.run import run_batch
+from crm_agents.store.health import record_drift
+from models.health.drift import DriftReport
+
+
+def _one_run(demo, store) -> int:
+    return run_batch(demo.analyzer, str(store.url), min_risk="high", limit=1, workers=1).run_id
+
+
+def test_runs_list_each_run_with_its_drift_flag(api, keys, demo, store):
+    run = _one_run(demo, store)
+    answer = api.get("/api/v1/runs", headers=keys["read"])
+    assert answer.status_code == 200
+    (shown,) = answer.json()
+    assert shown["id"] == run and shown["drift_shifted"] is False
+    assert shown["summary"].startswith("Drift: nothing moved")
+
+
+def test_a_runs_drift_has_every_measure_most_moved_first(api, keys, demo, store):
+    run = _one_run(demo, store)
+    answer = api.get(f"/api/v1/runs/{run}/drift", headers=keys["read"]).json()
+    names = [m["name"] for m in answer["measures"]]
+    assert {"tenure", "churn_probability", "expected_churn_rate", "risk_level"} <= set(names)
+    assert answer["rows"] == len(demo.service.customers)
+    excess = [abs(m["value"]) - m["threshold"] - m["noise"] for m in answer["measures"]]
+    relative = [e / m["threshold"] for e, m in zip(excess, answer["measures"], strict=True)]
+    assert relative == sorted(relative, reverse=True)
+
+
+def test_a_shifted_run_is_flagged_with_its_measures(api, keys, demo, store):
+    run = _one_run(demo, store)
+    measured = DriftReport.model_validate(
+        api.get(f"/api/v1/runs/{run}/drift", headers=keys["read"]).json()
+        | {"reference_rows": 1}
+    )
+    moved = measured.measures[0].model_copy(update={"value": 9.0, "shifted": True})
+    record_drift(store, run, measured.model_copy(update={"measures": [moved]}))
+    answer = api.get("/api/v1/runs", headers=keys["read"]).json()[0]
+    assert answer["drift_shifted"] is True
+    assert answer["shifted_measures"] == [moved.name]
+
+
+def test_the_summary_speaks_the_callers_language(api, keys, demo, store):
+    run = _one_run(demo, store)
+    headers = keys["read"] | {"Accept-Language": "zh-TW"}
+    answer = api.get(f"/api/v1/runs/{run}/drift", headers=headers).json()
+    assert answer["summary"].startswith("資料漂移")
+
+
+def test_an_unknown_run_is_a_problem_404(api, keys):
+    answer = api.get("/api/v1/runs/4242/drift", headers=keys["read"])
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert "4242" in answer.json()["detail"]
+
+
+def test_runs_need_a_key(api):
+    assert api.get("/api/v1/runs").status_code == 401
