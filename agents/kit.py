@@ -102,7 +102,13 @@ class Kits:
         settings = _with_thresholds(base.settings, overrides)
         service = base.service
         if settings is not base.settings:
-            service = RetentionService(service.data, service.model, service.card, settings)
+            service = RetentionService(
+                service.data,
+                service.model,
+                service.card,
+                settings,
+                history=service.history,
+            )
         writer = self._offline_writer if offline else base.writer
         return self._kit(service, base.playbook, writer)
 

@@ -39,3 +39,11 @@ class HealthSettings(BaseModel):
         le=10_000_000,
         description="Training customers sampled for the drift reference (bins and shares)",
     )
+    # A change below this is reported as a trend only, without a driver-by-driver reading.
+    risk_change_points: float = Field(
+        default=0.05,
+        gt=0,
+        lt=1,
+        description="Change of a customer's churn probability between two runs (as a share: "
+        "0.05 = 5 points) from which the app, the chat and the API explain why it changed",
+    )

@@ -26,6 +26,7 @@ from core.settings import Settings
 from crm_agents.model_check import ensure_model, ensure_survival
 from crm_agents.outcomes import latest_learned_uplift
 from crm_agents.store.database import open_store, store_url
+from crm_agents.store.health import StoredRiskHistory
 from data.loading import CustomerData, load_customers
 from graph.analysis import Analyzer, build_analysis_graph
 from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
@@ -77,7 +78,8 @@ def build_service(
     data = data if data is not None else load_customers(settings.data_path, settings)
     model, card = ensure_model(data, settings, say=say, progress=progress)
     survival = ensure_survival(data, settings, say=say, progress=progress)
-    return RetentionService(data, model, card, settings, survival=survival)
+    history = StoredRiskHistory(lambda: open_store(store_url(settings)))
+    return RetentionService(data, model, card, settings, survival=survival, history=history)
 
 
 def assemble(

@@ -38,6 +38,7 @@ from tools.schemas import (
     WhatIfResult,
 )
 from tools.service.retention import RetentionService
+from tools.service.risk_history import RiskHistory
 from tools.timing_schemas import TimeToChurn
 
 Result = TypeVar("Result", bound=BaseModel)
@@ -125,6 +126,7 @@ class RetentionTools:
     evaluate_offers: Tool[OfferEvaluation]
     model_card: Tool[ModelSummary]
     query_customers: Tool[QueryResult]
+    risk_history: Tool[RiskHistory]
 
     def all(self) -> list[Tool[Any]]:
         return [getattr(self, f.name) for f in fields(self)]
@@ -196,5 +198,13 @@ def build_tools(service: RetentionService, desk: OfferDesk) -> RetentionTools:
             "optionally grouped by a category; can list the likeliest churners that match.",
             QueryArgs,
             partial(query_customers, service),
+        ),
+        risk_history=Tool.define(
+            "risk_history",
+            "One customer's churn probability and risk level in each stored batch run, and, "
+            "when the last two runs differ by the margin or more, why: each driver's change "
+            "of log-odds, split into the customer's data and the model's change.",
+            CustomerIdArgs,
+            service.risk_history,
         ),
     )

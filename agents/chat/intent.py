@@ -21,6 +21,7 @@ IntentKind = Literal[
     "what_if",
     "compare",
     "when",
+    "risk_change",
     "lifetime_value",
     "model",
     "query",

@@ -21,7 +21,7 @@ from agents.chat.queries import (
 )
 from agents.chat.requests import what_it_asks
 from agents.chat.skills import SKILLS
-from agents.chat.vocabulary import keyword_skills, said_in_any_language
+from agents.chat.vocabulary import keyword_skills, names_any, said_in_any_language
 from core.languages import BASE_LANGUAGE, of_script, spec
 from core.types import Language
 from models.segments import RiskLevel, ValueTier
@@ -68,7 +68,8 @@ _RISKS: list[tuple[tuple[str, ...], RiskLevel]] = [
 
 
 def _has(text: str, words: tuple[str, ...]) -> bool:
-    return any(w in text for w in words)
+    """Does `text` hold one of `words` ("…" in a word: its parts in that order)?"""
+    return any(names_any(text, (w,)) if "…" in w else w in text for w in words)
 
 
 def _said(question: str, section: str) -> bool:

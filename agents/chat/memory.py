@@ -115,7 +115,17 @@ def with_subjects(
 
 
 #: What a bare follow-up ("And 1234-ABCDE?", 「那 X 呢？」) may ask again of another customer.
-_REPEATABLE = ("why", "risk", "when", "lifetime_value", "offer", "email", "sms", "call_script")
+_REPEATABLE = (
+    "why",
+    "risk",
+    "risk_change",
+    "when",
+    "lifetime_value",
+    "offer",
+    "email",
+    "sms",
+    "call_script",
+)
 _LEFT_OVER = re.compile(r"[\s?？.,，。!！、]+")
 
 

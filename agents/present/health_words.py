@@ -1,13 +1,17 @@
 """Model health in words: what each drift measure is, whether a run moved from the model's
-training data, and a run's measures as a table (the CLI, the app and the API's `summary`)."""
+training data, a run's measures as a table (the CLI, the app and the API's `summary`), and a
+customer's risk run by run with why it changed (the chat, Analyze and the CLI)."""
 
 from __future__ import annotations
 
-from agents.present.phrases import Table
+from agents.present.phrases import Table, field_value
+from core.formats import percent
 from core.i18n import t, worded
 from core.types import Language
 from data.schema import feature_label
 from models.health.drift import DriftMeasure, DriftReport, kind_of
+from models.health.history import DriverChange, RiskChange
+from tools.service.risk_history import RiskHistory
 
 
 def measure_label(name: str, kind: str, lang: Language) -> str:
@@ -55,3 +59,105 @@ def drift_table(report: DriftReport, lang: Language, only_shifted: bool = False)
         for c in ("shifted", "value", "threshold", "chance", "statistic", "measure")
     )
     return Table(headers=headers, rows=rows)
+
+
+#: Drivers named in a "why it changed" reading; the rest moved less.
+SHOWN_DRIVERS = 5
+#: A driver whose log-odds moved less than this is not named.
+_NEGLIGIBLE = 0.01
+
+
+def _level(level: str, lang: Language) -> str:
+    return t(f"risk_level.{level}", lang) if level in ("high", "medium", "low") else level
+
+
+def trend_line(history: RiskHistory, lang: Language) -> str:
+    """The customer's probability run by run (oldest first)."""
+    steps = [
+        t("health.history.step", lang, run=p.run_id, probability=percent(p.probability))
+        for p in history.points
+    ]
+    return t("health.history.trend", lang, steps=" → ".join(steps))
+
+
+def _cause(change: RiskChange, lang: Language) -> str:
+    if not change.split:
+        return t("health.history.cause_unsplit", lang)
+    if not change.model_changed:
+        return t("health.history.cause_customer", lang)
+    customer = change.customer_part or 0.0
+    if abs(customer) < _NEGLIGIBLE:
+        return t("health.history.cause_model", lang)
+    return t(
+        "health.history.cause_both",
+        lang,
+        customer=f"{customer:+.2f}",
+        model=f"{change.model_part or 0.0:+.2f}",
+    )
+
+
+def _driver_line(driver: DriverChange, change: RiskChange, lang: Language) -> str:
+    name = feature_label(driver.feature, lang)
+    if driver.value_changed:
+        before = field_value(driver.feature, driver.value_before, lang)
+        after = field_value(driver.feature, driver.value_after, lang)
+        what = t("health.history.value_moved", lang, feature=name, before=before, after=after)
+    else:
+        what = t("health.history.value_same", lang, feature=name)
+    whose = ""
+    if change.split and change.model_changed and driver.customer is not None:
+        whose = t(
+            "health.history.driver_parts",
+            lang,
+            customer=f"{driver.customer:+.2f}",
+            model=f"{driver.model or 0.0:+.2f}",
+        )
+    return t("health.history.driver", lang, what=what, total=f"{driver.total:+.2f}", whose=whose)
+
+
+def history_lines(history: RiskHistory, lang: Language) -> list[str]:
+    """The trend, then (when it moved by the margin) how much, whose change it was and the
+    drivers that moved it most."""
+    who = history.customer_id
+    if not history.points:
+        return [t("health.history.none", lang, customer=who)]
+    last = history.points[-1]
+    if len(history.points) == 1:
+        return [
+            t(
+                "health.history.one",
+                lang,
+                customer=who,
+                run=last.run_id,
+                probability=percent(last.probability),
+                level=_level(last.risk_level, lang),
+            )
+        ]
+    before = history.points[-2]
+    lines = [trend_line(history, lang)]
+    points = (last.probability - before.probability) * 100
+    values = {
+        "customer": who,
+        "before": percent(before.probability),
+        "after": percent(last.probability),
+        "run_before": before.run_id,
+        "run_after": last.run_id,
+        "level_before": _level(before.risk_level, lang),
+        "level_after": _level(last.risk_level, lang),
+        "points": f"{points:+.1f}",
+        "size": f"{abs(points):.1f}",
+        "margin": f"{history.margin * 100:.0f}",
+    }
+    if not history.moved:
+        return [*lines, t("health.history.steady", lang, **values)]
+    key = "health.history.up" if points > 0 else "health.history.down"
+    lines.append(t(key, lang, **values))
+    change = history.change
+    if change is None:  # runs stored before contributions were kept
+        return [*lines, t("health.history.unexplained", lang)]
+    lines.append(_cause(change, lang))
+    moved = [d for d in change.drivers if abs(d.total) >= _NEGLIGIBLE][:SHOWN_DRIVERS]
+    lines += [_driver_line(d, change, lang) for d in moved]
+    if change.model_changed and abs(change.base_change) >= _NEGLIGIBLE:
+        lines.append(t("health.history.base", lang, change=f"{change.base_change:+.2f}"))
+    return lines

@@ -26,6 +26,7 @@ from crm_agents.store import database
 from crm_agents.store.health import record_drift
 from graph.analysis import Analyzer
 from models.health.drift import DriftReport, measure_drift
+from models.health.history import run_records
 from models.segments import RiskLevel
 from tools.service.retention import RetentionService
 
@@ -60,11 +61,6 @@ class BatchSummary(BaseModel):
     customers_failed: int = 0
     failures: list[Failure] = []
     seconds: float
-
-
-def _model_version(service: RetentionService) -> str:
-    card = service.card
-    return f"{card.model}/{card.feature_set} sha256:{card.artifact_sha256[:12]}"
 
 
 @dataclass
@@ -170,7 +166,7 @@ def _open(
             engine,
             data_origin=origin.describe(),
             data_sha256=origin.sha256,
-            model_version=_model_version(service),
+            model_version=service.card.version,
             backend=kit.writer.describe(),
             language=language,
             min_risk=min_risk,
@@ -181,7 +177,7 @@ def _open(
     run = database.latest_unfinished_run(engine)
     if run is None:
         raise BatchError(Phrase("batch.nothing_to_resume"))
-    if run["data_sha256"] != origin.sha256 or run["model_version"] != _model_version(service):
+    if run["data_sha256"] != origin.sha256 or run["model_version"] != service.card.version:
         raise BatchError(
             Phrase("batch.other_data", {"run": run["id"], "model": run["model_version"]})
         )
@@ -194,7 +190,9 @@ def _select(engine: Engine, service: RetentionService, run: _Run) -> _Selection:
     first in the scores' order, skipping those already stored."""
     scored = service.scores()
     if database.count_rows(engine, database.scores, run.id) < len(scored):
-        rows = scored.assign(run_id=run.id).rename(columns={"customerID": "customer_id"})
+        # Each score with what explains it, so a later run can say why the risk changed.
+        explained = scored.merge(run_records(service.model, service.customers), on="customerID")
+        rows = explained.assign(run_id=run.id).rename(columns={"customerID": "customer_id"})
         database.insert_frame(engine, database.scores, rows)
     floor = RISK_ORDER[run.min_risk]
     eligible = scored[scored["risk_level"].map(RISK_ORDER) >= floor]["customerID"].tolist()

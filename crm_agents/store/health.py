@@ -1,18 +1,22 @@
 """Model health in the results database: each run's drift (table `drift`, and the run's flag
-`runs.drift_shifted`), read back per run and over runs. Rows are written in one transaction with
-the flag, and a resumed run replaces its own: a run has one drift, whole or none."""
+`runs.drift_shifted`), read back per run and over runs — rows are written in one transaction with
+the flag, and a resumed run replaces its own: a run has one drift, whole or none — and each
+customer's score run by run (`StoredRiskHistory`, the risk history's source)."""
 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 
 from core.i18n import WordedError
 from crm_agents.store.database import in_utc, writing
-from crm_agents.store.schema import drift, runs
+from crm_agents.store.schema import drift, runs, scores
 from models.health.drift import DriftMeasure, DriftReport
+from models.health.history import RunPoint
 
 
 class RunNotFoundError(WordedError, LookupError):
@@ -102,3 +106,55 @@ def drift_history(engine: Engine, limit: int = 30, run_id: int | None = None) ->
         row["started"] = in_utc(row["started"])
         row["shifted_measures"] = names.get(row["id"], [])
     return found
+
+
+class StoredRiskHistory:
+    """A customer's scores run by run, from the results database opened on first use (a
+    command that never asks about history never opens it)."""
+
+    def __init__(self, open_engine: Callable[[], Engine]) -> None:
+        self._open = open_engine
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    def _store(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = self._open()
+            return self._engine
+
+    def points(self, customer_id: str, limit: int = 12) -> list[RunPoint]:
+        """The customer's newest `limit` runs, oldest first."""
+        query = (
+            select(
+                runs.c.id,
+                runs.c.started,
+                runs.c.model_version,
+                scores.c.churn_probability,
+                scores.c.risk_level,
+                scores.c.churn_within_90d,
+                scores.c.base_logit,
+                scores.c.drivers,
+                scores.c.inputs,
+            )
+            .join(runs, runs.c.id == scores.c.run_id)
+            .where(scores.c.customer_id == customer_id)
+            .order_by(runs.c.id.desc())
+            .limit(limit)
+        )
+        with self._store().connect() as connection:
+            found = [dict(row) for row in connection.execute(query).mappings()]
+        return [
+            RunPoint(
+                run_id=row["id"],
+                started=in_utc(row["started"]),
+                model_version=row["model_version"],
+                probability=row["churn_probability"],
+                risk_level=row["risk_level"],
+                churn_within_90d=row["churn_within_90d"],
+                base_logit=row["base_logit"],
+                contributions=json.loads(row["drivers"]) if row["drivers"] else {},
+                inputs=json.loads(row["inputs"]) if row["inputs"] else {},
+            )
+            for row in reversed(found)
+        ]

@@ -90,6 +90,12 @@ scores = Table(
     *(Column(f"clv{end}", Float) for end in ("", "_low", "_high")),
     Column("expected_loss_90d", Float),  # the urgency order within a risk level
     Column("call_this_week", Boolean),
+    # What explains a later change (`models/health/history.py`): the base log-odds, every
+    # feature's exact contribution and the inputs they came from, as JSON.
+    Column("base_logit", Float),
+    Column("drivers", Text),
+    Column("inputs", Text),
+    Index("scores_by_customer", "customer_id", "run_id"),  # one customer's runs
 )
 
 analyses = Table(

@@ -64,6 +64,11 @@ class ModelCard(BaseModel):
     created_at: datetime
     artifact_sha256: str = ""
 
+    @property
+    def version(self) -> str:
+        """How runs name the model they were scored with (its file's hash tells versions apart)."""
+        return f"{self.model}/{self.feature_set} sha256:{self.artifact_sha256[:12]}"
+
 
 def atomic_write(path: Path, payload: bytes) -> None:
     """Write to a temporary file beside the target and rename (atomic within one folder), so a

@@ -35,8 +35,7 @@ def test_a_runs_drift_has_every_measure_most_moved_first(api, keys, demo, store)
 def test_a_shifted_run_is_flagged_with_its_measures(api, keys, demo, store):
     run = _one_run(demo, store)
     measured = DriftReport.model_validate(
-        api.get(f"/api/v1/runs/{run}/drift", headers=keys["read"]).json()
-        | {"reference_rows": 1}
+        api.get(f"/api/v1/runs/{run}/drift", headers=keys["read"]).json() | {"reference_rows": 1}
     )
     moved = measured.measures[0].model_copy(update={"value": 9.0, "shifted": True})
     record_drift(store, run, measured.model_copy(update={"measures": [moved]}))

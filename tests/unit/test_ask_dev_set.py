@@ -26,6 +26,7 @@ FAMILIES = {
     "money",
     "refusals",
     "malformed",
+    "risk_change",
 }
 TARGET = 0.95
 

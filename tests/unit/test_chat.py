@@ -261,6 +261,7 @@ READ_ONLY = {
     "evaluate_offers",
     "model_card",
     "query_customers",
+    "risk_history",
     "analyze_customer",
 }
 

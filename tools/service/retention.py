@@ -38,6 +38,7 @@ from tools.service.customer_index import (
 )
 from tools.service.lifetime_desk import LifetimeDesk
 from tools.service.model_summary import model_summary
+from tools.service.risk_history import RiskHistory, RiskHistorySource, risk_history
 from tools.service.similar import SegmentTable, segment_table, similar_customers
 from tools.service.time_to_churn import next_step
 from tools.service.value_basis import NoLifetimeModelError, retier_on_lifetime_value, value_basis
@@ -78,6 +79,8 @@ class RetentionService:
     cache_size: int = CACHED_CUSTOMERS
     #: The time-to-churn model; without it the product answers without "when" and CLV.
     survival: SurvivalCard | None = None
+    #: Each customer's scores in earlier runs (the results database); None: no history.
+    history: RiskHistorySource | None = None
     _scores: pd.DataFrame | None = field(default=None, repr=False)
     _segments: SegmentTable | None = field(default=None, repr=False)
     _explanation: Explanation | None = field(default=None, repr=False)
@@ -274,6 +277,17 @@ class RetentionService:
                         predicted = scores.set_index("customerID")["churn_probability"]
                     self._segments = segment_table(self.customers, predicted)
         return self._segments
+
+    def risk_history(self, customer_id: str) -> RiskHistory:
+        """The customer's risk run by run, and why it changed between the last two runs."""
+        wanted = self.canonical_id(customer_id)
+        return risk_history(
+            wanted,
+            self.history,
+            self.model,
+            self.card.version,
+            self.settings.risk_change_points,
+        )
 
     def scores(self) -> pd.DataFrame:
         """The whole base scored once and kept, for listings and the portfolio."""

@@ -1,4 +1,5 @@
-"""Model health: each run's drift against the model's training data, and the run's flag.
+"""Model health: each run's drift against the model's training data and the run's flag; each
+score's base, contributions and inputs (what explains a later change of risk).
 
 Revision ID: 0008
 Revises: 0007
@@ -17,6 +18,9 @@ def upgrade() -> None:
     op.add_column("runs", sa.Column("drift_shifted", sa.Boolean))
     op.add_column("runs", sa.Column("drift_note", sa.Text))
     op.add_column("runs", sa.Column("drift_reference_rows", sa.Integer))
+    for name, kind in (("base_logit", sa.Float), ("drivers", sa.Text), ("inputs", sa.Text)):
+        op.add_column("scores", sa.Column(name, kind))
+    op.create_index("scores_by_customer", "scores", ["customer_id", "run_id"])
     op.create_table(
         "drift",
         sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
@@ -33,6 +37,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("drift")
+    op.drop_index("scores_by_customer", "scores")
+    with op.batch_alter_table("scores") as scores:
+        for name in ("inputs", "drivers", "base_logit"):
+            scores.drop_column(name)
     with op.batch_alter_table("runs") as runs:
         runs.drop_column("drift_reference_rows")
         runs.drop_column("drift_note")
