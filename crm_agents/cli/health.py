@@ -1,28 +1,38 @@
 """`crm-agents health`: model health from the results database — a run's drift against the
-model's training data, measure by measure, and drift over the runs kept."""
+model's training data, measure by measure, and drift over the runs kept; with `--customer`, that
+customer's risk over runs and why it changed."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Annotated
 
 import pandas as pd
 import typer
 
-from agents.present.health_words import drift_line, drift_table, measure_label
+from agents.present.health_words import drift_line, drift_table, history_lines, measure_label
 from core.i18n import Phrase, t, worded
 from crm_agents.cli.common import (
+    DataOption,
     DbOption,
     LanguageOption,
     clear_errors,
     frame_table,
+    load,
     out,
     results_url,
     say_text,
+    service_for,
     settings_with,
 )
 from crm_agents.store.database import open_store
-from crm_agents.store.health import RunNotFoundError, drift_history, drift_of
+from crm_agents.store.health import (
+    RunNotFoundError,
+    StoredRiskHistory,
+    drift_history,
+    drift_of,
+)
 from models.health.drift import kind_of
 
 HISTORY = 30
@@ -36,6 +46,11 @@ def health(
     run: Annotated[
         int | None, typer.Option(min=1, help="The run to show (default: the newest)")
     ] = None,
+    customer: Annotated[
+        str | None,
+        typer.Option(help="Show this customer's risk over runs and why it changed instead"),
+    ] = None,
+    data: DataOption = None,
     db: DbOption = None,
     lang: LanguageOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
@@ -45,6 +60,9 @@ def health(
         settings = settings_with(language=lang)
         language = settings.language
         engine = open_store(results_url(db, settings))
+        if customer is not None:
+            _customer_history(customer, data, engine, settings, as_json)
+            return
         history = drift_history(engine, HISTORY)
         if not history:
             raise RunNotFoundError(Phrase("health.no_runs"))
@@ -90,6 +108,20 @@ def health(
         out.print(
             frame_table(_history_frame(history, language), t("health.history_title", language))
         )
+
+
+def _customer_history(customer: str, data, engine, settings, as_json: bool) -> None:
+    """The customer's risk run by run, read from this command's database (`--db`)."""
+    service = replace(
+        service_for(load(data, settings), settings),
+        history=StoredRiskHistory(lambda: engine),
+    )
+    history = service.risk_history(customer)
+    if as_json:
+        out.print_json(history.model_dump_json())
+        return
+    for line in history_lines(history, settings.language):
+        say_text(settings, line)
 
 
 def _history_frame(history: list[dict], lang) -> pd.DataFrame:

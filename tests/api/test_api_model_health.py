@@ -1,11 +1,18 @@
 """`/api/v1/runs`: each batch run with whether its base moved from the model's training data,
-and a run's drift measure by measure, in the caller's language."""
+and a run's drift measure by measure; `/api/v1/customers/{id}/risk/history`: a customer's runs
+and why the risk changed — in the caller's language."""
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+
+from crm_agents.api.context import ApiContext
+from crm_agents.api.server import create_api
 from crm_agents.batch.run import run_batch
-from crm_agents.store.health import record_drift
+from crm_agents.composition import assemble
+from crm_agents.store.health import StoredRiskHistory, record_drift
 from models.health.drift import DriftReport
+from tools.service.retention import RetentionService
 
 
 def _one_run(demo, store) -> int:
@@ -60,3 +67,47 @@ def test_an_unknown_run_is_a_problem_404(api, keys):
 
 def test_runs_need_a_key(api):
     assert api.get("/api/v1/runs").status_code == 401
+
+
+def _with_history(demo, store):
+    """The API over the demo data whose service reads its history from `store`."""
+    s = demo.service
+    service = RetentionService(
+        s.data,
+        s.model,
+        s.card,
+        s.settings,
+        survival=s.survival,
+        history=StoredRiskHistory(lambda: store),
+    )
+    assembly = assemble(s.settings, service=service)
+    return TestClient(create_api(s.settings, ApiContext(assembly, store))), assembly
+
+
+def test_a_customers_risk_history_lists_each_run_with_the_reading(demo, store, keys):
+    client, assembly = _with_history(demo, store)
+    for _ in range(2):
+        run_batch(assembly.analyzer, str(store.url), min_risk="high", limit=1, workers=1)
+    customer = demo.service.customers.index[0]
+    answer = client.get(f"/api/v1/customers/{customer}/risk/history", headers=keys["read"])
+    assert answer.status_code == 200
+    shown = answer.json()
+    assert [p["run_id"] for p in shown["points"]] == [1, 2]
+    assert shown["moved"] is False and shown["change"] is None
+    assert shown["summary"][0].startswith("Churn probability by run: run 1")
+    zh = client.get(
+        f"/api/v1/customers/{customer}/risk/history",
+        headers=keys["read"] | {"Accept-Language": "zh-TW"},
+    ).json()
+    assert zh["summary"][0].startswith("各次執行的流失機率")
+
+
+def test_a_customer_never_scored_in_a_run_has_an_empty_history(api, keys, demo):
+    customer = demo.service.customers.index[0]
+    shown = api.get(f"/api/v1/customers/{customer}/risk/history", headers=keys["read"]).json()
+    assert shown["points"] == [] and "No batch run holds" in shown["summary"][0]
+
+
+def test_an_unknown_customers_history_is_a_problem_404(api, keys):
+    answer = api.get("/api/v1/customers/0000-NOONE/risk/history", headers=keys["read"])
+    assert answer.status_code == 404

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from core.settings import Settings
 from crm_agents.cli.main import app
+from data.synthetic import generate_customers
 from tests.cli_env import use_demo_cli
 from tests.survival_cache import place_survival
 
@@ -79,3 +80,20 @@ def test_without_any_run_health_says_to_run_the_batch(tmp_path, monkeypatch):
     result = _run("health")
     assert result.exit_code == 2
     assert "crm-agents batch" in result.output
+
+
+def test_a_customers_risk_over_runs_is_shown_in_json_and_words(env):
+    customer = generate_customers(1200, Settings().seed)["customerID"].iloc[0]
+    shown = _run("health", "--customer", customer, "--json")
+    assert shown.exit_code == 0, shown.output
+    history = json.loads(shown.stdout)
+    assert history["customer_id"] == customer
+    assert [p["run_id"] for p in history["points"]] == [1]
+    worded = _run("health", "--customer", customer, "--lang", "zh-TW")
+    assert "目前只有一次批次執行包含" in worded.output
+
+
+def test_an_unknown_customers_history_is_refused_clearly(env):
+    shown = _run("health", "--customer", "0000-NOONE")
+    assert shown.exit_code == 2
+    assert "0000-NOONE" in shown.output

@@ -70,6 +70,7 @@ def build(manager: Manager) -> None:
         with gr.Row():
             panels["drivers"] = gr.Plot(show_label=False, visible=False)
             panels["survival"] = gr.Plot(show_label=False, visible=False, elem_id="survival")
+        panels["risk_history"] = gr.Markdown(elem_id="risk-history")
         for section in ("analyst", "reasons", "campaign"):
             panels[f"{section}_summary"] = gr.Markdown()
             with make(gr.Accordion, label=Words(f"ui.analyze.{section}_details"), open=False):

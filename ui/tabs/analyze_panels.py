@@ -8,8 +8,12 @@ import logging
 from typing import Any
 
 import gradio as gr
+from sqlalchemy.exc import SQLAlchemyError
 
+from agents.present.health_words import history_lines
+from core.i18n import t
 from core.types import Language
+from crm_agents.store.database import StoreError
 from graph.analysis import AnalysisResult
 from ui import charts, views
 from ui.backend import Backend
@@ -47,6 +51,7 @@ OUTPUTS = (
     "trace_tools",
     "trace_llm",
     "survival",
+    "risk_history",
     "last_result",  # a State (the result itself): the API does not show it
 )
 _TRACE = "trace_"
@@ -101,7 +106,19 @@ class AnalyzePanels:
             ),
             "analyst_summary": views.analyst_summary(risk, lang),
             "analyst_detail": views.analyst_detail(risk, lang),
+            "risk_history": self.history(profile.customer_id, lang),
         }
+
+    def history(self, customer_id: str, lang: Language) -> str:
+        """The customer's risk run by run and why it changed; nothing when the results database
+        cannot be read (the analysis does not depend on it)."""
+        try:
+            history = self.backend.service.risk_history(customer_id)
+        except (StoreError, SQLAlchemyError) as err:
+            log.warning("risk history unavailable: %s", type(err).__name__)
+            return ""
+        lines = history_lines(history, lang)
+        return f"#### {t('ui.analyze.history', lang)}\n\n" + "\n\n".join(views.md(x) for x in lines)
 
     def progress(
         self, done: list[str], customer_id: str, lang: Language, running: str | None = None

@@ -1,20 +1,23 @@
-"""`/api/v1/customers`: a profile, a risk assessment, and the scored base page by page."""
+"""`/api/v1/customers`: a profile, a risk assessment and its history, and the scored base page
+by page."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
+from agents.present.health_words import history_lines
 from core.i18n import Phrase
-from crm_agents.api.problems import ApiProblem, Problem
+from crm_agents.api.problems import ApiProblem, Problem, caller_language
 from crm_agents.api.schemas import CustomerId, CustomerRisk
 from crm_agents.api.security import Reader, context_of
 from tools.portfolio.pages import MOST_PER_PAGE, CustomerPage, Sort, customer_page
 from tools.portfolio.query import ColumnFilter, QueryError
 from tools.schemas import CustomerProfile
 from tools.service.retention import RetentionService
+from tools.service.risk_history import RiskHistory
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 _LEVELS = "high, medium or low; repeat or comma-separate for more"
@@ -110,3 +113,21 @@ def get_risk(customer_id: CustomerId, request: Request, _key: Reader) -> Custome
         value=service.segment(wanted),
         time_to_churn=timing,
     )
+
+
+class RiskHistoryAnswer(RiskHistory):
+    summary: list[str] = Field(
+        description="The trend and why the risk changed, line by line, in the caller's language"
+    )
+
+
+@router.get(
+    "/{customer_id}/risk/history",
+    response_model=RiskHistoryAnswer,
+    summary="Churn probability run by run, and why it changed between the last two runs",
+    responses=_NO_CUSTOMER,
+)
+def get_risk_history(customer_id: CustomerId, request: Request, _key: Reader) -> RiskHistoryAnswer:
+    history = _service(request).risk_history(customer_id)
+    language = caller_language(request, context_of(request).settings.language)
+    return RiskHistoryAnswer(**history.model_dump(), summary=history_lines(history, language))

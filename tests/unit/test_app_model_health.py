@@ -1,12 +1,15 @@
-"""The app's header says whether the newest batch run's base moved from the model's training
-data, in the page's language — and nothing before any run."""
+"""Model health in the app: the header says whether the newest batch run's base moved from the
+model's training data (nothing before any run); Analyze shows the customer's risk over runs."""
 
 from __future__ import annotations
 
 from crm_agents.batch.run import run_batch
+from crm_agents.composition import assemble
 from crm_agents.store.database import open_store
-from crm_agents.store.health import drift_of, record_drift
+from crm_agents.store.health import StoredRiskHistory, drift_of, record_drift
+from tools.service.retention import RetentionService
 from ui.backend import Backend
+from ui.tabs.analyze_panels import AnalyzePanels
 
 
 def _backend(demo, tmp_path) -> tuple[Backend, str]:
@@ -38,3 +41,31 @@ def test_a_shifted_run_is_flagged_in_the_header(demo, tmp_path):
     header = backend.header("en")
     assert f"⚠️ **Batch run {run}**" in header
     assert f"crm-agents health --run {run}" in header
+
+
+def test_analyze_shows_the_customers_risk_over_runs(demo, tmp_path):
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    s = demo.service
+    service = RetentionService(
+        s.data,
+        s.model,
+        s.card,
+        s.settings,
+        survival=s.survival,
+        history=StoredRiskHistory(lambda: open_store(url)),
+    )
+    assembly = assemble(s.settings, service=service)
+    for _ in range(2):
+        run_batch(assembly.analyzer, url, min_risk="high", limit=1, workers=1)
+    panels = AnalyzePanels(Backend(assembly, tmp_path))
+    customer = s.customers.index[0]
+    shown = panels.history(customer, "en")
+    assert shown.startswith("#### Risk over batch runs")
+    assert "Churn probability by run: run 1" in shown and "run 2" in shown
+    assert "歷次批次執行的風險" in panels.history(customer, "zh-TW")
+
+
+def test_analyze_says_when_no_run_holds_the_customer(demo, tmp_path):
+    panels = AnalyzePanels(Backend(demo, tmp_path))
+    customer = demo.service.customers.index[0]
+    assert "No batch run holds" in panels.history(customer, "en")
