@@ -47,3 +47,16 @@ class HealthSettings(BaseModel):
         description="Change of a customer's churn probability between two runs (as a share: "
         "0.05 = 5 points) from which the app, the chat and the API explain why it changed",
     )
+    alert_rise_points: float = Field(
+        default=0.15,
+        gt=0,
+        lt=1,
+        description="Rise of a customer's churn probability between two runs (as a share: 0.15 "
+        "= 15 points) that creates a task for its owner, besides crossing into high risk",
+    )
+    # A rule, since the Telco file has no owner column: by value tier, with a default.
+    alert_owners: dict[str, str] = Field(
+        default={"high": "key accounts", "default": "retention team"},
+        description='Who gets a risk alert, by value tier (JSON: {"high": "…", "mid": "…", '
+        '"low": "…", "default": "…"})',
+    )

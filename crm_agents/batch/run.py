@@ -23,8 +23,9 @@ from crm_agents.batch.process_control import graceful_stop
 from crm_agents.batch.workers import analyse_chunk, executor, pool_size, writes_offline
 from crm_agents.model_check import drift_reference
 from crm_agents.store import database
-from crm_agents.store.health import record_drift
+from crm_agents.store.health import previous_scores, record_alerts, record_drift
 from graph.analysis import Analyzer
+from models.health.alerts import risk_alerts
 from models.health.drift import DriftReport, measure_drift
 from models.health.history import run_records
 from models.segments import RiskLevel
@@ -194,6 +195,8 @@ def _select(engine: Engine, service: RetentionService, run: _Run) -> _Selection:
         explained = scored.merge(run_records(service.model, service.customers), on="customerID")
         rows = explained.assign(run_id=run.id).rename(columns={"customerID": "customer_id"})
         database.insert_frame(engine, database.scores, rows)
+    # Again on resume: a run killed between its scores and its alerts still raises each once.
+    _raise_alerts(engine, service, run, scored.rename(columns={"customerID": "customer_id"}))
     floor = RISK_ORDER[run.min_risk]
     eligible = scored[scored["risk_level"].map(RISK_ORDER) >= floor]["customerID"].tolist()
     eligible = eligible[: run.limit] if run.limit else eligible
@@ -204,6 +207,15 @@ def _select(engine: Engine, service: RetentionService, run: _Run) -> _Selection:
     )
     todo = [c for c in eligible if c not in done]
     return _Selection(len(scored), eligible, done, todo)
+
+
+def _raise_alerts(engine: Engine, service: RetentionService, run: _Run, rows) -> int:
+    """Tasks for the owners of customers who crossed into high risk or rose fast since the
+    previous run (none on a first run)."""
+    previous = previous_scores(engine, run.id)
+    if previous is None:
+        return 0
+    return record_alerts(engine, run.id, risk_alerts(previous, rows, service.settings))
 
 
 def _measure_drift(

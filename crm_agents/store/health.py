@@ -1,7 +1,9 @@
 """Model health in the results database: each run's drift (table `drift`, and the run's flag
 `runs.drift_shifted`), read back per run and over runs — rows are written in one transaction with
-the flag, and a resumed run replaces its own: a run has one drift, whole or none — and each
-customer's score run by run (`StoredRiskHistory`, the risk history's source)."""
+the flag, and a resumed run replaces its own: a run has one drift, whole or none — each
+customer's score run by run (`StoredRiskHistory`, the risk history's source), and the risk
+alerts a run raises (each announced as a `customer.risk_changed` webhook event in the same
+transaction)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,14 @@ import json
 import threading
 from collections.abc import Callable
 
-from sqlalchemy import delete, insert, select, update
+import pandas as pd
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from core.i18n import WordedError
-from crm_agents.store.database import in_utc, writing
-from crm_agents.store.schema import drift, runs, scores
+from crm_agents.store.database import in_utc, now, writing
+from crm_agents.store.outbox import emit
+from crm_agents.store.schema import drift, risk_alerts, runs, scores
 from models.health.drift import DriftMeasure, DriftReport
 from models.health.history import RunPoint
 
@@ -158,3 +162,74 @@ class StoredRiskHistory:
             )
             for row in reversed(found)
         ]
+
+
+def previous_scores(engine: Engine, run_id: int) -> pd.DataFrame | None:
+    """The scores of the newest earlier run that stored any, or None when there is none."""
+    with engine.connect() as connection:
+        earlier = connection.execute(
+            select(func.max(scores.c.run_id)).where(scores.c.run_id < run_id)
+        ).scalar_one()
+        if earlier is None:
+            return None
+        query = select(scores.c.customer_id, scores.c.churn_probability, scores.c.risk_level)
+        return pd.read_sql(query.where(scores.c.run_id == earlier), connection)
+
+
+def record_alerts(engine: Engine, run_id: int, alerts: pd.DataFrame) -> int:
+    """The run's alerts (replacing its own, for a resumed run), each announced as a
+    `customer.risk_changed` webhook event in the same transaction."""
+    moment = now()
+    rows = [
+        {**row, "run_id": run_id, "status": "open", "created": moment}
+        for row in alerts.to_dict("records")
+    ]
+    with writing(), engine.begin() as connection:
+        known = {
+            r[0]
+            for r in connection.execute(
+                select(risk_alerts.c.customer_id).where(risk_alerts.c.run_id == run_id)
+            )
+        }
+        fresh = [row for row in rows if row["customer_id"] not in known]
+        if fresh:
+            connection.execute(insert(risk_alerts), fresh)
+        for row in fresh:
+            emit(
+                connection,
+                "customer.risk_changed",
+                {k: row[k] for k in ("run_id", "customer_id", "kind", "owner")}
+                | {
+                    "probability_before": row["probability_before"],
+                    "probability_after": row["probability_after"],
+                    "risk_level_after": row["risk_level_after"],
+                },
+            )
+    return len(fresh)
+
+
+def open_alerts(engine: Engine, owner: str | None = None, limit: int = 200) -> list[dict]:
+    """Open alerts, newest run first and the likeliest to leave first within it."""
+    query = select(risk_alerts).where(risk_alerts.c.status == "open")
+    if owner is not None:
+        query = query.where(risk_alerts.c.owner == owner)
+    query = query.order_by(
+        risk_alerts.c.run_id.desc(), risk_alerts.c.probability_after.desc()
+    ).limit(limit)
+    with engine.connect() as connection:
+        return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def close_alert(engine: Engine, run_id: int, customer_id: str, by: str) -> bool:
+    """Mark an open alert done; False when there is no such open alert."""
+    with writing(), engine.begin() as connection:
+        done = connection.execute(
+            update(risk_alerts)
+            .where(
+                risk_alerts.c.run_id == run_id,
+                risk_alerts.c.customer_id == customer_id,
+                risk_alerts.c.status == "open",
+            )
+            .values(status="done", closed=now(), closed_by=by)
+        )
+    return done.rowcount == 1

@@ -24,7 +24,13 @@ from crm_agents.store.api_tables import webhook_deliveries, webhook_subscription
 from crm_agents.store.database import now, writing
 
 #: The events a subscription may ask for.
-EVENTS = ("analysis.completed", "campaign.approved", "campaign.exported", "outcomes.imported")
+EVENTS = (
+    "analysis.completed",
+    "campaign.approved",
+    "campaign.exported",
+    "outcomes.imported",
+    "customer.risk_changed",
+)
 #: A delivery left `sending` this long was being sent by a process that stopped.
 STALE_SENDING = timedelta(minutes=5)
 

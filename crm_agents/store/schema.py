@@ -64,6 +64,27 @@ drift = Table(
     Column("detail", Text, nullable=False),  # JSON: bins and shares, or the two values
 )
 
+#: Tasks for a customer's owner, made by a run when the customer crossed into high risk or their
+#: churn probability rose fast since the previous run (`models/health/alerts.py`).
+risk_alerts = Table(
+    "risk_alerts",
+    metadata,
+    Column("run_id", Integer, ForeignKey("runs.id"), primary_key=True),
+    Column("customer_id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # entered_high · rose_fast
+    Column("probability_before", Float, nullable=False),
+    Column("probability_after", Float, nullable=False),
+    Column("risk_level_before", String(8), nullable=False),
+    Column("risk_level_after", String(8), nullable=False),
+    Column("value_tier", String(8), nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("status", String(8), nullable=False),  # open · done
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("closed", DateTime(timezone=True)),
+    Column("closed_by", String(200)),
+    Index("risk_alerts_open", "status", "owner"),
+)
+
 scores = Table(
     "scores",
     metadata,

@@ -4,13 +4,15 @@ and why the risk changed — in the caller's language."""
 
 from __future__ import annotations
 
+import pandas as pd
 from fastapi.testclient import TestClient
 
 from crm_agents.api.context import ApiContext
 from crm_agents.api.server import create_api
 from crm_agents.batch.run import run_batch
 from crm_agents.composition import assemble
-from crm_agents.store.health import StoredRiskHistory, record_drift
+from crm_agents.store.database import start_run
+from crm_agents.store.health import StoredRiskHistory, record_alerts, record_drift
 from models.health.drift import DriftReport
 from tools.service.retention import RetentionService
 
@@ -111,3 +113,47 @@ def test_a_customer_never_scored_in_a_run_has_an_empty_history(api, keys, demo):
 def test_an_unknown_customers_history_is_a_problem_404(api, keys):
     answer = api.get("/api/v1/customers/0000-NOONE/risk/history", headers=keys["read"])
     assert answer.status_code == 404
+
+
+def _alert(store) -> tuple[int, str]:
+    run = start_run(
+        store,
+        data_origin="test",
+        model_version="m",
+        backend="offline",
+        language="en",
+        min_risk="high",
+    )
+    alert = pd.DataFrame(
+        [
+            {
+                "customer_id": "7590-VHVEG",
+                "kind": "entered_high",
+                "probability_before": 0.6,
+                "probability_after": 0.75,
+                "risk_level_before": "medium",
+                "risk_level_after": "high",
+                "value_tier": "high",
+                "owner": "key accounts",
+            }
+        ]
+    )
+    record_alerts(store, run, alert)
+    return run, "7590-VHVEG"
+
+
+def test_open_alerts_are_listed_by_owner(api, keys, store):
+    run, customer = _alert(store)
+    listed = api.get("/api/v1/alerts", headers=keys["read"]).json()
+    assert [(a["run_id"], a["customer_id"]) for a in listed] == [(run, customer)]
+    assert api.get("/api/v1/alerts?owner=nobody", headers=keys["read"]).json() == []
+
+
+def test_closing_an_alert_needs_the_approve_scope_and_happens_once(api, keys, store):
+    run, customer = _alert(store)
+    path = f"/api/v1/alerts/{run}/{customer}/close"
+    assert api.post(path, headers=keys["read"]).status_code == 403
+    assert api.post(path, headers=keys["approve"]).status_code == 204
+    assert api.get("/api/v1/alerts", headers=keys["read"]).json() == []
+    again = api.post(path, headers=keys["approve"])
+    assert again.status_code == 404 and customer in again.json()["detail"]

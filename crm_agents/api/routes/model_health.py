@@ -1,23 +1,26 @@
-"""`/api/v1/runs`: model health per batch run — whether its base moved from the model's training
-data, and each drift measure (the same records as `crm-agents health` and the app)."""
+"""Model health: `/api/v1/runs` — per batch run, whether its base moved from the model's training
+data, and each drift measure (the same records as `crm-agents health` and the app); and
+`/api/v1/alerts` — the tasks runs raised for customers who crossed into high risk or rose fast,
+listed and closed."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from agents.present.health_words import drift_line
 from core.i18n import Phrase
 from crm_agents.api.problems import ApiProblem, Problem, caller_language
-from crm_agents.api.security import Reader, context_of
-from crm_agents.store.health import drift_history, drift_of
+from crm_agents.api.schemas import CustomerId
+from crm_agents.api.security import Approver, Reader, context_of
+from crm_agents.store.health import close_alert, drift_history, drift_of, open_alerts
 from models.health.drift import DriftMeasure
 
-router = APIRouter(prefix="/runs", tags=["model health"])
+router = APIRouter(tags=["model health"])
 MOST_RUNS = 100
 
 
@@ -50,7 +53,7 @@ def _summary(row: dict, request: Request) -> str:
     return drift_line(row["drift_shifted"], row["shifted_measures"], note, language)
 
 
-@router.get("", response_model=list[RunHealth], summary="Batch runs, newest first, with drift")
+@router.get("/runs", response_model=list[RunHealth], summary="Batch runs, newest first, with drift")
 def list_runs(
     request: Request,
     _key: Reader,
@@ -67,7 +70,7 @@ def list_runs(
 
 
 @router.get(
-    "/{run_id}/drift",
+    "/runs/{run_id}/drift",
     response_model=RunDrift,
     summary="A run's drift from the model's training data, measure by measure",
     responses={404: {"model": Problem, "description": "No such run"}},
@@ -88,3 +91,45 @@ def get_drift(
         reference_rows=report.reference_rows if report else 0,
         measures=report.worst(len(report.measures)) if report else [],
     )
+
+
+class RiskAlert(BaseModel):
+    run_id: int
+    customer_id: str
+    kind: Literal["entered_high", "rose_fast"]
+    probability_before: float
+    probability_after: float
+    risk_level_before: str
+    risk_level_after: str
+    value_tier: str
+    owner: str
+    status: Literal["open", "done"]
+    created: datetime
+
+
+@router.get("/alerts", response_model=list[RiskAlert], summary="Open risk alerts, newest first")
+def list_alerts(
+    request: Request,
+    _key: Reader,
+    owner: Annotated[str | None, Query(max_length=200, description="Only this owner's")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[RiskAlert]:
+    found = open_alerts(context_of(request).store, owner, limit)
+    return [RiskAlert(**{k: row[k] for k in RiskAlert.model_fields}) for row in found]
+
+
+@router.post(
+    "/alerts/{run_id}/{customer_id}/close",
+    status_code=204,
+    summary="Mark an open risk alert done",
+    responses={404: {"model": Problem, "description": "No such open alert"}},
+)
+def close(
+    run_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    customer_id: CustomerId,
+    request: Request,
+    key: Approver,
+) -> Response:
+    if not close_alert(context_of(request).store, run_id, customer_id, f"api:{key.name}"):
+        raise ApiProblem(404, Phrase("api.no_alert", {"run": run_id, "id": customer_id}))
+    return Response(status_code=204)

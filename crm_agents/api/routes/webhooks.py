@@ -20,7 +20,13 @@ from crm_agents.webhooks import subscription_secret
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 SubscriptionId = Annotated[str, Path(pattern="^[0-9a-f]{16}$")]
 DeliveryId = Annotated[str, Path(pattern="^msg_[0-9a-f]{32}$")]
-Event = Literal["analysis.completed", "campaign.approved", "campaign.exported", "outcomes.imported"]
+Event = Literal[
+    "analysis.completed",
+    "campaign.approved",
+    "campaign.exported",
+    "outcomes.imported",
+    "customer.risk_changed",
+]
 _MISSING = {404: {"model": Problem, "description": "No such subscription"}}
 
 

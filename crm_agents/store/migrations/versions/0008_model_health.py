@@ -33,9 +33,28 @@ def upgrade() -> None:
         sa.Column("shifted", sa.Boolean, nullable=False),
         sa.Column("detail", sa.Text, nullable=False),
     )
+    op.create_table(
+        "risk_alerts",
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), primary_key=True),
+        sa.Column("customer_id", sa.String(64), primary_key=True),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("probability_before", sa.Float, nullable=False),
+        sa.Column("probability_after", sa.Float, nullable=False),
+        sa.Column("risk_level_before", sa.String(8), nullable=False),
+        sa.Column("risk_level_after", sa.String(8), nullable=False),
+        sa.Column("value_tier", sa.String(8), nullable=False),
+        sa.Column("owner", sa.String(200), nullable=False),
+        sa.Column("status", sa.String(8), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("closed", sa.DateTime(timezone=True)),
+        sa.Column("closed_by", sa.String(200)),
+    )
+    op.create_index("risk_alerts_open", "risk_alerts", ["status", "owner"])
 
 
 def downgrade() -> None:
+    op.drop_index("risk_alerts_open", "risk_alerts")
+    op.drop_table("risk_alerts")
     op.drop_table("drift")
     op.drop_index("scores_by_customer", "scores")
     with op.batch_alter_table("scores") as scores:
