@@ -3,6 +3,9 @@ was trained on other data (saying so), or refuse with the exact command when ret
 The time-to-churn model is checked the same way, but is optional: without it the product runs
 without "when" and lifetime value, and says so.
 
+Once a person has approved a model (`crm-agents models`), other data never replaces it
+silently: it is kept and the message says how to retrain under approval.
+
 A model file that fails its integrity checks (hash, trusted types) is never silently replaced:
 that is a security event, reported as it is.
 """
@@ -26,6 +29,7 @@ from models.churn.persistence import (
 from models.churn.training import train
 from models.health.drift import DriftReference
 from models.health.reference import describe_training_data, load_reference, save_reference
+from models.health.registry import REGISTRY_FILE
 from models.survival.card import (
     RETRAIN_SURVIVAL,
     SurvivalCard,
@@ -83,6 +87,10 @@ def ensure_model(
     lang = settings.language
     if card is not None and not data.has_labels:
         say(t("startup.no_labels_saved_model", lang, reason=reason.words(lang)))
+        return load_model(settings.artifacts_dir)
+    if card is not None and (settings.artifacts_dir / REGISTRY_FILE).exists():
+        # A champion under champion/challenger changes only by a person's approval.
+        say(t("retrain.kept", lang, model=card.model, reason=reason.words(lang)))
         return load_model(settings.artifacts_dir)
     if not settings.auto_retrain:
         raise ModelArtifactError(

@@ -26,6 +26,7 @@ from core.types import Language
 from crm_agents.batch.run import BatchError
 from crm_agents.cli.flow import Flow
 from crm_agents.composition import Assembly, assemble, build_service
+from crm_agents.retraining import RetrainError
 from crm_agents.store.api_keys import ApiKeyError
 from crm_agents.store.approvals import ApprovalError
 from crm_agents.store.database import StoreError, store_url
@@ -35,6 +36,7 @@ from data.loading import CustomerData, load_customers, resolve_source
 from data.validation import DataValidationError
 from models.churn.persistence import ModelArtifactError
 from models.churn.training import MissingLabelsError
+from models.health.registry import RegistryError
 from models.survival.card import SurvivalArtifactError
 from tools.campaigns.planning import CampaignError
 from tools.campaigns.results import OutcomeError
@@ -77,6 +79,8 @@ EXPECTED_ERRORS = (
     BatchError,
     StoreError,
     RunNotFoundError,
+    RegistryError,
+    RetrainError,
     CampaignError,
     OutcomeError,
     ApprovalError,

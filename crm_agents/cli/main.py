@@ -44,6 +44,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "crm_agents.cli.batch:batch",
         "Score every customer, analyse those at or above the risk floor, store it all in the DB.",
     ),
+    "retrain": (
+        "crm_agents.cli.models:retrain_command",
+        "Fit a challenger on the newest data; compare it with the champion on held-out customers.",
+    ),
+    "models": (
+        "crm_agents.cli.models:app",
+        "Model versions: list them, approve or reject a challenger, roll back.",
+    ),
     "health": (
         "crm_agents.cli.health:health",
         "Model health: a run's drift from the model's training data, and drift over runs.",

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from agents.present.phrases import model_name
 from core.formats import currency, percent
-from core.i18n import t, worded
+from core.i18n import Phrase, t, worded
 from core.types import FeatureSetName, Language, ModelChoice
 from crm_agents.cli.common import (
     DataOption,
@@ -31,12 +31,14 @@ from crm_agents.cli.common import (
     spinner,
 )
 from crm_agents.model_check import keep_drift_reference, stale_reason
+from crm_agents.retraining import RetrainError
 from data.spreadsheet import write_csv
 from models.churn.candidates import CandidateName
 from models.churn.evaluation import CVMetrics
 from models.churn.persistence import ModelArtifactError, load_card, save_model
 from models.churn.scoring import score_customers
 from models.churn.training import evaluate, train
+from models.health.registry import REGISTRY_FILE
 from models.segments import RISK_LEVELS, UNSCORED
 from models.survival.scoring import lifetime_columns
 from models.urgency import with_urgency
@@ -68,6 +70,9 @@ def train_command(
     """Cross-validate the candidates, save the champion and its model card."""
     with clear_errors():
         settings = settings_with(feature_set=features, model=model)
+        if (settings.artifacts_dir / REGISTRY_FILE).exists():
+            # Under champion/challenger the live model changes only by a person's approval.
+            raise RetrainError(Phrase("retrain.use_retrain"))
         loaded = load(data, settings)
         if if_missing:
             try:
