@@ -60,3 +60,10 @@ class HealthSettings(BaseModel):
         description='Who gets a risk alert, by value tier (JSON: {"high": "…", "mid": "…", '
         '"low": "…", "default": "…"})',
     )
+    accuracy_drop: float = Field(
+        default=0.05,
+        gt=0,
+        lt=1,
+        description="Fall of the realised ROC-AUC below the model card's cross-validated one "
+        "that flags a month's accuracy as dropped",
+    )

@@ -7,7 +7,6 @@ followed by `--resume`) continues the same run and skips every customer already 
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -19,14 +18,11 @@ from sqlalchemy.engine import Engine
 
 from core.i18n import Phrase, WordedError
 from core.types import Language
+from crm_agents.batch.health_steps import judge_accuracy, measure_drift_of, raise_alerts
 from crm_agents.batch.process_control import graceful_stop
 from crm_agents.batch.workers import analyse_chunk, executor, pool_size, writes_offline
-from crm_agents.model_check import drift_reference
 from crm_agents.store import database
-from crm_agents.store.health import previous_scores, record_alerts, record_drift
 from graph.analysis import Analyzer
-from models.health.alerts import risk_alerts
-from models.health.drift import DriftReport, measure_drift
 from models.health.history import run_records
 from models.segments import RiskLevel
 from tools.service.retention import RetentionService
@@ -105,7 +101,8 @@ def run_batch(
     run = _open(engine, analyzer, resume, min_risk, limit, budget, language)
     try:
         chosen = _select(engine, kit.service, run)
-        drift, drift_note = _measure_drift(engine, kit.service, run)
+        drift, drift_note = measure_drift_of(engine, kit.service, run)
+        judge_accuracy(engine, kit.service, run)
         if len(chosen.todo) > CHUNK:
             kit.warm()  # whole-base explanations and offer what-ifs, once, before any fork
         analysed, stopped_by = _drain(analyzer, engine, run, chosen, workers, progress)
@@ -196,7 +193,7 @@ def _select(engine: Engine, service: RetentionService, run: _Run) -> _Selection:
         rows = explained.assign(run_id=run.id).rename(columns={"customerID": "customer_id"})
         database.insert_frame(engine, database.scores, rows)
     # Again on resume: a run killed between its scores and its alerts still raises each once.
-    _raise_alerts(engine, service, run, scored.rename(columns={"customerID": "customer_id"}))
+    raise_alerts(engine, service, run, scored.rename(columns={"customerID": "customer_id"}))
     floor = RISK_ORDER[run.min_risk]
     eligible = scored[scored["risk_level"].map(RISK_ORDER) >= floor]["customerID"].tolist()
     eligible = eligible[: run.limit] if run.limit else eligible
@@ -207,34 +204,6 @@ def _select(engine: Engine, service: RetentionService, run: _Run) -> _Selection:
     )
     todo = [c for c in eligible if c not in done]
     return _Selection(len(scored), eligible, done, todo)
-
-
-def _raise_alerts(engine: Engine, service: RetentionService, run: _Run, rows) -> int:
-    """Tasks for the owners of customers who crossed into high risk or rose fast since the
-    previous run (none on a first run)."""
-    previous = previous_scores(engine, run.id)
-    if previous is None:
-        return 0
-    return record_alerts(engine, run.id, risk_alerts(previous, rows, service.settings))
-
-
-def _measure_drift(
-    engine: Engine, service: RetentionService, run: _Run
-) -> tuple[DriftReport | None, dict | None]:
-    """This run's base and scores against the model's training data, stored with the run (a
-    resumed run measures again: same data, same model, same figures). Without a reference:
-    None, and why (a phrase in its JSON form, worded where it is shown)."""
-    settings = service.settings
-    reference, why_not = drift_reference(service.model, service.card, service.data, settings)
-    if reference is None:
-        note = {"phrase": why_not.key, "values": dict(why_not.values)} if why_not else None
-        record_drift(engine, run.id, None, json.dumps(note))
-        return None, note
-    scored = service.scores().set_index("customerID")["churn_probability"]
-    probability = scored.reindex(service.customers.index).to_numpy()
-    report = measure_drift(reference, service.customers, probability, settings)
-    record_drift(engine, run.id, report)
-    return report, None
 
 
 def _drain(

@@ -45,6 +45,24 @@ runs = Table(
     Column("drift_shifted", Boolean),
     Column("drift_note", Text),
     Column("drift_reference_rows", Integer),  # training customers the reference describes
+    # Accuracy the model expects of this run's scores without outcomes (calibrated
+    # probabilities: `models/health/accuracy.py`); `estimate_reliable` says it was.
+    Column("estimated_roc_auc", Float),
+    Column("estimated_brier", Float),
+    Column("estimate_reliable", Boolean),
+)
+
+#: Outcomes known for customers: from a data file with the Churn column (noted by the run that
+#: read it) — what realised accuracy judges earlier runs' scores against. Campaign outcomes live
+#: in `outcomes`; both are read as labels.
+labels = Table(
+    "labels",
+    metadata,
+    Column("customer_id", String(64), primary_key=True),
+    Column("observed_on", Date, primary_key=True),
+    Column("source", String(200), primary_key=True),
+    Column("churned", Boolean, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id")),
 )
 
 #: Each run's drift: one row per monitored quantity (every feature, the churn score, the

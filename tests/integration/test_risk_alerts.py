@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from crm_agents.batch.run import _raise_alerts, run_batch
+from crm_agents.batch.health_steps import raise_alerts
+from crm_agents.batch.run import run_batch
 from crm_agents.composition import assemble
 from crm_agents.store.database import open_store, read_table
 from crm_agents.store.health import close_alert, open_alerts
@@ -87,7 +88,7 @@ def test_a_resumed_run_does_not_raise_its_alerts_twice(two_runs, demo):
     engine, run, _ = two_runs
     before = len(read_table(engine, "risk_alerts"))
     scored = demo.service.scores().rename(columns={"customerID": "customer_id"})
-    _raise_alerts(engine, demo.service, SimpleNamespace(id=run), scored)
+    raise_alerts(engine, demo.service, SimpleNamespace(id=run), scored)
     assert len(read_table(engine, "risk_alerts")) == before
 
 

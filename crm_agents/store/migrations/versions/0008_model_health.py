@@ -18,6 +18,17 @@ def upgrade() -> None:
     op.add_column("runs", sa.Column("drift_shifted", sa.Boolean))
     op.add_column("runs", sa.Column("drift_note", sa.Text))
     op.add_column("runs", sa.Column("drift_reference_rows", sa.Integer))
+    op.add_column("runs", sa.Column("estimated_roc_auc", sa.Float))
+    op.add_column("runs", sa.Column("estimated_brier", sa.Float))
+    op.add_column("runs", sa.Column("estimate_reliable", sa.Boolean))
+    op.create_table(
+        "labels",
+        sa.Column("customer_id", sa.String(64), primary_key=True),
+        sa.Column("observed_on", sa.Date, primary_key=True),
+        sa.Column("source", sa.String(200), primary_key=True),
+        sa.Column("churned", sa.Boolean, nullable=False),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id")),
+    )
     for name, kind in (("base_logit", sa.Float), ("drivers", sa.Text), ("inputs", sa.Text)):
         op.add_column("scores", sa.Column(name, kind))
     op.create_index("scores_by_customer", "scores", ["customer_id", "run_id"])
@@ -53,6 +64,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("labels")
     op.drop_index("risk_alerts_open", "risk_alerts")
     op.drop_table("risk_alerts")
     op.drop_table("drift")
@@ -61,6 +73,8 @@ def downgrade() -> None:
         for name in ("inputs", "drivers", "base_logit"):
             scores.drop_column(name)
     with op.batch_alter_table("runs") as runs:
+        for name in ("estimate_reliable", "estimated_brier", "estimated_roc_auc"):
+            runs.drop_column(name)
         runs.drop_column("drift_reference_rows")
         runs.drop_column("drift_note")
         runs.drop_column("drift_shifted")
