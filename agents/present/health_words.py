@@ -4,13 +4,15 @@ customer's risk run by run with why it changed (the chat, Analyze and the CLI)."
 
 from __future__ import annotations
 
-from agents.present.phrases import Table, field_value
+from agents.present.phrases import Table, field_value, model_name
 from core.formats import percent
 from core.i18n import t, worded
 from core.types import Language
 from data.schema import feature_label
+from models.health.accuracy import MonthAccuracy
 from models.health.drift import DriftMeasure, DriftReport, kind_of
 from models.health.history import DriverChange, RiskChange
+from models.health.registry import ModelVersion
 from tools.service.risk_history import RiskHistory
 
 
@@ -161,3 +163,70 @@ def history_lines(history: RiskHistory, lang: Language) -> list[str]:
     if change.model_changed and abs(change.base_change) >= _NEGLIGIBLE:
         lines.append(t("health.history.base", lang, change=f"{change.base_change:+.2f}"))
     return lines
+
+
+def _auc(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def accuracy_table(months: list[MonthAccuracy], card_roc_auc: float, lang: Language) -> Table:
+    """Estimated and realised accuracy side by side, month by month (newest first), against
+    the model card's cross-validated ROC-AUC."""
+    rows = []
+    for m in months:
+        seen = m.realised
+        estimated = _auc(m.estimated_roc_auc)
+        if m.estimate_reliable is False:
+            estimated = t("health.accuracy.unreliable", lang, value=estimated)
+        rows.append(
+            (
+                m.month,
+                str(m.run_id),
+                estimated,
+                _auc(seen.roc_auc) if seen else t("health.accuracy.waiting", lang),
+                f"{seen.rows:,}" if seen else "0",
+                _auc(m.estimated_brier),
+                _auc(seen.brier) if seen else "—",
+                f"{seen.calibration_gap * 100:.1f} pt" if seen else "—",
+                t("health.yes" if m.dropped else "health.no", lang),
+            )
+        )
+    headers = tuple(
+        t(f"health.accuracy.{c}", lang, card=f"{card_roc_auc:.3f}")
+        for c in (
+            "month",
+            "run",
+            "estimated_auc",
+            "realised_auc",
+            "outcomes",
+            "estimated_brier",
+            "realised_brier",
+            "gap",
+            "dropped",
+        )
+    )
+    return Table(headers=headers, rows=tuple(rows))
+
+
+def versions_table(versions: list[ModelVersion], lang: Language) -> Table:
+    """Every model version kept, the live one marked, and how each challenger compared."""
+    rows = tuple(
+        (
+            v.id,
+            t(f"registry.status.{v.status}", lang),
+            model_name(v.model, lang),
+            t(f"retrain.data_{v.data_kind}", lang, name=v.data_name, rows=f"{v.data_rows:,}"),
+            (
+                f"{v.comparison.roc_auc_champion:.4f} → {v.comparison.roc_auc_challenger:.4f}"
+                if v.comparison
+                else "—"
+            ),
+            f"{v.decided_by} {v.decided_at:%Y-%m-%d}" if v.decided_at else "—",
+        )
+        for v in versions
+    )
+    headers = tuple(
+        t(f"retrain.column.{c}", lang)
+        for c in ("id", "status", "model", "dataset", "auc", "decided")
+    )
+    return Table(headers=headers, rows=rows)

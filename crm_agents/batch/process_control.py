@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
+from threadpoolctl import threadpool_limits
+
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -56,6 +58,10 @@ def _die_with_parent(parent_pid: int) -> None:  # pragma: no mutate block
 
 def init_worker(parent_pid: int) -> None:  # pragma: no mutate block
     _die_with_parent(parent_pid)
+    # A forked child must not use the OpenMP thread pool the parent started (boosted trees
+    # predict with OpenMP; GNU OpenMP is not fork-safe and the child would wait forever). One
+    # thread per worker runs without the pool, and N workers use N cores anyway.
+    threadpool_limits(1)
     # Ctrl-C reaches the whole terminal group; the parent finishes the chunk in hand and
     # stops the workers itself. SIGTERM sent to a worker ends it (the parent then stops).
     signal.signal(signal.SIGINT, signal.SIG_IGN)

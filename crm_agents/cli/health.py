@@ -11,7 +11,15 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from agents.present.health_words import drift_line, drift_table, history_lines, measure_label
+from agents.present.health_words import (
+    accuracy_table,
+    drift_line,
+    drift_table,
+    history_lines,
+    measure_label,
+    versions_table,
+)
+from agents.present.phrases import model_name
 from core.i18n import Phrase, t, worded
 from crm_agents.cli.common import (
     DataOption,
@@ -22,10 +30,12 @@ from crm_agents.cli.common import (
     load,
     out,
     results_url,
+    say,
     say_text,
     service_for,
     settings_with,
 )
+from crm_agents.store.accuracy import accuracy_by_month
 from crm_agents.store.database import open_store
 from crm_agents.store.health import (
     RunNotFoundError,
@@ -33,7 +43,9 @@ from crm_agents.store.health import (
     drift_history,
     drift_of,
 )
+from models.churn.persistence import CARD_FILE, ModelArtifactError, load_card
 from models.health.drift import kind_of
+from models.health.registry import Registry
 
 HISTORY = 30
 
@@ -55,7 +67,7 @@ def health(
     lang: LanguageOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
 ) -> None:
-    """Model health: a run's drift from the model's training data, and drift over runs."""
+    """Model health: a run's drift, drift over runs, accuracy by month, the model versions."""
     with clear_errors(lang):
         settings = settings_with(language=lang)
         language = settings.language
@@ -108,6 +120,37 @@ def health(
         out.print(
             frame_table(_history_frame(history, language), t("health.history_title", language))
         )
+        _accuracy_and_versions(engine, settings)
+
+
+def _accuracy_and_versions(engine, settings) -> None:
+    """Accuracy by month against the live model's card, and the model versions kept."""
+    language = settings.language
+    try:
+        card = load_card(settings.artifacts_dir)
+    except ModelArtifactError:
+        return  # no live model: nothing to compare with
+    months = accuracy_by_month(engine, card.metrics.roc_auc, settings.accuracy_drop)
+    if months:
+        view = accuracy_table(months, card.metrics.roc_auc, language)
+        title = t("health.accuracy.title", language)
+        out.print(frame_table(pd.DataFrame(view.rows, columns=view.headers), title))
+        dropped = [m.month for m in months if m.dropped]
+        if dropped:
+            say(
+                settings,
+                "health.accuracy.dropped_line",
+                months=worded(dropped, language),
+                card=f"{card.metrics.roc_auc:.3f}",
+                margin=f"{settings.accuracy_drop:.2f}",
+            )
+    versions = Registry(settings.artifacts_dir, last=CARD_FILE).versions()
+    if versions:
+        view = versions_table(versions, language)
+        title = t("retrain.title", language)
+        out.print(frame_table(pd.DataFrame(view.rows, columns=view.headers), title))
+    else:
+        say(settings, "health.live_only", model=model_name(card.model, language))
 
 
 def _customer_history(customer: str, data, engine, settings, as_json: bool) -> None:

@@ -54,7 +54,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "health": (
         "crm_agents.cli.health:health",
-        "Model health: a run's drift from the model's training data, and drift over runs.",
+        "Model health: a run's drift, drift over runs, accuracy by month, the model versions.",
     ),
     "evaluate-survival": (
         "crm_agents.cli.survival:evaluate_survival_command",

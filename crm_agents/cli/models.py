@@ -9,7 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from agents.present.phrases import model_name
+from agents.present.health_words import versions_table
 from core.i18n import t
 from core.settings import Settings
 from crm_agents.cli.common import (
@@ -81,32 +81,9 @@ def list_versions(lang: LanguageOption = None, as_json: JsonOption = False) -> N
         if as_json:
             out.print_json(data=[v.model_dump(mode="json") for v in versions])
             return
-        language = settings.language
-        rows = [
-            (
-                v.id,
-                t(f"registry.status.{v.status}", language),
-                model_name(v.model, language),
-                t(
-                    f"retrain.data_{v.data_kind}",
-                    language,
-                    name=v.data_name,
-                    rows=f"{v.data_rows:,}",
-                ),
-                (
-                    f"{v.comparison.roc_auc_champion:.4f} → {v.comparison.roc_auc_challenger:.4f}"
-                    if v.comparison
-                    else "—"
-                ),
-                f"{v.decided_by} {v.decided_at:%Y-%m-%d}" if v.decided_at else "—",
-            )
-            for v in versions
-        ]
-        columns = [
-            t(f"retrain.column.{c}", language)
-            for c in ("id", "status", "model", "dataset", "auc", "decided")
-        ]
-        out.print(frame_table(pd.DataFrame(rows, columns=columns), t("retrain.title", language)))
+        view = versions_table(versions, settings.language)
+        title = t("retrain.title", settings.language)
+        out.print(frame_table(pd.DataFrame(view.rows, columns=view.headers), title))
 
 
 @app.command("approve")

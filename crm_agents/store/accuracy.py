@@ -1,8 +1,8 @@
 """Accuracy over time in the results database: each run's estimate (stored by the run), the
 labels that data files bring, and realised accuracy per month — the month's latest run's scores
-judged against outcomes observed after it: labels from later files, and the outcomes of
-campaigns' control groups (customers held out of an offer, whose outcome the offer did not
-change)."""
+judged against outcomes observed after it: labels from other files than the one it scored, and
+the outcomes of campaigns' control groups (customers held out of an offer, whose outcome the
+offer did not change)."""
 
 from __future__ import annotations
 
@@ -10,28 +10,15 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 from sqlalchemy import and_, insert, select, update
 from sqlalchemy.engine import Engine
 
 from crm_agents.store.database import in_utc, writing
 from crm_agents.store.schema import campaign_members, labels, outcomes, runs, scores
-from models.health.accuracy import Estimated, Realised, realised
+from models.health.accuracy import Estimated, MonthAccuracy, realised
 
 #: Fewer outcomes than this make a realised figure too noisy to show.
 MIN_LABELLED = 30
-
-
-class MonthAccuracy(BaseModel):
-    month: str  # YYYY-MM
-    run_id: int
-    model_version: str
-    estimated_roc_auc: float | None
-    estimated_brier: float | None
-    estimate_reliable: bool | None
-    realised: Realised | None
-    #: The realised ROC-AUC fell below the model card's cross-validated one by the margin.
-    dropped: bool
 
 
 def record_estimate(engine: Engine, run_id: int, estimate: Estimated) -> None:
@@ -77,16 +64,18 @@ def record_labels(
     return len(rows)
 
 
-def _outcomes_after(connection, run_id: int, since: date) -> pd.DataFrame:
-    """The run's scores beside the first outcome observed for each customer on or after
-    `since`: labels from other runs' files, and campaign control groups' outcomes."""
+def _outcomes_after(connection, run_id: int, since: date, origin: str) -> pd.DataFrame:
+    """The run's scores beside the outcomes observed for its customers on or after `since`:
+    labels from other data files than the one it scored (`origin`: those outcomes were known
+    when it scored, and the model may have learned from them), and campaign control groups'
+    outcomes."""
     from_files = (
         select(scores.c.customer_id, scores.c.churn_probability, labels.c.churned)
         .join(labels, labels.c.customer_id == scores.c.customer_id)
         .where(
             scores.c.run_id == run_id,
             labels.c.observed_on >= since,
-            (labels.c.run_id.is_(None)) | (labels.c.run_id != run_id),
+            labels.c.source != origin,
         )
     )
     held_out = (
@@ -128,6 +117,7 @@ def accuracy_by_month(
                 runs.c.id,
                 runs.c.started,
                 runs.c.model_version,
+                runs.c.data_origin,
                 runs.c.estimated_roc_auc,
                 runs.c.estimated_brier,
                 runs.c.estimate_reliable,
@@ -142,7 +132,9 @@ def accuracy_by_month(
         latest = latest.sort_values("id", ascending=False).head(months)
         shown = []
         for row in latest.itertuples(index=False):
-            judged = _outcomes_after(connection, int(row.id), row.started.date())
+            judged = _outcomes_after(
+                connection, int(row.id), row.started.date(), row.data_origin[:200]
+            )
             measured = None
             if len(judged) >= MIN_LABELLED:
                 measured = realised(

@@ -92,3 +92,15 @@ def realised(y: np.ndarray, probability: np.ndarray) -> Realised:
         expected_rate=round(float(p.mean()), 6),
         calibration_gap=round(calibration_gap(y, p), 6),
     )
+
+
+class MonthAccuracy(BaseModel):
+    month: str  # YYYY-MM
+    run_id: int
+    model_version: str
+    estimated_roc_auc: float | None
+    estimated_brier: float | None
+    estimate_reliable: bool | None
+    realised: Realised | None
+    #: The realised ROC-AUC fell below the model card's cross-validated one by the margin.
+    dropped: bool

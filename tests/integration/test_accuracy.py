@@ -46,9 +46,7 @@ def test_a_run_stores_its_estimate_and_the_labels_its_file_brings(run_on_demo, d
     assert 0.5 < stored["estimated_roc_auc"] < 1 and bool(stored["estimate_reliable"])
     kept = read_table(engine, "labels")
     assert len(kept) == len(demo.service.customers)
-    assert kept["churned"].mean() == pytest.approx(
-        demo.service.customers["Churn"].eq("Yes").mean()
-    )
+    assert kept["churned"].mean() == pytest.approx(demo.service.customers["Churn"].eq("Yes").mean())
 
 
 def test_a_run_is_not_judged_by_its_own_files_outcomes(run_on_demo, demo):

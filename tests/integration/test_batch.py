@@ -520,3 +520,39 @@ def test_processes_opening_a_new_database_at_once_all_get_it_whole(tmp_path):
         process.join(timeout=60)
     assert failures.empty(), failures.get()
     assert_schema_is_current(database.open_store(url))
+
+
+@pytest.mark.slow
+def test_forked_workers_analyse_with_a_boosted_model_the_parent_already_used(tmp_path):
+    """Boosted trees predict with OpenMP, which is not fork-safe: the parent scores the base
+    (starting OpenMP's threads) before it forks the workers, which predict again. They must run
+    one thread each, or they wait forever."""
+    settings = Settings(
+        raw_dir=tmp_path / "raw",
+        artifacts_dir=tmp_path / "artifacts",
+        synthetic_rows=BATCH_ROWS,
+        model="gradient_boosting",
+        cv_folds=2,
+        cv_repeats=1,
+        n_jobs=1,
+    )
+    save_model(*train(load_customers(None, settings), settings), settings.artifacts_dir)
+    place_survival(settings)
+    env = {
+        **os.environ,
+        "CRM_RAW_DIR": str(tmp_path / "raw"),
+        "CRM_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+        "CRM_SYNTHETIC_ROWS": str(BATCH_ROWS),
+    }
+    db = tmp_path / "crm.db"
+    finished = subprocess.run(
+        [sys.executable, "-m", "crm_agents.cli.main", "batch", "--db", _db(db)]
+        + ["--min-risk", "low", "--workers", "2", "--limit", "6"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert _count(db, "SELECT COUNT(*) FROM analyses") == 6
