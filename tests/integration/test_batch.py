@@ -545,9 +545,9 @@ def test_forked_workers_analyse_with_a_boosted_model_the_parent_already_used(tmp
         "CRM_SYNTHETIC_ROWS": str(BATCH_ROWS),
     }
     db = tmp_path / "crm.db"
+    command = [sys.executable, "-m", "crm_agents.cli.main", "batch", "--db", _db(db)]
     finished = subprocess.run(
-        [sys.executable, "-m", "crm_agents.cli.main", "batch", "--db", _db(db)]
-        + ["--min-risk", "low", "--workers", "2", "--limit", "6"],
+        [*command, "--min-risk", "low", "--workers", "2", "--limit", "6"],
         cwd=ROOT,
         env=env,
         capture_output=True,
