@@ -27,13 +27,13 @@ from ui.backend import Backend
 from ui.labels import Labels
 from ui.login_guard import LoginGuard
 from ui.manager import Manager
-from ui.tabs import analyze, ask, campaigns, portfolio, trace
+from ui.tabs import analyze, ask, campaigns, health, portfolio, trace
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
 #: The tabs, in the order they appear; each registers its components by name.
-TABS = (analyze, ask, portfolio, campaigns, trace)
+TABS = (analyze, ask, portfolio, campaigns, health, trace)
 
 
 def build_app(backend: Backend) -> gr.Blocks:

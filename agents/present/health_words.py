@@ -230,3 +230,21 @@ def versions_table(versions: list[ModelVersion], lang: Language) -> Table:
         for c in ("id", "status", "model", "dataset", "auc", "decided")
     )
     return Table(headers=headers, rows=rows)
+
+
+def alerts_table(alerts: list[dict], lang: Language) -> Table:
+    """Open risk alerts: who, what happened, from what to what, whose task."""
+    rows = tuple(
+        (
+            str(a["run_id"]),
+            a["customer_id"],
+            t(f"health.alert.{a['kind']}", lang),
+            f"{percent(a['probability_before'])} → {percent(a['probability_after'])}",
+            a["owner"],
+        )
+        for a in alerts
+    )
+    headers = tuple(
+        t(f"health.alert.column.{c}", lang) for c in ("run", "customer", "kind", "change", "owner")
+    )
+    return Table(headers=headers, rows=rows)

@@ -69,3 +69,27 @@ def test_analyze_says_when_no_run_holds_the_customer(demo, tmp_path):
     panels = AnalyzePanels(Backend(demo, tmp_path))
     customer = demo.service.customers.index[0]
     assert "No batch run holds" in panels.history(customer, "en")
+
+
+def test_the_health_tab_shows_drift_accuracy_and_alerts_after_a_run(demo, tmp_path):
+    from ui.tabs import health
+
+    backend, url = _backend(demo, tmp_path)
+    run_batch(demo.analyzer, url, min_risk="high", limit=1, workers=1)
+    shown = health.session_start(backend, "en")
+    assert shown["summary"].startswith("Drift")
+    assert list(shown["runs"].iloc[:, 0]) == [1]
+    assert len(shown["measures"]) == len(drift_of(backend.store, 1).measures)
+    assert shown["accuracy"].iloc[0, 0] == f"{shown['runs'].iloc[0, 1][:7]}"
+    assert shown["alerts"] is None  # a first run has nothing to compare with
+    zh = health.session_start(backend, "zh-TW")
+    assert zh["summary"].startswith("資料漂移")
+
+
+def test_the_health_tab_before_any_run_says_how_to_start(demo, tmp_path):
+    from ui.tabs import health
+
+    backend, _ = _backend(demo, tmp_path)
+    shown = health.session_start(backend, "en")
+    assert "crm-agents batch" in shown["summary"]
+    assert shown["runs"] is None and shown["measures"] is None
