@@ -4,6 +4,8 @@ and why the risk changed — in the caller's language."""
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 from fastapi.testclient import TestClient
 
@@ -11,6 +13,7 @@ from crm_agents.api.context import ApiContext
 from crm_agents.api.server import create_api
 from crm_agents.batch.run import run_batch
 from crm_agents.composition import assemble
+from crm_agents.retraining import registry_of
 from crm_agents.store.database import start_run
 from crm_agents.store.health import StoredRiskHistory, record_alerts, record_drift
 from models.health.drift import DriftReport
@@ -157,3 +160,23 @@ def test_closing_an_alert_needs_the_approve_scope_and_happens_once(api, keys, st
     assert api.get("/api/v1/alerts", headers=keys["read"]).json() == []
     again = api.post(path, headers=keys["approve"])
     assert again.status_code == 404 and customer in again.json()["detail"]
+
+
+def test_accuracy_by_month_holds_the_estimate_of_each_run(api, keys, demo, store):
+    run = _one_run(demo, store)
+    shown = api.get("/api/v1/accuracy", headers=keys["read"]).json()
+    assert shown["card_roc_auc"] == demo.service.card.metrics.roc_auc
+    (month,) = shown["months"]
+    assert month["run_id"] == run and 0.5 < month["estimated_roc_auc"] < 1
+    assert month["realised"] is None  # the run's own file's outcomes do not judge it
+
+
+def test_the_model_versions_are_listed_with_the_live_one(make_api, keys, demo, tmp_path):
+    folder = tmp_path / "artifacts"
+    shutil.copytree(demo.settings.artifacts_dir, folder)
+    api = make_api(artifacts_dir=folder)
+    assert api.get("/api/v1/models", headers=keys["read"]).json() == []  # none kept yet
+    registry_of(demo.settings.model_copy(update={"artifacts_dir": folder}))
+    (live,) = api.get("/api/v1/models", headers=keys["read"]).json()
+    assert live["id"] == "v0001" and live["status"] == "champion"
+    assert live["model_sha256"] == demo.service.card.artifact_sha256

@@ -1,7 +1,8 @@
 """Model health: `/api/v1/runs` — per batch run, whether its base moved from the model's training
 data, and each drift measure (the same records as `crm-agents health` and the app); and
 `/api/v1/alerts` — the tasks runs raised for customers who crossed into high risk or rose fast,
-listed and closed."""
+listed and closed; `/api/v1/accuracy` — estimated and realised accuracy by month; and
+`/api/v1/models` — the model versions kept."""
 
 from __future__ import annotations
 
@@ -17,8 +18,12 @@ from core.i18n import Phrase
 from crm_agents.api.problems import ApiProblem, Problem, caller_language
 from crm_agents.api.schemas import CustomerId
 from crm_agents.api.security import Approver, Reader, context_of
+from crm_agents.store.accuracy import accuracy_by_month
 from crm_agents.store.health import close_alert, drift_history, drift_of, open_alerts
+from models.churn.persistence import CARD_FILE
+from models.health.accuracy import MonthAccuracy
 from models.health.drift import DriftMeasure
+from models.health.registry import ModelVersion, Registry
 
 router = APIRouter(tags=["model health"])
 MOST_RUNS = 100
@@ -133,3 +138,32 @@ def close(
     if not close_alert(context_of(request).store, run_id, customer_id, f"api:{key.name}"):
         raise ApiProblem(404, Phrase("api.no_alert", {"run": run_id, "id": customer_id}))
     return Response(status_code=204)
+
+
+class AccuracyAnswer(BaseModel):
+    card_roc_auc: float = Field(description="The live model card's cross-validated ROC-AUC")
+    margin: float = Field(description="Fall below the card's ROC-AUC that flags a drop")
+    months: list[MonthAccuracy] = Field(description="Newest first")
+
+
+@router.get(
+    "/accuracy",
+    response_model=AccuracyAnswer,
+    summary="Accuracy by month: estimated without outcomes, realised once they arrive",
+)
+def get_accuracy(request: Request, _key: Reader) -> AccuracyAnswer:
+    context = context_of(request)
+    card = context.assembly.service.card
+    margin = context.settings.accuracy_drop
+    months = accuracy_by_month(context.store, card.metrics.roc_auc, margin)
+    return AccuracyAnswer(card_roc_auc=card.metrics.roc_auc, margin=margin, months=months)
+
+
+@router.get(
+    "/models",
+    response_model=list[ModelVersion],
+    summary="The model versions kept: the live champion, challengers and earlier ones",
+)
+def list_models(request: Request, _key: Reader) -> list[ModelVersion]:
+    folder = context_of(request).settings.artifacts_dir
+    return Registry(folder, last=CARD_FILE).versions()
