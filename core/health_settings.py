@@ -67,3 +67,15 @@ class HealthSettings(BaseModel):
         description="Fall of the realised ROC-AUC below the model card's cross-validated one "
         "that flags a month's accuracy as dropped",
     )
+    # The threshold simulator's starting assumptions, until a campaign measured the real ones.
+    assumed_contact_cost: float = Field(
+        default=20.0,
+        ge=0,
+        description="Cost of contacting one customer with an offer (data currency)",
+    )
+    assumed_save_rate: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Share of would-be leavers an offer keeps, until a campaign has measured it",
+    )

@@ -178,3 +178,20 @@ def latest_learned_uplift(engine: Engine, service) -> LearnedUplift | None:
         if learned.verdicts:
             return learned
     return None
+
+
+def measured_offer_effect(engine: Engine) -> tuple[int, float, float] | None:
+    """The newest campaign with a measured effect: (its id, the share of would-be leavers its
+    offers kept — the effect on staying over the control group's churn rate — and what an offer
+    cost per treated customer), or None before any. The threshold simulator starts from it."""
+    query = select(outcomes.c.campaign_id).distinct().order_by(outcomes.c.campaign_id.desc())
+    with engine.connect() as connection:
+        measured_campaigns = [int(c) for c in connection.execute(query).scalars()]
+    for campaign_id in measured_campaigns:
+        overall = campaign_results(engine, campaign_id).overall
+        effect = overall.effect
+        if effect is None or overall.treated == 0 or effect.control_rate >= 1:
+            continue
+        kept = min(max(effect.difference / (1 - effect.control_rate), 0.0), 1.0)
+        return campaign_id, kept, overall.cost / overall.treated
+    return None

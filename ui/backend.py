@@ -23,6 +23,7 @@ from crm_agents.store.database import StoreError, open_store, store_url
 from crm_agents.store.health import drift_history
 from graph.analysis import Analyzer
 from graph.review import Reviews
+from tools.portfolio.thresholds import ThresholdSimulator
 from tools.service.retention import RetentionService
 from ui.escape import md
 from ui.graph_svg import Edge, GraphShape
@@ -72,6 +73,11 @@ class Backend:
     def reviews(self) -> Reviews:
         """The analysis graph over the store's checkpoints: approvals made here or anywhere."""
         return reviews_on(self.assembly, self.store)
+
+    @cached_property
+    def thresholds(self) -> ThresholdSimulator:
+        """Portfolio's threshold simulator (its out-of-fold predictions computed on first use)."""
+        return ThresholdSimulator(self.service)
 
     @cached_property
     def graph_shape(self) -> GraphShape:

@@ -93,3 +93,16 @@ def test_the_health_tab_before_any_run_says_how_to_start(demo, tmp_path):
     shown = health.session_start(backend, "en")
     assert "crm-agents batch" in shown["summary"]
     assert shown["runs"] is None and shown["measures"] is None
+
+
+def test_the_threshold_simulator_starts_from_the_settings_and_answers(demo, tmp_path):
+    from ui.tabs import threshold_panel
+
+    backend, _ = _backend(demo, tmp_path)
+    start = threshold_panel.starting_point(backend, "en")
+    assert start["threshold_cutoff"] == demo.settings.risk_high
+    assert start["threshold_cost"] == demo.settings.assumed_contact_cost
+    assert "assumptions" in start["threshold_intro"]
+    line, table = threshold_panel.simulated(backend, 0.7, 20.0, 0.2, "en")
+    assert line.startswith("At 70.0%") and "Best net value" in line
+    assert len(table) == len(threshold_panel.CUTOFFS)

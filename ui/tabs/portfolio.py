@@ -27,6 +27,7 @@ from ui import charts, tables
 from ui.backend import Backend
 from ui.labels import Words
 from ui.manager import Manager
+from ui.tabs import threshold_panel
 
 NAME = "portfolio"
 ANY = "any"
@@ -103,9 +104,11 @@ def build(manager: Manager) -> None:
             elem_id="at-risk",
         )
         export = make(gr.DownloadButton, label=Words("ui.portfolio.export"), value=None)
+        thresholds = threshold_panel.build(make)
     manager.add_elems(
         NAME,
         {
+            **thresholds,
             "matrix_table": matrix_table,
             "revenue_chart": revenue_chart,
             "distribution_chart": distribution_chart,
@@ -197,12 +200,33 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
         control.change(portfolio, filters, listed, api_name=False)
     demo.load(portfolio, filters, listed, api_name="portfolio")
     tab.matrix_table.select(pick_cell, None, [tab.risk_level, tab.value_tier], api_name=False)
+    _wire_thresholds(backend, tab, language)
     # A new language words the matrix, the charts and the list again.
     language.change(portfolio, filters, listed, api_name=False)
     language.change(
         lambda lang: list(matrix(backend, lang).values()),
         language,
         manager.get_elems(f"{NAME}.{name}" for name in OVERVIEW),
+        api_name=False,
+    )
+
+
+def _wire_thresholds(backend: Backend, tab: SimpleNamespace, language: gr.Dropdown) -> None:
+    """The simulator computes when its section opens (out-of-fold predictions take a moment),
+    and again as any control moves or the language changes."""
+    controls = [tab.threshold_cutoff, tab.threshold_cost, tab.threshold_save_rate, language]
+    shown = [tab.threshold_outcome, tab.threshold_table]
+
+    def simulate(cutoff: float, cost: float | None, save_rate: float, lang: Language):
+        return threshold_panel.simulated(backend, cutoff, cost, save_rate, lang)
+
+    tab.threshold_accordion.expand(simulate, controls, shown, api_name=False)
+    for control in controls:
+        control.change(simulate, controls, shown, api_name=False)
+    language.change(
+        lambda lang: threshold_panel.starting_point(backend, lang)["threshold_intro"],
+        language,
+        tab.threshold_intro,
         api_name=False,
     )
 
@@ -229,9 +253,10 @@ def matrix(backend: Backend, lang: Language | None = None) -> dict[str, Any]:
 
 
 #: What `session_start` fills, loaded per session (after login).
-SESSION_PANELS = OVERVIEW
+SESSION_PANELS = (*OVERVIEW, *threshold_panel.STARTING_POINT)
 
 
 def session_start(backend: Backend, lang: Language) -> dict[str, Any]:
-    """The overview of the data in use, loaded per session (after login)."""
-    return matrix(backend, lang)
+    """The overview of the data in use and where the threshold simulator starts, loaded per
+    session (after login)."""
+    return matrix(backend, lang) | threshold_panel.starting_point(backend, lang)
