@@ -138,6 +138,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch_llm.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_ask_dev_set.py
+	$(BIN)/python benchmarks/bench_drift.py
 
 ## Mutation testing of the decision modules; prints the kill rate and the survivors.
 mutation: $(STAMP)
