@@ -10,7 +10,7 @@ import pandas as pd
 import typer
 
 from agents.present.health_words import versions_table
-from core.i18n import t
+from core.i18n import t, worded
 from core.settings import Settings
 from crm_agents.cli.common import (
     DataOption,
@@ -52,7 +52,21 @@ def _compared(settings: Settings, version: ModelVersion, fit_rows: int | None = 
         brier_challenger=f"{c.brier_challenger:.4f}",
         brier_champion=f"{c.brier_champion:.4f}",
     )
-    say(settings, "retrain.wins" if c.wins else "retrain.loses", id=version.id)
+    s = version.survival_comparison
+    if s is not None:
+        say(
+            settings,
+            "retrain.compared_survival",
+            challenger=f"{s.c_index_challenger:.4f}",
+            champion=f"{s.c_index_champion:.4f}",
+            difference=f"{s.difference:+.4f}",
+            se=f"{s.standard_error:.4f}",
+        )
+    if version.new_models:
+        names = [t(f"retrain.model.{m}", settings.language) for m in version.new_models]
+        say(settings, "retrain.wins", id=version.id, models=worded(names, settings.language))
+    else:
+        say(settings, "retrain.loses", id=version.id)
 
 
 def retrain_command(

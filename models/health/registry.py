@@ -23,7 +23,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from core.i18n import Phrase, WordedError
-from models.health.challenge import Comparison
+from models.health.challenge import Comparison, ConcordanceComparison
 
 REGISTRY_FILE = "registry.json"
 VERSIONS = "versions"
@@ -47,6 +47,9 @@ class ModelVersion(BaseModel):
     data_name: str = ""  # the file's name, or the demo's seed
     data_rows: int = 0
     comparison: Comparison | None = None
+    survival_comparison: ConcordanceComparison | None = None
+    #: Which models of the bundle are the challenger's (each only if it won its comparison).
+    new_models: list[str] = []
     decided_by: str | None = None
     decided_at: datetime | None = None
     #: When it became the champion, each time (a rollback makes an earlier one live again).
@@ -150,7 +153,7 @@ class Registry:
             raise RegistryError(
                 Phrase("registry.not_challenger", {"id": version_id, "status": chosen.status})
             )
-        if chosen.comparison is None or not chosen.comparison.wins:
+        if not chosen.new_models:
             raise RegistryError(Phrase("registry.did_not_win", {"id": version_id}))
         return self._go_live(book, chosen, by)
 

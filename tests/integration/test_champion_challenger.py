@@ -88,3 +88,25 @@ def test_other_data_does_not_replace_an_approved_champion(decayed, telco_csv):
     ensure_model(other, settings, say=said.append)
     assert _live_sha(settings) == live
     assert any("crm-agents retrain" in line for line in said)
+
+
+@pytest.mark.slow
+def test_the_time_to_churn_model_is_challenged_the_same_way(decayed):
+    from tests.survival_cache import place_survival
+
+    settings, data = decayed
+    place_survival(settings)
+    version = retrain(data, settings)
+    compared = version.survival_comparison
+    assert compared is not None and compared.held_out_rows > 0
+    assert 0.5 < compared.c_index_champion <= 1 and 0.5 < compared.c_index_challenger <= 1
+    assert ("time_to_churn" in version.new_models) == compared.wins
+    assert "churn" in version.new_models  # the decayed churn champion loses
+
+
+def test_a_version_holds_the_champions_churn_model_when_the_challenger_lost(decayed):
+    settings, data = decayed
+    decide(settings, "approve", "ana", retrain(data, settings).id)
+    live = _live_sha(settings)
+    again = retrain(data, settings)
+    assert again.new_models == [] and again.model_sha256 == live
