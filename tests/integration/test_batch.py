@@ -342,25 +342,28 @@ def test_resume_without_an_unfinished_run_says_so(demo, tmp_path):
 def batch_env(tmp_path_factory):
     """Environment for `crm-agents batch` subprocesses: `BATCH_ROWS` demo customers and both
     models trained, so each start-up goes straight to the batch."""
-    root = tmp_path_factory.mktemp("batch-env")
-    env = {
-        **os.environ,
-        "CRM_RAW_DIR": str(root / "raw"),
-        "CRM_ARTIFACTS_DIR": str(root / "artifacts"),
-        "CRM_SYNTHETIC_ROWS": str(BATCH_ROWS),
-    }
+    return _trained_env(tmp_path_factory.mktemp("batch-env"), "logistic_baseline")
+
+
+def _trained_env(root: Path, model: str) -> dict:
+    """`BATCH_ROWS` demo customers in `root`, with `model` and the time-to-churn model saved."""
     settings = Settings(
         raw_dir=root / "raw",
         artifacts_dir=root / "artifacts",
         synthetic_rows=BATCH_ROWS,
-        model="logistic_baseline",
+        model=model,
         cv_folds=2,
         cv_repeats=1,
         n_jobs=1,
     )
     save_model(*train(load_customers(None, settings), settings), settings.artifacts_dir)
     place_survival(settings)
-    return env
+    return {
+        **os.environ,
+        "CRM_RAW_DIR": str(root / "raw"),
+        "CRM_ARTIFACTS_DIR": str(root / "artifacts"),
+        "CRM_SYNTHETIC_ROWS": str(BATCH_ROWS),
+    }
 
 
 def _start(env: dict, db: Path, *extra: str) -> subprocess.Popen:
@@ -527,23 +530,7 @@ def test_forked_workers_analyse_with_a_boosted_model_the_parent_already_used(tmp
     """Boosted trees predict with OpenMP, which is not fork-safe: the parent scores the base
     (starting OpenMP's threads) before it forks the workers, which predict again. They must run
     one thread each, or they wait forever."""
-    settings = Settings(
-        raw_dir=tmp_path / "raw",
-        artifacts_dir=tmp_path / "artifacts",
-        synthetic_rows=BATCH_ROWS,
-        model="gradient_boosting",
-        cv_folds=2,
-        cv_repeats=1,
-        n_jobs=1,
-    )
-    save_model(*train(load_customers(None, settings), settings), settings.artifacts_dir)
-    place_survival(settings)
-    env = {
-        **os.environ,
-        "CRM_RAW_DIR": str(tmp_path / "raw"),
-        "CRM_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
-        "CRM_SYNTHETIC_ROWS": str(BATCH_ROWS),
-    }
+    env = _trained_env(tmp_path, "gradient_boosting")
     db = tmp_path / "crm.db"
     command = [sys.executable, "-m", "crm_agents.cli.main", "batch", "--db", _db(db)]
     finished = subprocess.run(
