@@ -160,6 +160,20 @@ def history_lines(history: RiskHistory, lang: Language) -> list[str]:
     lines.append(_cause(change, lang))
     moved = [d for d in change.drivers if abs(d.total) >= _NEGLIGIBLE][:SHOWN_DRIVERS]
     lines += [_driver_line(d, change, lang) for d in moved]
+    # Inputs that changed but hardly moved the score: said, so no one looks for them in vain.
+    idle = [d for d in change.drivers if d.value_changed and abs(d.total) < _NEGLIGIBLE]
+    if idle:
+        changes = [
+            t(
+                "health.history.value_moved",
+                lang,
+                feature=feature_label(d.feature, lang),
+                before=field_value(d.feature, d.value_before, lang),
+                after=field_value(d.feature, d.value_after, lang),
+            )
+            for d in idle
+        ]
+        lines.append(t("health.history.no_effect", lang, changes=worded(changes, lang)))
     if change.model_changed and abs(change.base_change) >= _NEGLIGIBLE:
         lines.append(t("health.history.base", lang, change=f"{change.base_change:+.2f}"))
     return lines

@@ -13,6 +13,9 @@ from crm_agents.composition import assemble
 from crm_agents.store.database import open_store
 from crm_agents.store.health import StoredRiskHistory
 from data.loading import CustomerData
+from data.schema import feature_label
+from graph.chat import build_chat_graph, open_checkpointer
+from graph.chat_session import ChatSession
 from models.churn.persistence import save_model
 from models.churn.training import train
 from tools.service.retention import RetentionService
@@ -131,3 +134,28 @@ def test_a_small_move_is_a_trend_without_a_reading(data_changed):
 def test_without_a_database_the_history_is_empty(demo):
     history = demo.service.risk_history(demo.service.customers.index[0])
     assert history.points == [] and history.change is None
+
+
+def _chat(service, folder):
+    assembly = assemble(service.settings, service=service)
+    saver = open_checkpointer(folder / "chat.db")
+    return ChatSession(build_chat_graph(assembly.kits, assembly.analyzer, saver))
+
+
+def test_the_chat_says_the_customer_changed_and_which_drivers_moved(data_changed, tmp_path):
+    service, customer = data_changed
+    answer = _chat(service, tmp_path).ask(f"Why did {customer}'s risk go up?").answer
+    assert "What changed was the customer" in answer
+    assert feature_label("complain_count") in answer and feature_label("Contract") in answer
+    assert "went up" in answer
+
+
+def test_the_chat_says_the_model_changed_in_chinese_for_the_customer_in_the_thread(
+    model_changed, tmp_path
+):
+    service, customer = model_changed
+    chat = _chat(service, tmp_path)
+    chat.ask(f"{customer} 的流失風險是多少？")
+    answer = chat.ask("為什麼他的風險改變了？").answer
+    assert "改變的是模型" in answer
+    assert customer in answer
