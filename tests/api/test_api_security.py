@@ -37,6 +37,13 @@ NEEDS = {
     ("DELETE", "/api/v1/webhooks/{subscription_id}"): "admin",
     ("GET", "/api/v1/webhooks/{subscription_id}/deliveries"): "admin",
     ("POST", "/api/v1/webhooks/deliveries/{delivery_id}/replay"): "admin",
+    ("GET", "/api/v1/customers/{customer_id}/risk/history"): "read",
+    ("GET", "/api/v1/runs"): "read",
+    ("GET", "/api/v1/runs/{run_id}/drift"): "read",
+    ("GET", "/api/v1/alerts"): "read",
+    ("POST", "/api/v1/alerts/{run_id}/{customer_id}/close"): "approve",
+    ("GET", "/api/v1/accuracy"): "read",
+    ("GET", "/api/v1/models"): "read",
     ("GET", "/ready"): "read",
     ("GET", "/metrics"): "read",
 }

@@ -117,6 +117,8 @@ class AnalyzePanels:
         except (StoreError, SQLAlchemyError) as err:
             log.warning("risk history unavailable: %s", type(err).__name__)
             return ""
+        if not history.points:
+            return ""  # no batch run yet: nothing to show, nothing to explain
         lines = history_lines(history, lang)
         return f"#### {t('ui.analyze.history', lang)}\n\n" + "\n\n".join(views.md(x) for x in lines)
 
