@@ -6,6 +6,8 @@ other screenshots go (`make screenshots`: docs/screenshots/)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from app_server import app_settings, start
 from test_screenshots import _folder
@@ -97,6 +99,10 @@ def test_a_campaign_goes_end_to_end_in_the_browser(browser, app):
     page.get_by_label("Name" if lang == "en" else "名稱").fill("Winter save")
     page.locator("#campaign-create").click()
     expect(page.locator("#campaign-message")).to_contain_text(words["made"], timeout=30_000)
+    # The picker takes the new campaign a moment after the message shows (a user never clicks
+    # that fast); submitting before then would send no campaign.
+    picker = page.locator("#campaign-picker input")
+    expect(picker).to_have_value(re.compile("Winter save"), timeout=30_000)
     page.locator("#campaign-submit").click()
     expect(page.locator("#campaign-message")).to_contain_text(words["submitted"], timeout=30_000)
     first_item = page.locator('#approval-items [role="gridcell"][data-row="0"][data-col="0"]')

@@ -102,6 +102,8 @@ def wire(manager: Manager, demo: gr.Blocks) -> None:
         return gr.Dropdown(choices=choices, value=draft.campaign_id), md(words)
 
     def submit(campaign_id: int | None, lang: Language):
+        if campaign_id is None:
+            return t("ui.campaigns.pick_campaign", lang), *show(campaign_id, lang)
         try:
             count = open_approvals(backend.store, int(campaign_id or 0))
         except EXPECTED as err:
