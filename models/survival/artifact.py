@@ -44,35 +44,54 @@ class SurvivalCurves(BaseModel):
         default_factory=list, description="The Cox coefficients' covariance (their order)"
     )
 
-    def linear_variance(self, frame: pd.DataFrame) -> np.ndarray:
+    def design(self, frame: pd.DataFrame) -> np.ndarray:
+        names = list(self.coefficients)
+        return design_matrix(frame, self.covariates, self.interactions)[names].to_numpy()
+
+    def linear_variance(self, frame: pd.DataFrame, x: np.ndarray | None = None) -> np.ndarray:
         """Var of each customer's linear predictor (x − centre) · β from the coefficients'
-        covariance; zero for the forms without one."""
+        covariance; zero for the forms without one. `x`: the design matrix, when at hand."""
         if self.form != "cox" or not self.covariance:
             return np.zeros(len(frame))
-        names = list(self.coefficients)
-        x = design_matrix(frame, self.covariates, self.interactions)[names].to_numpy()
-        x = x - np.array([self.centre[n] for n in names])
-        return np.einsum("ij,jk,ik->i", x, np.asarray(self.covariance), x)
+        x = self.design(frame) if x is None else x
+        x = x - np.array([self.centre[n] for n in self.coefficients])
+        return ((x @ np.asarray(self.covariance)) * x).sum(axis=1)
 
-    def curves(self, frame: pd.DataFrame) -> np.ndarray:
+    def cox_factors(
+        self, frame: pd.DataFrame, x: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """A Cox model's curves in factors, S_i(t) = S0_b(i)(t) ^ h_i: each customer's hazard
+        ratio h, the index b of their baseline, and the baselines (rows). None for the other
+        forms. Whatever is linear in the cumulative hazard can then be done on the few
+        baselines instead of on every customer's curve."""
+        if self.form != "cox":
+            return None
+        x = self.design(frame) if x is None else x
+        names = list(self.coefficients)
+        beta = np.array([self.coefficients[n] for n in names])
+        centre = np.array([self.centre[n] for n in names])
+        hazard = np.exp((x - centre) @ beta)
+        levels = list(self.baselines)
+        if self.strata:
+            stratum = pd.Categorical(frame[self.strata].astype(str), categories=levels).codes
+        else:
+            stratum = np.zeros(len(frame), dtype=np.int8)
+        return hazard, np.asarray(stratum), np.array([self.baselines[k] for k in levels])
+
+    def curves(self, frame: pd.DataFrame, x: np.ndarray | None = None) -> np.ndarray:
         """S(t) on months 1…72 for each customer (rows in `frame`'s order)."""
         if self.form == "kaplan_meier":
             segments = frame[self.strata].astype(str).to_numpy()
             table = {k: np.asarray(v) for k, v in self.baselines.items()}
             return np.vstack([table.get(s, table[ALL]) for s in segments])
-        names = list(self.coefficients)
-        x = design_matrix(frame, self.covariates, self.interactions)[names].to_numpy()
-        beta = np.array([self.coefficients[n] for n in names])
-        if self.form == "cox":
-            centre = np.array([self.centre[n] for n in names])
-            hazard = np.exp((x - centre) @ beta)
-            levels = list(self.baselines)
+        x = self.design(frame) if x is None else x
+        factors = self.cox_factors(frame, x)
+        if factors is not None:
+            hazard, stratum, baselines = factors
             # log S = H(x) × log S0: one multiply per cell instead of a power.
-            log_base = np.log(np.clip(np.array([self.baselines[k] for k in levels]), 1e-300, 1))
-            if self.strata:
-                stratum = pd.Categorical(frame[self.strata].astype(str), categories=levels).codes
-                return np.exp(hazard[:, None] * log_base[stratum])
-            return np.exp(hazard[:, None] * log_base[0][None, :])
+            log_base = np.log(np.clip(baselines, 1e-300, 1))
+            return np.exp(hazard[:, None] * log_base[stratum])
+        beta = np.array([self.coefficients[n] for n in self.coefficients])
         scale = np.exp(x @ beta + self.intercept)[:, None]
         ratio = (MONTHS[None, :] / scale) ** np.exp(self.shape)
         return np.exp(-ratio) if self.form == "weibull" else 1 / (1 + ratio)

@@ -79,9 +79,12 @@ def design_matrix(
         values = frame[name]
         if name in CATEGORICAL_VALUES:
             groups[name] = []
-            for level in CATEGORICAL_VALUES[name][1:]:
+            # One pass over the text, then integer comparisons (a value outside the schema
+            # gets code -1: a zero in every column, as comparing the text would give).
+            codes = pd.Categorical(values, categories=CATEGORICAL_VALUES[name]).codes
+            for i, level in enumerate(CATEGORICAL_VALUES[name][1:], start=1):
                 column = f"{name}={level}"
-                columns[column] = (values == level).to_numpy(dtype=float)
+                columns[column] = (codes == i).astype(float)
                 groups[name].append(column)
         elif name == "MonthlyCharges":
             scaled = (values.to_numpy(dtype=float) - CHARGE_CENTRE) / CHARGE_SCALE

@@ -36,9 +36,17 @@ def extended(curves: np.ndarray, months: int) -> np.ndarray:
 def remaining(curves: np.ndarray, tenure: np.ndarray, months: int) -> np.ndarray:
     """S(tenure + h | tenure) for h = 0…`months`, one row per customer."""
     tenure = np.asarray(tenure, dtype=int)
-    full = extended(curves, int(tenure.max(initial=0)) + months)
+    # The same figures as `extended(curves, tenure.max() + months)` read at tenure + h, without
+    # building that wide table: each row's tail is computed only where its window needs it.
+    with_start = extended(curves, HORIZON)
     columns = tenure[:, None] + np.arange(months + 1)[None, :]
-    ahead = np.take_along_axis(full, columns, axis=1)
+    ahead = np.take_along_axis(with_start, np.minimum(columns, HORIZON), axis=1)
+    beyond = columns > HORIZON
+    if beyond.any():
+        last, earlier = with_start[:, -1], with_start[:, -1 - TAIL_MONTHS]
+        monthly = (last / earlier) ** (1 / TAIL_MONTHS)
+        rows, cols = np.nonzero(beyond)
+        ahead[rows, cols] = last[rows] * monthly[rows] ** (columns[rows, cols] - HORIZON)
     return ahead / ahead[:, :1]
 
 

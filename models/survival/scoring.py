@@ -21,7 +21,7 @@ from models.survival.lifetime import (
 from models.survival.support import Pooling, bounds, spread
 from models.urgency import timing_clears
 
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 #: Each figure with the two ends of its 95 % interval (`_low` / `_high`: the figure's own low and
 #: high values — for months left and CLV the low end comes from the high-risk curve).
 LIFETIME_COLUMNS = (
@@ -60,8 +60,12 @@ class Timing:
 
 def timing(card: SurvivalCard, frame: pd.DataFrame, settings: Settings, months: int) -> Timing:
     tenure = frame["tenure"].to_numpy(dtype=int)
-    curves = card.curves.curves(frame)
-    if card.support is None:  # a card from before support was recorded: nothing stands behind
+    form = card.curves
+    x = form.design(frame) if form.form != "kaplan_meier" else None
+    if card.support is None:
+        curves = form.curves(
+            frame, x
+        )  # a card from before support was recorded: nothing stands behind
         n = len(frame)
         window = {
             "customers": np.zeros(n, int),
@@ -76,10 +80,14 @@ def timing(card: SurvivalCard, frame: pd.DataFrame, settings: Settings, months: 
             card.support, settings.support_min_customers, settings.support_min_departures
         )
         codes = pooling.codes(frame)
-        curves = pooling.shrink(curves, codes)
+        factors = form.cox_factors(frame, x)
+        if factors is not None:
+            curves = pooling.shrink_cox(factors, codes)
+        else:
+            curves = pooling.shrink(form.curves(frame, x), codes)
         window = pooling.window(codes, tenure)
     ahead = remaining(curves, tenure, months)
-    low, high = bounds(ahead, spread(window["band_departures"], card.curves.linear_variance(frame)))
+    low, high = bounds(ahead, spread(window["band_departures"], form.linear_variance(frame, x)))
     return Timing(ahead, low, high, window)
 
 

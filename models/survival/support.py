@@ -103,7 +103,8 @@ class Pooling:
         """Each row's support level; a contract the fit never saw counts with everyone."""
         known = {k: i for i, k in enumerate(self.levels)}
         everyone = known[EVERYONE]
-        return np.array([known.get(str(v), everyone) for v in frame[self.column]], dtype=int)
+        codes = pd.Categorical(frame[self.column].astype(str), categories=self.levels).codes
+        return np.where(codes < 0, everyone, codes).astype(int)
 
     def shrink(self, curves: np.ndarray, codes: np.ndarray) -> np.ndarray:
         """Curves on months 1…72 with each month's hazard averaged over its band."""
@@ -115,6 +116,19 @@ class Pooling:
         )
         monthly = total / (last - first + 1)
         return np.exp(-np.cumsum(monthly, axis=1))
+
+    def shrink_cox(
+        self, factors: tuple[np.ndarray, np.ndarray, np.ndarray], codes: np.ndarray
+    ) -> np.ndarray:
+        """`shrink` of a Cox model's curves S0_b ^ h (`SurvivalCurves.cox_factors`). Averaging
+        the hazard over a band is linear in the cumulative hazard, so each (support level,
+        baseline) pair is shrunk once and each customer's curve is its shrunk baseline ^ h."""
+        hazard, baseline, baselines = factors
+        pairs = codes.astype(np.int64) * len(baselines) + baseline
+        unique, inverse = np.unique(pairs, return_inverse=True)
+        shrunk = self.shrink(baselines[unique % len(baselines)], unique // len(baselines))
+        log_shrunk = np.log(np.clip(shrunk, 1e-300, 1.0))
+        return np.exp(hazard[:, None] * log_shrunk[inverse])
 
     def window(self, codes: np.ndarray, tenure: np.ndarray) -> dict[str, np.ndarray]:
         """The support of each customer's next three months: customers who stayed longer than

@@ -68,3 +68,17 @@ def test_simulated_signals_stay_in_their_ranges():
     assert (signals["complain_count"] >= 0).all()
     assert signals["usage_drop_rate"].between(0, 1).all()
     assert (signals[["recent_login_count", "complain_count"]] % 1 == 0).all().all()
+
+
+def test_tabulated_quantiles_equal_scipys_inversion_row_by_row():
+    from scipy import stats
+
+    from data.signals import beta_quantiles_4dp, poisson_quantiles
+
+    rng = np.random.default_rng(4)
+    u = rng.random(200_000)
+    rate = rng.choice(np.round(rng.uniform(0.25, 12.0, 3_000), 2), size=u.size)
+    assert (poisson_quantiles(u, rate) == stats.poisson.ppf(u, rate)).all()
+    mean = rng.choice([0.08, 0.18, 0.2, 0.3], size=u.size)
+    expected = np.round(stats.beta.ppf(u, mean * 12.0, (1 - mean) * 12.0), 4)
+    assert (beta_quantiles_4dp(u, mean) == expected).all()
