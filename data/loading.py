@@ -21,10 +21,11 @@ from core.i18n import Phrase, t
 from core.languages import BASE_LANGUAGE
 from core.settings import Settings
 from core.types import Language
+from data.columnar import is_columnar, parquet_parts, read_parquet_customers
 from data.schema import ID_COLUMN, TARGET_COLUMN, feature_label
 from data.signals import attach_signals
 from data.synthetic import generate_customers
-from data.validation import DataValidationError, validate_customers
+from data.validation import LINES, ROWS, DataValidationError, validate_customers
 
 ACCEPTED_ENCODINGS = ("utf-8-sig",)
 
@@ -76,6 +77,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def data_sha256(path: Path) -> str:
+    """A fingerprint of the data's bytes: the file's SHA-256, or for a folder of Parquet parts
+    one over each part's name and SHA-256 (renaming or changing a part changes it)."""
+    if not path.is_dir():
+        return file_sha256(path)
+    digest = hashlib.sha256()
+    for part in parquet_parts(path):
+        digest.update(f"{part.relative_to(path).as_posix()}\0{file_sha256(part)}\n".encode())
+    return digest.hexdigest()
+
+
 def resolve_source(path: Path | None, settings: Settings) -> Path | None:
     """The file to read, or None for the synthetic demo data."""
     if path is not None:
@@ -90,12 +102,13 @@ def resolve_source(path: Path | None, settings: Settings) -> Path | None:
 
 
 def read_customer_file(path: Path) -> pd.DataFrame:
-    """Read a CSV as text, rejecting wrong files with a message that says what is expected."""
+    """Read a CSV as text, or Parquet (a file or a folder of parts) as typed columns, rejecting
+    wrong files with a message that says what is expected."""
     source = str(path)
     if not path.exists():
         raise DataValidationError(source, [Phrase("validation.no_file")])
-    if path.is_dir():
-        raise DataValidationError(source, [Phrase("validation.folder")])
+    if is_columnar(path):
+        return read_parquet_customers(path)
     payload = path.read_bytes()
     if not payload.strip():
         raise DataValidationError(source, [Phrase("validation.empty")])
@@ -136,11 +149,12 @@ def load_customers(path: Path | None, settings: Settings) -> CustomerData:
             str(source),
             settings.customer_id_pattern,
             settings.accepted_ranges,
+            ROWS if is_columnar(source) else LINES,
         )
         origin_kwargs = {
             "kind": "file",
             "path": str(source.resolve()),
-            "sha256": file_sha256(source),
+            "sha256": data_sha256(source),
         }
     customers, simulated = attach_signals(customers, settings.seed)
     customers = customers.set_index(ID_COLUMN, drop=False)

@@ -7,7 +7,8 @@ problems of a file are collected first, so a user fixes them in one pass.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -29,8 +30,19 @@ from data.schema import (
 )
 
 MAX_SHOWN = 5
-#: The header is line 1, so data row i is on line i + 2.
-_FIRST_DATA_LINE = 2
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """How a problem's place in the input is said: CSV lines (the header is line 1, so data
+    row i is on line i + 2) or the rows of a columnar file (row i is row i + 1)."""
+
+    first: int
+    unit: str  # "line" or "row": the phrases validation.{unit}, {unit}s, {unit}s_more
+
+
+LINES = Numbering(2, "line")
+ROWS = Numbering(1, "row")
 
 
 class DataValidationError(ValueError):
@@ -48,11 +60,34 @@ class DataValidationError(ValueError):
         return t("validation.invalid_file", lang, source=self.source) + "\n" + listed
 
 
-def lines_phrase(index: pd.Index) -> Phrase:
-    shown = [i + _FIRST_DATA_LINE for i in index[:MAX_SHOWN]]
+def lines_phrase(index: pd.Index, numbering: Numbering = LINES) -> Phrase:
+    shown = [i + numbering.first for i in index[:MAX_SHOWN]]
+    unit = numbering.unit
     if len(index) > MAX_SHOWN:
-        return Phrase("validation.lines_more", {"lines": shown, "more": len(index) - MAX_SHOWN})
-    return Phrase("validation.lines" if len(index) > 1 else "validation.line", {"lines": shown})
+        return Phrase(f"validation.{unit}s_more", {"lines": shown, "more": len(index) - MAX_SHOWN})
+    return Phrase(
+        f"validation.{unit}s" if len(index) > 1 else f"validation.{unit}", {"lines": shown}
+    )
+
+
+def stripped(values: pd.Series) -> pd.Series:
+    """The cells as text without surrounding spaces, a missing cell as blank. Each distinct
+    cell is stripped once: a column of a million cells has a handful of distinct values."""
+    if not (
+        pd.api.types.is_object_dtype(values)
+        or pd.api.types.is_string_dtype(values)
+        or isinstance(values.dtype, pd.CategoricalDtype)
+    ):
+        values = values.astype(str)
+    codes, distinct = pd.factorize(values)
+    clean = [str(v).strip() for v in np.asarray(distinct, dtype=object)]
+    # A missing cell has code -1: the last entry, blank.
+    return pd.Series(np.array([*clean, ""], dtype=object)[codes], index=values.index)
+
+
+def _typed_numbers(values: pd.Series) -> bool:
+    """A column that arrives as numbers (a columnar file), not as text to parse."""
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
 def _values(values: pd.Series) -> list[str] | Phrase:
@@ -98,18 +133,26 @@ def _is_number(text: str) -> bool:
     return True
 
 
+Where = Callable[[pd.Index], Phrase]
+
+
 def _parse_number(
     raw: pd.DataFrame,
     column: str,
     problems: list[Phrase],
     bounds: tuple[float, float],
+    where: Where,
     *,
     integer: bool = False,
     allow_blank: pd.Series | None = None,
 ) -> pd.Series:
-    text = raw[column].str.strip()
-    values = pd.to_numeric(text, errors="coerce")
-    blank = text.eq("")
+    if _typed_numbers(raw[column]):
+        values = raw[column].astype("float64")
+        text, blank = values, values.isna()
+    else:
+        text = stripped(raw[column])
+        values = pd.to_numeric(text, errors="coerce")
+        blank = text.eq("")
     blank_bad = blank & ~allow_blank if allow_blank is not None else blank
     minimum, maximum = bounds
     expected = {
@@ -126,23 +169,23 @@ def _parse_number(
     values = values.mask(not_finite)
     if not_finite.any():
         bad = raw.index[not_finite]
-        found = {"values": _values(text[not_finite]), "lines": lines_phrase(bad)}
+        found = {"values": _values(text[not_finite]), "lines": where(bad)}
         problems.append(Phrase("validation.not_finite", expected | found))
     not_numeric = values.isna() & ~blank & ~not_finite
     if not_numeric.any():
         bad = raw.index[not_numeric]
-        found = {"values": _values(text[not_numeric]), "lines": lines_phrase(bad)}
+        found = {"values": _values(text[not_numeric]), "lines": where(bad)}
         problems.append(Phrase("validation.not_numeric", expected | found))
     if blank_bad.any():
         bad = raw.index[blank_bad]
         key = "validation.blank_unless_new" if allow_blank is not None else "validation.blank"
-        problems.append(Phrase(key, expected | {"lines": lines_phrase(bad)}))
+        problems.append(Phrase(key, expected | {"lines": where(bad)}))
     out_of_range = values.lt(minimum) | values.gt(maximum)
     if integer:
         out_of_range |= values.notna() & values.ne(values.round())
     if out_of_range.any():
         bad = raw.index[out_of_range]
-        found = {"values": _values(text[out_of_range]), "lines": lines_phrase(bad)}
+        found = {"values": _values(text[out_of_range]), "lines": where(bad)}
         problems.append(Phrase("validation.out_of_range", expected | found))
     return values
 
@@ -160,25 +203,25 @@ def describe_id_pattern(pattern: str, lang: Language = BASE_LANGUAGE) -> str:
     return t(phrase["phrase"], lang, **phrase["values"])
 
 
-def _check_ids(raw: pd.DataFrame, pattern: str, problems: list[Phrase]) -> pd.Series:
-    ids = raw[ID_COLUMN].str.strip()
+def _check_ids(raw: pd.DataFrame, pattern: str, problems: list[Phrase], where: Where) -> pd.Series:
+    ids = stripped(raw[ID_COLUMN])
     blank = ids.eq("")
     if blank.any():
         problems.append(
             Phrase(
                 "validation.blank_id",
-                {"column": ID_COLUMN, "lines": lines_phrase(raw.index[blank])},
+                {"column": ID_COLUMN, "lines": where(raw.index[blank])},
             )
         )
     # IDs are matched without regard to case everywhere, so two that differ only in case clash.
     dup = ids.str.casefold().duplicated(keep=False) & ~blank
     if dup.any():
-        found = {"values": _values(ids[dup]), "lines": lines_phrase(raw.index[dup])}
+        found = {"values": _values(ids[dup]), "lines": where(raw.index[dup])}
         problems.append(Phrase("validation.duplicate_id", {"column": ID_COLUMN} | found))
     compiled = re.compile(pattern)
     malformed = ~blank & ~ids.map(lambda i: compiled.fullmatch(i) is not None)
     if malformed.any():
-        found = {"values": _values(ids[malformed]), "lines": lines_phrase(raw.index[malformed])}
+        found = {"values": _values(ids[malformed]), "lines": where(raw.index[malformed])}
         problems.append(
             Phrase(
                 "validation.malformed_id",
@@ -189,14 +232,14 @@ def _check_ids(raw: pd.DataFrame, pattern: str, problems: list[Phrase]) -> pd.Se
 
 
 def _not_allowed(
-    column: str, values: pd.Series, unknown: pd.Series, index: pd.Index, allowed, key: str
+    column: str, values: pd.Series, unknown: pd.Series, where: Where, allowed, key: str
 ) -> Phrase:
     return Phrase(
         f"validation.{key}",
         {
             "column": column,
             "values": _values(values[unknown]),
-            "lines": lines_phrase(index[unknown]),
+            "lines": where(values.index[unknown]),
             "allowed": list(allowed),
         },
     )
@@ -207,9 +250,12 @@ def validate_customers(
     source: str,
     id_pattern: str = DEFAULT_ID_PATTERN,
     ranges: Mapping[str, tuple[float, float]] = DEFAULT_RANGES,
+    numbering: Numbering = LINES,
 ) -> pd.DataFrame:
-    """Check a table read as text and return it typed and cleaned. Every number must be finite
-    and inside its column's range (`ranges`, from the settings).
+    """Check a table read as text (a CSV) or typed (a columnar file: numbers may arrive as
+    numbers) and return it typed and cleaned. Every number must be finite and inside its
+    column's range (`ranges`, from the settings). Problems name CSV lines or columnar rows
+    (`numbering`).
 
     Blank `TotalCharges` is accepted for new customers (tenure 0, the 11 such rows of the real
     file): nothing has been billed yet, so it becomes 0.0 rather than a dropped row.
@@ -223,56 +269,57 @@ def validate_customers(
     raw = raw.reset_index(drop=True)
     clean = pd.DataFrame(index=raw.index)
 
-    clean[ID_COLUMN] = _check_ids(raw, id_pattern, problems)
+    def where(index: pd.Index) -> Phrase:
+        return lines_phrase(index, numbering)
+
+    clean[ID_COLUMN] = _check_ids(raw, id_pattern, problems, where)
 
     for column, allowed in CATEGORICAL_VALUES.items():
-        values = raw[column].str.strip()
+        values = stripped(raw[column])
         unknown = ~values.isin(allowed)
         if unknown.any():
-            problems.append(
-                _not_allowed(column, values, unknown, raw.index, allowed, "unknown_value")
-            )
+            problems.append(_not_allowed(column, values, unknown, where, allowed, "unknown_value"))
         clean[column] = values
 
     for column in BINARY_INT_COLUMNS:
-        values = raw[column].str.strip()
-        unknown = ~values.isin(("0", "1"))
+        # 0/1 as text, or as numbers in a columnar file (1.0 is 1 there).
+        typed = _typed_numbers(raw[column])
+        values = raw[column] if typed else stripped(raw[column])
+        unknown = ~values.isin((0, 1) if typed else ("0", "1"))
         if unknown.any():
-            problems.append(
-                _not_allowed(column, values, unknown, raw.index, ("0", "1"), "not_allowed")
-            )
+            problems.append(_not_allowed(column, values, unknown, where, ("0", "1"), "not_allowed"))
         clean[column] = pd.to_numeric(values, errors="coerce").fillna(0).astype("int64")
 
-    tenure = _parse_number(raw, "tenure", problems, ranges["tenure"], integer=True)
-    monthly = _parse_number(raw, "MonthlyCharges", problems, ranges["MonthlyCharges"])
+    tenure = _parse_number(raw, "tenure", problems, ranges["tenure"], where, integer=True)
+    monthly = _parse_number(raw, "MonthlyCharges", problems, ranges["MonthlyCharges"], where)
     total = _parse_number(
-        raw, "TotalCharges", problems, ranges["TotalCharges"], allow_blank=tenure.eq(0)
+        raw, "TotalCharges", problems, ranges["TotalCharges"], where, allow_blank=tenure.eq(0)
     )
     clean["tenure"] = tenure.fillna(0).astype("int64")
     clean["MonthlyCharges"] = monthly.astype("float64")
     clean["TotalCharges"] = total.fillna(0.0).astype("float64")
 
     if TARGET_COLUMN in raw.columns:
-        churn = raw[TARGET_COLUMN].str.strip()
+        churn = stripped(raw[TARGET_COLUMN])
         unknown = ~churn.isin(YES_NO)
         if unknown.any():
             problems.append(
-                _not_allowed(TARGET_COLUMN, churn, unknown, raw.index, YES_NO, "not_allowed")
+                _not_allowed(TARGET_COLUMN, churn, unknown, where, YES_NO, "not_allowed")
             )
         clean[TARGET_COLUMN] = churn
 
     for column in SIGNAL_COLUMNS:
         if column in raw.columns:
             integer = column in COUNT_SIGNALS
-            values = _parse_number(raw, column, problems, ranges[column], integer=integer)
+            values = _parse_number(raw, column, problems, ranges[column], where, integer=integer)
             clean[column] = values.fillna(0).astype("int64" if integer else "float64")
 
     consent = [c for c in CONSENT_COLUMNS.values() if c in raw.columns]
     for column in consent:
-        values = raw[column].str.strip()
+        values = stripped(raw[column])
         unknown = ~values.isin(YES_NO)
         if unknown.any():
-            problems.append(_not_allowed(column, values, unknown, raw.index, YES_NO, "not_allowed"))
+            problems.append(_not_allowed(column, values, unknown, where, YES_NO, "not_allowed"))
         clean[column] = values
 
     if problems:

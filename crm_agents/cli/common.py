@@ -67,7 +67,11 @@ DbOption = Annotated[
 ]
 DataOption = Annotated[
     Path | None,
-    typer.Option("--data", help="Telco CSV (default: CRM_DATA_PATH, data/raw/*.csv, else demo)"),
+    typer.Option(
+        "--data",
+        help="Telco CSV or Parquet file, or a folder of Parquet parts "
+        "(default: CRM_DATA_PATH, data/raw/*.csv, else demo)",
+    ),
 ]
 EXPECTED_ERRORS = (
     DataValidationError,

@@ -32,6 +32,7 @@ from crm_agents.cli.common import (
 )
 from crm_agents.model_check import keep_drift_reference, stale_reason
 from crm_agents.retraining import RetrainError
+from data.columnar import is_columnar, write_parquet
 from data.spreadsheet import write_csv
 from models.churn.candidates import CandidateName
 from models.churn.evaluation import CVMetrics
@@ -134,7 +135,9 @@ def evaluate_command(
 
 
 def score(
-    out_path: Annotated[Path, typer.Option("--out", help="CSV file to write")],
+    out_path: Annotated[
+        Path, typer.Option("--out", help="File to write: CSV, or Parquet when it ends in .parquet")
+    ],
     data: DataOption = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as one JSON object")
@@ -164,7 +167,10 @@ def score(
             scored = pd.concat([scored, lifetime], axis=1)
             retier_on_lifetime_value(scored, settings)
             with_urgency(scored, settings.urgent_within_90d)
-        write_csv(scored, out_path)
+        if is_columnar(out_path):
+            write_parquet(scored, out_path)
+        else:
+            write_csv(scored, out_path)
         say(settings, "cli.scored", count=f"{len(scored):,}", path=out_path)
         charges = loaded.customers["MonthlyCharges"].reindex(scored["customerID"]).to_numpy()
         if as_json:

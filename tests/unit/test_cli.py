@@ -106,6 +106,27 @@ def test_score_writes_every_customer(env):
     assert scores["churn_probability"].between(0, 1).all()
 
 
+def test_score_reads_parquet_and_writes_parquet_with_the_same_figures_as_csv(env):
+    from data.synthetic import generate_customers
+
+    _run("train", "--model", "logistic_splines")
+    base = generate_customers(500, seed=12).drop(columns=["Churn"])
+    base.to_csv(env / "base.csv", index=False)
+    base.to_parquet(env / "base.parquet", index=False)
+    assert (
+        _run("score", "--data", str(env / "base.csv"), "--out", str(env / "s.csv")).exit_code == 0
+    )
+    result = _run("score", "--data", str(env / "base.parquet"), "--out", str(env / "s.parquet"))
+    assert result.exit_code == 0, result.output
+    from_csv, from_parquet = pd.read_csv(env / "s.csv"), pd.read_parquet(env / "s.parquet")
+    assert len(from_parquet) == 500
+    # A CSV cannot tell an empty text from a missing one; Parquet keeps "" (no driver pushes).
+    from_csv["top_actionable_driver"] = from_csv["top_actionable_driver"].fillna("")
+    pd.testing.assert_frame_equal(
+        from_parquet, from_csv.astype(from_parquet.dtypes.to_dict()), check_exact=True
+    )
+
+
 def test_score_prints_customers_share_and_revenue_at_risk_per_risk_level(env):
     _run("train", "--model", "logistic_splines")
     out = env / "scores.csv"
