@@ -32,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "crm_agents.cli.modelling:score",
         "Score the whole base: probability, risk level, value tier and top driver per customer.",
     ),
+    "demo-data": (
+        "crm_agents.cli.demo:demo_data",
+        "Generate a synthetic base of any size, seeded, as CSV or Parquet.",
+    ),
     "analyze": (
         "crm_agents.cli.analysis:analyze",
         "Run the four-agent analysis of one customer: risk, reasons, offer, messages.",
