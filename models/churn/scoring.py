@@ -14,7 +14,7 @@ from data.schema import ACTIONABLE_FEATURES, ID_COLUMN
 from models.churn.model import ChurnModel
 from models.segments import risk_levels, value_tiers
 
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 100_000
 SCORE_COLUMNS = (
     ID_COLUMN,
     "churn_probability",
