@@ -30,6 +30,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
 from core.api_settings import ApiSettings
+from core.batch_settings import BatchSettings
 from core.formats import DEFAULT_CURRENCY, currency_problem
 from core.health_settings import HealthSettings
 from core.languages import BASE_LANGUAGE
@@ -56,7 +57,7 @@ _STATE_FILES = {
 }
 
 
-class Settings(BaseSettings, ApiSettings, HealthSettings):
+class Settings(BaseSettings, ApiSettings, HealthSettings, BatchSettings):
     model_config = SettingsConfigDict(
         env_prefix="CRM_",
         env_file=".env",

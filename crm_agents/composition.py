@@ -22,12 +22,13 @@ from agents.kit import AgentKit, Kits
 from agents.llm.endpoint import Endpoint
 from agents.llm.writer import Writer, make_writer
 from core.formats import use_currency
+from core.i18n import Phrase, WordedError
 from core.settings import Settings
-from crm_agents.model_check import ensure_model, ensure_survival
+from crm_agents.model_check import ensure_model, ensure_survival, same_data
 from crm_agents.outcomes import latest_learned_uplift
 from crm_agents.store.database import open_store, store_url
 from crm_agents.store.health import StoredRiskHistory
-from data.loading import CustomerData, load_customers
+from data.loading import CustomerData, DataOrigin, load_customers
 from graph.analysis import Analyzer, build_analysis_graph
 from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
 from tools.campaigns.targeting import LearnedUplift
@@ -118,3 +119,29 @@ def assemble(
     model = chat_model if chat_model is not None else make_chat_model(service.settings, endpoint)
     chat = build_chat_graph(kits, analyzer, checkpointer, model, endpoint)
     return Assembly(settings=service.settings, kits=kits, analyzer=analyzer, chat=chat)
+
+
+class BatchWorkerError(WordedError, RuntimeError):
+    """A cluster worker found other data or another model than the batch's driver runs."""
+
+
+def batch_worker_analyzer(settings: Settings, origin: DataOrigin, model_version: str) -> Analyzer:
+    """The batch's analyzer rebuilt on a cluster worker: the driver's data (the same file, or
+    the same demo data), the saved models, the driver's settings. A worker that finds other
+    data or another model refuses: its analyses would not be the run's."""
+    path = Path(origin.path) if origin.kind == "file" and origin.path else None
+    data = load_customers(path, settings)
+    if not same_data(origin, data.origin):
+        raise BatchWorkerError(
+            Phrase(
+                "batch.worker_other_data",
+                {"expected": origin.describe(), "found": data.origin.describe()},
+            )
+        )
+    assembly = assemble(settings, data=data)
+    found = assembly.service.card.version
+    if found != model_version:
+        raise BatchWorkerError(
+            Phrase("batch.worker_other_model", {"expected": model_version, "found": found})
+        )
+    return assembly.analyzer

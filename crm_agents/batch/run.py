@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass
 
+import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine as SqlEngine
 
 from core.i18n import Phrase, WordedError
 from core.types import Language
+from crm_agents.batch.engines import Engine, LocalEngine
 from crm_agents.batch.health_steps import judge_accuracy, measure_drift_of, raise_alerts
 from crm_agents.batch.process_control import graceful_stop
-from crm_agents.batch.workers import analyse_chunk, executor, pool_size, writes_offline
+from crm_agents.batch.workers import writes_offline
 from crm_agents.store import database
 from graph.analysis import Analyzer
+from models.churn.model import ChurnModel
 from models.health.history import run_records
 from models.segments import RiskLevel
 from tools.service.retention import RetentionService
@@ -94,23 +96,28 @@ def run_batch(
     resume: bool = False,
     language: Language | None = None,
     progress: Progress = lambda done, total: None,
+    engine: Engine | None = None,
 ) -> BatchSummary:
+    """One run (or the rest of one, with `resume`) on `engine`: this process and its pool by
+    default, or a cluster (`engines.open_engine`); the figures stored are the same."""
     started = time.perf_counter()
     kit = analyzer.kits.default
-    engine = database.open_store(db_url)
-    run = _open(engine, analyzer, resume, min_risk, limit, budget, language)
+    work = engine or LocalEngine()
+    store = database.open_store(db_url)
+    run = _open(store, analyzer, resume, min_risk, limit, budget, language)
+    # The service scores the base where the engine works, for this run only.
+    kept = kit.service.partition_map
     try:
-        chosen = _select(engine, kit.service, run)
-        drift, drift_note = measure_drift_of(engine, kit.service, run)
-        judge_accuracy(engine, kit.service, run)
-        if len(chosen.todo) > CHUNK:
-            kit.warm()  # whole-base explanations and offer what-ifs, once, before any fork
-        analysed, stopped_by = _drain(analyzer, engine, run, chosen, workers, progress)
-        status, total, failures = _finish(engine, run, chosen, stopped_by)
+        kit.service.use_partition_map(work.partition_map)
+        chosen = _select(store, kit.service, run, work)
+        drift, drift_note = measure_drift_of(store, kit.service, run)
+        judge_accuracy(store, kit.service, run)
+        analysed, stopped_by = _drain(analyzer, store, run, chosen, workers, progress, work)
+        status, total, failures = _finish(store, run, chosen, stopped_by)
     except Exception as err:
         with suppress(database.StoreError):  # a read-only or broken database cannot record it
             database.update_run(
-                engine,
+                store,
                 run.id,
                 status="failed",
                 error=kit.settings.redact(f"{type(err).__name__}: {err}")[:2000],
@@ -119,6 +126,8 @@ def run_batch(
         raise BatchError(
             Phrase("batch.failed", {"run": run.id, "error": said, "next": _next_step(err)})
         ) from err
+    finally:
+        kit.service.use_partition_map(kept)
     return BatchSummary(
         run_id=run.id,
         status=status,
@@ -146,7 +155,7 @@ def _next_step(err: Exception) -> Phrase:
 
 
 def _open(
-    engine: Engine,
+    engine: SqlEngine,
     analyzer: Analyzer,
     resume: bool,
     min_risk: RiskLevel,
@@ -183,13 +192,21 @@ def _open(
     return _Run(run["id"], run["min_risk"], run["analysis_limit"], run["budget"], run["language"])
 
 
-def _select(engine: Engine, service: RetentionService, run: _Run) -> _Selection:
+def _records_part(customers: pd.DataFrame, model: ChurnModel) -> pd.DataFrame:
+    return run_records(model, customers)
+
+
+def _select(engine: SqlEngine, service: RetentionService, run: _Run, work: Engine) -> _Selection:
     """Store the scores (once per run) and choose the customers to analyse, riskiest level
     first in the scores' order, skipping those already stored."""
     scored = service.scores()
     if database.count_rows(engine, database.scores, run.id) < len(scored):
         # Each score with what explains it, so a later run can say why the risk changed.
-        explained = scored.merge(run_records(service.model, service.customers), on="customerID")
+        records = pd.concat(
+            work.partition_map(_records_part, service.customers, service.model),
+            ignore_index=True,
+        )
+        explained = scored.merge(records, on="customerID")
         rows = explained.assign(run_id=run.id).rename(columns={"customerID": "customer_id"})
         database.insert_frame(engine, database.scores, rows)
     # Again on resume: a run killed between its scores and its alerts still raises each once.
@@ -208,39 +225,44 @@ def _select(engine: Engine, service: RetentionService, run: _Run) -> _Selection:
 
 def _drain(
     analyzer: Analyzer,
-    engine: Engine,
+    engine: SqlEngine,
     run: _Run,
     chosen: _Selection,
     workers: int,
     progress: Progress,
+    work: Engine,
 ) -> tuple[int, str | None]:
     """Analyse the customers to do, a chunk per task, each chunk stored in one transaction as
     it comes back. Returns the customers analysed now and what stopped the run early (None when
     nothing did)."""
     analysed = processed = 0
     progress(len(chosen.done), len(chosen.eligible))
-    workers = pool_size(analyzer, workers)
     # With an LLM, small chunks keep every thread busy (a chunk runs its customers in turn);
     # offline, large ones keep the transactions few.
     size = CHUNK if writes_offline(analyzer) else LLM_CHUNK
     chunks = iter([chosen.todo[i : i + size] for i in range(0, len(chosen.todo), size)])
-    with graceful_stop() as stop, executor(analyzer, workers) as pool:
-        # One task per chunk, at most two per worker in flight: memory stays bounded and a
-        # stop request waits only for the chunks already running.
+    # Many customers: the whole base explained and re-scored under every offer in one pass
+    # each, before any customer, instead of customer by customer.
+    warm = len(chosen.todo) > CHUNK
+    pool_of = work.analysis_pool(analyzer, workers, warm)
+    with graceful_stop() as stop, pool_of as (pool, in_flight):
+        # One task per chunk, a bounded number in flight: memory stays bounded and a stop
+        # request waits only for the chunks already running.
         pending: list = []
         while True:
-            while len(pending) < 2 * workers and not stop.requested:
+            while len(pending) < in_flight and not stop.requested:
                 chunk = next(chunks, None)
                 if chunk is None:
                     break
-                pending.append(pool.submit(analyse_chunk, chunk, run.language, run.id))
+                pending.append(pool.submit(chunk, run.language, run.id))
             if not pending:
                 break
             try:
                 rows, failed = pending.pop(0).result()
-            except BrokenProcessPool:
-                # A worker was killed (a SIGTERM to the whole group, or the OOM killer).
-                # Every stored chunk is whole; the rest waits for --resume.
+            except work.lost:
+                # A worker was killed (a SIGTERM to the whole group, or the OOM killer) and
+                # its work could not go elsewhere. Every stored chunk is whole; the rest waits
+                # for --resume.
                 time.sleep(0.2)  # let a pending SIGTERM/SIGINT handler record itself
                 stop.requested = stop.requested or "a worker's death"
                 break
@@ -252,7 +274,7 @@ def _drain(
 
 
 def _finish(
-    engine: Engine, run: _Run, chosen: _Selection, stopped_by: str | None
+    engine: SqlEngine, run: _Run, chosen: _Selection, stopped_by: str | None
 ) -> tuple[str, int, list[dict]]:
     """Record how the run ended: completed when every eligible customer is stored, else
     interrupted with what to do next. Returns (status, customers analysed, failures)."""

@@ -11,7 +11,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
 from agents.present.health_words import drift_line
+from core.batch_settings import BatchEngine
 from core.i18n import t, worded
+from crm_agents.batch.engine_choice import open_engine
 from crm_agents.batch.run import run_batch
 from crm_agents.cli.common import (
     DEFAULT_WORKERS,
@@ -29,6 +31,7 @@ from crm_agents.cli.common import (
     say_text,
     settings_with,
 )
+from crm_agents.composition import batch_worker_analyzer
 from crm_agents.store.database import export_run, open_store, shown_url
 from models.segments import RiskLevel
 
@@ -56,10 +59,18 @@ def batch(
     export: Annotated[
         Path | None, typer.Option("--export", help="Write CSV and Parquet files to this folder")
     ] = None,
+    engine: Annotated[
+        BatchEngine | None,
+        typer.Option(
+            "--engine",
+            help="local (this machine's pool) or dask (CRM_DASK_SCHEDULER, else a LocalCluster); "
+            "default CRM_BATCH_ENGINE",
+        ),
+    ] = None,
 ) -> None:
     """Score every customer, analyse those at or above the risk floor, store it all in the DB."""
     with clear_errors(lang):
-        settings = settings_with(language=lang)
+        settings = settings_with(language=lang, batch_engine=engine)
         if export is not None:
             output_folder(export, "--export", settings.language)
         url = results_url(db, settings)
@@ -84,17 +95,22 @@ def batch(
                 bar.update(task, completed=done, total=total, rate=f"{done / elapsed:,.0f}/s")
                 bar.refresh()
 
-            summary = run_batch(
-                assembly.analyzer,
-                url,
-                min_risk=min_risk,
-                limit=limit,
-                workers=workers,
-                budget=budget,
-                resume=resume,
-                language=lang,
-                progress=show,
-            )
+            service = assembly.service
+            with open_engine(
+                settings, service.data.origin, service.card.version, batch_worker_analyzer
+            ) as work:
+                summary = run_batch(
+                    assembly.analyzer,
+                    url,
+                    min_risk=min_risk,
+                    limit=limit,
+                    workers=workers,
+                    budget=budget,
+                    resume=resume,
+                    language=lang,
+                    progress=show,
+                    engine=work,
+                )
         rate = summary.analysed_this_time / summary.seconds if summary.seconds else 0.0
         say(
             settings,

@@ -8,7 +8,8 @@ import pandas as pd
 from models.segments import RISK_LEVELS, VALUE_TIERS
 from models.urgency import urgency_order
 from tools.schemas import AtRiskCustomer, AtRiskList
-from tools.service.retention import AT_RISK_MONTHS, NoLifetimeModelError, RetentionService
+from tools.service.base_scores import AT_RISK_MONTHS
+from tools.service.retention import NoLifetimeModelError, RetentionService
 from tools.timing_schemas import Interval
 
 #: How a list is ordered: churn probability, or urgency (`models/urgency.py`: the risk level

@@ -14,7 +14,7 @@ from cachetools import LRUCache
 from core.settings import Settings
 from models.survival.card import SurvivalCard
 from models.survival.lifetime import within_days
-from models.survival.scoring import lifetime_columns, lifetime_values, timing
+from models.survival.scoring import lifetime_values, timing
 from tools.service.time_to_churn import SegmentCurves, segment_curves, time_to_churn
 from tools.timing_schemas import TimeToChurn
 
@@ -74,7 +74,3 @@ class LifetimeDesk:
             "churn_within_90d_before": today.churn_within_90d,
             "churn_within_90d_after": round(float(within[0]), 6),
         }
-
-    def columns(self, months: tuple[int, ...]) -> pd.DataFrame:
-        """The lifetime columns of the whole base, in the customers' order."""
-        return lifetime_columns(self.survival, self.customers, self.settings, months)

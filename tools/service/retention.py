@@ -17,10 +17,8 @@ from data.loading import CustomerData
 from data.schema import FEATURE_LABELS, SIGNAL_COLUMNS
 from models.churn.model import ChurnModel, Explanation
 from models.churn.persistence import ModelCard
-from models.churn.scoring import score_customers
 from models.segments import clv_estimate, risk_level, tiers_by
 from models.survival.card import SurvivalCard
-from models.urgency import with_urgency
 from tools.schemas import (
     ChurnPrediction,
     CustomerProfile,
@@ -29,6 +27,12 @@ from tools.schemas import (
     ValueBasis,
     ValueSegment,
     WhatIfResult,
+)
+from tools.service.base_scores import (
+    PartitionMap,
+    finish_scores,
+    in_process,
+    score_part,
 )
 from tools.service.changes import InvalidChangeError, checked_changes
 from tools.service.customer_index import (
@@ -41,7 +45,7 @@ from tools.service.model_summary import model_summary
 from tools.service.risk_history import RiskHistory, RiskHistorySource, risk_history
 from tools.service.similar import SegmentTable, segment_table, similar_customers
 from tools.service.time_to_churn import next_step
-from tools.service.value_basis import NoLifetimeModelError, retier_on_lifetime_value, value_basis
+from tools.service.value_basis import NoLifetimeModelError, value_basis
 from tools.timing_schemas import TimeToChurn
 
 __all__ = [
@@ -53,8 +57,6 @@ __all__ = [
 ]
 
 #: Months ahead the portfolio weighs revenue and lifetime value at risk over.
-AT_RISK_MONTHS = (3, 6, 12)
-
 #: Per-customer answers kept at most; the least recently used go first (a batch over millions
 #: stays bounded).
 CACHED_CUSTOMERS = 20_000
@@ -81,6 +83,8 @@ class RetentionService:
     survival: SurvivalCard | None = None
     #: Each customer's scores in earlier runs (the results database); None: no history.
     history: RiskHistorySource | None = None
+    #: Where the whole base's parts are scored: here, unless a batch engine says otherwise.
+    partition_map: PartitionMap = in_process
     _scores: pd.DataFrame | None = field(default=None, repr=False)
     _segments: SegmentTable | None = field(default=None, repr=False)
     _explanation: Explanation | None = field(default=None, repr=False)
@@ -294,20 +298,21 @@ class RetentionService:
         if self._scores is None:
             with self._lock:
                 if self._scores is None:
-                    scored = score_customers(self.model, self.customers, self.settings)
-                    scored["monthly_charges"] = self.customers["MonthlyCharges"].to_numpy()
-                    if self._lifetime is not None:
-                        lifetime = self._lifetime.columns(AT_RISK_MONTHS)
-                        scored = pd.concat([scored, lifetime], axis=1)
-                        # The basis of CLV tiers is known only now: kept, not cut again.
-                        self._value_basis = retier_on_lifetime_value(scored, self.settings)
-                        with_urgency(scored, self.settings.urgent_within_90d)
-                    self._scores = scored.sort_values(
-                        ["churn_probability", "customerID"],
-                        ascending=[False, True],
-                        ignore_index=True,
+                    parts = self.partition_map(
+                        score_part, self.customers, self.model, self.survival, self.settings
                     )
+                    # The basis of CLV tiers is known only now: kept, not cut again.
+                    self._scores, basis = finish_scores(
+                        parts, self.settings, self.survival is not None
+                    )
+                    self._value_basis = basis or self._value_basis
         return self._scores
+
+    def use_partition_map(self, partition_map: PartitionMap) -> None:
+        """Score the whole base with `partition_map` (a cluster's partitions) from now on;
+        the figures are the same wherever the parts are computed."""
+        with self._lock:
+            self.partition_map = partition_map
 
     def model_summary(self, language: Language = BASE_LANGUAGE) -> ModelSummary:
         """What the model is, how it was chosen, and how well it did in cross-validation."""

@@ -1,0 +1,195 @@
+"""The batch on a dask cluster: every stored row the same as on the local engine, against a
+LocalCluster and against a scheduler and workers started on their own; a worker killed mid-run
+loses and doubles nothing; an unreachable scheduler is a clear error."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from tests.integration.test_batch import BATCH_ROWS, ROOT, _count, _trained_env
+from tests.processes import alive, children
+
+pytestmark = [pytest.mark.slow, pytest.mark.dask]
+
+ROWS = BATCH_ROWS  # what `_trained_env` trained the models on
+#: Columns that say when, not what: they differ between any two runs.
+WHEN = {"started_at", "finished_at", "created_at", "seconds", "started", "finished"}
+
+
+@pytest.fixture(scope="module")
+def cluster_env(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("dask")
+    env = _trained_env(root, "logistic_splines")
+    return {**env, "CRM_SYNTHETIC_ROWS": str(ROWS), "CRM_STATE_DIR": str(root / "state")}
+
+
+def _batch(env: dict, db: Path, *extra: str, engine: str = "local") -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "crm_agents.cli.main", "batch", "--db", f"sqlite:///{db}"]
+    return subprocess.run(
+        [*command, "--min-risk", "low", "--budget", "4000", "--engine", engine, *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def _without_timings(result_json: str) -> dict:
+    result = json.loads(result_json)
+    for step in result.get("trace", []):
+        step.pop("started_at", None)
+        step.pop("duration_ms", None)
+        for call in step.get("tool_calls", []):
+            call.pop("duration_ms", None)
+        for call in step.get("llm_calls", []):
+            call.pop("duration_ms", None)
+    return result
+
+
+def _stored(db: Path) -> dict[str, pd.DataFrame]:
+    """Every table and the campaign queue, in a fixed order, without the when-columns."""
+    engine = sa.create_engine(f"sqlite:///{db}")
+    tables = {}
+    for name in [*sa.inspect(engine).get_table_names(), "campaign_queue"]:
+        frame = pd.read_sql(f"SELECT * FROM {name}", engine)
+        frame = frame.drop(columns=[c for c in frame.columns if c in WHEN])
+        if name != "campaign_queue":  # the queue's own order is part of what is compared
+            key = [c for c in ("run_id", "customer_id", "measure", "name") if c in frame.columns]
+            frame = frame.sort_values(key or list(frame.columns), ignore_index=True)
+        if "result_json" in frame.columns:
+            frame["result_json"] = frame["result_json"].map(_without_timings)
+        tables[name] = frame
+    engine.dispose()
+    return tables
+
+
+def _assert_same(local: dict[str, pd.DataFrame], other: dict[str, pd.DataFrame]) -> None:
+    assert local.keys() == other.keys()
+    for name, frame in local.items():
+        pd.testing.assert_frame_equal(frame, other[name], check_exact=True, obj=name)
+    assert len(local["scores"]) == ROWS and len(local["analyses"]) > 100
+    assert len(local["campaign_queue"]) > 10
+
+
+def test_a_dask_local_cluster_stores_exactly_what_the_local_engine_stores(cluster_env, tmp_path):
+    local, dask = tmp_path / "local.db", tmp_path / "dask.db"
+    assert _batch(cluster_env, local, "--workers", "2").returncode == 0
+    ran = _batch({**cluster_env, "CRM_DASK_WORKERS": "2"}, dask, engine="dask")
+    assert ran.returncode == 0, ran.stderr
+    _assert_same(_stored(local), _stored(dask))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _dask(*args: str, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "dask"), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_a_scheduler_and_workers_started_on_their_own_store_the_same(cluster_env, tmp_path):
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    port = address.rsplit(":", 1)[1]
+    scheduler = _dask("scheduler", "--host", "127.0.0.1", "--port", port, env=cluster_env)
+    worker = _dask(
+        "worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard", env=cluster_env
+    )
+    try:
+        local, dask = tmp_path / "local.db", tmp_path / "dask.db"
+        assert _batch(cluster_env, local).returncode == 0
+        ran = _batch({**cluster_env, "CRM_DASK_SCHEDULER": address}, dask, engine="dask")
+        assert ran.returncode == 0, ran.stderr
+        _assert_same(_stored(local), _stored(dask))
+    finally:
+        _stop(worker)
+        _stop(scheduler)
+
+
+def _worker_processes(batch_pid: int) -> list[int]:
+    """The LocalCluster's worker processes: the batch's children that call themselves
+    `dask worker` (their nannies run inside the batch process)."""
+    found = []
+    for pid in children(batch_pid):
+        try:
+            title = (Path("/proc") / str(pid) / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if title.startswith(b"dask worker") and alive(pid):
+            found.append(pid)
+    return found
+
+
+def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster_env, tmp_path):
+    db = tmp_path / "crm.db"
+    command = [sys.executable, "-m", "crm_agents.cli.main", "batch", "--db", f"sqlite:///{db}"]
+    process = subprocess.Popen(
+        [*command, "--min-risk", "low", "--engine", "dask"],
+        cwd=ROOT,
+        env={**cluster_env, "CRM_DASK_WORKERS": "2"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            assert process.poll() is None, process.communicate()
+            try:
+                if _count(db, "SELECT COUNT(*) FROM analyses") >= 100:
+                    break
+            except sqlite3.OperationalError:
+                pass
+            time.sleep(0.05)
+        victims = _worker_processes(process.pid)
+        assert victims, "no dask worker process found"
+        os.kill(victims[0], signal.SIGKILL)
+        _, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert _count(db, "SELECT status FROM runs") == "completed"
+    assert _count(db, "SELECT COUNT(*) FROM analyses") == ROWS
+    assert _count(db, "SELECT COUNT(DISTINCT customer_id) FROM analyses") == ROWS
+    assert _count(db, "SELECT COUNT(*) FROM failures") == 0
+
+
+def test_an_unreachable_scheduler_is_named_with_what_to_do(cluster_env, tmp_path):
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    env = {**cluster_env, "CRM_DASK_SCHEDULER": address, "CRM_DASK_CONNECT_SECONDS": "2"}
+    ran = _batch(env, tmp_path / "crm.db", engine="dask")
+    assert ran.returncode != 0
+    said = " ".join((ran.stdout + ran.stderr).split())
+    assert f"the dask scheduler at {address} cannot be reached" in said
+    assert "unset CRM_DASK_SCHEDULER" in said

@@ -1,0 +1,71 @@
+"""The whole base scored — probability, risk, value, drivers, time to churn, CLV and who to
+call first — as row-independent parts and one finishing step, so the parts can be computed
+anywhere (this process, or the partitions of a cluster) with the same figures.
+
+Only the finish looks at the whole base: CLV tiers cut at the base's terciles, and the order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import pandas as pd
+
+from core.settings import Settings
+from models.churn.model import ChurnModel
+from models.churn.scoring import score_customers
+from models.survival.card import SurvivalCard
+from models.survival.scoring import lifetime_columns
+from models.urgency import with_urgency
+from tools.schemas import ValueBasis
+from tools.service.value_basis import retier_on_lifetime_value
+
+#: The months ahead the portfolio reads chances and revenue at risk for.
+AT_RISK_MONTHS = (3, 6, 12)
+
+
+class PartitionMap(Protocol):
+    """Apply `task(part, *shared)` to parts of `frame` (rows in order) and return the results
+    in the parts' order. `shared` objects (the models) go to each place of work once."""
+
+    def __call__(
+        self, task: Callable[..., pd.DataFrame], frame: pd.DataFrame, *shared: Any
+    ) -> list[pd.DataFrame]: ...
+
+
+def in_process(task: Callable[..., pd.DataFrame], frame: pd.DataFrame, *shared: Any):
+    """The whole frame as one part, here."""
+    return [task(frame, *shared)]
+
+
+def score_part(
+    customers: pd.DataFrame,
+    model: ChurnModel,
+    survival: SurvivalCard | None,
+    settings: Settings,
+) -> pd.DataFrame:
+    """Each customer's scores and time-to-churn columns; each row depends on its own customer
+    only."""
+    scored = score_customers(model, customers, settings)
+    scored["monthly_charges"] = customers["MonthlyCharges"].to_numpy()
+    if survival is None:
+        return scored
+    lifetime = lifetime_columns(survival, customers, settings, AT_RISK_MONTHS)
+    return pd.concat([scored, lifetime], axis=1)
+
+
+def finish_scores(
+    parts: list[pd.DataFrame], settings: Settings, with_lifetime: bool
+) -> tuple[pd.DataFrame, ValueBasis | None]:
+    """The parts as one base: CLV tiers re-cut when the settings ask (their basis is known
+    only now), who to call first, riskiest first. Returns the base and its CLV basis."""
+    scored = pd.concat(parts, ignore_index=True)
+    basis = None
+    if with_lifetime:
+        basis = retier_on_lifetime_value(scored, settings)
+        with_urgency(scored, settings.urgent_within_90d)
+    ordered = scored.sort_values(
+        ["churn_probability", "customerID"], ascending=[False, True], ignore_index=True
+    )
+    return ordered, basis
