@@ -84,6 +84,8 @@ def read_parquet_customers(path: Path) -> pd.DataFrame:
     del tables
     # self_destruct frees each Arrow column once converted: the table is not held twice.
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
+    pa.default_memory_pool().release_unused()  # Arrow's decoding buffers back to the system
     if frame.index.name is not None or isinstance(frame.index, pd.MultiIndex):
         frame = frame.reset_index()  # written from a frame indexed by customerID
     frame.columns = [str(c).strip() for c in frame.columns]

@@ -156,8 +156,7 @@ def load_customers(path: Path | None, settings: Settings) -> CustomerData:
             "path": str(source.resolve()),
             "sha256": data_sha256(source),
         }
-    customers, simulated = attach_signals(customers, settings.seed)
-    customers = customers.set_index(ID_COLUMN, drop=False)
-    customers.index.name = None
+    customers, simulated = attach_signals(customers, settings.seed, share=True)
+    customers.index = pd.Index(customers[ID_COLUMN].to_numpy())  # IDs as the index, no copy
     origin = DataOrigin(rows=len(customers), simulated_signals=simulated, **origin_kwargs)
     return CustomerData(customers=customers, origin=origin)

@@ -102,13 +102,21 @@ def beta_quantiles_4dp(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return out
 
 
-def attach_signals(customers: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, list[str]]:
-    """Fill in whichever signals the input lacks; return the table and the simulated names."""
+def attach_signals(
+    customers: pd.DataFrame, seed: int, *, share: bool = False
+) -> tuple[pd.DataFrame, list[str]]:
+    """Fill in whichever signals the input lacks; return the table and the simulated names.
+    The table returned is a new one; with `share` it holds the input's columns themselves
+    rather than copies (for a caller that drops the input, as loading does)."""
     missing = [c for c in SIGNAL_COLUMNS if c not in customers.columns]
     if not missing:
         return customers, []
     simulated = simulate_signals(customers, seed)
-    out = customers.copy()
-    for column in missing:
-        out[column] = simulated[column]
-    return out, missing
+    if not share:
+        out = customers.copy()
+        for column in missing:
+            out[column] = simulated[column]
+        return out, missing
+    columns = {c: customers[c].to_numpy() for c in customers.columns}
+    columns |= {c: simulated[c].to_numpy() for c in missing}
+    return pd.DataFrame(columns, index=customers.index, copy=False), missing

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 
 from core.i18n import Phrase
+from crm_agents.batch import engines as engines_module
 from crm_agents.batch import run as batch_module
 from crm_agents.batch import workers
 from crm_agents.batch.run import BatchError, run_batch
@@ -90,7 +91,7 @@ def test_a_completed_run_records_what_it_did(demo, tmp_path):
 
 
 def test_the_default_floor_is_medium_risk(demo, tmp_path, monkeypatch):
-    monkeypatch.setattr(batch_module, "analyse_chunk", lambda chunk, language, run_id: ([], []))
+    monkeypatch.setattr(engines_module, "analyse_chunk", lambda chunk, language, run_id: ([], []))
     summary = run_batch(demo.analyzer, _db(tmp_path), workers=1)
     scored = demo.service.scores()
     assert summary.customers_eligible == int(scored["risk_level"].isin(["high", "medium"]).sum())
@@ -139,9 +140,9 @@ def test_at_most_two_chunks_per_worker_are_in_flight(demo, tmp_path, monkeypatch
     in_flight: list[int] = []
     monkeypatch.setattr(batch_module, "CHUNK", 1)
     monkeypatch.setattr(
-        batch_module, "executor", lambda analyzer, workers: _recording_pool(in_flight)
+        engines_module, "executor", lambda analyzer, workers: _recording_pool(in_flight)
     )
-    monkeypatch.setattr(batch_module, "analyse_chunk", lambda chunk, language, run_id: ([], []))
+    monkeypatch.setattr(engines_module, "analyse_chunk", lambda chunk, language, run_id: ([], []))
     run_batch(demo.analyzer, _db(tmp_path), min_risk="low", limit=8)  # default: one worker
     assert max(in_flight) == 2
     in_flight.clear()
@@ -152,7 +153,7 @@ def test_at_most_two_chunks_per_worker_are_in_flight(demo, tmp_path, monkeypatch
 
 def _dying_worker(after: int):
     """`analyse_chunk` whose pool breaks (a worker killed) after `after` chunks."""
-    real = batch_module.analyse_chunk
+    real = engines_module.analyse_chunk
     calls = {"n": 0}
 
     def analyse(chunk, language, run_id):
@@ -167,7 +168,7 @@ def _dying_worker(after: int):
 def test_a_killed_worker_interrupts_the_run_and_resume_finishes_it(demo, tmp_path, monkeypatch):
     url = _db(tmp_path)
     monkeypatch.setattr(batch_module, "CHUNK", 2)
-    monkeypatch.setattr(batch_module, "analyse_chunk", _dying_worker(after=1))
+    monkeypatch.setattr(engines_module, "analyse_chunk", _dying_worker(after=1))
     summary = run_batch(demo.analyzer, url, min_risk="high", limit=6, workers=1)
     assert summary.status == "interrupted" and summary.customers_analysed == 2
     (run,) = _runs(url)
@@ -184,10 +185,10 @@ def test_a_killed_worker_interrupts_the_run_and_resume_finishes_it(demo, tmp_pat
 def test_resume_writes_in_the_language_the_run_started_with(demo, tmp_path, monkeypatch):
     url = _db(tmp_path)
     monkeypatch.setattr(batch_module, "CHUNK", 1)
-    original = batch_module.analyse_chunk
-    monkeypatch.setattr(batch_module, "analyse_chunk", _dying_worker(after=1))
+    original = engines_module.analyse_chunk
+    monkeypatch.setattr(engines_module, "analyse_chunk", _dying_worker(after=1))
     run_batch(demo.analyzer, url, min_risk="high", limit=2, workers=1, language="zh-TW")
-    monkeypatch.setattr(batch_module, "analyse_chunk", original)
+    monkeypatch.setattr(engines_module, "analyse_chunk", original)
     run_batch(demo.analyzer, url, resume=True, workers=1)
     rows = _analyses(url)
     assert len(rows) == 2 and _runs(url)[0]["language"] == "zh-TW"
@@ -208,10 +209,10 @@ def test_resume_does_not_retry_a_customer_that_failed(demo, tmp_path, monkeypatc
 
     monkeypatch.setattr(demo.analyzer, "run", analysis)
     monkeypatch.setattr(batch_module, "CHUNK", 1)
-    original = batch_module.analyse_chunk
-    monkeypatch.setattr(batch_module, "analyse_chunk", _dying_worker(after=2))
+    original = engines_module.analyse_chunk
+    monkeypatch.setattr(engines_module, "analyse_chunk", _dying_worker(after=2))
     run_batch(demo.analyzer, url, min_risk="high", limit=4, workers=1)
-    monkeypatch.setattr(batch_module, "analyse_chunk", original)
+    monkeypatch.setattr(engines_module, "analyse_chunk", original)
     summary = run_batch(demo.analyzer, url, resume=True, workers=1)
     assert tried.count(broken) == 1
     (failure,) = summary.failures
@@ -225,7 +226,7 @@ def test_resume_refuses_a_run_made_with_other_data_or_another_model(
 ):
     url = _db(tmp_path)
     monkeypatch.setattr(batch_module, "CHUNK", 1)
-    monkeypatch.setattr(batch_module, "analyse_chunk", _dying_worker(after=1))
+    monkeypatch.setattr(engines_module, "analyse_chunk", _dying_worker(after=1))
     run_batch(demo.analyzer, url, min_risk="high", limit=2, workers=1)
     column = "data_sha256" if changed == "data" else "model_version"
     engine = database.open_store(url)
@@ -238,10 +239,10 @@ def test_resume_refuses_a_run_made_with_other_data_or_another_model(
 def test_a_resumed_run_is_marked_running_with_its_error_cleared(demo, tmp_path, monkeypatch):
     url = _db(tmp_path)
     monkeypatch.setattr(batch_module, "CHUNK", 1)
-    original = batch_module.analyse_chunk
-    monkeypatch.setattr(batch_module, "analyse_chunk", _dying_worker(after=1))
+    original = engines_module.analyse_chunk
+    monkeypatch.setattr(engines_module, "analyse_chunk", _dying_worker(after=1))
     run_batch(demo.analyzer, url, min_risk="high", limit=3, workers=1)
-    monkeypatch.setattr(batch_module, "analyse_chunk", original)
+    monkeypatch.setattr(engines_module, "analyse_chunk", original)
     seen: list[tuple[str, str | None]] = []
 
     def watch(done: int, total: int) -> None:
