@@ -139,6 +139,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_ask_dev_set.py
 	$(BIN)/python benchmarks/bench_drift.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 ## Mutation testing of the decision modules; prints the kill rate and the survivors.
 mutation: $(STAMP)
