@@ -93,7 +93,12 @@ def _steps(base: Path) -> None:
 
 
 def _worker_peak() -> tuple[int, int]:
-    return os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """A worker's pid and its own peak resident memory in kB. Not ru_maxrss: a worker is forked
+    from the driver before it execs Python, and Linux keeps the driver's peak in ru_maxrss across
+    that exec, so every worker would report the driver's figure."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    return os.getpid(), peak
 
 
 def _engines(base: Path, workers: int) -> None:
