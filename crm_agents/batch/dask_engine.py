@@ -99,10 +99,20 @@ class DaskEngine:
 
     def __init__(self, client: Client, settings: Settings) -> None:
         self.client, self.settings = client, settings
+        # Each shared object (a model, the settings) broadcast once per run, however many
+        # partition maps use it (the scores, then the risk history's explanations). The object
+        # is kept with its future so that its id cannot be reused by another.
+        self._broadcast: dict[int, tuple[Any, Any]] = {}
+
+    def _on_workers(self, obj: Any):
+        if id(obj) not in self._broadcast:
+            future = self.client.scatter(obj, broadcast=True, hash=False)
+            self._broadcast[id(obj)] = (obj, future)
+        return self._broadcast[id(obj)][1]
 
     def partition_map(self, task, frame: pd.DataFrame, *shared: Any) -> list[pd.DataFrame]:
         rows = self.settings.dask_partition_rows
-        models = [self.client.scatter(obj, broadcast=True, hash=False) for obj in shared]
+        models = [self._on_workers(obj) for obj in shared]
         parts = self.client.scatter([frame.iloc[i : i + rows] for i in range(0, len(frame), rows)])
         futures = [self.client.submit(task, part, *models, pure=False) for part in parts]
         return self.client.gather(futures)
