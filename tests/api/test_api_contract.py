@@ -8,7 +8,9 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from app_server import free_port
@@ -31,6 +33,28 @@ CHECKS = ",".join(
         "response_schema_conformance",
     ]
 )
+
+
+# Schemathesis 4 can still fail an operation on Hypothesis's "filtered out" health check with the
+# check suppressed, intermittently and on a different operation each run (schemathesis#4391).
+# That says the generator made fewer inputs for one operation, not that the API answered wrongly.
+GENERATOR_ONLY = ("Failed Health Check", "filtered out")
+
+
+def reported_problems(report_dir: Path) -> tuple[list[str], list[str]]:
+    """From schemathesis's JUnit report: (the API's failures and errors, the generator's
+    health-check errors), each as "operation: first line"."""
+    api, generator = [], []
+    for report in report_dir.glob("junit*.xml"):
+        for case in ElementTree.parse(report).iter("testcase"):
+            for problem in [*case.iter("failure"), *case.iter("error")]:
+                text = " ".join(filter(None, [problem.get("message"), problem.text]))
+                line = (
+                    f"{case.get('name')}: {text.strip().splitlines()[0] if text.strip() else '?'}"
+                )
+                is_generator = problem.tag == "error" and any(m in text for m in GENERATOR_ONLY)
+                (generator if is_generator else api).append(line)
+    return api, generator
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +122,10 @@ def test_no_generated_request_gets_a_server_error_or_an_answer_off_the_document(
         timeout=900,
     )
     report = finished.stdout[-6000:]
-    assert finished.returncode == 0, report
+    if finished.returncode != 0:
+        api, generator = reported_problems(tmp_path)
+        # A failing exit must be explained by the report, and only by the generator's own limits.
+        assert generator and not api, report
+        warnings.warn(f"schemathesis's generator gave up on: {generator}", stacklevel=1)
     stateful = re.search(r"Stateful.*?Scenarios:\s+(\d+)", finished.stdout, re.S)
     assert stateful and int(stateful.group(1)) > 0, report  # operations chained by their links
