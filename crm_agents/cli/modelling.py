@@ -32,19 +32,16 @@ from crm_agents.cli.common import (
 )
 from crm_agents.model_check import keep_drift_reference, stale_reason
 from crm_agents.retraining import RetrainError
-from data.columnar import is_columnar, write_parquet
 from data.spreadsheet import write_csv
+from data.table_out import table_writer
 from models.churn.candidates import CandidateName
 from models.churn.evaluation import CVMetrics
 from models.churn.persistence import ModelArtifactError, load_card, save_model
-from models.churn.scoring import score_customers
 from models.churn.training import evaluate, train
 from models.health.registry import REGISTRY_FILE
 from models.segments import RISK_LEVELS, UNSCORED
-from models.survival.scoring import lifetime_columns
-from models.urgency import with_urgency
+from tools.service.base_scores import scored_file_parts
 from tools.service.model_summary import selection_rule_words
-from tools.service.value_basis import retier_on_lifetime_value
 
 
 def prepare(data: DataOption = None) -> None:
@@ -149,34 +146,40 @@ def score(
         output_file(out_path, data, settings)
         loaded = load(data, settings)
         service = service_for(loaded, settings)
-        model = service.model
         columns = [
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn(t("cli.scoring", settings.language)),
         ]
-        with Progress(*columns, console=console) as bar:
-            task = bar.add_task("score", total=len(loaded.customers))
-            scored = score_customers(
-                model, loaded.customers, settings, lambda n: bar.advance(task, n)
-            )
         if service.survival is None:
             say(settings, "cli.survival.none")
-        else:
-            lifetime = lifetime_columns(service.survival, loaded.customers, settings)
-            scored = pd.concat([scored, lifetime], axis=1)
-            retier_on_lifetime_value(scored, settings)
-            with_urgency(scored, settings.urgent_within_90d)
-        if is_columnar(out_path):
-            write_parquet(scored, out_path)
-        else:
-            write_csv(scored, out_path)
-        say(settings, "cli.scored", count=f"{len(scored):,}", path=out_path)
-        charges = loaded.customers["MonthlyCharges"].reindex(scored["customerID"]).to_numpy()
+        # Written part by part, so the base is in memory once (loaded), not three times
+        # (loaded, scored, scored with its lifetime columns).
+        probabilities, levels = [], []
+        with Progress(*columns, console=console) as bar, table_writer(out_path) as append:
+            task = bar.add_task("score", total=len(loaded.customers))
+            for part in scored_file_parts(
+                loaded.customers,
+                service.model,
+                service.survival,
+                settings,
+                lambda n: bar.advance(task, n),
+            ):
+                append(part)
+                probabilities.append(part["churn_probability"].to_numpy())
+                levels.append(part["risk_level"].to_numpy())
+        summary = pd.DataFrame(
+            {
+                "churn_probability": np.concatenate(probabilities),
+                "risk_level": np.concatenate(levels),
+            }
+        )
+        say(settings, "cli.scored", count=f"{len(summary):,}", path=out_path)
+        charges = loaded.customers["MonthlyCharges"].to_numpy()
         if as_json:
-            out.print_json(json.dumps(score_figures(scored, charges, out_path)))
+            out.print_json(json.dumps(score_figures(summary, charges, out_path)))
         else:
-            console.print(score_summary(scored, charges, settings.language))
+            console.print(score_summary(summary, charges, settings.language))
 
 
 def score_figures(scored: pd.DataFrame, monthly_charges: np.ndarray, path: Path) -> dict:

@@ -1,6 +1,7 @@
 """The batch on a dask cluster: every stored row the same as on the local engine, against a
 LocalCluster and against a scheduler and workers started on their own; a worker killed mid-run
-loses and doubles nothing; an unreachable scheduler is a clear error."""
+loses and doubles nothing; a driver killed mid-run (with its LocalCluster's scheduler) is
+finished by --resume; an unreachable scheduler is a clear error."""
 
 from __future__ import annotations
 
@@ -163,27 +164,45 @@ def _worker_processes(batch_pid: int) -> list[int]:
     return found
 
 
-def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster_env, tmp_path):
-    db = tmp_path / "crm.db"
+def _start_dask_batch(env: dict, db: Path, *extra: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "crm_agents.cli.main", "batch", "--db", f"sqlite:///{db}"]
-    process = subprocess.Popen(
-        [*command, "--min-risk", "low", "--limit", "600", "--engine", "dask"],
+    return subprocess.Popen(
+        [*command, "--min-risk", "low", "--limit", "600", "--engine", "dask", *extra],
         cwd=ROOT,
-        env={**cluster_env, "CRM_DASK_WORKERS": "2"},
+        env={**env, "CRM_DASK_WORKERS": "2"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _wait_for_analyses(db: Path, process: subprocess.Popen, at_least: int) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        try:
+            if _count(db, "SELECT COUNT(*) FROM analyses") >= at_least:
+                return
+        except sqlite3.OperationalError:
+            pass  # tables not created yet
+        time.sleep(0.05)
+    raise AssertionError("the batch stored no analyses within five minutes")
+
+
+def _assert_whole(db: Path) -> None:
+    assert _count(db, "SELECT COUNT(*) FROM runs") == 1
+    assert _count(db, "SELECT status FROM runs") == "completed"
+    assert _count(db, "SELECT COUNT(*) FROM analyses") == 600
+    assert _count(db, "SELECT COUNT(DISTINCT customer_id) FROM analyses") == 600
+    assert _count(db, "SELECT COUNT(*) FROM failures") == 0
+    assert _count(db, "SELECT COUNT(*) FROM scores") == ROWS
+
+
+def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster_env, tmp_path):
+    db = tmp_path / "crm.db"
+    process = _start_dask_batch(cluster_env, db)
     try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            assert process.poll() is None, process.communicate()
-            try:
-                if _count(db, "SELECT COUNT(*) FROM analyses") >= 100:
-                    break
-            except sqlite3.OperationalError:
-                pass
-            time.sleep(0.05)
+        _wait_for_analyses(db, process, at_least=100)
         victims = _worker_processes(process.pid)
         assert victims, "no dask worker process found"
         os.kill(victims[0], signal.SIGKILL)
@@ -192,10 +211,48 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster_env, tmp_path
     finally:
         if process.poll() is None:
             process.kill()
-    assert _count(db, "SELECT status FROM runs") == "completed"
-    assert _count(db, "SELECT COUNT(*) FROM analyses") == 600
-    assert _count(db, "SELECT COUNT(DISTINCT customer_id) FROM analyses") == 600
-    assert _count(db, "SELECT COUNT(*) FROM failures") == 0
+    _assert_whole(db)
+
+
+def test_a_driver_killed_mid_run_takes_its_cluster_along_and_resume_finishes(cluster_env, tmp_path):
+    """The LocalCluster's scheduler lives in the driver: a SIGKILL takes both, mid-run, and
+    the workers must not outlive them; `--resume` on a new cluster finishes the run."""
+    db = tmp_path / "crm.db"
+    process = _start_dask_batch(cluster_env, db)
+    try:
+        _wait_for_analyses(db, process, at_least=100)
+        workers = _worker_processes(process.pid)
+        assert workers, "no dask worker process found"
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert _count(db, "SELECT status FROM runs") == "running"
+    deadline = time.monotonic() + 30
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(w) for w in workers), "dask workers outlived their driver"
+    resumed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crm_agents.cli.main",
+            "batch",
+            "--db",
+            f"sqlite:///{db}",
+            "--resume",
+            "--engine",
+            "dask",
+        ],
+        cwd=ROOT,
+        env={**cluster_env, "CRM_DASK_WORKERS": "2"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    _assert_whole(db)
 
 
 def test_an_unreachable_scheduler_is_named_with_what_to_do(cluster_env, tmp_path):

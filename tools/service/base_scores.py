@@ -7,22 +7,28 @@ Only the finish looks at the whole base: CLV tiers cut at the base's terciles, a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from core.settings import Settings
 from models.churn.model import ChurnModel
 from models.churn.scoring import score_customers
+from models.segments import tiers_by
 from models.survival.card import SurvivalCard
 from models.survival.scoring import lifetime_columns
 from models.urgency import with_urgency
 from tools.schemas import ValueBasis
-from tools.service.value_basis import retier_on_lifetime_value
+from tools.service.value_basis import retier_on_lifetime_value, value_basis
 
 #: The months ahead the portfolio reads chances and revenue at risk for.
 AT_RISK_MONTHS = (3, 6, 12)
+
+#: Rows per part of a scored file: big enough for vectorised work, small enough that a part's
+#: intermediate arrays stay a small fraction of the loaded base.
+FILE_PART_ROWS = 100_000
 
 
 class PartitionMap(Protocol):
@@ -69,3 +75,42 @@ def finish_scores(
         ["churn_probability", "customerID"], ascending=[False, True], ignore_index=True
     )
     return ordered, basis
+
+
+def scored_file_parts(
+    customers: pd.DataFrame,
+    model: ChurnModel,
+    survival: SurvivalCard | None,
+    settings: Settings,
+    progress: Callable[[int], None] = lambda _: None,
+    rows: int = FILE_PART_ROWS,
+) -> Iterator[pd.DataFrame]:
+    """The scored base of `crm-agents score`, part by part in input order: churn columns, then
+    (with a time-to-churn model) time to churn, CLV, value tiers and who to call first.
+
+    Each part is final when it comes, so a caller can write it and let it go — except when
+    tiers are cut at the base's CLV terciles, which exist only once every part's CLV does: then
+    the parts are held and come after the last one is computed."""
+    at_terciles = (
+        survival is not None
+        and settings.value_basis == "lifetime_value"
+        and (settings.clv_value_high is None or settings.clv_value_mid is None)
+    )
+    held: list[pd.DataFrame] = []
+    for start in range(0, max(len(customers), 1), rows):
+        chunk = customers.iloc[start : start + rows]
+        part = score_customers(model, chunk, settings)
+        if survival is not None:
+            part = pd.concat([part, lifetime_columns(survival, chunk, settings)], axis=1)
+            with_urgency(part, settings.urgent_within_90d)
+        progress(len(chunk))
+        if at_terciles:
+            held.append(part)
+            continue
+        retier_on_lifetime_value(part, settings)  # thresholds from the settings, if CLV
+        yield part
+    if held:
+        basis = value_basis(settings, np.concatenate([p["clv"].to_numpy() for p in held]))
+        for part in held:
+            part["value_tier"] = tiers_by(part["clv"], basis.high, basis.mid)
+            yield part
