@@ -35,6 +35,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 # The batch reaches the tables through this module (`store.scores`): it is its one door.
 from core.i18n import Phrase, WordedError
+from crm_agents.store.bulk import insert_rows
 from crm_agents.store.schema import (
     CAMPAIGN_QUEUE,
     analyses,
@@ -279,15 +280,11 @@ def failures_of(engine: Engine, run_id: int) -> list[dict]:
 
 
 def insert_frame(engine: Engine, table: Table, frame: pd.DataFrame, batch: int = 50_000) -> None:
-    """A whole table in one transaction, converted to rows a batch at a time (bounded memory
-    for millions of rows); on any failure none of it is written."""
-    columns = [c.name for c in table.columns]
+    """A whole table in one transaction, in bulk a batch at a time (bounded memory for
+    millions of rows); on any failure none of it is written."""
     with writing(), engine.begin() as connection:
         for start in range(0, len(frame), batch):
-            part = frame.iloc[start : start + batch].reindex(columns=columns)
-            for name in part.columns[part.isna().any()]:  # NaN is stored as an empty value
-                part[name] = part[name].astype(object).where(part[name].notna(), None)
-            connection.execute(insert(table), part.to_dict("records"))
+            insert_rows(connection, table, frame.iloc[start : start + batch])
 
 
 def read_table(engine: Engine, name: str, run_id: int | None = None) -> pd.DataFrame:
