@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -167,7 +168,7 @@ def build_chat_graph(
         endpoint = kit.writer.endpoint or Endpoint(kit.settings)
     assistant = make_assistant(
         bound,
-        reference_of(kit),
+        cache(partial(reference_of, kit)),
         endpoint,
         kit.settings.redact,
         default_language=kit.settings.language,

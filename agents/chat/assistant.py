@@ -143,7 +143,7 @@ def _turn_budget(state: ChatState, seconds: float) -> dict:
 
 def make_assistant(
     model: Any | None,
-    reference: Reference,
+    reference_source: Callable[[], Reference],
     endpoint: Endpoint | None = None,
     redact: Callable[[str], str] = str,
     default_language: Language = BASE_LANGUAGE,
@@ -154,7 +154,9 @@ def make_assistant(
     router. The endpoint (its circuit breaker, what it was found to refuse) is the analysis
     writer's. A context with `backend="offline"` keeps a turn on the offline router. With
     `planner="router"` the router plans and calls the tools and `phraser` (the model without
-    tools) only rewrites the router's answer (`agents/chat/phrasing.py`)."""
+    tools) only rewrites the router's answer (`agents/chat/phrasing.py`). `reference_source`
+    gives the help text's examples when a turn first needs them (they read the scored base,
+    which a process that never chats — the nightly batch — should not pay for)."""
     if model is not None and endpoint is None:
         raise ValueError("a chat model needs the endpoint it talks to")
     if planner == "router" and model is not None and phraser is None:
@@ -181,7 +183,7 @@ def make_assistant(
 
     def router_planned(messages: list[AnyMessage], language: Language, budget: dict) -> dict:
         """The router's tool calls, then its answer in the LLM's words when they pass."""
-        draft = offline_reply(messages, language, reference)
+        draft = offline_reply(messages, language, reference_source())
         question, turn = this_turn(messages)
         if draft.tool_calls or not tool_results(turn) or not worth_phrasing(draft):
             # a plan, nothing fetched, or a table or message: the router's words are final
@@ -213,6 +215,7 @@ def make_assistant(
         context = runtime.context or Context()
         language: Language = state.get("language") or context.language or default_language
         messages = state["messages"]
+        reference = reference_source()
         if model is None or context.backend == "offline":
             return {"messages": [offline_reply(messages, language, reference)]}
         _, turn = this_turn(messages)
