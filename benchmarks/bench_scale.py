@@ -1,7 +1,12 @@
-"""Scale: `crm-agents score` of a large base from Parquet, where its time goes, and whole-base
-scoring on the local engine and on a dask LocalCluster of two workers, in one run.
+"""Scale: `crm-agents score` of a large base from Parquet, where its time goes, whole-base
+scoring on the local engine and on a dask LocalCluster, the nightly batch end to end into
+PostgreSQL on both engines, and the analysis phase against a 300 ms LLM on the cluster.
 
     .venv/bin/python benchmarks/bench_scale.py [--rows 1000000] [--workers 2]
+        [--sections 1,2,3,4,5] [--llm-rows 2000]
+
+At 10 million customers run `--sections 1,2`: the others hold the whole base in one process
+(the batch's driver) several times over.
 
 A seeded synthetic base (`crm-agents demo-data`, no Churn column) is written as Parquet parts to
 a temporary folder; the models are trained once on the real file when present (else on the
@@ -9,15 +14,24 @@ demo data) in a temporary state folder. Prints:
 
 1. the command end to end (validation, churn, time to churn, CLV, Parquet out): wall seconds
    and the process's peak resident memory;
-2. the same steps in this process, one by one (seconds and peak memory after each);
+2. the same steps in this process, part by part as the command does (seconds per step summed
+   over the parts, peak memory so far);
 3. whole-base scoring (churn + time to churn + CLV, as the batch does) on `local` and on `dask`,
    customers per second after a warm-up part (libraries and models loaded where the work runs),
-   the ratio, and the peak memory of the driver and of each worker.
+   the ratio, and the peak memory of the driver and of each worker;
+4. `crm-agents batch` end to end — load, score, value, store every score with its drivers in
+   PostgreSQL (a throw-away cluster; SQLite when no server is installed), one analysis — on
+   `local` and on `dask`: wall seconds, customers per second and peak memory;
+5. the analysis phase on `local` and on `dask` against the scripted OpenAI-protocol server
+   answering every request after 300 ms (demo data, `--llm-rows` customers), at 4, 8 and 16
+   requests in flight in total: customers per minute, against the ideal
+   (in flight × 60 / (calls × 0.3 s)).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import subprocess
@@ -49,32 +63,61 @@ def _cli(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+#: Runs a command and prints its wall seconds and the peak resident memory of its largest
+#: process (itself or any of its children: a dask worker), measured in a process of its own so
+#: that one measurement's peak is not another's.
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "started = time.perf_counter()\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "seconds = time.perf_counter() - started\n"
+    "sys.stderr.write(done.stderr[-3000:] if done.returncode else '')\n"
+    "print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
+)
+
+
+def _measured(env: dict, *args: str) -> tuple[float, int]:
+    command = [sys.executable, "-m", "crm_agents.cli.main", *args]
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds, peak, code = done.stdout.split()
+    if code != "0":
+        raise RuntimeError(f"crm-agents {args[0]} failed: {done.stderr}")
+    return float(seconds), int(peak)
+
+
 def _command(env: dict, base: Path, out: Path) -> None:
-    started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    _cli(env, "score", "--data", str(base), "--out", str(out))
-    seconds = time.perf_counter() - started
-    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    seconds, peak = _measured(env, "score", "--data", str(base), "--out", str(out))
     print(f"1. crm-agents score, Parquet in and out: {seconds:6.1f} s, peak {_mb(peak)}")
 
 
 def _steps(base: Path) -> None:
+    import pandas as pd
+
     from core.settings import Settings
-    from data.columnar import write_parquet
     from data.loading import load_customers
+    from data.table_out import table_writer
     from models.churn.persistence import load_model
     from models.churn.scoring import score_customers
     from models.survival.card import load_survival
     from models.survival.scoring import lifetime_columns
+    from models.urgency import with_urgency
+    from tools.service.base_scores import FILE_PART_ROWS
 
     settings = Settings()
-    print("2. the same steps here (seconds, peak memory so far):")
+    print("2. the same steps here, part by part (seconds, peak memory so far):")
     clock = time.perf_counter()
 
-    def step(label: str) -> None:
+    def step(label: str, seconds: float | None = None) -> None:
         nonlocal clock
         now = time.perf_counter()
-        print(f"   {label:<34} {now - clock:6.2f} s   peak {_mb(_peak_kb())}")
+        print(f"   {label:<34} {seconds or now - clock:6.2f} s   peak {_mb(_peak_kb())}")
         clock = now
 
     data = load_customers(base, settings)
@@ -82,14 +125,25 @@ def _steps(base: Path) -> None:
     model, _ = load_model(settings.artifacts_dir)
     survival = load_survival(settings.artifacts_dir)
     step("load the models")
-    scored = score_customers(model, data.customers, settings)
-    step("churn: probability, level, drivers")
-    lifetime = lifetime_columns(survival, data.customers, settings)
-    step("time to churn and CLV")
-    import pandas as pd
-
-    write_parquet(pd.concat([scored, lifetime], axis=1), base.parent / "steps.parquet")
-    step("write Parquet")
+    spent = {"churn": 0.0, "lifetime": 0.0, "write": 0.0}
+    customers = data.customers
+    with table_writer(base.parent / "steps.parquet") as append:
+        for start in range(0, len(customers), FILE_PART_ROWS):
+            chunk = customers.iloc[start : start + FILE_PART_ROWS]
+            t0 = time.perf_counter()
+            part = score_customers(model, chunk, settings)
+            t1 = time.perf_counter()
+            part = pd.concat([part, lifetime_columns(survival, chunk, settings)], axis=1)
+            with_urgency(part, settings.urgent_within_90d)
+            t2 = time.perf_counter()
+            append(part)
+            t3 = time.perf_counter()
+            spent["churn"] += t1 - t0
+            spent["lifetime"] += t2 - t1
+            spent["write"] += t3 - t2
+    step("churn: probability, level, drivers", spent["churn"])
+    print(f"   {'time to churn and CLV':<34} {spent['lifetime']:6.2f} s")
+    print(f"   {'write Parquet':<34} {spent['write']:6.2f} s")
 
 
 def _worker_peak() -> tuple[int, int]:
@@ -145,11 +199,107 @@ def _engines(base: Path, workers: int) -> None:
     print(f"   peak memory: driver {_mb(_peak_kb())} (pid {os.getpid()}); workers {each}")
 
 
+def _batch(env: dict, base: Path, workers: int) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from postgres_cluster import postgres_cluster, server_binaries
+
+    rows = _rows_of(base)
+    with contextlib.ExitStack() as stack:
+        if server_binaries() is not None:
+            url, where = stack.enter_context(postgres_cluster()), "PostgreSQL"
+        else:
+            url, where = f"sqlite:///{base.parent / 'batch.db'}", "SQLite (no PostgreSQL server)"
+        print(f"4. crm-agents batch end to end, {rows:,} customers, Parquet in, {where} out:")
+        figures = {}
+        for engine in ("local", "dask"):
+            run_env = {**env, "CRM_DASK_WORKERS": str(workers)}
+            seconds, peak = _measured(
+                run_env,
+                *("batch", "--data", str(base), "--db", url, "--engine", engine),
+                *("--min-risk", "high", "--limit", "1"),
+            )
+            figures[engine] = seconds
+            print(
+                f"   {engine:<6} {seconds:6.1f} s  {rows / seconds:>9,.0f} customers/s"
+                f"   peak {_mb(peak)} (largest process)"
+            )
+        print(f"   ratio dask/local {figures['dask'] / figures['local']:.2f}")
+
+
+def _rows_of(base: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in sorted(base.glob("*.parquet")))
+
+
+def _llm_phase(root: Path, workers: int, rows: int, latency: float = 0.3) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fake_openai import FakeOpenAI
+
+    from core.settings import Settings
+    from crm_agents.batch.engine_choice import open_engine
+    from crm_agents.batch.run import run_batch
+    from crm_agents.composition import assemble, batch_worker_analyzer, build_service
+
+    server = FakeOpenAI(latency=latency).start()
+    print(
+        f"5. the analysis phase, local and dask ({workers} workers), against a scripted LLM"
+        f" answering after {latency * 1000:.0f} ms, {rows:,} demo customers:"
+    )
+    print(
+        f"   {'in flight':>9}  {'customers':>9}  {'calls each':>10}  {'per minute':>10}  "
+        f"{'ideal':>7}  {'ratio':>5}"
+    )
+    for engine, concurrency in [(e, c) for c in (4, 8, 16) for e in ("local", "dask")]:
+        settings = Settings(
+            state_dir=root / "llm-state",
+            data_path=None,
+            synthetic_rows=rows,
+            openai_base_url=server.base_url,
+            llm_budget=600.0,
+            llm_concurrency=concurrency,
+            batch_engine=engine,
+            dask_workers=workers,
+            model="logistic_splines",
+            cv_folds=3,
+            cv_repeats=1,
+        )
+        service = build_service(settings)  # trains and saves both models the first time
+        assembly = assemble(settings, service=service)
+        # About 20 s of ideal work, assuming 4 calls per analysis.
+        customers = max(concurrency, round(20 * concurrency / (4 * latency)))
+        before = len(server.requests)
+        with open_engine(
+            settings, service.data.origin, service.card.version, batch_worker_analyzer
+        ) as work:
+            summary = run_batch(
+                assembly.analyzer,
+                f"sqlite:///{root / f'llm-{engine}-{concurrency}.db'}",
+                min_risk="low",
+                limit=customers,
+                workers=1,
+                engine=work,
+            )
+        calls = (len(server.requests) - before) / max(summary.customers_analysed, 1)
+        per_minute = summary.customers_analysed / summary.seconds * 60
+        ideal = concurrency * 60 / (calls * latency)
+        print(
+            f"   {engine:<6}  {concurrency:>9}  {summary.customers_analysed:>9}  {calls:>10.1f}  "
+            f"{per_minute:>10.1f}  {ideal:>7.1f}  {per_minute / ideal:>5.2f}"
+            f"   (peak in flight {server.peak_in_flight})"
+        )
+        server.peak_in_flight = 0
+    server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sections", default="1,2,3,4,5", help="which sections to run")
+    parser.add_argument("--llm-rows", type=int, default=2000)
     args = parser.parse_args()
+    sections = {int(n) for n in args.sections.split(",")}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as folder:
         root = Path(folder)
         env = {**os.environ, "CRM_STATE_DIR": str(root / "state")}
@@ -163,9 +313,16 @@ def main() -> None:
         _cli(env, "demo-data", "--rows", str(args.rows), "--out", str(base))
         seconds = time.perf_counter() - started
         print(f"{args.rows:,} customers written as Parquet parts in {seconds:.1f} s")
-        _command(env, base, root / "scores.parquet")
-        _steps(base)
-        _engines(base, args.workers)
+        if 1 in sections:
+            _command(env, base, root / "scores.parquet")
+        if 2 in sections:
+            _steps(base)
+        if 3 in sections:
+            _engines(base, args.workers)
+        if 4 in sections:
+            _batch(env, base, args.workers)
+        if 5 in sections:
+            _llm_phase(root, args.workers, args.llm_rows)
 
 
 if __name__ == "__main__":
