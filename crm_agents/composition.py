@@ -24,10 +24,10 @@ from agents.llm.writer import Writer, make_writer
 from core.formats import use_currency
 from core.i18n import Phrase, WordedError
 from core.settings import Settings
-from crm_agents.model_check import ensure_model, ensure_survival, same_data
+from crm_agents.model_check import same_data
 from crm_agents.outcomes import latest_learned_uplift
+from crm_agents.service_root import build_service
 from crm_agents.store.database import open_store, store_url
-from crm_agents.store.health import StoredRiskHistory
 from data.loading import CustomerData, DataOrigin, load_customers
 from graph.analysis import Analyzer, build_analysis_graph
 from graph.chat import build_chat_graph, make_chat_model, open_checkpointer
@@ -65,22 +65,6 @@ class Assembly:
     @property
     def writer(self) -> Writer:
         return self.kits.default.writer
-
-
-def build_service(
-    settings: Settings,
-    data: CustomerData | None = None,
-    say: Callable[[str], None] = lambda line: None,
-    progress: Callable[[str], None] = lambda stage: None,
-) -> RetentionService:
-    """Data (the settings' file, else the demo) and the models trained on it — churn and time
-    to churn — trained now when missing or stale, unless the settings forbid it."""
-    use_currency(settings.currency)  # the data's currency: every amount is written in it
-    data = data if data is not None else load_customers(settings.data_path, settings)
-    model, card = ensure_model(data, settings, say=say, progress=progress)
-    survival = ensure_survival(data, settings, say=say, progress=progress)
-    history = StoredRiskHistory(lambda: open_store(store_url(settings)))
-    return RetentionService(data, model, card, settings, survival=survival, history=history)
 
 
 def assemble(

@@ -33,7 +33,7 @@ from core.settings import Settings
 from core.types import Language
 from crm_agents.batch import workers
 from crm_agents.batch.engines import AnalyzerFactory, Chunk
-from crm_agents.batch.run import BatchError
+from crm_agents.batch.errors import BatchError
 from data.loading import DataOrigin
 from graph.analysis import Analyzer
 

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine as SqlEngine
 from core.i18n import Phrase, WordedError
 from core.types import Language
 from crm_agents.batch.engines import Engine, LocalEngine
+from crm_agents.batch.errors import BatchError
 from crm_agents.batch.health_steps import judge_accuracy, measure_drift_of, raise_alerts
 from crm_agents.batch.process_control import graceful_stop
 from crm_agents.batch.workers import writes_offline
@@ -35,10 +36,6 @@ LLM_CHUNK = 4
 RISK_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 
 Progress = Callable[[int, int], None]
-
-
-class BatchError(WordedError, RuntimeError):
-    """The batch cannot start or continue; the message says why and what to do."""
 
 
 class Failure(BaseModel):

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -23,10 +23,10 @@ from core.i18n import error_words, t
 from core.languages import BASE_LANGUAGE, languages, spec
 from core.settings import Settings, SettingsError
 from core.types import Language
-from crm_agents.batch.run import BatchError
+from crm_agents.batch.errors import BatchError
 from crm_agents.cli.flow import Flow
-from crm_agents.composition import Assembly, assemble, build_service
 from crm_agents.retraining import RetrainError
+from crm_agents.service_root import build_service
 from crm_agents.store.api_keys import ApiKeyError
 from crm_agents.store.approvals import ApprovalError
 from crm_agents.store.database import StoreError, store_url
@@ -45,6 +45,9 @@ from tools.service.retention import (
     RetentionService,
     UnscorableCustomerError,
 )
+
+if TYPE_CHECKING:
+    from crm_agents.composition import Assembly
 
 console = Console(stderr=True)
 out = Console()
@@ -274,5 +277,9 @@ def service_for(loaded: CustomerData, settings: Settings) -> RetentionService:
 
 
 def assemble_for(data: Path | None, settings: Settings, chat_db: Path | None = None) -> Assembly:
+    # The composition root brings the agents' graphs: imported by the commands that use them,
+    # not by every command (`score` starts a second sooner).
+    from crm_agents.composition import assemble
+
     service = service_for(load(data, settings), settings)
     return assemble(settings, service=service, chat_db=chat_db)

@@ -13,7 +13,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from agents.present.phrases import model_name
 from core.formats import currency, percent
 from core.i18n import Phrase, t, worded
 from core.types import FeatureSetName, Language, ModelChoice
@@ -66,6 +65,8 @@ def train_command(
     ] = False,
 ) -> None:
     """Cross-validate the candidates, save the champion and its model card."""
+    from agents.present.phrases import model_name  # the agents' words: imported when used
+
     with clear_errors():
         settings = settings_with(feature_set=features, model=model)
         if (settings.artifacts_dir / REGISTRY_FILE).exists():
@@ -111,6 +112,8 @@ def evaluate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Repeated stratified K-fold metrics of one candidate, from out-of-fold predictions."""
+    from agents.present.phrases import model_name  # the agents' words: imported when used
+
     with clear_errors():
         settings = settings_with()
         loaded = load(data, settings)
@@ -202,6 +205,8 @@ def score_figures(scored: pd.DataFrame, monthly_charges: np.ndarray, path: Path)
 
 def metrics_table(results: list[CVMetrics], lang: Language) -> pd.DataFrame:
     """Cross-validated candidates side by side, headed and named in the reader's words."""
+    from agents.present.phrases import model_name  # the agents' words: imported when used
+
     rows = [
         {
             "model": model_name(m.model, lang),
