@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,16 +27,32 @@ AppendPart = Callable[[pd.DataFrame], None]
 def table_writer(path: Path) -> Iterator[AppendPart]:
     """Yields `append(part)`; parts must have the same columns, in order, and at least one part
     must come (an empty one for an empty table). Parquet when `path` ends in .parquet/.pq, else
-    CSV."""
+    CSV. A part is written while the caller computes the next one (one part in hand at most);
+    the caller must not change a part it has appended."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
+    parts = _parquet_parts if is_columnar(path) else _csv_parts
     try:
-        if is_columnar(path):
-            with _parquet_parts(partial) as append:
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="table-writer") as pool,
+            parts(partial) as write,
+        ):
+            pending: Future | None = None
+
+            def append(part: pd.DataFrame) -> None:
+                nonlocal pending
+                if pending is not None:
+                    pending.result()  # a failed write stops the table here
+                pending = pool.submit(write, part)
+
+            try:
                 yield append
-        else:
-            with _csv_parts(partial) as append:
-                yield append
+            finally:
+                # Whatever happened, the file is closed only after its last part is in.
+                if pending is not None:
+                    wait([pending])
+            if pending is not None:
+                pending.result()
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

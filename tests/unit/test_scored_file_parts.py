@@ -112,3 +112,13 @@ def test_a_failed_write_keeps_the_previous_file(tmp_path):
         append(_frame(0, 3))
         raise RuntimeError("scoring failed")
     assert path.read_bytes() == b"yesterday\r\n"
+
+
+def test_a_part_that_cannot_be_written_stops_the_table_and_leaves_no_file(tmp_path):
+    path = tmp_path / "scored.parquet"
+    broken = _frame(3, 2).assign(churn_probability=["not", "a number"])
+    with pytest.raises((ValueError, TypeError)), table_writer(path) as append:
+        append(_frame(0, 3))
+        append(broken)  # written in the background: its error comes at the next step
+        append(_frame(5, 2))
+    assert list(tmp_path.iterdir()) == []
