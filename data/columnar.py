@@ -8,7 +8,6 @@ have the same columns: a base split over parts is still one table.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -90,16 +89,3 @@ def read_parquet_customers(path: Path) -> pd.DataFrame:
         frame = frame.reset_index()  # written from a frame indexed by customerID
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
-
-
-def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a Parquet file whole or not at all (temporary file, then rename). Not a file for
-    spreadsheets: text is stored as it is, typed, and is never run as a formula."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        frame.to_parquet(partial, index=False)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path

@@ -81,3 +81,23 @@ def postgres_cluster() -> Iterator[str]:
             timeout=60,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+NO_POSTGRES = "no PostgreSQL server: `make test` installs Debian's postgresql package"
+
+
+def database_kinds() -> list:
+    """pytest params for a fixture run on SQLite and on PostgreSQL (marked `database`, skipped
+    with its reason when no server is installed)."""
+    import pytest
+
+    return [
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=[
+                pytest.mark.database,
+                pytest.mark.skipif(server_binaries() is None, reason=NO_POSTGRES),
+            ],
+        ),
+    ]

@@ -14,25 +14,11 @@ from crm_agents.campaigns import draft_campaign
 from crm_agents.store import database
 from crm_agents.store.approvals import open_approvals
 from crm_agents.store.campaigns import members_of, offered_analyses
-from tests.postgres_cluster import postgres_cluster, server_binaries
+from tests.postgres_cluster import database_kinds, postgres_cluster
 from tools.campaigns.planning import CampaignSpec
 
-NO_POSTGRES = "no PostgreSQL server: `make test` installs Debian's postgresql package"
 
-
-@pytest.fixture(
-    scope="module",
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[
-                pytest.mark.database,
-                pytest.mark.skipif(server_binaries() is None, reason=NO_POSTGRES),
-            ],
-        ),
-    ],
-)
+@pytest.fixture(scope="module", params=database_kinds())
 def store_url(request, demo, tmp_path_factory):
     """A results database with one batch run of 80 medium- and high-risk analyses. Each test
     makes a campaign of its own in it."""

@@ -378,8 +378,10 @@ def _start(env: dict, db: Path, *extra: str) -> subprocess.Popen:
     )
 
 
-def _wait_for_rows(db: Path, process: subprocess.Popen, at_least: int) -> None:
-    deadline = time.monotonic() + 120
+def _wait_for_rows(
+    db: Path, process: subprocess.Popen, at_least: int, seconds: float = 120
+) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()
         try:
@@ -388,7 +390,7 @@ def _wait_for_rows(db: Path, process: subprocess.Popen, at_least: int) -> None:
         except sqlite3.OperationalError:
             pass  # tables not created yet
         time.sleep(0.05)
-    raise AssertionError("the batch wrote nothing within two minutes")
+    raise AssertionError(f"the batch stored fewer than {at_least} analyses in {seconds:.0f} s")
 
 
 def _finish_with_resume(env: dict, db: Path) -> None:

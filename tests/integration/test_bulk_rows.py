@@ -12,24 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from crm_agents.store.bulk import insert_rows
-from tests.postgres_cluster import postgres_cluster, server_binaries
-
-NO_POSTGRES = "no PostgreSQL server: `make test` installs Debian's postgresql package"
+from tests.postgres_cluster import database_kinds, postgres_cluster
 
 
-@pytest.fixture(
-    scope="module",
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=[
-                pytest.mark.database,
-                pytest.mark.skipif(server_binaries() is None, reason=NO_POSTGRES),
-            ],
-        ),
-    ],
-)
+@pytest.fixture(scope="module", params=database_kinds())
 def engine(request, tmp_path_factory):
     if request.param == "sqlite":
         yield sa.create_engine(f"sqlite:///{tmp_path_factory.mktemp('bulk') / 'bulk.db'}")

@@ -10,7 +10,6 @@ import json
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from agents.trace import OFFLINE
-from tests.integration.test_batch import BATCH_ROWS, ROOT, _count, _trained_env
+from tests.integration.test_batch import BATCH_ROWS, ROOT, _count, _trained_env, _wait_for_rows
 from tests.processes import alive, children
 
 pytestmark = [pytest.mark.slow, pytest.mark.dask]
@@ -178,19 +177,6 @@ def _start_dask_batch(env: dict, db: Path, *extra: str) -> subprocess.Popen:
     )
 
 
-def _wait_for_analyses(db: Path, process: subprocess.Popen, at_least: int) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()
-        try:
-            if _count(db, "SELECT COUNT(*) FROM analyses") >= at_least:
-                return
-        except sqlite3.OperationalError:
-            pass  # tables not created yet
-        time.sleep(0.05)
-    raise AssertionError("the batch stored no analyses within five minutes")
-
-
 def _assert_whole(db: Path) -> None:
     assert _count(db, "SELECT COUNT(*) FROM runs") == 1
     assert _count(db, "SELECT status FROM runs") == "completed"
@@ -207,11 +193,11 @@ def test_a_killed_worker_then_a_killed_driver_lose_and_double_nothing(cluster_en
     db = tmp_path / "crm.db"
     process = _start_dask_batch(cluster_env, db)
     try:
-        _wait_for_analyses(db, process, at_least=100)
+        _wait_for_rows(db, process, at_least=100, seconds=300)
         victims = _worker_processes(process.pid)
         assert victims, "no dask worker process found"
         os.kill(victims[0], signal.SIGKILL)
-        _wait_for_analyses(db, process, at_least=300)  # the run went on without it
+        _wait_for_rows(db, process, at_least=300, seconds=300)  # the run went on without it
         workers = _worker_processes(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait(30)
