@@ -19,9 +19,9 @@ demo data) in a temporary state folder. Prints:
 3. whole-base scoring (churn + time to churn + CLV, as the batch does) on `local` and on `dask`,
    customers per second after a warm-up part (libraries and models loaded where the work runs),
    the ratio, and the peak memory of the driver and of each worker;
-4. `crm-agents batch` end to end — load, score, value, store every score with its drivers in
-   PostgreSQL (a throw-away cluster; SQLite when no server is installed), one analysis — on
-   `local` and on `dask`: wall seconds, customers per second and peak memory;
+4. `crm-agents batch --limit 0` end to end — load, score, value, store every score with its
+   drivers in PostgreSQL (a throw-away cluster; SQLite when no server is installed), no
+   analyses — on `local` and on `dask`: wall seconds, customers per second and peak memory;
 5. the analysis phase on `local` and on `dask` against the scripted OpenAI-protocol server
    answering every request after 300 ms (demo data, `--llm-rows` customers), at 4, 8 and 16
    requests in flight in total: customers per minute, against the ideal
@@ -177,7 +177,9 @@ def _engines(base: Path, workers: int) -> None:
     def timed(engine) -> float:
         # A first small part loads the libraries and the models where the engine works (once
         # per worker): the figure is the steady rate a night's run sees.
-        engine.partition_map(score_part, data.customers.iloc[:2_000], model, survival, settings)
+        list(
+            engine.partition_map(score_part, data.customers.iloc[:2_000], model, survival, settings)
+        )
         started = time.perf_counter()
         parts = engine.partition_map(score_part, data.customers, model, survival, settings)
         finish_scores(parts, settings, with_lifetime=True)
@@ -217,7 +219,7 @@ def _batch(env: dict, base: Path, workers: int) -> None:
             seconds, peak = _measured(
                 run_env,
                 *("batch", "--data", str(base), "--db", url, "--engine", engine),
-                *("--min-risk", "high", "--limit", "1"),
+                *("--limit", "0"),  # scored, valued, explained and stored; no analyses
             )
             figures[engine] = seconds
             print(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import CancelledError
 from contextlib import contextmanager
@@ -110,12 +111,24 @@ class DaskEngine:
             self._broadcast[id(obj)] = (obj, future)
         return self._broadcast[id(obj)][1]
 
-    def partition_map(self, task, frame: pd.DataFrame, *shared: Any) -> list[pd.DataFrame]:
+    def partition_map(self, task, frame: pd.DataFrame, *shared: Any) -> Iterator[pd.DataFrame]:
+        """The parts' results in order, a window of parts on the cluster at a time: neither the
+        cluster nor this process holds every part's input and result at once."""
         rows = self.settings.dask_partition_rows
         models = [self._on_workers(obj) for obj in shared]
-        parts = self.client.scatter([frame.iloc[i : i + rows] for i in range(0, len(frame), rows)])
-        futures = [self.client.submit(task, part, *models, pure=False) for part in parts]
-        return self.client.gather(futures)
+        window = 2 * max(1, sum(self.client.nthreads().values()))
+        starts = iter(range(0, len(frame), rows))
+        in_flight: deque = deque()
+        while True:
+            while len(in_flight) < window and (start := next(starts, None)) is not None:
+                part = self.client.scatter(frame.iloc[start : start + rows])
+                in_flight.append(self.client.submit(task, part, *models, pure=False))
+            if not in_flight:
+                return
+            future = in_flight.popleft()
+            result = future.result()
+            future.release()
+            yield result
 
     @contextmanager
     def analysis_pool(

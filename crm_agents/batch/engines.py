@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol
-
-import pandas as pd
+from typing import Protocol
 
 from core.batch_settings import BatchEngine
 from core.settings import Settings
@@ -22,7 +20,7 @@ from core.types import Language
 from crm_agents.batch.workers import analyse_chunk, executor, pool_size
 from data.loading import DataOrigin
 from graph.analysis import Analyzer
-from tools.service.base_scores import PartitionMap, in_process
+from tools.service.base_scores import PartitionMap, in_parts
 
 #: Builds the analyzer on a cluster worker: (settings, the data's origin, the model version the
 #: driver runs) → an Analyzer over the same data and models. The composition root provides it.
@@ -65,8 +63,9 @@ class LocalEngine:
     name: BatchEngine = "local"
     lost = (BrokenProcessPool,)
 
-    def partition_map(self, task, frame: pd.DataFrame, *shared: Any) -> list[pd.DataFrame]:
-        return in_process(task, frame, *shared)
+    def __init__(self) -> None:
+        # Parts, not the whole base at once: a run's explanations are stored part by part.
+        self.partition_map: PartitionMap = in_parts()
 
     @contextmanager
     def analysis_pool(

@@ -60,7 +60,9 @@ def measure_drift_of(
         note = {"phrase": why_not.key, "values": dict(why_not.values)} if why_not else None
         record_drift(engine, run.id, None, json.dumps(note))
         return None, note
-    scored = service.scores().set_index("customerID")["churn_probability"]
+    scores = service.scores()
+    # Only the column, indexed (a set_index would copy every column of a large base).
+    scored = pd.Series(scores["churn_probability"].to_numpy(), index=scores["customerID"])
     probability = scored.reindex(service.customers.index).to_numpy()
     report = measure_drift(reference, service.customers, probability, settings)
     record_drift(engine, run.id, report)

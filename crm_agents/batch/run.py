@@ -8,7 +8,7 @@ followed by `--resume`) continues the same run and skips every customer already 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -193,24 +193,32 @@ def _records_part(customers: pd.DataFrame, model: ChurnModel) -> pd.DataFrame:
     return run_records(model, customers)
 
 
+def _explained(
+    scored: pd.DataFrame, service: RetentionService, run: _Run, work: Engine
+) -> Iterator[pd.DataFrame]:
+    """The run's score rows, a part of the base at a time, each with its explanation."""
+    rows_of = pd.Index(scored["customerID"])
+    for records in work.partition_map(_records_part, service.customers, service.model):
+        part = scored.take(rows_of.get_indexer(records["customerID"]))
+        part = part.reset_index(drop=True).merge(records, on="customerID", validate="1:1")
+        yield part.assign(run_id=run.id).rename(columns={"customerID": "customer_id"})
+
+
 def _select(engine: SqlEngine, service: RetentionService, run: _Run, work: Engine) -> _Selection:
     """Store the scores (once per run) and choose the customers to analyse, riskiest level
     first in the scores' order, skipping those already stored."""
     scored = service.scores()
     if database.count_rows(engine, database.scores, run.id) < len(scored):
-        # Each score with what explains it, so a later run can say why the risk changed.
-        records = pd.concat(
-            work.partition_map(_records_part, service.customers, service.model),
-            ignore_index=True,
-        )
-        explained = scored.merge(records, on="customerID")
-        rows = explained.assign(run_id=run.id).rename(columns={"customerID": "customer_id"})
-        database.insert_frame(engine, database.scores, rows)
+        # Each score with what explains it, so a later run can say why the risk changed: the
+        # explanations come part by part and are stored as they come (a million customers'
+        # are gigabytes), in one transaction.
+        database.insert_frames(engine, database.scores, _explained(scored, service, run, work))
     # Again on resume: a run killed between its scores and its alerts still raises each once.
-    raise_alerts(engine, service, run, scored.rename(columns={"customerID": "customer_id"}))
+    alerting = scored[["customerID", "churn_probability", "risk_level", "value_tier"]]
+    raise_alerts(engine, service, run, alerting.rename(columns={"customerID": "customer_id"}))
     floor = RISK_ORDER[run.min_risk]
     eligible = scored[scored["risk_level"].map(RISK_ORDER) >= floor]["customerID"].tolist()
-    eligible = eligible[: run.limit] if run.limit else eligible
+    eligible = eligible if run.limit is None else eligible[: run.limit]
     done = database.stored_customers(engine, database.analyses, run.id)
     done |= database.stored_customers(engine, database.failures, run.id)
     database.update_run(

@@ -42,7 +42,10 @@ def batch(
     min_risk: Annotated[
         RiskLevel, typer.Option("--min-risk", help="Analyse customers at or above this risk")
     ] = "medium",
-    limit: Annotated[int | None, typer.Option(min=1, help="Analyse at most N customers")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=0, help="Analyse at most N customers (0: score and store only)"),
+    ] = None,
     workers: Annotated[
         int,
         typer.Option(

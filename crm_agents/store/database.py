@@ -10,7 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -282,9 +282,18 @@ def failures_of(engine: Engine, run_id: int) -> list[dict]:
 def insert_frame(engine: Engine, table: Table, frame: pd.DataFrame, batch: int = 50_000) -> None:
     """A whole table in one transaction, in bulk a batch at a time (bounded memory for
     millions of rows); on any failure none of it is written."""
+    insert_frames(engine, table, [frame], batch)
+
+
+def insert_frames(
+    engine: Engine, table: Table, frames: Iterable[pd.DataFrame], batch: int = 50_000
+) -> None:
+    """Frames as they come (each let go once written), all in one transaction: on any
+    failure, the producer's included, none of them is written."""
     with writing(), engine.begin() as connection:
-        for start in range(0, len(frame), batch):
-            insert_rows(connection, table, frame.iloc[start : start + batch])
+        for frame in frames:
+            for start in range(0, len(frame), batch):
+                insert_rows(connection, table, frame.iloc[start : start + batch])
 
 
 def read_table(engine: Engine, name: str, run_id: int | None = None) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from crm_agents.store import database
 from data.loading import load_customers
 from models.churn.persistence import save_model
 from models.churn.training import train
+from models.health.history import run_records
 from tests.processes import alive, children
 from tests.survival_cache import place_survival
 
@@ -115,6 +116,42 @@ def test_limit_caps_the_analyses_and_keeps_the_riskiest(demo, tmp_path):
         pd.read_sql("SELECT customer_id FROM analyses", sqlite3.connect(path))["customer_id"]
     )
     assert stored == set(demo.service.scores()["customerID"].head(25))
+
+
+def test_a_limit_of_zero_scores_and_explains_every_customer_and_analyses_none(demo, tmp_path):
+    path = tmp_path / "crm.db"
+    summary = run_batch(demo.analyzer, _db(path), min_risk="low", limit=0, workers=1)
+    assert (summary.status, summary.customers_eligible, summary.customers_analysed) == (
+        "completed",
+        0,
+        0,
+    )
+    with sqlite3.connect(path) as connection:
+        stored = pd.read_sql("SELECT customer_id, drivers, inputs FROM scores", connection)
+    assert sorted(stored["customer_id"]) == sorted(demo.service.customers["customerID"])
+    assert (
+        stored["drivers"].str.startswith("{").all() and stored["inputs"].str.startswith("{").all()
+    )
+    assert _count(path, "SELECT COUNT(*) FROM analyses") == 0
+
+
+def test_scores_stored_part_by_part_are_the_scores_of_the_whole_base(demo, tmp_path, monkeypatch):
+    from crm_agents.batch import engines
+    from tools.service.base_scores import in_parts
+
+    path = tmp_path / "crm.db"
+    # Parts that do not divide the base, so the last is short.
+    monkeypatch.setattr(engines, "in_parts", lambda: in_parts(rows=77))
+    run_batch(demo.analyzer, _db(path), min_risk="high", limit=0, workers=1)
+    with sqlite3.connect(path) as connection:
+        stored = pd.read_sql("SELECT * FROM scores", connection).set_index("customer_id")
+    whole = demo.service.scores().set_index("customerID")
+    explained = run_records(demo.service.model, demo.service.customers).set_index("customerID")
+    whole = whole.join(explained[["drivers", "inputs"]])
+    for column in ("churn_probability", "risk_level", "value_tier", "drivers", "inputs"):
+        pd.testing.assert_series_equal(
+            stored[column].loc[whole.index], whole[column], check_names=False
+        )
 
 
 def test_campaign_queue_without_budget_holds_every_worthwhile_offer(demo, tmp_path):

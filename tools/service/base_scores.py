@@ -7,7 +7,7 @@ Only the finish looks at the whole base: CLV tiers cut at the base's terciles, a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 import numpy as np
@@ -32,17 +32,34 @@ FILE_PART_ROWS = 100_000
 
 
 class PartitionMap(Protocol):
-    """Apply `task(part, *shared)` to parts of `frame` (rows in order) and return the results
-    in the parts' order. `shared` objects (the models) go to each place of work once."""
+    """Apply `task(part, *shared)` to parts of `frame` and give the results in the parts'
+    (the rows') order, as they are consumed: a caller that stores each result and lets it go
+    holds one part's result at a time. `shared` objects (the models) go to each place of work
+    once."""
 
     def __call__(
         self, task: Callable[..., pd.DataFrame], frame: pd.DataFrame, *shared: Any
-    ) -> list[pd.DataFrame]: ...
+    ) -> Iterable[pd.DataFrame]: ...
 
 
-def in_process(task: Callable[..., pd.DataFrame], frame: pd.DataFrame, *shared: Any):
+def in_process(
+    task: Callable[..., pd.DataFrame], frame: pd.DataFrame, *shared: Any
+) -> Iterator[pd.DataFrame]:
     """The whole frame as one part, here."""
-    return [task(frame, *shared)]
+    yield task(frame, *shared)
+
+
+def in_parts(rows: int = FILE_PART_ROWS) -> PartitionMap:
+    """Parts of `rows` rows, here, one at a time: for results too large to hold for the whole
+    base at once (a run's explanations)."""
+
+    def partition_map(
+        task: Callable[..., pd.DataFrame], frame: pd.DataFrame, *shared: Any
+    ) -> Iterator[pd.DataFrame]:
+        for start in range(0, len(frame), rows):
+            yield task(frame.iloc[start : start + rows], *shared)
+
+    return partition_map
 
 
 def score_part(
@@ -62,7 +79,7 @@ def score_part(
 
 
 def finish_scores(
-    parts: list[pd.DataFrame], settings: Settings, with_lifetime: bool
+    parts: Iterable[pd.DataFrame], settings: Settings, with_lifetime: bool
 ) -> tuple[pd.DataFrame, ValueBasis | None]:
     """The parts as one base: CLV tiers re-cut when the settings ask (their basis is known
     only now), who to call first, riskiest first. Returns the base and its CLV basis."""
