@@ -42,7 +42,7 @@ SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 endif
 test: lint chromium postgres
 	@echo "tests in random order, seed $(SEED) (replay: make test SEED=$(SEED))"
-	$(BIN)/python -m pytest -n 2 -q -p randomly --randomly-seed=$(SEED)
+	$(BIN)/python -m pytest -n 2 -q -p randomly --randomly-seed=$(SEED) --dist worksteal --durations=15
 
 ## The HTTP API's OpenAPI document, docs/openapi.json (a test fails when it is out of date).
 openapi: $(STAMP)

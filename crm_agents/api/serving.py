@@ -24,6 +24,10 @@ def api_context(assembly: Assembly, store: Engine | None = None) -> ApiContext:
     return ApiContext(assembly, store if store is not None else open_store(store_url(settings)))
 
 
+#: Seconds a stopping server gives the requests in progress before it cancels them.
+GRACE_SECONDS = 3
+
+
 @dataclass
 class Running:
     """A server started on a thread; `close()` stops it and waits."""
@@ -40,7 +44,17 @@ def run(app: FastAPI, host: str, port: int, block: bool = True) -> Running | Non
     """Serve `app`; with `block=False` on a thread, returned once it accepts connections."""
     # uvicorn's access log is off: a request line would be a log of every customer ID asked
     # for; the metrics count requests by route instead.
-    config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning")
+    # A stop waits at most GRACE seconds for requests in progress: an open stream (the app's
+    # event stream in a browser tab, a client's heartbeat) never ends by itself and would hold
+    # the shutdown for as long as it stays open.
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="warning",
+        timeout_graceful_shutdown=GRACE_SECONDS,
+    )
     server = uvicorn.Server(config)
     if block:
         server.run()
