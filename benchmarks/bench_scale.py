@@ -21,7 +21,8 @@ demo data) in a temporary state folder. Prints:
    the ratio, and the peak memory of the driver and of each worker;
 4. `crm-agents batch --limit 0` end to end — load, score, value, store every score with its
    drivers in PostgreSQL (a throw-away cluster; SQLite when no server is installed), no
-   analyses — on `local` and on `dask`: wall seconds, customers per second and peak memory;
+   analyses — on `local` and on `dask`: wall seconds, customers per second and the peak memory
+   of the batch process and of each dask worker;
 5. the analysis phase on `local` and on `dask` against the scripted OpenAI-protocol server
    answering every request after 300 ms (demo data, `--llm-rows` customers), at 4, 8 and 16
    requests in flight in total: customers per minute, against the ideal
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import resource
 import subprocess
@@ -39,6 +41,7 @@ import sys
 import tempfile
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,20 +67,79 @@ def _cli(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-#: Runs a command and prints its wall seconds and the peak resident memory of its largest
-#: process (itself or any of its children: a dask worker), measured in a process of its own so
-#: that one measurement's peak is not another's.
-_MEASURE = (
-    "import resource, subprocess, sys, time\n"
-    "started = time.perf_counter()\n"
-    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-    "seconds = time.perf_counter() - started\n"
-    "sys.stderr.write(done.stderr[-3000:] if done.returncode else '')\n"
-    "print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
-)
+#: Runs a command in a process of its own (one measurement's peak is not another's) and prints,
+#: as JSON, its wall seconds, exit code, the peak resident memory of its largest process (itself
+#: or a descendant: `ru_maxrss`) and each process's own peak (`VmHWM`, read from /proc every half
+#: second while it runs: the command's process, and its descendants such as dask workers).
+_MEASURE = r"""
+import json, os, resource, subprocess, sys, tempfile, time
+
+def descendants(root):
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+def peak_of(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            hwm = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+        with open(f"/proc/{pid}/cmdline", "rb") as line:
+            name = line.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        return name, hwm
+    except (OSError, StopIteration, ValueError):
+        return None
+
+errors = tempfile.TemporaryFile(mode="w+")
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=errors)
+peaks = {}
+while process.poll() is None:
+    for pid in descendants(process.pid):
+        seen = peak_of(pid)
+        if seen is not None:
+            peaks[pid] = (seen[0][:40], max(seen[1], peaks.get(pid, ("", 0))[1]))
+    time.sleep(0.5)
+seconds = time.perf_counter() - started
+if process.returncode:
+    errors.seek(0)
+    sys.stderr.write(errors.read()[-3000:])
+print(json.dumps({
+    "seconds": seconds,
+    "code": process.returncode,
+    "largest": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "command": peaks.get(process.pid, ("", 0))[1],
+    "others": [peaks[pid] for pid in sorted(peaks) if pid != process.pid],
+}))
+"""
 
 
-def _measured(env: dict, *args: str) -> tuple[float, int]:
+@dataclass
+class Measured:
+    seconds: float
+    #: Peak resident memory in kB: the largest process's, the command's own, and each other
+    #: process's (name, kB) that it started.
+    largest: int
+    command: int
+    others: list[tuple[str, int]]
+
+    def workers(self) -> str:
+        named = [(n, kb) for n, kb in self.others if n.startswith("dask worker")]
+        return ", ".join(_mb(kb) for _, kb in named)
+
+
+def _measured(env: dict, *args: str) -> Measured:
     command = [sys.executable, "-m", "crm_agents.cli.main", *args]
     done = subprocess.run(
         [sys.executable, "-c", _MEASURE, *command],
@@ -87,15 +149,16 @@ def _measured(env: dict, *args: str) -> tuple[float, int]:
         text=True,
         check=True,
     )
-    seconds, peak, code = done.stdout.split()
-    if code != "0":
+    figures = json.loads(done.stdout)
+    if figures["code"] != 0:
         raise RuntimeError(f"crm-agents {args[0]} failed: {done.stderr}")
-    return float(seconds), int(peak)
+    others = [(name, kb) for name, kb in figures["others"]]
+    return Measured(figures["seconds"], figures["largest"], figures["command"], others)
 
 
 def _command(env: dict, base: Path, out: Path) -> None:
-    seconds, peak = _measured(env, "score", "--data", str(base), "--out", str(out))
-    print(f"1. crm-agents score, Parquet in and out: {seconds:6.1f} s, peak {_mb(peak)}")
+    run = _measured(env, "score", "--data", str(base), "--out", str(out))
+    print(f"1. crm-agents score, Parquet in and out: {run.seconds:6.1f} s, peak {_mb(run.largest)}")
 
 
 def _steps(base: Path) -> None:
@@ -216,15 +279,16 @@ def _batch(env: dict, base: Path, workers: int) -> None:
         figures = {}
         for engine in ("local", "dask"):
             run_env = {**env, "CRM_DASK_WORKERS": str(workers)}
-            seconds, peak = _measured(
+            run = _measured(
                 run_env,
                 *("batch", "--data", str(base), "--db", url, "--engine", engine),
                 *("--limit", "0"),  # scored, valued, explained and stored; no analyses
             )
-            figures[engine] = seconds
+            figures[engine] = run.seconds
+            workers_peak = f"; workers {run.workers()}" if run.workers() else ""
             print(
-                f"   {engine:<6} {seconds:6.1f} s  {rows / seconds:>9,.0f} customers/s"
-                f"   peak {_mb(peak)} (largest process)"
+                f"   {engine:<6} {run.seconds:6.1f} s  {rows / run.seconds:>9,.0f} customers/s"
+                f"   peak: batch process {_mb(run.command)}{workers_peak}"
             )
         print(f"   ratio dask/local {figures['dask'] / figures['local']:.2f}")
 
