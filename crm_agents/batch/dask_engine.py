@@ -117,7 +117,7 @@ class DaskEngine:
         rows = self.settings.dask_partition_rows
         models = [self._on_workers(obj) for obj in shared]
         window = 2 * max(1, sum(self.client.nthreads().values()))
-        starts = iter(range(0, len(frame), rows))
+        starts = iter(range(0, max(len(frame), 1), rows))  # an empty frame is one empty part
         in_flight: deque = deque()
         while True:
             while len(in_flight) < window and (start := next(starts, None)) is not None:

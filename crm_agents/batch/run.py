@@ -199,8 +199,9 @@ def _explained(
     """The run's score rows, a part of the base at a time, each with its explanation."""
     rows_of = pd.Index(scored["customerID"])
     for records in work.partition_map(_records_part, service.customers, service.model):
-        part = scored.take(rows_of.get_indexer(records["customerID"]))
-        part = part.reset_index(drop=True).merge(records, on="customerID", validate="1:1")
+        # The part's score rows in the records' order: their columns sit side by side.
+        part = scored.take(rows_of.get_indexer(records["customerID"])).reset_index(drop=True)
+        part = pd.concat([part, records.drop(columns="customerID")], axis=1)
         yield part.assign(run_id=run.id).rename(columns={"customerID": "customer_id"})
 
 

@@ -40,10 +40,12 @@ def cluster_env(tmp_path_factory) -> dict:
     return {**env, "CRM_SYNTHETIC_ROWS": str(ROWS), "CRM_STATE_DIR": str(root / "state")}
 
 
-def _batch(env: dict, db: Path, *extra: str, engine: str = "local") -> subprocess.CompletedProcess:
+def _batch(
+    env: dict, db: Path, *extra: str, engine: str = "local", run: tuple[str, ...] = RUN
+) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "crm_agents.cli.main", "batch", "--db", f"sqlite:///{db}"]
     return subprocess.run(
-        [*command, *RUN, "--engine", engine, *extra],
+        [*command, *run, "--engine", engine, *extra],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -254,15 +256,7 @@ def test_a_slow_and_failing_llm_is_bounded_in_total_and_falls_back_with_reasons_
         "CRM_DASK_WORKERS": "2",
     }
     try:
-        command = [sys.executable, "-m", "crm_agents.cli.main", "batch", "--db", f"sqlite:///{db}"]
-        ran = subprocess.run(
-            [*command, "--min-risk", "high", "--limit", "12", "--engine", "dask"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        ran = _batch(env, db, engine="dask", run=("--min-risk", "high", "--limit", "12"))
         assert ran.returncode == 0, ran.stderr
         assert fake_openai.peak_in_flight == 3, "the cluster's requests were not bounded in total"
     finally:

@@ -12,7 +12,7 @@ from data.table_out import table_writer
 from models.churn.scoring import score_customers
 from models.survival.scoring import lifetime_columns
 from models.urgency import with_urgency
-from tools.service.base_scores import scored_file_parts
+from tools.service.base_scores import in_parts, scored_file_parts
 from tools.service.value_basis import retier_on_lifetime_value
 
 
@@ -122,3 +122,11 @@ def test_a_part_that_cannot_be_written_stops_the_table_and_leaves_no_file(tmp_pa
         append(broken)  # written in the background: its error comes at the next step
         append(_frame(5, 2))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_parts_here_cover_every_row_once_in_order_and_an_empty_base_is_one_empty_part():
+    frame = pd.DataFrame({"customerID": [f"C{i}" for i in range(10)]})
+    parts = list(in_parts(rows=4)(lambda part: part, frame))
+    assert [len(p) for p in parts] == [4, 4, 2]
+    assert pd.concat(parts)["customerID"].tolist() == frame["customerID"].tolist()
+    assert [len(p) for p in in_parts(rows=4)(lambda part: part, frame.iloc[:0])] == [0]

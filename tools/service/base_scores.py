@@ -56,7 +56,7 @@ def in_parts(rows: int = FILE_PART_ROWS) -> PartitionMap:
     def partition_map(
         task: Callable[..., pd.DataFrame], frame: pd.DataFrame, *shared: Any
     ) -> Iterator[pd.DataFrame]:
-        for start in range(0, len(frame), rows):
+        for start in range(0, max(len(frame), 1), rows):  # an empty frame is one empty part
             yield task(frame.iloc[start : start + rows], *shared)
 
     return partition_map
