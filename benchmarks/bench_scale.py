@@ -14,7 +14,7 @@ demo data) in a temporary state folder. Prints:
 
 1. the command end to end (validation, churn, time to churn, CLV, Parquet out): wall seconds
    and the process's peak resident memory;
-2. the same steps in this process, part by part as the command does (seconds per step summed
+2. the same steps in this process, one part at a time (seconds per step summed
    over the parts, peak memory so far);
 3. whole-base scoring (churn + time to churn + CLV, as the batch does) on `local` and on `dask`,
    customers per second after a warm-up part (libraries and models loaded where the work runs),
@@ -175,7 +175,9 @@ def _steps(base: Path) -> None:
     from tools.service.base_scores import FILE_PART_ROWS
 
     settings = Settings()
-    print("2. the same steps here, part by part (seconds, peak memory so far):")
+    # One part at a time, so each step's seconds are its own (the command computes two parts at
+    # once: its wall time is less than these steps' sum).
+    print("2. the same steps here, one part at a time (seconds, peak memory so far):")
     clock = time.perf_counter()
 
     def step(label: str, seconds: float | None = None) -> None:

@@ -19,35 +19,17 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Column, Table
 from rich.text import Text
 
-from core.i18n import error_words, t
+from core.i18n import WordedError, error_words, t
 from core.languages import BASE_LANGUAGE, languages, spec
 from core.settings import Settings, SettingsError
 from core.types import Language
-from crm_agents.batch.errors import BatchError
 from crm_agents.cli.flow import Flow
-from crm_agents.retraining import RetrainError
-from crm_agents.service_root import build_service
-from crm_agents.store.api_keys import ApiKeyError
-from crm_agents.store.approvals import ApprovalError
-from crm_agents.store.database import StoreError, store_url
-from crm_agents.store.health import RunNotFoundError
-from crm_agents.store.outbox import WebhookError
 from data.loading import CustomerData, load_customers, resolve_source
 from data.validation import DataValidationError
-from models.churn.persistence import ModelArtifactError
-from models.churn.training import MissingLabelsError
-from models.health.registry import RegistryError
-from models.survival.card import SurvivalArtifactError
-from tools.campaigns.planning import CampaignError
-from tools.campaigns.results import OutcomeError
-from tools.service.retention import (
-    CustomerNotFoundError,
-    RetentionService,
-    UnscorableCustomerError,
-)
 
 if TYPE_CHECKING:
     from crm_agents.composition import Assembly
+    from tools.service.retention import RetentionService
 
 console = Console(stderr=True)
 out = Console()
@@ -76,25 +58,11 @@ DataOption = Annotated[
         "(default: CRM_DATA_PATH, data/raw/*.csv, else demo)",
     ),
 ]
-EXPECTED_ERRORS = (
-    DataValidationError,
-    ModelArtifactError,
-    CustomerNotFoundError,
-    UnscorableCustomerError,
-    MissingLabelsError,
-    SurvivalArtifactError,
-    BatchError,
-    StoreError,
-    RunNotFoundError,
-    RegistryError,
-    RetrainError,
-    CampaignError,
-    OutcomeError,
-    ApprovalError,
-    ApiKeyError,
-    WebhookError,
-    OSError,
-)
+#: Known failures: every error that carries its words for a person (a refusal, a model, store,
+#: campaign or batch failure: `WordedError`), a file that does not validate, and the system's
+#: own (a file or a folder that cannot be read or written). Caught by their common classes, so a
+#: command does not import every layer that could raise one (`score` starts a second sooner).
+EXPECTED_ERRORS = (WordedError, DataValidationError, OSError)
 
 
 #: A longer "word" (a URL, a long list without spaces) may still fold inside its cell.
@@ -193,6 +161,8 @@ def say_text(settings: Settings, text: str) -> None:
 
 def results_url(db: str | None, settings: Settings) -> str:
     """The results database: `--db`, else `CRM_DATABASE_URL`, else SQLite in the state folder."""
+    from crm_agents.store.database import store_url  # the store (Alembic): when used
+
     return store_url(settings, db)
 
 
@@ -266,6 +236,8 @@ def spinner() -> Progress:
 
 def service_for(loaded: CustomerData, settings: Settings) -> RetentionService:
     """The data with its model, trained first (with a spinner) when missing or stale."""
+    from crm_agents.service_root import build_service  # the models and the store: when used
+
     with spinner() as bar:
         task = bar.add_task(t("cli.checking_model", settings.language), total=None)
         return build_service(

@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Repeated stratified K-fold metrics of one candidate, from out-of-fold predictions.",
     ),
     "score": (
-        "crm_agents.cli.modelling:score",
+        "crm_agents.cli.scoring:score",
         "Score the whole base: probability, risk level, value tier and top driver per customer.",
     ),
     "demo-data": (

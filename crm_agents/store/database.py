@@ -17,8 +17,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pandas as pd
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import (
     Engine,
     Table,
@@ -200,6 +198,11 @@ def migrate(connection) -> None:
     """Bring the database to the newest schema (Alembic's `upgrade head`, revisions in
     `store/migrations/`): a new database gets every table, an earlier release's is upgraded in
     place, with its rows."""
+    # Alembic only where a database is opened: a command that never opens one (`score`)
+    # does not import it.
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection

@@ -12,7 +12,6 @@ time-to-churn models are compared the same way by Harrell's concordance.
 from __future__ import annotations
 
 import numpy as np
-from lifelines.utils import concordance_index
 from pydantic import BaseModel
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
@@ -96,6 +95,8 @@ def compare_concordance(
 ) -> ConcordanceComparison:
     """`*_months`: each model's expected months left (longer: later departure) for the same
     held-out customers with their `durations` and `events`."""
+    from lifelines.utils import concordance_index  # a comparison's, not a score's: when used
+
     arrays = (durations, events, champion_months, challenger_months)
     durations, events, champion_months, challenger_months = (
         np.asarray(a, dtype=float) for a in arrays

@@ -16,12 +16,15 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from lifelines import CoxPHFitter, KaplanMeierFitter, LogLogisticAFTFitter, WeibullAFTFitter
 
 from data.schema import CATEGORICAL_VALUES, SIGNAL_COLUMNS, TELCO_FEATURES
+
+if TYPE_CHECKING:  # lifelines fits; scoring a saved model needs only numpy (artifact.py)
+    from lifelines import CoxPHFitter, LogLogisticAFTFitter, WeibullAFTFitter
 
 #: Months the curves cover: the longest tenure in the Telco file is 72.
 HORIZON = 72
@@ -110,6 +113,8 @@ def _quiet(fit):
 
 def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> np.ndarray:
     """The observed Kaplan–Meier curve on months 1…`HORIZON`."""
+    from lifelines import KaplanMeierFitter
+
     return KaplanMeierFitter().fit(durations, events).survival_function_at_times(MONTHS).to_numpy()
 
 
@@ -152,6 +157,8 @@ class CoxModel:
         return data
 
     def fit(self, frame: pd.DataFrame, durations: np.ndarray, events: np.ndarray):
+        from lifelines import CoxPHFitter
+
         data = self._data(frame)
         numeric = data.drop(columns=["_stratum"], errors="ignore")
         data = data[[*numeric.columns[numeric.std() > 0], *(["_stratum"] if self.strata else [])]]
@@ -181,6 +188,8 @@ class AFTModel:
     fitted: WeibullAFTFitter | LogLogisticAFTFitter | None = None
 
     def fit(self, frame: pd.DataFrame, durations: np.ndarray, events: np.ndarray):
+        from lifelines import LogLogisticAFTFitter, WeibullAFTFitter
+
         data = design_matrix(frame, self.covariates).assign(_T=durations, _E=events)
         fitter = WeibullAFTFitter if self.kind == "weibull" else LogLogisticAFTFitter
         self.fitted = _quiet(lambda: fitter(penalizer=self.penalizer).fit(data, "_T", "_E"))

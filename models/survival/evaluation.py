@@ -13,8 +13,6 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from lifelines import CoxPHFitter
-from lifelines.statistics import proportional_hazard_test
 from pydantic import BaseModel, Field
 from sklearn.model_selection import RepeatedStratifiedKFold
 
@@ -73,6 +71,10 @@ def known_durations(customers: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, 
 
 def ph_violations(frame: pd.DataFrame, durations, events, covariates) -> list[str]:
     """Covariates whose effect changes with time (Schoenfeld residuals, rank time)."""
+    # lifelines only where a model is evaluated: loading a saved card to score does not need it.
+    from lifelines import CoxPHFitter
+    from lifelines.statistics import proportional_hazard_test
+
     data = design_matrix(frame, covariates)
     data = data.loc[:, data.std() > 0].assign(_T=durations, _E=events)
     with warnings.catch_warnings():

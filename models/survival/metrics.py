@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from lifelines import KaplanMeierFitter
-from lifelines.utils import concordance_index
 
 from models.survival.candidates import MONTHS
 
@@ -29,6 +27,10 @@ class Censoring:
     """G(t) = P(still observed at t), from the training fold's censoring times."""
 
     def __init__(self, durations: np.ndarray, events: np.ndarray) -> None:
+        # lifelines where a model is evaluated, not where a saved one scores (artifact.py): this
+        # module is imported with the model card.
+        from lifelines import KaplanMeierFitter
+
         self._km = KaplanMeierFitter().fit(durations, 1 - events)
 
     def before(self, times: np.ndarray) -> np.ndarray:
@@ -38,6 +40,8 @@ class Censoring:
 
 
 def c_index(curves: np.ndarray, durations: np.ndarray, events: np.ndarray) -> float:
+    from lifelines.utils import concordance_index
+
     return float(concordance_index(durations, curves.sum(axis=1), events))
 
 
@@ -91,6 +95,8 @@ def calibration(
 ) -> pd.DataFrame:
     """Per decile of predicted churn within `month`: customers, mean prediction, and the
     Kaplan–Meier estimate of the share who churned within `month`."""
+    from lifelines import KaplanMeierFitter
+
     predicted = 1 - curves[:, month - 1]
     decile = pd.qcut(predicted, 10, labels=False, duplicates="drop")
     rows = []

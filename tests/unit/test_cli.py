@@ -325,7 +325,7 @@ def test_score_cuts_value_tiers_on_lifetime_value_when_asked(env, monkeypatch):
 def test_the_score_summary_counts_customers_that_could_not_be_scored_apart():
     from rich.console import Console
 
-    from crm_agents.cli.modelling import score_figures, score_summary
+    from crm_agents.cli.scoring import score_figures, score_summary
 
     scored = pd.DataFrame(
         {"churn_probability": [0.9, float("nan"), 0.1], "risk_level": ["high", "unscored", "low"]}
