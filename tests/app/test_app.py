@@ -321,3 +321,16 @@ def test_the_portfolio_lists_the_most_urgent_first_for_this_weeks_calls(client):
         "likely to leave within",
         "few comparable customers",
     } <= set(rows.columns)
+
+
+def test_a_campaign_can_be_made_only_once_the_sessions_campaigns_are_in_the_picker(app):
+    """Made before the session's list arrives, a campaign would be dropped from the picker by
+    its arrival: the button starts disabled and the session start enables it."""
+    blocks = app[2].blocks
+    create = next(
+        b for b in blocks.blocks.values() if getattr(b, "elem_id", None) == "campaign-create"
+    )
+    assert create.interactive is False
+    start = next(f for f in blocks.fns.values() if f.api_name == "session_start")
+    shown = dict(zip([o._id for o in start.outputs], start.fn("en"), strict=True))
+    assert shown[create._id].interactive is True

@@ -94,12 +94,13 @@ def test_a_campaign_goes_end_to_end_in_the_browser(browser, app):
         return page.locator("#review-outcome").inner_text(timeout=30_000)
 
     page.goto(url)
-    # The session's data (the header, the campaigns in the picker) loads after the page: a
-    # campaign made before that lands would have the picker reset to the list loaded without it
-    # (seen once on a loaded machine: "Value: 1 is not in the list of choices: []").
+    # The session's data (the header, the campaigns in the picker) loads after the page; the
+    # Create button is usable only once it has (a campaign made before would be dropped from the
+    # picker when the list arrives: "Value: 1 is not in the list of choices: []").
     expect(page.locator("#header")).to_contain_text("ROC-AUC", timeout=30_000)
     page.get_by_role("tab", name=words["tab"]).click()
     page.get_by_role("button", name=words["new"]).click()
+    expect(page.locator("#campaign-create")).to_be_enabled()
     page.get_by_label("Name" if lang == "en" else "名稱").fill("Winter save")
     page.locator("#campaign-create").click()
     expect(page.locator("#campaign-message")).to_contain_text(words["made"], timeout=30_000)

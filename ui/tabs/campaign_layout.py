@@ -53,8 +53,13 @@ def build(manager: Manager) -> None:
                     label=Words("ui.campaigns.holdout"),
                 )
                 elems["budget"] = make(gr.Number, label=Words("ui.campaigns.budget"), value=None)
+            # Usable once the session's campaigns are in the picker (`session_start`): a
+            # campaign made before they land would be dropped from the picker by their arrival.
             elems["create"] = make(
-                gr.Button, value=Words("ui.campaigns.create"), elem_id="campaign-create"
+                gr.Button,
+                value=Words("ui.campaigns.create"),
+                elem_id="campaign-create",
+                interactive=False,
             )
         elems["submit"] = make(
             gr.Button, value=Words("ui.campaigns.submit"), elem_id="campaign-submit"

@@ -286,10 +286,14 @@ def _edits(current: Pending | Decided, subject, body, sms, offer) -> dict[str, s
 
 
 #: What `session_start` fills, loaded per session (after login).
-SESSION_PANELS = ("campaign",)
+SESSION_PANELS = ("campaign", "create")
 
 
 def session_start(backend: Backend, lang: Language) -> dict[str, Any]:
-    """The campaigns in the store, the newest shown (loaded per session, after login)."""
+    """The campaigns in the store, the newest shown, and the button that makes one usable from
+    then on (loaded per session, after login)."""
     choices = panels.choices(backend, lang)
-    return {"campaign": gr.Dropdown(choices=choices, value=choices[0][1] if choices else None)}
+    return {
+        "campaign": gr.Dropdown(choices=choices, value=choices[0][1] if choices else None),
+        "create": gr.Button(interactive=True),
+    }
