@@ -1,5 +1,5 @@
-"""`crm-agents prepare|train|evaluate|score`: the data validated and enriched, the churn model
-cross-validated and saved with its card, the base scored to a file."""
+"""`crm-agents prepare|train|evaluate`: the data validated and enriched, the churn model
+cross-validated and saved with its card (`score` is `scoring.py`)."""
 
 from __future__ import annotations
 

@@ -124,9 +124,11 @@ def test_a_part_that_cannot_be_written_stops_the_table_and_leaves_no_file(tmp_pa
     assert list(tmp_path.iterdir()) == []
 
 
-def test_parts_here_cover_every_row_once_in_order_and_an_empty_base_is_one_empty_part():
+@pytest.mark.parametrize("threads", [1, 3])
+def test_parts_here_cover_every_row_once_in_order_and_an_empty_base_is_one_empty_part(threads):
     frame = pd.DataFrame({"customerID": [f"C{i}" for i in range(10)]})
-    parts = list(in_parts(rows=4)(lambda part: part, frame))
+    parts = list(in_parts(rows=4, threads=threads)(lambda part: part, frame))
     assert [len(p) for p in parts] == [4, 4, 2]
     assert pd.concat(parts)["customerID"].tolist() == frame["customerID"].tolist()
-    assert [len(p) for p in in_parts(rows=4)(lambda part: part, frame.iloc[:0])] == [0]
+    empty = in_parts(rows=4, threads=threads)(lambda part: part, frame.iloc[:0])
+    assert [len(p) for p in empty] == [0]

@@ -59,15 +59,29 @@ def in_process(
     yield task(frame, *shared)
 
 
-def in_parts(rows: int = PART_ROWS) -> PartitionMap:
-    """Parts of `rows` rows, here, one at a time: for results too large to hold for the whole
-    base at once (a run's explanations)."""
+def in_parts(rows: int = PART_ROWS, threads: int = 1) -> PartitionMap:
+    """Parts of `rows` rows, here: for results too large to hold for the whole base at once (a
+    run's explanations, a scored file). With `threads` > 1 the next parts are computed while
+    the caller handles this one, `threads` at a time: numpy's work on one part runs beside the
+    Python-bound work on another (the same results, in the same order)."""
 
     def partition_map(
         task: Callable[..., pd.DataFrame], frame: pd.DataFrame, *shared: Any
     ) -> Iterator[pd.DataFrame]:
-        for start in range(0, max(len(frame), 1), rows):  # an empty frame is one empty part
-            yield task(frame.iloc[start : start + rows], *shared)
+        # An empty frame is one empty part.
+        parts = (frame.iloc[s : s + rows] for s in range(0, max(len(frame), 1), rows))
+        if threads == 1:
+            # On this thread: a part freed here is reused by the next (see core/memory.py).
+            yield from (task(part, *shared) for part in parts)
+            return
+        with ThreadPoolExecutor(threads, thread_name_prefix="part") as pool:
+            pending: deque[Future] = deque()
+            for part in parts:
+                pending.append(pool.submit(task, part, *shared))
+                if len(pending) == threads:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
 
     return partition_map
 
@@ -115,29 +129,6 @@ def _file_part(
     return part
 
 
-def _computed_ahead(
-    customers: pd.DataFrame,
-    model: ChurnModel,
-    survival: SurvivalCard | None,
-    settings: Settings,
-    rows: int,
-) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-    """(chunk, its scored part) in input order, the next parts computed while the caller
-    handles this one: numpy's work on one part runs beside the Python-bound work on another
-    (`SCORING_THREADS` at a time; results are the same as one at a time)."""
-    chunks = (customers.iloc[s : s + rows] for s in range(0, max(len(customers), 1), rows))
-    with ThreadPoolExecutor(SCORING_THREADS, thread_name_prefix="score-part") as pool:
-        pending: deque[tuple[pd.DataFrame, Future]] = deque()
-        for chunk in chunks:
-            pending.append((chunk, pool.submit(_file_part, chunk, model, survival, settings)))
-            if len(pending) == SCORING_THREADS:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
-
-
 def scored_file_parts(
     customers: pd.DataFrame,
     model: ChurnModel,
@@ -158,8 +149,9 @@ def scored_file_parts(
         and (settings.clv_value_high is None or settings.clv_value_mid is None)
     )
     held: list[pd.DataFrame] = []
-    for chunk, part in _computed_ahead(customers, model, survival, settings, rows):
-        progress(len(chunk))
+    parts = in_parts(rows, SCORING_THREADS)(_file_part, customers, model, survival, settings)
+    for part in parts:
+        progress(len(part))
         if at_terciles:
             held.append(part)
             continue
